@@ -1,0 +1,53 @@
+// Encrypts API keys at rest. WSSE digests need the key itself, so a one-way hash is not enough;
+// AES-256-GCM with a server key keeps a database dump from handing out credentials.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { decodeSecretKey } from '../config.ts';
+
+export interface SecretBox {
+  encrypt(plaintext: string): string;
+  /** Throws when the ciphertext was made with another server key. */
+  decrypt(ciphertext: string): string;
+}
+
+export function secretBox(key: Buffer): SecretBox {
+  return {
+    encrypt(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
+    },
+    decrypt(ciphertext) {
+      const [version, iv, tag, body] = ciphertext.split('.');
+      if (version !== 'v1' || !iv || !tag || !body) throw new Error('Unknown API key encryption format');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+/**
+ * The server key: HELPDESK_SECRET_KEY when set, otherwise `secret.key` in the data directory,
+ * generated on first start with owner-only permissions.
+ */
+export async function loadServerKey(configured: string | undefined, dataDir: string): Promise<Buffer> {
+  if (configured) return decodeSecretKey(configured)!;
+  const file = path.join(dataDir, 'secret.key');
+  const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (existing !== undefined) {
+    const key = decodeSecretKey(existing.trim());
+    if (!key) throw new Error(`${file} does not hold a 32-byte key; restore it from backup or set HELPDESK_SECRET_KEY`);
+    return key;
+  }
+  await mkdir(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  await chmod(file, 0o600);
+  return key;
+}

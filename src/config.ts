@@ -1,0 +1,114 @@
+// Configuration from the environment, validated once at start. A bad value stops the process
+// with a message naming the variable, instead of failing later in some request.
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; undefined selects the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: LogLevel;
+  autoMigrate: boolean;
+  admin: { email: string; apiKey: string } | undefined;
+  /** Base64 or hex 32-byte key that encrypts API keys at rest; generated into dataDir when absent. */
+  secretKey: string | undefined;
+  /** Pool size for PostgreSQL connections. */
+  databasePoolSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const apiKeyPattern = /^[0-9a-f]{40}$/;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const flag = (name: string, fallback: boolean) => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be 1 or 0 (got "${env[name]}")`);
+    return fallback;
+  };
+
+  const port = int('PORT', 4000, 0, 65535);
+  const databasePoolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000);
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined) {
+    let protocol = '';
+    try {
+      protocol = new URL(databaseUrl).protocol;
+    } catch {
+      problems.push('DATABASE_URL is not a URL (expected postgres://user:password@host:5432/database)');
+    }
+    if (protocol && protocol !== 'postgres:' && protocol !== 'postgresql:') {
+      problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${protocol}")`);
+    }
+  }
+
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
+  if (!logLevels.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${env.LOG_LEVEL}")`);
+  }
+
+  const adminEmail = env.HELPDESK_ADMIN_EMAIL?.trim() || undefined;
+  const adminKey = env.HELPDESK_ADMIN_API_KEY?.trim().toLowerCase() || undefined;
+  let admin: Config['admin'];
+  if (adminEmail || adminKey) {
+    if (!adminEmail || !adminKey) {
+      problems.push('HELPDESK_ADMIN_EMAIL and HELPDESK_ADMIN_API_KEY must be set together');
+    } else if (!emailPattern.test(adminEmail)) {
+      problems.push(`HELPDESK_ADMIN_EMAIL is not an email address (got "${adminEmail}")`);
+    } else if (!apiKeyPattern.test(adminKey)) {
+      problems.push('HELPDESK_ADMIN_API_KEY must be 40 hexadecimal characters (try: openssl rand -hex 20)');
+    } else {
+      admin = { email: adminEmail.toLowerCase(), apiKey: adminKey };
+    }
+  }
+
+  const secretKey = env.HELPDESK_SECRET_KEY?.trim() || undefined;
+  if (secretKey !== undefined && decodeSecretKey(secretKey) === undefined) {
+    problems.push('HELPDESK_SECRET_KEY must be 32 bytes as 64 hex characters or base64 (try: openssl rand -hex 32)');
+  }
+
+  const autoMigrate = flag('HELPDESK_AUTO_MIGRATE', true);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl,
+    dataDir: path.resolve(env.HELPDESK_DATA_DIR?.trim() || 'data'),
+    logLevel,
+    autoMigrate,
+    admin,
+    secretKey,
+    databasePoolSize,
+  };
+}
+
+export function decodeSecretKey(text: string): Buffer | undefined {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  return bytes.length === 32 ? bytes : undefined;
+}

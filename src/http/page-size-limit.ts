@@ -1,0 +1,56 @@
+// Pothos clamps `first`/`last` silently to the maximum; a client asking for 500 rows deserves to
+// hear it got at most 100. This checks every connection field of an operation before execution,
+// with variables resolved, so no connection can forget the rule.
+import {
+  Kind,
+  TypeInfo,
+  GraphQLError,
+  getNamedType,
+  visit,
+  visitWithTypeInfo,
+  type ExecutionArgs,
+  type ValueNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+function valueOf(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
+  if (node.kind === Kind.INT) return Number(node.value);
+  if (node.kind === Kind.VARIABLE) return variables?.[node.name.value];
+  return undefined;
+}
+
+export function pageSizeErrors(args: ExecutionArgs, max: number): GraphQLError[] {
+  const errors: GraphQLError[] = [];
+  const typeInfo = new TypeInfo(args.schema);
+  visit(
+    args.document,
+    visitWithTypeInfo(typeInfo, {
+      Field(field) {
+        const type = typeInfo.getType();
+        if (!type || !getNamedType(type).name.endsWith('Connection')) return;
+        for (const arg of field.arguments ?? []) {
+          if (arg.name.value !== 'first' && arg.name.value !== 'last') continue;
+          const value = valueOf(arg.value, args.variableValues);
+          if (typeof value === 'number' && (value < 0 || value > max)) {
+            errors.push(
+              new GraphQLError(
+                `Argument "${arg.name.value}" of "${field.name.value}" must be between 0 and ${max} (got ${value}).`,
+                { nodes: [arg], extensions: { code: 'BAD_USER_INPUT' } },
+              ),
+            );
+          }
+        }
+      },
+    }),
+  );
+  return errors;
+}
+
+export function pageSizeLimit(max: number): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const errors = pageSizeErrors(args, max);
+      if (errors.length > 0) setResultAndStopExecution({ errors });
+    },
+  };
+}

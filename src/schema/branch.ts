@@ -1,0 +1,151 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../builder.ts';
+import * as branches from '../domain/branches.ts';
+import { exactlyOne } from './locator.ts';
+import { UserError, asPayload, type PayloadShape } from './user-errors.ts';
+
+export const Branch = builder.prismaNode('Branch', {
+  description: 'A queue of tickets (a product, team or department). Its key prefixes the keys of its tickets.',
+  id: { field: 'id' },
+  fields: (t) => ({
+    internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
+    key: t.exposeString('key', { description: 'Unique key, letters only (for example `SUP`); ticket keys start with it.' }),
+    name: t.exposeString('name', { description: 'Display name.' }),
+    description: t.exposeString('description', { description: 'Free-text description; empty when none.' }),
+    tags: t.exposeStringList('tags', { description: 'Tags of the branch.' }),
+    logoUrl: t.field({
+      type: 'URL',
+      nullable: true,
+      description: 'Absolute URL of the branch logo, if any.',
+      select: { logoUrl: true },
+      resolve: (b) => b.logoUrl,
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the branch was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the branch last changed.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  branch: t.prismaField({
+    type: 'Branch',
+    nullable: true,
+    description: 'One branch, by global `id` or by `key`. Give exactly one.',
+    args: {
+      id: t.arg.globalID({ for: Branch, description: 'Global id of the branch.' }),
+      key: t.arg.string({ description: 'Branch key, case-insensitive.' }),
+    },
+    resolve: (query, _root, args, ctx) => {
+      exactlyOne('branch', args, ['id', 'key']);
+      return ctx.prisma.branch.findUnique({
+        ...query,
+        where: args.id ? { id: Number(args.id.id) } : { key: args.key!.trim().toUpperCase() },
+      });
+    },
+  }),
+  branches: t.prismaConnection({
+    type: 'Branch',
+    cursor: 'id',
+    totalCount: (_root, _args, ctx) => ctx.prisma.branch.count(),
+    description: 'All branches, oldest first.',
+    resolve: (query, _root, _args, ctx) => ctx.prisma.branch.findMany({ ...query, orderBy: { id: 'asc' } }),
+  }),
+}));
+
+const CreateBranchInput = builder.inputType('CreateBranchInput', {
+  description: 'A new branch.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Display name: at least 2 characters, with a letter.' }),
+    key: t.string({ description: 'Letters only, at least 2; derived from the name when absent.' }),
+    description: t.string({ description: 'Free-text description.' }),
+    tags: t.stringList({ description: 'Tags.' }),
+    logoUrl: t.field({ type: 'URL', description: 'Absolute URL of a logo image.' }),
+  }),
+});
+
+const UpdateBranchInput = builder.inputType('UpdateBranchInput', {
+  description: 'Changes to a branch; absent fields stay as they are.',
+  fields: (t) => ({
+    id: t.globalID({ required: true, for: Branch, description: 'The branch to change.' }),
+    name: t.string({ description: 'Display name: at least 2 characters, with a letter.' }),
+    key: t.string({ description: 'New key; only while the branch has no tickets.' }),
+    description: t.string({ description: 'Free-text description.' }),
+    tags: t.stringList({ description: 'Replaces the tags.' }),
+    logoUrl: t.field({ type: 'URL', description: 'Absolute URL of a logo image; null removes it.' }),
+  }),
+});
+
+const DeleteBranchInput = builder.inputType('DeleteBranchInput', {
+  description: 'The branch to delete. It must have no tickets.',
+  fields: (t) => ({
+    id: t.globalID({ required: true, for: Branch, description: 'The branch to delete.' }),
+  }),
+});
+
+function branchPayload(name: string, description: string) {
+  return builder.objectRef<PayloadShape<{ id: number }>>(name).implement({
+    description,
+    fields: (t) => ({
+      branch: t.prismaField({
+        type: 'Branch',
+        nullable: true,
+        description: 'The branch as it is now; null when the mutation failed.',
+        resolve: (query, payload, _args, ctx) =>
+          payload.result ? ctx.prisma.branch.findUnique({ ...query, where: { id: payload.result.id } }) : null,
+      }),
+      userErrors: t.field({
+        type: [UserError],
+        description: 'Why the mutation failed; empty on success.',
+        resolve: (payload) => payload.userErrors,
+      }),
+    }),
+  });
+}
+
+const CreateBranchPayload = branchPayload('CreateBranchPayload', 'Result of `createBranch`.');
+const UpdateBranchPayload = branchPayload('UpdateBranchPayload', 'Result of `updateBranch`.');
+
+const DeleteBranchPayload = builder.objectRef<PayloadShape<number>>('DeleteBranchPayload').implement({
+  description: 'Result of `deleteBranch`.',
+  fields: (t) => ({
+    deletedBranchId: t.id({
+      nullable: true,
+      description: 'Global id of the deleted branch; null when nothing was deleted.',
+      resolve: (payload) => (payload.result == null ? null : encodeBranchId(payload.result)),
+    }),
+    userErrors: t.field({
+      type: [UserError],
+      description: 'Why the branch was not deleted; empty on success.',
+      resolve: (payload) => payload.userErrors,
+    }),
+  }),
+});
+
+const encodeBranchId = (id: number) => encodeGlobalID('Branch', id);
+
+builder.mutationFields((t) => ({
+  createBranch: t.field({
+    type: CreateBranchPayload,
+    description: 'Creates a branch.',
+    args: { input: t.arg({ type: CreateBranchInput, required: true, description: 'The new branch.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => branches.createBranch(ctx.prisma, { ...input, logoUrl: input.logoUrl?.toString() })),
+  }),
+  updateBranch: t.field({
+    type: UpdateBranchPayload,
+    description: 'Changes a branch.',
+    args: { input: t.arg({ type: UpdateBranchInput, required: true, description: 'The branch and its changes.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() =>
+        branches.updateBranch(ctx.prisma, Number(input.id.id), {
+          ...input,
+          logoUrl: input.logoUrl === undefined ? undefined : (input.logoUrl?.toString() ?? null),
+        }),
+      ),
+  }),
+  deleteBranch: t.field({
+    type: DeleteBranchPayload,
+    description: 'Deletes a branch that has no tickets; one with tickets is a CONFLICT.',
+    args: { input: t.arg({ type: DeleteBranchInput, required: true, description: 'The branch to delete.' }) },
+    resolve: (_root, { input }, ctx) => asPayload(() => branches.deleteBranch(ctx.prisma, Number(input.id.id))),
+  }),
+}));

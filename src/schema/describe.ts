@@ -1,0 +1,21 @@
+import { isObjectType, type GraphQLSchema } from 'graphql';
+
+/**
+ * A few generated fields have no description option (plugin-prisma's `totalCount`, the relay
+ * plugin's `nodes` list and `node(id)` arguments); we describe them here.
+ */
+export function describeGeneratedFields(schema: GraphQLSchema): GraphQLSchema {
+  const query = schema.getQueryType()?.getFields();
+  for (const arg of query?.node?.args ?? []) arg.description ??= 'Global id of the object.';
+  for (const arg of query?.nodes?.args ?? []) arg.description ??= 'Global ids of the objects.';
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;
+    const totalCount = type.getFields().totalCount;
+    if (totalCount && !totalCount.description) {
+      totalCount.description = 'Number of items in the whole list (all pages), with the same filters.';
+    }
+    const nodes = type.getFields().nodes;
+    if (nodes && !nodes.description) nodes.description = 'The items of this page.';
+  }
+  return schema;
+}

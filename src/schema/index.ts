@@ -1,0 +1,8 @@
+// Imports every type module (they register themselves on the builder) and builds the schema.
+import { builder } from '../builder.ts';
+import './user-errors.ts';
+import './branch.ts';
+
+import { describeGeneratedFields } from './describe.ts';
+
+export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: false }));

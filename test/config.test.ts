@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const key = 'a'.repeat(40);
+
+describe('configuration', () => {
+  it('has working defaults with no environment at all', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/data$/);
+    expect(config.autoMigrate).toBe(true);
+    expect(config.logLevel).toBe('info');
+    expect(config.admin).toBeUndefined();
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://u@db:5432/helpdesk',
+      HELPDESK_DATA_DIR: '/var/lib/helpdesk',
+      LOG_LEVEL: 'debug',
+      HELPDESK_AUTO_MIGRATE: '0',
+      HELPDESK_ADMIN_EMAIL: 'Boss@Example.com',
+      HELPDESK_ADMIN_API_KEY: key.toUpperCase(),
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://u@db:5432/helpdesk',
+      dataDir: '/var/lib/helpdesk',
+      logLevel: 'debug',
+      autoMigrate: false,
+      admin: { email: 'boss@example.com', apiKey: key },
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be an integer/],
+    [{ PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, /DATABASE_URL must start with postgres/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ HELPDESK_AUTO_MIGRATE: 'maybe' }, /HELPDESK_AUTO_MIGRATE must be 1 or 0/],
+    [{ HELPDESK_ADMIN_EMAIL: 'a@b.co' }, /must be set together/],
+    [{ HELPDESK_ADMIN_EMAIL: 'nope', HELPDESK_ADMIN_API_KEY: key }, /not an email address/],
+    [{ HELPDESK_ADMIN_EMAIL: 'a@b.co', HELPDESK_ADMIN_API_KEY: 'short' }, /40 hexadecimal/],
+    [{ HELPDESK_SECRET_KEY: 'tiny' }, /HELPDESK_SECRET_KEY must be 32 bytes/],
+  ])('rejects %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('lists every problem at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT[\s\S]*LOG_LEVEL/);
+  });
+
+  it('the server refuses to start on a bad value, with the message and a non-zero exit', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, PORT: 'not-a-port', DATABASE_URL: '' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT must be an integer');
+  });
+});
