@@ -1,8 +1,8 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import * as branches from '../domain/branches.ts';
 import { exactlyOne } from './locator.ts';
-import { UserError, asPayload, type PayloadShape } from './user-errors.ts';
+import { deletePayload, objectPayload } from './payload.ts';
+import { asPayload } from './user-errors.ts';
 
 export const Branch = builder.prismaNode('Branch', {
   description: 'A queue of tickets (a product, team or department). Its key prefixes the keys of its tickets.',
@@ -81,46 +81,9 @@ const DeleteBranchInput = builder.inputType('DeleteBranchInput', {
   }),
 });
 
-function branchPayload(name: string, description: string) {
-  return builder.objectRef<PayloadShape<{ id: number }>>(name).implement({
-    description,
-    fields: (t) => ({
-      branch: t.prismaField({
-        type: 'Branch',
-        nullable: true,
-        description: 'The branch as it is now; null when the mutation failed.',
-        resolve: (query, payload, _args, ctx) =>
-          payload.result ? ctx.prisma.branch.findUnique({ ...query, where: { id: payload.result.id } }) : null,
-      }),
-      userErrors: t.field({
-        type: [UserError],
-        description: 'Why the mutation failed; empty on success.',
-        resolve: (payload) => payload.userErrors,
-      }),
-    }),
-  });
-}
-
-const CreateBranchPayload = branchPayload('CreateBranchPayload', 'Result of `createBranch`.');
-const UpdateBranchPayload = branchPayload('UpdateBranchPayload', 'Result of `updateBranch`.');
-
-const DeleteBranchPayload = builder.objectRef<PayloadShape<number>>('DeleteBranchPayload').implement({
-  description: 'Result of `deleteBranch`.',
-  fields: (t) => ({
-    deletedBranchId: t.id({
-      nullable: true,
-      description: 'Global id of the deleted branch; null when nothing was deleted.',
-      resolve: (payload) => (payload.result == null ? null : encodeBranchId(payload.result)),
-    }),
-    userErrors: t.field({
-      type: [UserError],
-      description: 'Why the branch was not deleted; empty on success.',
-      resolve: (payload) => payload.userErrors,
-    }),
-  }),
-});
-
-const encodeBranchId = (id: number) => encodeGlobalID('Branch', id);
+const CreateBranchPayload = objectPayload('CreateBranchPayload', 'branch', 'Branch', 'Result of `createBranch`.');
+const UpdateBranchPayload = objectPayload('UpdateBranchPayload', 'branch', 'Branch', 'Result of `updateBranch`.');
+const DeleteBranchPayload = deletePayload('DeleteBranchPayload', 'Branch', 'Result of `deleteBranch`.');
 
 builder.mutationFields((t) => ({
   createBranch: t.field({

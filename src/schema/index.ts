@@ -1,7 +1,10 @@
 // Imports every type module (they register themselves on the builder) and builds the schema.
 import { builder } from '../builder.ts';
 import './user-errors.ts';
+import './person.ts';
 import './branch.ts';
+import './ticket.ts';
+import './comment.ts';
 
 import { describeGeneratedFields } from './describe.ts';
 

@@ -1,0 +1,180 @@
+// Ticket rules from DiamanteDesk: keys are the branch key plus a per-branch sequence that starts at
+// 1 and never reuses a number; creation locks the branch row (an atomic increment) so concurrent
+// creations cannot collide. A moved ticket gets a new key and keeps answering to the old one.
+import { randomBytes } from 'node:crypto';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
+import { normaliseTags } from './branches.ts';
+import { DomainError, Problems } from './errors.ts';
+import { requireActivePerson, type PersonRef } from './people.ts';
+
+export interface TicketInput {
+  subject?: string | null;
+  description?: string | null;
+  status?: TicketStatus | null;
+  priority?: TicketPriority | null;
+  source?: TicketSource | null;
+  tags?: string[] | null;
+  reporter?: PersonRef | null;
+  /** Agent id; null unassigns, undefined leaves as is (or uses the branch default on create). */
+  assigneeId?: number | null;
+}
+
+export type TicketLocator = { id: number; key?: undefined } | { key: string; id?: undefined };
+
+const SUBJECT_MAX = 255;
+const DESCRIPTION_MAX = 65_535;
+
+export const newUniqueId = () => randomBytes(16).toString('hex');
+
+function validate(input: TicketInput, creating: boolean) {
+  const problems = new Problems();
+  const out: {
+    subject?: string;
+    description?: string;
+    tags?: string[];
+  } = {};
+  if (input.subject !== undefined || creating) {
+    const subject = input.subject?.trim() ?? '';
+    if (!subject) problems.add('REQUIRED', 'Subject is required.', ['subject']);
+    else if (/[\u0000-\u001f\u007f]/.test(subject)) problems.add('INVALID', 'Subject must not contain control characters.', ['subject']);
+    else if (subject.length > SUBJECT_MAX) problems.add('TOO_LONG', `Subject must be at most ${SUBJECT_MAX} characters.`, ['subject']);
+    out.subject = subject;
+  }
+  if (input.description !== undefined || creating) {
+    const description = input.description ?? '';
+    if (!description.trim()) problems.add('REQUIRED', 'Description must not be blank.', ['description']);
+    else if (description.length > DESCRIPTION_MAX) {
+      problems.add('TOO_LONG', `Description must be at most ${DESCRIPTION_MAX} characters.`, ['description']);
+    }
+    out.description = description;
+  }
+  if (creating && !input.reporter) problems.add('REQUIRED', 'Reporter is required.', ['reporter']);
+  out.tags = normaliseTags(input.tags, problems, ['tags']);
+  problems.throwIfAny();
+  return out;
+}
+
+async function requireAgent(prisma: PrismaClient, id: number, field: string[]) {
+  const agent = await prisma.agent.findUnique({ where: { id }, select: { state: true } });
+  if (!agent || agent.state !== 'ACTIVE') throw DomainError.of('NOT_FOUND', 'Assignee is not an active agent.', field);
+}
+
+const reporterColumns = (reporter: PersonRef) =>
+  reporter.kind === 'agent'
+    ? { reporterAgentId: reporter.id, reporterCustomerId: null }
+    : { reporterAgentId: null, reporterCustomerId: reporter.id };
+
+export async function createTicket(prisma: PrismaClient, branchId: number, input: TicketInput) {
+  const clean = validate(input, true);
+  const branch = await prisma.branch.findUnique({ where: { id: branchId }, select: { defaultAssigneeId: true } });
+  if (!branch) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
+  await requireActivePerson(prisma, input.reporter!, ['reporter']);
+  if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
+  const assigneeId = input.assigneeId === undefined ? branch.defaultAssigneeId : input.assigneeId;
+
+  return prisma.$transaction(async (tx) => {
+    // The UPDATE takes the branch row lock until commit: the next creation waits for this number.
+    const { key, ticketSequence } = await tx.branch.update({
+      where: { id: branchId },
+      data: { ticketSequence: { increment: 1 } },
+      select: { key: true, ticketSequence: true },
+    });
+    return tx.ticket.create({
+      data: {
+        key: `${key}-${ticketSequence}`,
+        number: ticketSequence,
+        uniqueId: newUniqueId(),
+        subject: clean.subject!,
+        description: clean.description!,
+        status: input.status ?? 'NEW',
+        priority: input.priority ?? 'MEDIUM',
+        source: input.source ?? 'WEB',
+        tags: clean.tags ?? [],
+        branchId,
+        assigneeId,
+        ...reporterColumns(input.reporter!),
+      },
+      select: { id: true },
+    });
+  });
+}
+
+/** Finds a ticket by id or by key, following the keys it had before it moved. */
+export async function locateTicket(prisma: PrismaClient, locator: TicketLocator): Promise<number | null> {
+  if (locator.id !== undefined) {
+    return (await prisma.ticket.findUnique({ where: { id: locator.id }, select: { id: true } }))?.id ?? null;
+  }
+  const key = locator.key.trim().toUpperCase();
+  const ticket = await prisma.ticket.findUnique({ where: { key }, select: { id: true } });
+  if (ticket) return ticket.id;
+  return (await prisma.ticketKeyAlias.findUnique({ where: { key }, select: { ticketId: true } }))?.ticketId ?? null;
+}
+
+export async function requireTicket(prisma: PrismaClient, locator: TicketLocator, field = ['ticket']) {
+  const id = await locateTicket(prisma, locator);
+  if (id === null) throw DomainError.of('NOT_FOUND', 'Ticket not found.', field);
+  return id;
+}
+
+export async function updateTicket(prisma: PrismaClient, id: number, input: TicketInput) {
+  const clean = validate(input, false);
+  if (input.reporter) await requireActivePerson(prisma, input.reporter, ['reporter']);
+  if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
+  return prisma.ticket.update({
+    where: { id },
+    data: {
+      ...clean,
+      status: input.status ?? undefined,
+      priority: input.priority ?? undefined,
+      source: input.source ?? undefined,
+      assigneeId: input.assigneeId,
+      ...(input.reporter ? reporterColumns(input.reporter) : {}),
+    },
+    select: { id: true },
+  });
+}
+
+export async function deleteTicket(prisma: PrismaClient, id: number) {
+  await prisma.ticket.delete({ where: { id } });
+  return id;
+}
+
+/** Moves a ticket to another branch: it takes that branch's next number; the old key stays an alias. */
+export async function moveTicket(prisma: PrismaClient, id: number, branchId: number) {
+  return prisma.$transaction(async (tx) => {
+    const ticket = await tx.ticket.findUnique({ where: { id }, select: { key: true, branchId: true } });
+    if (!ticket) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
+    if (ticket.branchId === branchId) throw DomainError.of('INVALID', 'The ticket is already in that branch.', ['branch']);
+    const target = await tx.branch
+      .update({
+        where: { id: branchId },
+        data: { ticketSequence: { increment: 1 } },
+        select: { key: true, ticketSequence: true },
+      })
+      .catch(() => null);
+    if (!target) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
+    await tx.ticketKeyAlias.create({ data: { key: ticket.key, ticketId: id } });
+    return tx.ticket.update({
+      where: { id },
+      data: { branchId, number: target.ticketSequence, key: `${target.key}-${target.ticketSequence}` },
+      select: { id: true },
+    });
+  });
+}
+
+export async function addWatcher(prisma: PrismaClient, ticketId: number, watcher: PersonRef) {
+  await requireActivePerson(prisma, watcher, ['watcher']);
+  const owner = watcher.kind === 'agent' ? { agentId: watcher.id } : { customerId: watcher.id };
+  const existing = await prisma.ticketWatcher.findFirst({ where: { ticketId, ...owner }, select: { id: true } });
+  // Watching twice is not an error: the caller's intent (this person watches) holds.
+  if (!existing) await prisma.ticketWatcher.create({ data: { ticketId, ...owner } }).catch(() => undefined);
+  return { id: ticketId };
+}
+
+export async function removeWatcher(prisma: PrismaClient, ticketId: number, watcher: PersonRef) {
+  const owner = watcher.kind === 'agent' ? { agentId: watcher.id } : { customerId: watcher.id };
+  const { count } = await prisma.ticketWatcher.deleteMany({ where: { ticketId, ...owner } });
+  if (count === 0) throw DomainError.of('NOT_FOUND', 'That person does not watch this ticket.', ['watcher']);
+  return { id: ticketId };
+}

@@ -1,0 +1,163 @@
+import { builder } from '../builder.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import * as comments from '../domain/comments.ts';
+import { DomainError } from '../domain/errors.ts';
+import { deletePayload, objectPayload } from './payload.ts';
+import { Agent, Customer, Person } from './person.ts';
+import { Ticket, TicketLocator, TicketStatus, actingPerson, locate } from './ticket.ts';
+import { asPayload } from './user-errors.ts';
+
+export const Comment = builder.prismaNode('Comment', {
+  description: 'A reply or internal note on a ticket.',
+  id: { field: 'id' },
+  fields: (t) => ({
+    internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
+    content: t.exposeString('content', { description: 'The text.' }),
+    private: t.exposeBoolean('private', { description: 'Internal note, visible to agents only.' }),
+    author: t.field({
+      type: Person,
+      nullable: true,
+      description: 'Who wrote it.',
+      select: { authorAgent: true, authorCustomer: true },
+      resolve: (comment) => comment.authorAgent ?? comment.authorCustomer,
+    }),
+    ticket: t.relation('ticket', { description: 'The ticket commented on.' }),
+    attachments: t.relatedConnection('attachments', {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Files attached to the comment, oldest first.',
+      query: () => ({ orderBy: { id: 'asc' } }),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the comment was written.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the comment last changed.' }),
+  }),
+});
+
+export const Attachment = builder.prismaNode('Attachment', {
+  description: 'A file on a ticket or a comment.',
+  id: { field: 'id' },
+  fields: (t) => ({
+    internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
+    filename: t.exposeString('filename', { description: 'File name as uploaded (sanitised).' }),
+    contentType: t.exposeString('contentType', { description: 'MIME type, detected from the content.' }),
+    byteSize: t.exposeInt('byteSize', { description: 'Size in bytes.' }),
+    sha256: t.exposeString('sha256', { description: 'SHA-256 of the content, hex.' }),
+    url: t.string({
+      description: 'Where to download the file (requires the same permission as the ticket).',
+      select: { sha256: true },
+      resolve: (a) => `/desk/attachments/download/file/${a.sha256}`,
+    }),
+    thumbnailUrl: t.string({
+      nullable: true,
+      description: 'A PNG preview within 100x100, for images only.',
+      select: { sha256: true, hasThumbnail: true },
+      resolve: (a) => (a.hasThumbnail ? `/desk/attachments/download/thumbnail/${a.sha256}` : null),
+    }),
+    ticket: t.relation('ticket', { nullable: true, description: 'The ticket the file is attached to, if any.' }),
+    comment: t.relation('comment', { nullable: true, description: 'The comment the file is attached to, if any.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the file was uploaded.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the record last changed.' }),
+  }),
+});
+
+const CommentFilter = builder.inputType('CommentFilter', {
+  description: 'Narrows a list of comments.',
+  fields: (t) => ({
+    ticket: t.globalID({ for: Ticket, description: 'Only comments on this ticket.' }),
+    author: t.globalID({ for: [Agent, Customer], description: 'Only comments by this person.' }),
+    private: t.boolean({ description: 'Only internal notes (true) or only public replies (false).' }),
+    createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
+    createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
+  }),
+});
+
+function commentWhere(filter: typeof CommentFilter.$inferInput | null | undefined): Prisma.CommentWhereInput {
+  if (!filter) return {};
+  return {
+    ticketId: filter.ticket ? Number(filter.ticket.id) : undefined,
+    ...(filter.author
+      ? filter.author.typename === 'Agent'
+        ? { authorAgentId: Number(filter.author.id) }
+        : { authorCustomerId: Number(filter.author.id) }
+      : {}),
+    private: filter.private ?? undefined,
+    createdAt:
+      filter.createdAfter || filter.createdBefore
+        ? { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined }
+        : undefined,
+  };
+}
+
+builder.queryFields((t) => ({
+  comment: t.prismaField({
+    type: 'Comment',
+    nullable: true,
+    description: 'One comment by global id.',
+    args: { id: t.arg.globalID({ for: Comment, required: true, description: 'Global id of the comment.' }) },
+    resolve: (query, _root, args, ctx) => ctx.prisma.comment.findUnique({ ...query, where: { id: Number(args.id.id) } }),
+  }),
+  comments: t.prismaConnection({
+    type: 'Comment',
+    cursor: 'id',
+    description: 'Comments, oldest first.',
+    args: { filter: t.arg({ type: CommentFilter, description: 'Narrows the list.' }) },
+    totalCount: (_root, args, ctx) => ctx.prisma.comment.count({ where: commentWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.comment.findMany({ ...query, where: commentWhere(args.filter), orderBy: { id: 'asc' } }),
+  }),
+}));
+
+const AddCommentInput = builder.inputType('AddCommentInput', {
+  description: 'A new comment on a ticket.',
+  fields: (t) => ({
+    ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket to comment on.' }),
+    content: t.string({ required: true, description: 'The text; not blank.' }),
+    private: t.boolean({ description: 'Internal note visible to agents only (default false).' }),
+    ticketStatus: t.field({ type: TicketStatus, description: 'Also set the ticket to this status.' }),
+    author: t.globalID({ for: [Agent, Customer], description: 'Who wrote it; default: you.' }),
+  }),
+});
+const UpdateCommentInput = builder.inputType('UpdateCommentInput', {
+  description: 'Changes to a comment; absent fields stay as they are.',
+  fields: (t) => ({
+    id: t.globalID({ for: Comment, required: true, description: 'The comment to change.' }),
+    content: t.string({ description: 'New text; not blank.' }),
+    private: t.boolean({ description: 'Internal note or public reply.' }),
+    ticketStatus: t.field({ type: TicketStatus, description: 'Also set the ticket to this status.' }),
+  }),
+});
+const DeleteCommentInput = builder.inputType('DeleteCommentInput', {
+  description: 'The comment to delete.',
+  fields: (t) => ({ id: t.globalID({ for: Comment, required: true, description: 'The comment to delete.' }) }),
+});
+
+const AddCommentPayload = objectPayload('AddCommentPayload', 'comment', 'Comment', 'Result of `addComment`.');
+const UpdateCommentPayload = objectPayload('UpdateCommentPayload', 'comment', 'Comment', 'Result of `updateComment`.');
+const DeleteCommentPayload = deletePayload('DeleteCommentPayload', 'Comment', 'Result of `deleteComment`.');
+
+builder.mutationFields((t) => ({
+  addComment: t.field({
+    type: AddCommentPayload,
+    description: 'Comments on a ticket, optionally changing its status.',
+    args: { input: t.arg({ type: AddCommentInput, required: true, description: 'The comment.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => {
+        const ticketId = await locate(ctx, input.ticket);
+        const author = actingPerson(ctx, input.author);
+        if (!author) throw DomainError.of('REQUIRED', 'Give author (or authenticate, to default to yourself).', ['author']);
+        return comments.addComment(ctx.prisma, ticketId, { ...input, author });
+      }),
+  }),
+  updateComment: t.field({
+    type: UpdateCommentPayload,
+    description: 'Changes a comment.',
+    args: { input: t.arg({ type: UpdateCommentInput, required: true, description: 'The comment and its changes.' }) },
+    resolve: (_root, { input }, ctx) => asPayload(() => comments.updateComment(ctx.prisma, Number(input.id.id), input)),
+  }),
+  deleteComment: t.field({
+    type: DeleteCommentPayload,
+    description: 'Deletes a comment and its attachments.',
+    args: { input: t.arg({ type: DeleteCommentInput, required: true, description: 'The comment to delete.' }) },
+    resolve: (_root, { input }, ctx) => asPayload(() => comments.deleteComment(ctx.prisma, Number(input.id.id))),
+  }),
+}));

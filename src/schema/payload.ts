@@ -1,0 +1,56 @@
+// Mutation payloads: the affected object, reloaded with the selection the client asked for (so
+// payloads keep plugin-prisma's query optimisation), plus `userErrors`.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../builder.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { UserError, type PayloadShape } from './user-errors.ts';
+
+type Model = 'Branch' | 'Ticket' | 'Comment' | 'Agent' | 'Customer';
+
+const loaders: Record<Model, (prisma: PrismaClient, query: object, id: number) => Promise<unknown>> = {
+  Branch: (prisma, query, id) => prisma.branch.findUnique({ ...query, where: { id } }),
+  Ticket: (prisma, query, id) => prisma.ticket.findUnique({ ...query, where: { id } }),
+  Comment: (prisma, query, id) => prisma.comment.findUnique({ ...query, where: { id } }),
+  Agent: (prisma, query, id) => prisma.agent.findUnique({ ...query, where: { id } }),
+  Customer: (prisma, query, id) => prisma.customer.findUnique({ ...query, where: { id } }),
+};
+
+/** `XPayload { <field>: <Model> , userErrors }` for mutations that return the affected object. */
+export function objectPayload<M extends Model>(name: string, field: string, model: M, description: string) {
+  return builder.objectRef<PayloadShape<{ id: number }>>(name).implement({
+    description,
+    fields: (t) => ({
+      [field]: t.prismaField({
+        type: model as 'Branch',
+        nullable: true,
+        description: `The ${model.toLowerCase()} as it is now; null when the mutation failed.`,
+        resolve: (query, payload, _args, ctx) =>
+          payload.result ? (loaders[model](ctx.prisma, query, payload.result.id) as never) : null,
+      }),
+      userErrors: t.field({
+        type: [UserError],
+        description: 'Why the mutation failed; empty on success. Nothing was changed when it is not empty.',
+        resolve: (payload) => payload.userErrors,
+      }),
+    }),
+  });
+}
+
+/** `XPayload { deleted<Model>Id, userErrors }` for deletions. */
+export function deletePayload(name: string, model: Model, description: string) {
+  return builder.objectRef<PayloadShape<number>>(name).implement({
+    description,
+    fields: (t) => ({
+      [`deleted${model}Id`]: t.id({
+        nullable: true,
+        description: `Global id of the deleted ${model.toLowerCase()}; null when nothing was deleted.`,
+        resolve: (payload) => (payload.result == null ? null : encodeGlobalID(model, payload.result)),
+      }),
+      userErrors: t.field({
+        type: [UserError],
+        description: 'Why the mutation failed; empty on success. Nothing was changed when it is not empty.',
+        resolve: (payload) => payload.userErrors,
+      }),
+    }),
+  });
+}

@@ -1,0 +1,402 @@
+import { builder } from '../builder.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { PersonRef } from '../domain/people.ts';
+import * as tickets from '../domain/tickets.ts';
+import type { Context } from '../context.ts';
+import { Branch } from './branch.ts';
+import { exactlyOne } from './locator.ts';
+import { deletePayload, objectPayload } from './payload.ts';
+import { Agent, Customer, Person, personRef } from './person.ts';
+import { asPayload } from './user-errors.ts';
+
+export const TicketStatus = builder.enumType('TicketStatus', {
+  description: 'Where a ticket is in its life.',
+  values: {
+    NEW: { description: 'Just created, nobody has looked at it.' },
+    OPEN: { description: 'Being looked at.' },
+    PENDING: { description: 'Waiting for the customer.' },
+    IN_PROGRESS: { description: 'Being worked on.' },
+    CLOSED: { description: 'Done.' },
+    ON_HOLD: { description: 'Parked.' },
+  } as const,
+});
+
+export const TicketPriority = builder.enumType('TicketPriority', {
+  description: 'How urgent a ticket is.',
+  values: {
+    LOW: { description: 'Low.' },
+    MEDIUM: { description: 'Medium (default).' },
+    HIGH: { description: 'High.' },
+  } as const,
+});
+
+export const TicketSource = builder.enumType('TicketSource', {
+  description: 'The channel a ticket came from.',
+  values: {
+    WEB: { description: 'Web form or portal (default).' },
+    EMAIL: { description: 'Email.' },
+    PHONE: { description: 'Phone call.' },
+    CHAT: { description: 'Website chat widget.' },
+    TELEGRAM: { description: 'Telegram.' },
+    WHATSAPP: { description: 'WhatsApp.' },
+    FACEBOOK: { description: 'Facebook Messenger.' },
+    TWITTER: { description: 'Twitter / X.' },
+    VIBER: { description: 'Viber.' },
+    VK: { description: 'VK.' },
+    API: { description: 'Created by an integration through the API.' },
+    OTHER: { description: 'Any other channel.' },
+  } as const,
+});
+
+export const OrderDirection = builder.enumType('OrderDirection', {
+  description: 'Sort direction.',
+  values: { ASC: { description: 'Ascending.' }, DESC: { description: 'Descending.' } } as const,
+});
+
+export const Ticket = builder.prismaNode('Ticket', {
+  description: 'A support request in a branch.',
+  id: { field: 'id' },
+  fields: (t) => ({
+    internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
+    key: t.exposeString('key', { description: 'Branch key and number, for example `SUP-12`. Changes when the ticket moves.' }),
+    number: t.exposeInt('number', { description: 'Number within its branch.' }),
+    uniqueId: t.exposeString('uniqueId', { description: '32 hex characters, unique and never changing.' }),
+    subject: t.exposeString('subject', { description: 'One-line summary.' }),
+    description: t.exposeString('description', { description: 'The request in full.' }),
+    status: t.expose('status', { type: TicketStatus, description: 'Life-cycle status.' }),
+    priority: t.expose('priority', { type: TicketPriority, description: 'Urgency.' }),
+    source: t.expose('source', { type: TicketSource, description: 'Channel the ticket came from.' }),
+    tags: t.exposeStringList('tags', { description: 'Tags.' }),
+    branch: t.relation('branch', { description: 'The branch the ticket is in.' }),
+    reporter: t.field({
+      type: Person,
+      nullable: true,
+      description: 'Who raised the ticket.',
+      select: { reporterAgent: true, reporterCustomer: true },
+      resolve: (ticket) => ticket.reporterAgent ?? ticket.reporterCustomer,
+    }),
+    assignee: t.relation('assignee', { nullable: true, description: 'The agent responsible, if any.' }),
+    watchers: t.field({
+      type: [Person],
+      description: 'People notified of changes to the ticket.',
+      select: { watchers: { select: { agent: true, customer: true }, orderBy: { id: 'asc' } } },
+      resolve: (ticket) => ticket.watchers.map((w) => (w.agent ?? w.customer)!).filter(Boolean),
+    }),
+    comments: t.relatedConnection('comments', {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Comments on the ticket, oldest first.',
+      query: () => ({ orderBy: { id: 'asc' } }),
+    }),
+    attachments: t.relatedConnection('attachments', {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Files attached to the ticket itself (not to its comments), oldest first.',
+      query: () => ({ orderBy: { id: 'asc' } }),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the ticket was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the ticket or its comments last changed.' }),
+  }),
+});
+
+builder.prismaObjectField(Branch, 'defaultAssignee', (t) =>
+  t.relation('defaultAssignee', { nullable: true, description: 'Agent new tickets are assigned to when none is given.' }),
+);
+builder.prismaObjectField(Branch, 'tickets', (t) =>
+  t.relatedConnection('tickets', {
+    cursor: 'id',
+    totalCount: true,
+    description: 'Tickets in the branch, newest first.',
+    query: () => ({ orderBy: { id: 'desc' } }),
+  }),
+);
+
+const TicketFilter = builder.inputType('TicketFilter', {
+  description: 'Narrows a list of tickets. All given conditions must hold.',
+  fields: (t) => ({
+    branch: t.globalID({ for: Branch, description: 'Only tickets in this branch.' }),
+    status: t.field({ type: [TicketStatus], description: 'Only tickets with one of these statuses.' }),
+    priority: t.field({ type: [TicketPriority], description: 'Only tickets with one of these priorities.' }),
+    source: t.field({ type: [TicketSource], description: 'Only tickets from one of these channels.' }),
+    assignee: t.globalID({ for: Agent, description: 'Only tickets assigned to this agent.' }),
+    unassigned: t.boolean({ description: 'true: only tickets without an assignee.' }),
+    reporter: t.globalID({ for: [Agent, Customer], description: 'Only tickets reported by this person.' }),
+    tag: t.string({ description: 'Only tickets with this tag.' }),
+    createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
+    createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
+    updatedAfter: t.field({ type: 'DateTime', description: 'Updated at or after this time.' }),
+    updatedBefore: t.field({ type: 'DateTime', description: 'Updated strictly before this time.' }),
+    text: t.string({ description: 'Substring of the key, subject or description, case-insensitive.' }),
+  }),
+});
+
+const TicketOrderField = builder.enumType('TicketOrderField', {
+  description: 'What to sort tickets by.',
+  values: {
+    CREATED_AT: { description: 'Creation time.' },
+    UPDATED_AT: { description: 'Last change.' },
+    PRIORITY: { description: 'Priority (LOW < MEDIUM < HIGH).' },
+    STATUS: { description: 'Status, in the enum order.' },
+    SUBJECT: { description: 'Subject, alphabetically.' },
+  } as const,
+});
+
+const TicketOrder = builder.inputType('TicketOrder', {
+  description: 'Sort order of a ticket list. Ties are broken by creation order.',
+  fields: (t) => ({
+    field: t.field({ type: TicketOrderField, required: true, description: 'What to sort by.' }),
+    direction: t.field({ type: OrderDirection, required: true, description: 'Ascending or descending.' }),
+  }),
+});
+
+type TicketFilterValue = typeof TicketFilter.$inferInput;
+type TicketOrderValue = typeof TicketOrder.$inferInput;
+
+export function ticketWhere(filter: TicketFilterValue | null | undefined): Prisma.TicketWhereInput {
+  if (!filter) return {};
+  const and: Prisma.TicketWhereInput[] = [];
+  if (filter.branch) and.push({ branchId: Number(filter.branch.id) });
+  if (filter.status?.length) and.push({ status: { in: filter.status } });
+  if (filter.priority?.length) and.push({ priority: { in: filter.priority } });
+  if (filter.source?.length) and.push({ source: { in: filter.source } });
+  if (filter.assignee) and.push({ assigneeId: Number(filter.assignee.id) });
+  if (filter.unassigned != null) and.push({ assigneeId: filter.unassigned ? null : { not: null } });
+  if (filter.reporter) {
+    and.push(
+      filter.reporter.typename === 'Agent'
+        ? { reporterAgentId: Number(filter.reporter.id) }
+        : { reporterCustomerId: Number(filter.reporter.id) },
+    );
+  }
+  if (filter.tag) and.push({ tags: { has: filter.tag.trim() } });
+  if (filter.createdAfter || filter.createdBefore) {
+    and.push({ createdAt: { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined } });
+  }
+  if (filter.updatedAfter || filter.updatedBefore) {
+    and.push({ updatedAt: { gte: filter.updatedAfter ?? undefined, lt: filter.updatedBefore ?? undefined } });
+  }
+  if (filter.text?.trim()) and.push(textWhere(filter.text.trim()));
+  return and.length ? { AND: and } : {};
+}
+
+function textWhere(text: string): Prisma.TicketWhereInput {
+  return {
+    OR: [
+      { key: { contains: text, mode: 'insensitive' } },
+      { subject: { contains: text, mode: 'insensitive' } },
+      { description: { contains: text, mode: 'insensitive' } },
+    ],
+  };
+}
+
+const orderColumns = {
+  CREATED_AT: 'createdAt',
+  UPDATED_AT: 'updatedAt',
+  PRIORITY: 'priority',
+  STATUS: 'status',
+  SUBJECT: 'subject',
+} as const;
+
+export function ticketOrderBy(order: TicketOrderValue | null | undefined): Prisma.TicketOrderByWithRelationInput[] {
+  const direction = order?.direction === 'ASC' ? 'asc' : 'desc';
+  const column = orderColumns[order?.field ?? 'CREATED_AT'];
+  // The id tie-breaker keeps cursor pagination stable when many rows share a value.
+  return [{ [column]: direction }, { id: direction }];
+}
+
+builder.queryFields((t) => ({
+  ticket: t.prismaField({
+    type: 'Ticket',
+    nullable: true,
+    description: 'One ticket, by global `id` or by `key` (keys it had before a move still work). Give exactly one.',
+    args: {
+      id: t.arg.globalID({ for: Ticket, description: 'Global id of the ticket.' }),
+      key: t.arg.string({ description: 'Ticket key such as `SUP-12`, case-insensitive.' }),
+    },
+    resolve: async (query, _root, args, ctx) => {
+      exactlyOne('ticket', args, ['id', 'key']);
+      const id = await tickets.locateTicket(ctx.prisma, args.id ? { id: Number(args.id.id) } : { key: args.key! });
+      return id === null ? null : ctx.prisma.ticket.findUnique({ ...query, where: { id } });
+    },
+  }),
+  tickets: t.prismaConnection({
+    type: 'Ticket',
+    cursor: 'id',
+    description: 'Tickets, newest first unless `orderBy` says otherwise.',
+    args: {
+      filter: t.arg({ type: TicketFilter, description: 'Narrows the list.' }),
+      orderBy: t.arg({ type: TicketOrder, description: 'Sort order; default newest first.' }),
+    },
+    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: ticketWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.ticket.findMany({ ...query, where: ticketWhere(args.filter), orderBy: ticketOrderBy(args.orderBy) }),
+  }),
+  searchTickets: t.prismaConnection({
+    type: 'Ticket',
+    cursor: 'id',
+    description: 'Tickets whose key, subject or description contains the query (case-insensitive), newest first.',
+    args: { query: t.arg.string({ required: true, description: 'Text to look for; at least 1 character.' }) },
+    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: textWhere(args.query.trim()) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.ticket.findMany({ ...query, where: textWhere(args.query.trim()), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+  }),
+}));
+
+export const TicketLocator = builder.inputType('TicketLocator', {
+  description: 'Finds a ticket by global `id` or by `key`. Give exactly one.',
+  isOneOf: true,
+  fields: (t) => ({
+    id: t.globalID({ for: Ticket, description: 'Global id of the ticket.' }),
+    key: t.string({ description: 'Ticket key such as `SUP-12` (earlier keys of a moved ticket work too).' }),
+  }),
+});
+
+/** Resolves a TicketLocator input to the ticket's database id, or a NOT_FOUND user error. */
+export function locate(ctx: Context, locator: typeof TicketLocator.$inferInput, field = ['ticket']) {
+  return tickets.requireTicket(
+    ctx.prisma,
+    locator.id ? { id: Number(locator.id.id) } : { key: locator.key ?? '' },
+    field,
+  );
+}
+
+/** The person a write is attributed to: the one named in the input, or else the caller. */
+export function actingPerson(ctx: Context, given: { typename: string; id: string } | null | undefined): PersonRef | null {
+  if (given) return personRef(given);
+  return ctx.viewer ? { kind: ctx.viewer.kind, id: ctx.viewer.id } : null;
+}
+
+const CreateTicketInput = builder.inputType('CreateTicketInput', {
+  description: 'A new ticket. Its key is the branch key plus the next number of that branch.',
+  fields: (t) => ({
+    branch: t.globalID({ for: Branch, required: true, description: 'Branch to create it in.' }),
+    subject: t.string({ required: true, description: 'One-line summary, no control characters, at most 255.' }),
+    description: t.string({ required: true, description: 'The request in full; not blank.' }),
+    status: t.field({ type: TicketStatus, description: 'Default NEW.' }),
+    priority: t.field({ type: TicketPriority, description: 'Default MEDIUM.' }),
+    source: t.field({ type: TicketSource, description: 'Default WEB.' }),
+    tags: t.stringList({ description: 'Tags.' }),
+    reporter: t.globalID({ for: [Agent, Customer], description: 'Agent or customer who raised it; default: you.' }),
+    assignee: t.globalID({ for: Agent, description: "Responsible agent; default: the branch's default assignee." }),
+  }),
+});
+
+const UpdateTicketInput = builder.inputType('UpdateTicketInput', {
+  description: 'Changes to a ticket; absent fields stay as they are.',
+  fields: (t) => ({
+    ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket to change.' }),
+    subject: t.string({ description: 'One-line summary, no control characters, at most 255.' }),
+    description: t.string({ description: 'The request in full; not blank.' }),
+    status: t.field({ type: TicketStatus, description: 'New status.' }),
+    priority: t.field({ type: TicketPriority, description: 'New priority.' }),
+    source: t.field({ type: TicketSource, description: 'New source.' }),
+    tags: t.stringList({ description: 'Replaces the tags.' }),
+    reporter: t.globalID({ for: [Agent, Customer], description: 'New reporter.' }),
+    assignee: t.globalID({ for: Agent, description: 'New assignee; null unassigns.' }),
+  }),
+});
+
+const DeleteTicketInput = builder.inputType('DeleteTicketInput', {
+  description: 'The ticket to delete, with its comments, watchers and attachments.',
+  fields: (t) => ({ ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket to delete.' }) }),
+});
+
+const MoveTicketInput = builder.inputType('MoveTicketInput', {
+  description: 'Moves a ticket to another branch. It gets a key there; its old key keeps resolving.',
+  fields: (t) => ({
+    ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket to move.' }),
+    branch: t.globalID({ for: Branch, required: true, description: 'The branch to move it to.' }),
+  }),
+});
+
+const WatcherInput = builder.inputType('WatcherInput', {
+  description: 'A ticket and a person watching it.',
+  fields: (t) => ({
+    ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket.' }),
+    watcher: t.globalID({ for: [Agent, Customer], description: 'The agent or customer; default: you.' }),
+  }),
+});
+
+const CreateTicketPayload = objectPayload('CreateTicketPayload', 'ticket', 'Ticket', 'Result of `createTicket`.');
+const UpdateTicketPayload = objectPayload('UpdateTicketPayload', 'ticket', 'Ticket', 'Result of `updateTicket`.');
+const MoveTicketPayload = objectPayload('MoveTicketPayload', 'ticket', 'Ticket', 'Result of `moveTicket`.');
+const DeleteTicketPayload = deletePayload('DeleteTicketPayload', 'Ticket', 'Result of `deleteTicket`.');
+const AddWatcherPayload = objectPayload('AddWatcherPayload', 'ticket', 'Ticket', 'Result of `addWatcher`.');
+const RemoveWatcherPayload = objectPayload('RemoveWatcherPayload', 'ticket', 'Ticket', 'Result of `removeWatcher`.');
+
+function ticketInput(input: {
+  subject?: string | null;
+  description?: string | null;
+  status?: tickets.TicketInput['status'];
+  priority?: tickets.TicketInput['priority'];
+  source?: tickets.TicketInput['source'];
+  tags?: string[] | null;
+  reporter?: { typename: string; id: string } | null;
+  assignee?: { typename: string; id: string } | null;
+}): tickets.TicketInput {
+  return {
+    ...input,
+    reporter: input.reporter ? personRef(input.reporter) : undefined,
+    assigneeId: input.assignee === undefined ? undefined : input.assignee === null ? null : Number(input.assignee.id),
+  };
+}
+
+function requirePerson(person: PersonRef | null, field: string): PersonRef {
+  if (!person) throw DomainError.of('REQUIRED', `Give ${field} (or authenticate, to default to yourself).`, [field]);
+  return person;
+}
+
+builder.mutationFields((t) => ({
+  createTicket: t.field({
+    type: CreateTicketPayload,
+    description: 'Creates a ticket.',
+    args: { input: t.arg({ type: CreateTicketInput, required: true, description: 'The new ticket.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() =>
+        tickets.createTicket(ctx.prisma, Number(input.branch.id), {
+          ...ticketInput(input),
+          reporter: requirePerson(actingPerson(ctx, input.reporter), 'reporter'),
+        }),
+      ),
+  }),
+  updateTicket: t.field({
+    type: UpdateTicketPayload,
+    description: 'Changes a ticket, found by id or key.',
+    args: { input: t.arg({ type: UpdateTicketInput, required: true, description: 'The ticket and its changes.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => tickets.updateTicket(ctx.prisma, await locate(ctx, input.ticket), ticketInput(input))),
+  }),
+  deleteTicket: t.field({
+    type: DeleteTicketPayload,
+    description: 'Deletes a ticket with its comments, watchers and attachments.',
+    args: { input: t.arg({ type: DeleteTicketInput, required: true, description: 'The ticket to delete.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => tickets.deleteTicket(ctx.prisma, await locate(ctx, input.ticket))),
+  }),
+  moveTicket: t.field({
+    type: MoveTicketPayload,
+    description: 'Moves a ticket to another branch; it gets a new key and its old key keeps resolving.',
+    args: { input: t.arg({ type: MoveTicketInput, required: true, description: 'The ticket and its new branch.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => tickets.moveTicket(ctx.prisma, await locate(ctx, input.ticket), Number(input.branch.id))),
+  }),
+  addWatcher: t.field({
+    type: AddWatcherPayload,
+    description: 'Adds a watcher to a ticket; adding one who already watches changes nothing.',
+    args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () =>
+        tickets.addWatcher(ctx.prisma, await locate(ctx, input.ticket), requirePerson(actingPerson(ctx, input.watcher), 'watcher')),
+      ),
+  }),
+  removeWatcher: t.field({
+    type: RemoveWatcherPayload,
+    description: 'Removes a watcher from a ticket.',
+    args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () =>
+        tickets.removeWatcher(ctx.prisma, await locate(ctx, input.ticket), requirePerson(actingPerson(ctx, input.watcher), 'watcher')),
+      ),
+  }),
+}));

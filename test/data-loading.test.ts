@@ -1,0 +1,77 @@
+// SQL statements per request, counted at the driver: list queries must not grow with page size.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, ok, type TestApp } from './helpers.ts';
+import { createBranch, createCustomer } from './fixtures.ts';
+
+const listQuery = `query($first: Int!) {
+  tickets(first: $first) {
+    totalCount
+    edges { cursor node {
+      key subject tags
+      branch { key name defaultAssignee { name } }
+      reporter { __typename name email }
+      assignee { name }
+      watchers { name }
+      comments(first: 5) { totalCount nodes { content author { __typename name } } }
+    } }
+  }
+}`;
+
+describe('ticket list data loading', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    const branch = await createBranch(app, 'Load', 'LOAD');
+    const customer = await createCustomer(app, 'many@example.com');
+    const agent = await app.db.prisma.agent.create({ data: { email: 'agent@example.com', firstName: 'Al' } });
+    // Bulk rows straight through Prisma: the fixture is not what is measured.
+    await app.db.prisma.branch.update({ where: { id: branch.internalId }, data: { ticketSequence: 120, defaultAssigneeId: agent.id } });
+    for (let n = 1; n <= 120; n++) {
+      await app.db.prisma.ticket.create({
+        data: {
+          key: `LOAD-${n}`,
+          number: n,
+          uniqueId: n.toString(16).padStart(32, '0'),
+          subject: `Ticket ${n}`,
+          description: 'Body',
+          tags: ['a', `t${n % 3}`],
+          branchId: branch.internalId,
+          assigneeId: n % 2 ? agent.id : null,
+          ...(n % 2 ? { reporterCustomerId: customer.internalId } : { reporterAgentId: agent.id }),
+          watchers: { create: [{ agentId: agent.id }, { customerId: customer.internalId }] },
+          comments: {
+            create: Array.from({ length: 7 }, (_, i) =>
+              i % 2 ? { content: `c${i}`, authorAgentId: agent.id } : { content: `c${i}`, authorCustomerId: customer.internalId },
+            ),
+          },
+        },
+      });
+    }
+  });
+  afterAll(() => app?.close());
+
+  async function statementsFor(first: number) {
+    const before = app.db.statements;
+    const data = ok(await app.gql<any>(listQuery, { first }));
+    return { statements: app.db.statements - before, data };
+  }
+
+  it('uses the same small number of statements for 10 and 100 tickets', async () => {
+    const ten = await statementsFor(10);
+    const hundred = await statementsFor(100);
+    expect(ten.data.tickets.edges).toHaveLength(10);
+    expect(hundred.data.tickets.edges).toHaveLength(100);
+    expect(hundred.data.tickets.totalCount).toBe(120);
+    const node = hundred.data.tickets.edges[0].node;
+    expect(node.comments.nodes).toHaveLength(5);
+    expect(node.comments.totalCount).toBe(7);
+    expect(node.watchers).toHaveLength(2);
+    expect(node.branch.defaultAssignee.name).toBe('Al');
+    expect(new Set(hundred.data.tickets.edges.map((e: any) => e.node.reporter.__typename))).toEqual(new Set(['Agent', 'Customer']));
+    console.info(`statements: first 10 -> ${ten.statements}, first 100 -> ${hundred.statements}`);
+    // Authentication reads the API key once per request; the rest is the query itself.
+    expect(hundred.statements).toBe(ten.statements);
+    expect(hundred.statements).toBeLessThan(10);
+  });
+});
