@@ -48,6 +48,15 @@ describe('ticket list data loading', () => {
         },
       });
     }
+    for (const key of ['ONE', 'TWO', 'THREE', 'FOUR']) {
+      const other = await app.db.prisma.branch.create({ data: { key, name: key, ticketSequence: 6, defaultAssigneeId: agent.id } });
+      for (let n = 1; n <= 6; n++) {
+        await app.db.prisma.ticket.create({
+          data: { key: `${key}-${n}`, number: n, uniqueId: `${key}${n}`.padEnd(32, '0'), subject: 'ticket', description: 'x',
+            branchId: other.id, assigneeId: agent.id, reporterAgentId: agent.id },
+        });
+      }
+    }
   });
   afterAll(() => app?.close());
 
@@ -62,8 +71,8 @@ describe('ticket list data loading', () => {
     const hundred = await statementsFor(100);
     expect(ten.data.tickets.edges).toHaveLength(10);
     expect(hundred.data.tickets.edges).toHaveLength(100);
-    expect(hundred.data.tickets.totalCount).toBe(120);
-    const node = hundred.data.tickets.edges[0].node;
+    expect(hundred.data.tickets.totalCount).toBe(120 + 4 * 6);
+    const node = hundred.data.tickets.edges.find((e: any) => e.node.key === 'LOAD-120').node;
     expect(node.comments.nodes).toHaveLength(5);
     expect(node.comments.totalCount).toBe(7);
     expect(node.watchers).toHaveLength(2);
@@ -73,5 +82,23 @@ describe('ticket list data loading', () => {
     // Authentication reads the API key once per request; the rest is the query itself.
     expect(hundred.statements).toBe(ten.statements);
     expect(hundred.statements).toBeLessThan(10);
+  });
+
+  it.each([
+    ['branches with nested tickets', (n: number) => `{ branches(first: ${n}) { totalCount nodes { key defaultAssignee { name } tickets(first: 5) { totalCount nodes { key assignee { name } } } } } }`],
+    ['comments with author and ticket', (n: number) => `{ comments(first: ${n}) { totalCount nodes { content author { name } ticket { key branch { key } } attachments(first: 3) { totalCount nodes { filename } } } } }`],
+    ['agents', (n: number) => `{ agents(first: ${n}) { totalCount nodes { name email role } } }`],
+    ['customers', (n: number) => `{ customers(first: ${n}) { totalCount nodes { name email } } }`],
+    ['search', (n: number) => `{ searchTickets(query: "ticket", first: ${n}) { totalCount nodes { key reporter { name } watchers { name } } } }`],
+  ])('%s: statement count does not grow with the page size', async (_name, query) => {
+    const count = async (n: number) => {
+      const before = app.db.statements;
+      ok(await app.gql(query(n)));
+      return app.db.statements - before;
+    };
+    const small = await count(2);
+    const large = await count(100);
+    expect(large).toBe(small);
+    expect(large).toBeLessThan(10);
   });
 });
