@@ -37,11 +37,13 @@ export function normaliseTags(tags: string[] | null | undefined, problems: Probl
 function validate(input: BranchInput, creating: boolean) {
   const problems = new Problems();
   const data: Prisma.BranchUncheckedUpdateInput = {};
+  let validName: string | undefined;
   if (input.name !== undefined || creating) {
     const name = input.name?.trim() ?? '';
     if (name.length < 2) problems.add('INVALID', 'Branch name must be at least 2 characters.', ['name']);
     else if (!/\p{L}/u.test(name)) problems.add('INVALID', 'Branch name must contain a letter.', ['name']);
     else if (name.length > NAME_MAX) problems.add('TOO_LONG', `Branch name must be at most ${NAME_MAX} characters.`, ['name']);
+    else validName = name;
     data.name = name;
   }
   if (input.key != null) {
@@ -49,8 +51,8 @@ function validate(input: BranchInput, creating: boolean) {
     if (!/^[A-Z]{2,}$/.test(key)) problems.add('INVALID', 'Branch key must be letters only, at least 2.', ['key']);
     else if (key.length > KEY_MAX) problems.add('TOO_LONG', `Branch key must be at most ${KEY_MAX} letters.`, ['key']);
     data.key = key;
-  } else if (creating && typeof data.name === 'string' && data.name.length >= 2) {
-    const key = keyFromName(data.name);
+  } else if (creating && validName) {
+    const key = keyFromName(validName);
     if (key.length < 2) {
       problems.add('INVALID', 'Cannot derive a key of at least 2 letters from the name; give a key.', ['key']);
     }

@@ -7,6 +7,8 @@ import { asPayload } from './user-errors.ts';
 export const Branch = builder.prismaNode('Branch', {
   description: 'A queue of tickets (a product, team or department). Its key prefixes the keys of its tickets.',
   id: { field: 'id' },
+  // A well-formed id of a missing row is null from node(id:), not an error.
+  nullable: true,
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
     key: t.exposeString('key', { description: 'Unique key, letters only (for example `SUP`); ticket keys start with it.' }),

@@ -10,6 +10,8 @@ import { asPayload } from './user-errors.ts';
 export const Comment = builder.prismaNode('Comment', {
   description: 'A reply or internal note on a ticket.',
   id: { field: 'id' },
+  // A well-formed id of a missing row is null from node(id:), not an error.
+  nullable: true,
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
     content: t.exposeString('content', { description: 'The text.' }),
@@ -36,6 +38,8 @@ export const Comment = builder.prismaNode('Comment', {
 export const Attachment = builder.prismaNode('Attachment', {
   description: 'A file on a ticket or a comment.',
   id: { field: 'id' },
+  // A well-formed id of a missing row is null from node(id:), not an error.
+  nullable: true,
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
     filename: t.exposeString('filename', { description: 'File name as uploaded (sanitised).' }),

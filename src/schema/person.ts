@@ -1,6 +1,7 @@
 import { builder } from '../builder.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import * as people from '../domain/people.ts';
+import { containsText } from '../domain/text-search.ts';
 import type { PersonRef } from '../domain/people.ts';
 import { exactlyOne } from './locator.ts';
 import { objectPayload } from './payload.ts';
@@ -49,6 +50,8 @@ export const PersonState = builder.enumType('PersonState', {
 export const Agent = builder.prismaNode('Agent', {
   description: 'A staff member (DiamanteDesk "oro" user, Teamwork Desk agent).',
   id: { field: 'id' },
+  // A well-formed id of a missing row is null from node(id:), not an error.
+  nullable: true,
   interfaces: [Person],
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id (`oro_<id>` in the REST API).' }),
@@ -64,6 +67,8 @@ export const Agent = builder.prismaNode('Agent', {
 export const Customer = builder.prismaNode('Customer', {
   description: 'An end user who asks for help (DiamanteDesk "diamante" user, Deskie user).',
   id: { field: 'id' },
+  // A well-formed id of a missing row is null from node(id:), not an error.
+  nullable: true,
   interfaces: [Person],
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id (`diamante_<id>` in the REST API).' }),
@@ -93,9 +98,9 @@ const textWhere = (text: string | null | undefined) =>
   text
     ? {
         OR: [
-          { email: { contains: text, mode: 'insensitive' as const } },
-          { firstName: { contains: text, mode: 'insensitive' as const } },
-          { lastName: { contains: text, mode: 'insensitive' as const } },
+          { email: containsText(text) },
+          { firstName: containsText(text) },
+          { lastName: containsText(text) },
         ],
       }
     : {};

@@ -1,6 +1,8 @@
 import { builder } from '../builder.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { DomainError } from '../domain/errors.ts';
+import { containsText } from '../domain/text-search.ts';
+import { GraphQLError } from 'graphql';
 import type { PersonRef } from '../domain/people.ts';
 import * as tickets from '../domain/tickets.ts';
 import type { Context } from '../context.ts';
@@ -57,6 +59,8 @@ export const OrderDirection = builder.enumType('OrderDirection', {
 export const Ticket = builder.prismaNode('Ticket', {
   description: 'A support request in a branch.',
   id: { field: 'id' },
+  // A well-formed id of a missing row is null from node(id:), not an error.
+  nullable: true,
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
     key: t.exposeString('key', { description: 'Branch key and number, for example `SUP-12`. Changes when the ticket moves.' }),
@@ -183,11 +187,21 @@ export function ticketWhere(filter: TicketFilterValue | null | undefined): Prism
 function textWhere(text: string): Prisma.TicketWhereInput {
   return {
     OR: [
-      { key: { contains: text, mode: 'insensitive' } },
-      { subject: { contains: text, mode: 'insensitive' } },
-      { description: { contains: text, mode: 'insensitive' } },
+      { key: containsText(text) },
+      { subject: containsText(text) },
+      { description: containsText(text) },
     ],
   };
+}
+
+function searchWhere(query: string): Prisma.TicketWhereInput {
+  const text = query.trim();
+  if (!text) {
+    throw new GraphQLError('Argument "query" of "searchTickets" must contain at least 1 character.', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return textWhere(text);
 }
 
 const orderColumns = {
@@ -237,9 +251,9 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: 'Tickets whose key, subject or description contains the query (case-insensitive), newest first.',
     args: { query: t.arg.string({ required: true, description: 'Text to look for; at least 1 character.' }) },
-    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: textWhere(args.query.trim()) }),
+    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: searchWhere(args.query) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.ticket.findMany({ ...query, where: textWhere(args.query.trim()), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      ctx.prisma.ticket.findMany({ ...query, where: searchWhere(args.query), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   }),
 }));
 
