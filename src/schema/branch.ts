@@ -1,6 +1,9 @@
 import { builder } from '../builder.ts';
 import * as branches from '../domain/branches.ts';
 import { exactlyOne } from './locator.ts';
+import { orderInput } from './ordering.ts';
+import { containsText } from '../domain/text-search.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { asPayload } from './user-errors.ts';
 
@@ -27,6 +30,33 @@ export const Branch = builder.prismaNode('Branch', {
   }),
 });
 
+const BranchFilter = builder.inputType('BranchFilter', {
+  description: 'Narrows a list of branches.',
+  fields: (t) => ({
+    text: t.string({ description: 'Substring of the key, name or description, case-insensitive.' }),
+    tag: t.string({ description: 'Only branches with this tag.' }),
+  }),
+});
+
+function branchWhere(filter: typeof BranchFilter.$inferInput | null | undefined): Prisma.BranchWhereInput {
+  const text = filter?.text?.trim();
+  return {
+    ...(filter?.tag ? { tags: { has: filter.tag.trim() } } : {}),
+    ...(text ? { OR: [{ key: containsText(text) }, { name: containsText(text) }, { description: containsText(text) }] } : {}),
+  };
+}
+
+const branchOrder = orderInput(
+  'BranchOrder',
+  'Sort order of a branch list.',
+  {
+    CREATED_AT: { column: 'id', description: 'Creation order.' },
+    KEY: { column: 'key', description: 'Key, alphabetically.' },
+    NAME: { column: 'name', description: 'Name, alphabetically.' },
+  },
+  { field: 'CREATED_AT', direction: 'ASC' },
+);
+
 builder.queryFields((t) => ({
   branch: t.prismaField({
     type: 'Branch',
@@ -47,9 +77,18 @@ builder.queryFields((t) => ({
   branches: t.prismaConnection({
     type: 'Branch',
     cursor: 'id',
-    totalCount: (_root, _args, ctx) => ctx.prisma.branch.count(),
-    description: 'All branches, oldest first.',
-    resolve: (query, _root, _args, ctx) => ctx.prisma.branch.findMany({ ...query, orderBy: { id: 'asc' } }),
+    description: 'Branches, oldest first unless `orderBy` says otherwise.',
+    args: {
+      filter: t.arg({ type: BranchFilter, description: 'Narrows the list.' }),
+      orderBy: t.arg({ type: branchOrder.Input, description: 'Sort order; default oldest first.' }),
+    },
+    totalCount: (_root, args, ctx) => ctx.prisma.branch.count({ where: branchWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.branch.findMany({
+        ...query,
+        where: branchWhere(args.filter),
+        orderBy: branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],
+      }),
   }),
 }));
 

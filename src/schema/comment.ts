@@ -2,6 +2,7 @@ import { builder } from '../builder.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import * as comments from '../domain/comments.ts';
 import { DomainError } from '../domain/errors.ts';
+import { orderInput } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent, Customer, Person } from './person.ts';
 import { Ticket, TicketLocator, TicketStatus, actingPerson, locate } from './ticket.ts';
@@ -92,6 +93,16 @@ function commentWhere(filter: typeof CommentFilter.$inferInput | null | undefine
   };
 }
 
+const commentOrder = orderInput(
+  'CommentOrder',
+  'Sort order of a comment list.',
+  {
+    CREATED_AT: { column: 'id', description: 'Creation order.' },
+    UPDATED_AT: { column: 'updatedAt', description: 'Last change.' },
+  },
+  { field: 'CREATED_AT', direction: 'ASC' },
+);
+
 builder.queryFields((t) => ({
   comment: t.prismaField({
     type: 'Comment',
@@ -104,10 +115,17 @@ builder.queryFields((t) => ({
     type: 'Comment',
     cursor: 'id',
     description: 'Comments, oldest first.',
-    args: { filter: t.arg({ type: CommentFilter, description: 'Narrows the list.' }) },
+    args: {
+      filter: t.arg({ type: CommentFilter, description: 'Narrows the list.' }),
+      orderBy: t.arg({ type: commentOrder.Input, description: 'Sort order; default oldest first.' }),
+    },
     totalCount: (_root, args, ctx) => ctx.prisma.comment.count({ where: commentWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.comment.findMany({ ...query, where: commentWhere(args.filter), orderBy: { id: 'asc' } }),
+      ctx.prisma.comment.findMany({
+        ...query,
+        where: commentWhere(args.filter),
+        orderBy: commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],
+      }),
   }),
 }));
 

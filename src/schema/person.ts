@@ -4,6 +4,7 @@ import * as people from '../domain/people.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { PersonRef } from '../domain/people.ts';
 import { exactlyOne } from './locator.ts';
+import { orderInput } from './ordering.ts';
 import { objectPayload } from './payload.ts';
 import { asPayload } from './user-errors.ts';
 
@@ -105,6 +106,18 @@ const textWhere = (text: string | null | undefined) =>
       }
     : {};
 
+const personOrder = orderInput(
+  'PersonOrder',
+  'Sort order of a list of agents or customers.',
+  {
+    CREATED_AT: { column: 'id', description: 'Creation order.' },
+    EMAIL: { column: 'email', description: 'Email, alphabetically.' },
+    FIRST_NAME: { column: 'firstName', description: 'First name, alphabetically.' },
+    LAST_NAME: { column: 'lastName', description: 'Last name, alphabetically.' },
+  },
+  { field: 'CREATED_AT', direction: 'ASC' },
+);
+
 builder.queryFields((t) => ({
   viewer: t.field({
     type: Person,
@@ -138,10 +151,17 @@ builder.queryFields((t) => ({
     type: 'Agent',
     cursor: 'id',
     description: 'Agents, oldest first.',
-    args: { filter: t.arg({ type: PersonFilter, description: 'Narrows the list.' }) },
+    args: {
+      filter: t.arg({ type: PersonFilter, description: 'Narrows the list.' }),
+      orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
+    },
     totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.agent.findMany({ ...query, where: agentWhere(args.filter), orderBy: { id: 'asc' } }),
+      ctx.prisma.agent.findMany({
+        ...query,
+        where: agentWhere(args.filter),
+        orderBy: personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
+      }),
   }),
   customer: t.prismaField({
     type: 'Customer',
@@ -163,10 +183,17 @@ builder.queryFields((t) => ({
     type: 'Customer',
     cursor: 'id',
     description: 'Customers, oldest first.',
-    args: { filter: t.arg({ type: PersonFilter, description: 'Narrows the list.' }) },
+    args: {
+      filter: t.arg({ type: PersonFilter, description: 'Narrows the list.' }),
+      orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
+    },
     totalCount: (_root, args, ctx) => ctx.prisma.customer.count({ where: customerWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.customer.findMany({ ...query, where: customerWhere(args.filter), orderBy: { id: 'asc' } }),
+      ctx.prisma.customer.findMany({
+        ...query,
+        where: customerWhere(args.filter),
+        orderBy: personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],
+      }),
   }),
 }));
 

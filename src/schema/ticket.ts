@@ -8,6 +8,7 @@ import * as tickets from '../domain/tickets.ts';
 import type { Context } from '../context.ts';
 import { Branch } from './branch.ts';
 import { exactlyOne } from './locator.ts';
+import { orderInput } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent, Customer, Person, personRef } from './person.ts';
 import { asPayload } from './user-errors.ts';
@@ -49,11 +50,6 @@ export const TicketSource = builder.enumType('TicketSource', {
     API: { description: 'Created by an integration through the API.' },
     OTHER: { description: 'Any other channel.' },
   } as const,
-});
-
-export const OrderDirection = builder.enumType('OrderDirection', {
-  description: 'Sort direction.',
-  values: { ASC: { description: 'Ascending.' }, DESC: { description: 'Descending.' } } as const,
 });
 
 export const Ticket = builder.prismaNode('Ticket', {
@@ -135,27 +131,21 @@ const TicketFilter = builder.inputType('TicketFilter', {
   }),
 });
 
-const TicketOrderField = builder.enumType('TicketOrderField', {
-  description: 'What to sort tickets by.',
-  values: {
-    CREATED_AT: { description: 'Creation time.' },
-    UPDATED_AT: { description: 'Last change.' },
-    PRIORITY: { description: 'Priority (LOW < MEDIUM < HIGH).' },
-    STATUS: { description: 'Status, in the enum order.' },
-    SUBJECT: { description: 'Subject, alphabetically.' },
-  } as const,
-});
-
-const TicketOrder = builder.inputType('TicketOrder', {
-  description: 'Sort order of a ticket list. Ties are broken by creation order.',
-  fields: (t) => ({
-    field: t.field({ type: TicketOrderField, required: true, description: 'What to sort by.' }),
-    direction: t.field({ type: OrderDirection, required: true, description: 'Ascending or descending.' }),
-  }),
-});
+const ticketOrder = orderInput(
+  'TicketOrder',
+  'Sort order of a ticket list. Ties are broken by creation order.',
+  {
+    CREATED_AT: { column: 'createdAt', description: 'Creation time.' },
+    UPDATED_AT: { column: 'updatedAt', description: 'Last change.' },
+    PRIORITY: { column: 'priority', description: 'Priority (LOW < MEDIUM < HIGH).' },
+    STATUS: { column: 'status', description: 'Status, in the enum order.' },
+    SUBJECT: { column: 'subject', description: 'Subject, alphabetically.' },
+    KEY: { column: 'key', description: 'Key, alphabetically.' },
+  },
+  { field: 'CREATED_AT', direction: 'DESC' },
+);
 
 type TicketFilterValue = typeof TicketFilter.$inferInput;
-type TicketOrderValue = typeof TicketOrder.$inferInput;
 
 export function ticketWhere(filter: TicketFilterValue | null | undefined): Prisma.TicketWhereInput {
   if (!filter) return {};
@@ -204,20 +194,8 @@ function searchWhere(query: string): Prisma.TicketWhereInput {
   return textWhere(text);
 }
 
-const orderColumns = {
-  CREATED_AT: 'createdAt',
-  UPDATED_AT: 'updatedAt',
-  PRIORITY: 'priority',
-  STATUS: 'status',
-  SUBJECT: 'subject',
-} as const;
-
-export function ticketOrderBy(order: TicketOrderValue | null | undefined): Prisma.TicketOrderByWithRelationInput[] {
-  const direction = order?.direction === 'ASC' ? 'asc' : 'desc';
-  const column = orderColumns[order?.field ?? 'CREATED_AT'];
-  // The id tie-breaker keeps cursor pagination stable when many rows share a value.
-  return [{ [column]: direction }, { id: direction }];
-}
+export const ticketOrderBy = (order: Parameters<typeof ticketOrder.toPrisma>[0]) =>
+  ticketOrder.toPrisma(order) as Prisma.TicketOrderByWithRelationInput[];
 
 builder.queryFields((t) => ({
   ticket: t.prismaField({
@@ -240,7 +218,7 @@ builder.queryFields((t) => ({
     description: 'Tickets, newest first unless `orderBy` says otherwise.',
     args: {
       filter: t.arg({ type: TicketFilter, description: 'Narrows the list.' }),
-      orderBy: t.arg({ type: TicketOrder, description: 'Sort order; default newest first.' }),
+      orderBy: t.arg({ type: ticketOrder.Input, description: 'Sort order; default newest first.' }),
     },
     totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: ticketWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
