@@ -1,6 +1,7 @@
 // Configures Pothos and its plugins; defines no types (those live in src/schema/<type>.ts).
 import SchemaBuilder from '@pothos/core';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLField } from 'graphql';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import { DateTimeResolver, EmailAddressResolver, JSONObjectResolver, URLResolver } from 'graphql-scalars';
@@ -10,6 +11,16 @@ import { getDatamodel } from './generated/pothos-types.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+
+/**
+ * A connection costs its page size times what each item selects (`first: 100` of something with
+ * 5 comments each is 100 x 5, not the plugin's flat list multiplier); other fields cost 1.
+ */
+function connectionAwareComplexity(args: Record<string, unknown>, _ctx: Context, field: GraphQLField<unknown, Context>) {
+  if (!field.args.some((arg) => arg.name === 'first')) return { field: 1, multiplier: 1 };
+  const size = (args.first ?? args.last ?? DEFAULT_PAGE_SIZE) as number;
+  return { field: 1, multiplier: Math.max(1, size) };
+}
 
 const INT4_MAX = 2_147_483_647;
 
@@ -43,7 +54,9 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
-  plugins: [RelayPlugin, PrismaPlugin],
+  plugins: [ComplexityPlugin, RelayPlugin, PrismaPlugin],
+  // Costs only: limits are checked and reported by src/http/operation-cost.ts.
+  complexity: { fieldComplexity: connectionAwareComplexity },
   defaultFieldNullability: false,
   relay: {
     clientMutationId: 'omit',

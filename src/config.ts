@@ -18,6 +18,9 @@ export interface Config {
   secretKey: string | undefined;
   /** Pool size for PostgreSQL connections. */
   databasePoolSize: number;
+  /** Requests per minute per API key (per address when anonymous); 0 turns limiting off. */
+  rateLimitPerMinute: number;
+  limits: { maxComplexity: number; maxDepth: number; maxBreadth: number };
 }
 
 export class ConfigError extends Error {
@@ -53,6 +56,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const port = int('PORT', 4000, 0, 65535);
   const databasePoolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000);
+  const rateLimitPerMinute = int('HELPDESK_RATE_LIMIT', 600, 0, 1_000_000);
+  const limits = {
+    maxComplexity: int('HELPDESK_MAX_QUERY_COST', DEFAULT_LIMITS.maxComplexity, 1, 10_000_000),
+    maxDepth: int('HELPDESK_MAX_QUERY_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100),
+    maxBreadth: int('HELPDESK_MAX_QUERY_BREADTH', DEFAULT_LIMITS.maxBreadth, 1, 100_000),
+  };
 
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl !== undefined) {
@@ -105,8 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin,
     secretKey,
     databasePoolSize,
+    rateLimitPerMinute,
+    limits,
   };
 }
+
+export const DEFAULT_LIMITS = { maxComplexity: 20_000, maxDepth: 12, maxBreadth: 300 };
 
 export function decodeSecretKey(text: string): Buffer | undefined {
   const bytes = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');

@@ -1,11 +1,14 @@
 // One node:http server: GraphQL, health probes, and (in later work) REST and downloads.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Database } from './db/database.ts';
+import type { Gate } from './http/gate.ts';
 import type { Logger } from './logger.ts';
 import type { HelpdeskYoga } from './yoga.ts';
 
 export interface ServerDeps {
   yoga: HelpdeskYoga;
+  /** Later routes (REST, downloads) pass requests through the same gate as GraphQL. */
+  gate: Gate;
   db: Database;
   logger: Logger;
 }

@@ -3,12 +3,12 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ensureAdmin } from './auth/bootstrap.ts';
-import { loadServerKey, secretBox } from './auth/secret-box.ts';
+import { loadServerKey, secretBox, verifyServerKey, type SecretBox } from './auth/secret-box.ts';
+import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server.ts';
-import { createHelpdeskYoga } from './yoga.ts';
 
 export async function startHelpdesk(config: Config, logger: Logger) {
   const db = await openDatabase({
@@ -16,12 +16,15 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     pgliteDir: path.join(config.dataDir, 'pglite'),
     poolSize: config.databasePoolSize,
   });
+  let box: SecretBox;
   try {
     if (config.autoMigrate) {
       const applied = await db.migrate();
       if (applied.length > 0) logger.info({ applied }, 'applied migrations');
     }
-    const box = secretBox(await loadServerKey(config.secretKey, config.dataDir));
+    const mayGenerate = (await db.prisma.apiKey.count()) === 0;
+    box = secretBox(await loadServerKey(config.secretKey, config.dataDir, mayGenerate));
+    await verifyServerKey(db.prisma, box);
     if (config.admin && (await ensureAdmin(db.prisma, box, config.admin))) {
       logger.info({ email: config.admin.email }, 'created admin agent from HELPDESK_ADMIN_EMAIL');
     }
@@ -30,8 +33,14 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     throw error;
   }
 
-  const yoga = createHelpdeskYoga({ db, logger });
-  const server = createHttpServer({ yoga, db, logger });
+  const { yoga, gate } = createApp({
+    db,
+    box,
+    logger,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    limits: config.limits,
+  });
+  const server = createHttpServer({ yoga, gate, db, logger });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

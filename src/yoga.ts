@@ -1,25 +1,70 @@
 // The GraphQL endpoint, built without a socket so tests can call `yoga.fetch` directly.
-import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { AuthenticationError, authenticate } from './auth/authenticate.ts';
+import { GraphQLError, Kind, type ExecutionArgs } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { SecretBox } from './auth/secret-box.ts';
 import { MAX_PAGE_SIZE } from './builder.ts';
-import type { Context } from './context.ts';
+import type { Context, Viewer } from './context.ts';
 import type { Database } from './db/database.ts';
+import { WWW_AUTHENTICATE, type Gate } from './http/gate.ts';
+import { costLimits, type CostLimits } from './http/operation-cost.ts';
 import { pageSizeLimit } from './http/page-size-limit.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
 
 export interface YogaDeps {
   db: Database;
+  box: SecretBox;
+  gate: Gate;
   logger: Logger;
+  limits: CostLimits;
 }
 
-export type HelpdeskYoga = YogaServerInstance<Record<string, unknown>, Context>;
+type ServerContext = { req?: { socket?: { remoteAddress?: string } } };
+export type HelpdeskYoga = YogaServerInstance<ServerContext, Context>;
 
-export const authenticateHeader = 'WSSE realm="helpdesk", profile="UsernameToken", Basic realm="helpdesk"';
+/** Authenticates and rate-limits each HTTP request once, before GraphQL parses anything. */
+function gatePlugin(gate: Gate, viewers: WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>): Plugin<Context> {
+  return {
+    async onRequest({ request, serverContext, endResponse }) {
+      const address = (serverContext as ServerContext | undefined)?.req?.socket?.remoteAddress;
+      const result = await gate(request, address);
+      if ('response' in result) endResponse(result.response);
+      else viewers.set(request, result);
+    },
+    onResponse({ request, response }) {
+      for (const [name, value] of Object.entries(viewers.get(request)?.headers ?? {})) response.headers.set(name, value);
+    },
+  };
+}
 
-export function createHelpdeskYoga({ db, logger }: YogaDeps): HelpdeskYoga {
-  return createYoga<Record<string, unknown>, Context>({
+const introspectionFields = new Set(['__typename', '__schema', '__type']);
+
+/** Without credentials only `__typename` and introspection answer; anything else is a 401. */
+function requireCredentials(): Plugin<Context> {
+  const onlyIntrospection = (args: ExecutionArgs) =>
+    args.document.definitions.every(
+      (d) =>
+        d.kind !== Kind.OPERATION_DEFINITION ||
+        (args.operationName != null && d.name?.value !== args.operationName) ||
+        d.selectionSet.selections.every((s) => s.kind === Kind.FIELD && introspectionFields.has(s.name.value)),
+    );
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      if ((args.contextValue as Context).viewer || onlyIntrospection(args)) return;
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError('Authentication required: send WSSE (X-WSSE), Basic (email:apiKey) or Bearer (apiKey) credentials.', {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } } },
+          }),
+        ],
+      });
+    },
+  };
+}
+
+export function createHelpdeskYoga({ db, box, gate, logger, limits }: YogaDeps): HelpdeskYoga {
+  const viewers = new WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>();
+  return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -42,19 +87,7 @@ export function createHelpdeskYoga({ db, logger }: YogaDeps): HelpdeskYoga {
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [pageSizeLimit(MAX_PAGE_SIZE)],
-    context: async ({ request }) => {
-      try {
-        return { db, prisma: db.prisma, viewer: await authenticate(db.prisma, request) };
-      } catch (error) {
-        if (!(error instanceof AuthenticationError)) throw error;
-        throw new GraphQLError(error.message, {
-          extensions: {
-            code: 'UNAUTHENTICATED',
-            http: { status: 401, headers: { 'WWW-Authenticate': authenticateHeader } },
-          },
-        });
-      }
-    },
+    plugins: [gatePlugin(gate, viewers), requireCredentials(), pageSizeLimit(MAX_PAGE_SIZE), costLimits(limits)],
+    context: ({ request }) => ({ db, prisma: db.prisma, box, viewer: viewers.get(request)?.viewer ?? null }),
   });
 }

@@ -7,7 +7,8 @@ import { secretBox } from '../src/auth/secret-box.ts';
 import type { Database } from '../src/db/database.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
-import { createHelpdeskYoga, type HelpdeskYoga } from '../src/yoga.ts';
+import { createApp, type AppOptions } from '../src/app.ts';
+import type { HelpdeskYoga } from '../src/yoga.ts';
 
 export const testEngine = process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite';
 
@@ -69,11 +70,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(options: Partial<Omit<AppOptions, 'db' | 'box' | 'logger'>> = {}): Promise<TestApp> {
   const { db, close } = await openTestDatabase();
   const logger = createLogger('silent');
-  const yoga = createHelpdeskYoga({ db, logger });
   const box = secretBox(randomBytes(32));
+  const { yoga } = createApp({ db, box, logger, ...options });
   const admin = await db.prisma.agent.create({
     data: { email: 'admin@example.com', firstName: 'Ada', lastName: 'Admin', role: 'ADMIN' },
   });

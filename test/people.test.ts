@@ -243,11 +243,15 @@ describe('viewer and authentication', () => {
   });
   afterAll(() => app?.close());
 
-  it('the viewer is the admin with Bearer, null without credentials', async () => {
+  it('the viewer is the admin with Bearer; without credentials only introspection answers', async () => {
     const data = ok(await app.gql<any>(viewerQuery));
     expect(data.viewer).toEqual({ ...adminViewer, id: encodeGlobalID('Agent', app.adminId) });
     const anonymous = await app.gql<any>(viewerQuery, {}, { key: null });
-    expect(ok(anonymous).viewer).toBeNull();
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/WSSE/);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const typename = await app.gql<any>('{ __typename __schema { queryType { name } } }', {}, { key: null });
+    expect(ok(typename)).toEqual({ __typename: 'Query', __schema: { queryType: { name: 'Query' } } });
   });
 
   it('accepts HTTP Basic email:key, the email case-insensitively', async () => {

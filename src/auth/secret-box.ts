@@ -4,6 +4,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeSecretKey } from '../config.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 
 export interface SecretBox {
   encrypt(plaintext: string): string;
@@ -31,9 +32,11 @@ export function secretBox(key: Buffer): SecretBox {
 
 /**
  * The server key: HELPDESK_SECRET_KEY when set, otherwise `secret.key` in the data directory,
- * generated on first start with owner-only permissions.
+ * generated on first start with owner-only permissions. `mayGenerate` is false once API keys
+ * exist: a missing key file then means lost credentials, and must stop the server, not be
+ * silently replaced.
  */
-export async function loadServerKey(configured: string | undefined, dataDir: string): Promise<Buffer> {
+export async function loadServerKey(configured: string | undefined, dataDir: string, mayGenerate: boolean): Promise<Buffer> {
   if (configured) return decodeSecretKey(configured)!;
   const file = path.join(dataDir, 'secret.key');
   const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -45,9 +48,30 @@ export async function loadServerKey(configured: string | undefined, dataDir: str
     if (!key) throw new Error(`${file} does not hold a 32-byte key; restore it from backup or set HELPDESK_SECRET_KEY`);
     return key;
   }
+  if (!mayGenerate) {
+    throw new Error(
+      `The server key is missing (${file} does not exist and HELPDESK_SECRET_KEY is not set), but the database ` +
+        'holds API keys encrypted with it. Restore the key from backup or set HELPDESK_SECRET_KEY; ' +
+        'generating a new one would make every stored API key unusable for WSSE.',
+    );
+  }
   await mkdir(dataDir, { recursive: true });
   const key = randomBytes(32);
   await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   await chmod(file, 0o600);
   return key;
+}
+
+/** Fails loudly when stored API keys were encrypted with another server key. */
+export async function verifyServerKey(prisma: PrismaClient, box: SecretBox) {
+  const sample = await prisma.apiKey.findFirst({ select: { secretEncrypted: true }, orderBy: { id: 'desc' } });
+  if (!sample) return;
+  try {
+    box.decrypt(sample.secretEncrypted);
+  } catch {
+    throw new Error(
+      'The server key does not decrypt the stored API keys: HELPDESK_SECRET_KEY (or secret.key in the data ' +
+        'directory) is not the key they were encrypted with. Restore the original key.',
+    );
+  }
 }
