@@ -4,6 +4,7 @@ import { GraphQLError, type GraphQLField } from 'graphql';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver, EmailAddressResolver, JSONObjectResolver, URLResolver } from 'graphql-scalars';
 import type { Context } from './context.ts';
 import type PrismaTypes from './generated/pothos-types.ts';
@@ -47,6 +48,12 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
+  AuthScopes: {
+    /** Any agent (admin or not). */
+    staff: boolean;
+    admin: boolean;
+    customer: boolean;
+  };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     EmailAddress: { Input: string; Output: string };
@@ -54,7 +61,19 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
-  plugins: [ComplexityPlugin, RelayPlugin, PrismaPlugin],
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, PrismaPlugin],
+  scopeAuth: {
+    // Anonymous callers never get this far (src/yoga.ts answers 401), so these see a viewer.
+    authScopes: (ctx) => ({
+      staff: ctx.viewer?.kind === 'agent',
+      admin: ctx.viewer?.kind === 'agent' && ctx.viewer.role === 'ADMIN',
+      customer: ctx.viewer?.kind === 'customer',
+    }),
+    unauthorizedError: (_parent, _ctx, info) =>
+      new GraphQLError(`You are not allowed to use "${info.parentType.name}.${info.fieldName}".`, {
+        extensions: { code: 'FORBIDDEN' },
+      }),
+  },
   // Costs only: limits are checked and reported by src/http/operation-cost.ts.
   complexity: { fieldComplexity: connectionAwareComplexity },
   defaultFieldNullability: false,

@@ -2,7 +2,7 @@
 // 1 and never reuses a number; creation locks the branch row (an atomic increment) so concurrent
 // creations cannot collide. A moved ticket gets a new key and keeps answering to the old one.
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
 import { normaliseTags } from './branches.ts';
 import { DomainError, Problems } from './errors.ts';
@@ -101,18 +101,32 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
 }
 
 /** Finds a ticket by id or by key, following the keys it had before it moved. */
-export async function locateTicket(prisma: PrismaClient, locator: TicketLocator): Promise<number | null> {
-  if (locator.id !== undefined) {
-    return (await prisma.ticket.findUnique({ where: { id: locator.id }, select: { id: true } }))?.id ?? null;
-  }
+/**
+ * Finds a ticket by id or by key, following the keys it had before it moved, among the tickets
+ * `visible` to the caller (src/domain/permissions.ts): an invisible ticket is simply not found.
+ */
+export async function locateTicket(
+  prisma: PrismaClient,
+  locator: TicketLocator,
+  visible: Prisma.TicketWhereInput,
+): Promise<number | null> {
+  const find = async (where: Prisma.TicketWhereUniqueInput) =>
+    (await prisma.ticket.findUnique({ where: { ...where, AND: [visible] }, select: { id: true } }))?.id ?? null;
+  if (locator.id !== undefined) return find({ id: locator.id });
   const key = locator.key.trim().toUpperCase();
-  const ticket = await prisma.ticket.findUnique({ where: { key }, select: { id: true } });
-  if (ticket) return ticket.id;
-  return (await prisma.ticketKeyAlias.findUnique({ where: { key }, select: { ticketId: true } }))?.ticketId ?? null;
+  const direct = await find({ key });
+  if (direct !== null) return direct;
+  const alias = await prisma.ticketKeyAlias.findUnique({ where: { key }, select: { ticketId: true } });
+  return alias ? find({ id: alias.ticketId }) : null;
 }
 
-export async function requireTicket(prisma: PrismaClient, locator: TicketLocator, field = ['ticket']) {
-  const id = await locateTicket(prisma, locator);
+export async function requireTicket(
+  prisma: PrismaClient,
+  locator: TicketLocator,
+  visible: Prisma.TicketWhereInput,
+  field = ['ticket'],
+) {
+  const id = await locateTicket(prisma, locator, visible);
   if (id === null) throw DomainError.of('NOT_FOUND', 'Ticket not found.', field);
   return id;
 }

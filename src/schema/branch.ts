@@ -5,7 +5,7 @@ import { orderInput } from './ordering.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { deletePayload, objectPayload } from './payload.ts';
-import { asPayload } from './user-errors.ts';
+import { asPayload, onlyFor } from './user-errors.ts';
 
 export const Branch = builder.prismaNode('Branch', {
   description: 'A queue of tickets (a product, team or department). Its key prefixes the keys of its tickets.',
@@ -128,15 +128,17 @@ const DeleteBranchPayload = deletePayload('DeleteBranchPayload', 'Branch', 'Resu
 
 builder.mutationFields((t) => ({
   createBranch: t.field({
+    ...onlyFor('admin', 'Only admins manage branches.'),
     type: CreateBranchPayload,
-    description: 'Creates a branch.',
+    description: 'Creates a branch. Admins only.',
     args: { input: t.arg({ type: CreateBranchInput, required: true, description: 'The new branch.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() => branches.createBranch(ctx.prisma, { ...input, logoUrl: input.logoUrl?.toString() })),
   }),
   updateBranch: t.field({
+    ...onlyFor('admin', 'Only admins manage branches.'),
     type: UpdateBranchPayload,
-    description: 'Changes a branch.',
+    description: 'Changes a branch. Admins only.',
     args: { input: t.arg({ type: UpdateBranchInput, required: true, description: 'The branch and its changes.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() =>
@@ -147,8 +149,9 @@ builder.mutationFields((t) => ({
       ),
   }),
   deleteBranch: t.field({
+    ...onlyFor('admin', 'Only admins manage branches.'),
     type: DeleteBranchPayload,
-    description: 'Deletes a branch that has no tickets; one with tickets is a CONFLICT.',
+    description: 'Deletes a branch that has no tickets; one with tickets is a CONFLICT. Admins only.',
     args: { input: t.arg({ type: DeleteBranchInput, required: true, description: 'The branch to delete.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => branches.deleteBranch(ctx.prisma, Number(input.id.id))),
   }),

@@ -6,11 +6,22 @@ import { orderInput } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent, Customer, Person } from './person.ts';
 import { Ticket, TicketLocator, TicketStatus, actingPerson, locate } from './ticket.ts';
-import { asPayload } from './user-errors.ts';
+import { asPayload, onlyFor } from './user-errors.ts';
+import type { Context } from '../context.ts';
+import type { PersonRef } from '../domain/people.ts';
+import {
+  attachmentVisibility,
+  commentVisibility,
+  forbidden,
+  isAdmin,
+  isSelf,
+  isStaff,
+} from '../domain/permissions.ts';
 
 export const Comment = builder.prismaNode('Comment', {
   description: 'A reply or internal note on a ticket.',
   id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id: Number(id), AND: [commentVisibility(ctx.viewer)] }),
   // A well-formed id of a missing row is null from node(id:), not an error.
   nullable: true,
   fields: (t) => ({
@@ -39,6 +50,7 @@ export const Comment = builder.prismaNode('Comment', {
 export const Attachment = builder.prismaNode('Attachment', {
   description: 'A file on a ticket or a comment.',
   id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id: Number(id), AND: [attachmentVisibility(ctx.viewer)] }),
   // A well-formed id of a missing row is null from node(id:), not an error.
   nullable: true,
   fields: (t) => ({
@@ -109,7 +121,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One comment by global id.',
     args: { id: t.arg.globalID({ for: Comment, required: true, description: 'Global id of the comment.' }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.comment.findUnique({ ...query, where: { id: Number(args.id.id) } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.comment.findUnique({ ...query, where: { id: Number(args.id.id), AND: [commentVisibility(ctx.viewer)] } }),
   }),
   comments: t.prismaConnection({
     type: 'Comment',
@@ -119,11 +132,12 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: CommentFilter, description: 'Narrows the list.' }),
       orderBy: t.arg({ type: commentOrder.Input, description: 'Sort order; default oldest first.' }),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.comment.count({ where: commentWhere(args.filter) }),
+    totalCount: (_root, args, ctx) =>
+      ctx.prisma.comment.count({ where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] } }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.comment.findMany({
         ...query,
-        where: commentWhere(args.filter),
+        where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] },
         orderBy: commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],
       }),
   }),
@@ -157,29 +171,66 @@ const AddCommentPayload = objectPayload('AddCommentPayload', 'comment', 'Comment
 const UpdateCommentPayload = objectPayload('UpdateCommentPayload', 'comment', 'Comment', 'Result of `updateComment`.');
 const DeleteCommentPayload = deletePayload('DeleteCommentPayload', 'Comment', 'Result of `deleteComment`.');
 
+async function visibleComment(ctx: Context, id: number) {
+  const comment = await ctx.prisma.comment.findUnique({
+    where: { id, AND: [commentVisibility(ctx.viewer)] },
+    select: { authorAgentId: true, authorCustomerId: true },
+  });
+  if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
+  return comment;
+}
+
+/** Customers write public comments, as themselves, and leave ticket status to agents. */
+function checkCustomerComment(ctx: Context, input: { private?: boolean | null; ticketStatus?: string | null; author?: PersonRef }) {
+  if (isStaff(ctx.viewer)) return;
+  if (input.private) throw forbidden('Customers cannot write private notes.', ['private']);
+  if (input.ticketStatus) throw forbidden('Only agents set the status of a ticket.', ['ticketStatus']);
+  if (input.author && !isSelf(ctx.viewer, input.author)) throw forbidden('Customers comment as themselves.', ['author']);
+}
+
 builder.mutationFields((t) => ({
   addComment: t.field({
     type: AddCommentPayload,
-    description: 'Comments on a ticket, optionally changing its status.',
+    description:
+      'Comments on a ticket, optionally changing its status. Customers comment on their own tickets, publicly and as themselves.',
     args: { input: t.arg({ type: AddCommentInput, required: true, description: 'The comment.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
         const author = actingPerson(ctx, input.author);
         if (!author) throw DomainError.of('REQUIRED', 'Give author (or authenticate, to default to yourself).', ['author']);
+        checkCustomerComment(ctx, { ...input, author });
         return comments.addComment(ctx.prisma, ticketId, { ...input, author });
       }),
   }),
   updateComment: t.field({
     type: UpdateCommentPayload,
-    description: 'Changes a comment.',
+    description: 'Changes a comment. Customers change only their own, and cannot make them private.',
     args: { input: t.arg({ type: UpdateCommentInput, required: true, description: 'The comment and its changes.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => comments.updateComment(ctx.prisma, Number(input.id.id), input)),
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => {
+        const id = Number(input.id.id);
+        const comment = await visibleComment(ctx, id);
+        if (!isStaff(ctx.viewer) && comment.authorCustomerId !== ctx.viewer!.id) {
+          throw forbidden('Customers change only their own comments.', ['id']);
+        }
+        checkCustomerComment(ctx, input);
+        return comments.updateComment(ctx.prisma, id, input);
+      }),
   }),
   deleteComment: t.field({
     type: DeleteCommentPayload,
-    description: 'Deletes a comment and its attachments.',
+    ...onlyFor('staff', 'Only agents delete comments.'),
+    description: 'Deletes a comment and its attachments, permanently. Admins, and agents for their own comments.',
     args: { input: t.arg({ type: DeleteCommentInput, required: true, description: 'The comment to delete.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => comments.deleteComment(ctx.prisma, Number(input.id.id))),
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => {
+        const id = Number(input.id.id);
+        const comment = await visibleComment(ctx, id);
+        if (!isAdmin(ctx.viewer) && comment.authorAgentId !== ctx.viewer!.id) {
+          throw forbidden('Agents delete only their own comments; admins any.', ['id']);
+        }
+        return comments.deleteComment(ctx.prisma, id);
+      }),
   }),
 }));

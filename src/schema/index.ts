@@ -5,6 +5,7 @@ import './person.ts';
 import './branch.ts';
 import './ticket.ts';
 import './comment.ts';
+import './api-key.ts';
 
 import { describeGeneratedFields } from './describe.ts';
 

@@ -6,7 +6,10 @@ import type { PersonRef } from '../domain/people.ts';
 import { exactlyOne } from './locator.ts';
 import { orderInput } from './ordering.ts';
 import { objectPayload } from './payload.ts';
-import { asPayload } from './user-errors.ts';
+import { asPayload, onlyFor } from './user-errors.ts';
+import type { Context } from '../context.ts';
+import { DomainError } from '../domain/errors.ts';
+import { canSeePersonDetails, isStaff } from '../domain/permissions.ts';
 
 interface PersonShape {
   id: number;
@@ -17,6 +20,18 @@ interface PersonShape {
 
 const fullName = (p: PersonShape) => [p.firstName, p.lastName].filter(Boolean).join(' ');
 
+const refOf = (p: PersonShape): PersonRef => ({ kind: 'role' in p ? 'agent' : 'customer', id: p.id });
+
+/**
+ * Field options for what customers may not see of other people (they see `{id, name}`):
+ * staff and the person themself get the value, everyone else null.
+ */
+const details = {
+  nullable: true as const,
+  authScopes: (person: PersonShape, _args: object, ctx: Context) => canSeePersonDetails(ctx.viewer, refOf(person)),
+  unauthorizedResolver: () => null,
+};
+
 export const Person = builder.interfaceRef<PersonShape>('Person').implement({
   description: 'Someone who reports tickets, writes comments or watches tickets: an `Agent` or a `Customer`.',
   interfaces: [builder.nodeInterfaceRef()],
@@ -24,8 +39,8 @@ export const Person = builder.interfaceRef<PersonShape>('Person').implement({
   fields: (t) => ({
     email: t.field({
       type: 'EmailAddress',
-      nullable: true,
-      description: 'Email address; customers reaching you from a messenger may have none.',
+      ...details,
+      description: 'Email address; null for a customer from a messenger, and for other people when you are a customer.',
       resolve: (p) => p.email,
     }),
     name: t.string({ description: 'Full name.', resolve: fullName }),
@@ -48,9 +63,14 @@ export const PersonState = builder.enumType('PersonState', {
   } as const,
 });
 
+// Customers may load only themselves by id; other people reach them through tickets and comments.
+const visiblePerson = (kind: PersonRef['kind']) => (id: string, ctx: Context) =>
+  isStaff(ctx.viewer) || (ctx.viewer?.kind === kind && ctx.viewer.id === Number(id)) ? { id: Number(id) } : { id: -1 };
+
 export const Agent = builder.prismaNode('Agent', {
   description: 'A staff member (DiamanteDesk "oro" user, Teamwork Desk agent).',
   id: { field: 'id' },
+  findUnique: visiblePerson('agent'),
   // A well-formed id of a missing row is null from node(id:), not an error.
   nullable: true,
   interfaces: [Person],
@@ -58,16 +78,17 @@ export const Agent = builder.prismaNode('Agent', {
     internalId: t.exposeInt('id', { description: 'Database id (`oro_<id>` in the REST API).' }),
     firstName: t.exposeString('firstName', { description: 'First name.' }),
     lastName: t.exposeString('lastName', { description: 'Last name.' }),
-    role: t.expose('role', { type: AgentRole, description: 'Admin or agent.' }),
-    state: t.expose('state', { type: PersonState, description: 'Active or deleted.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the agent was created.' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the agent last changed.' }),
+    role: t.expose('role', { type: AgentRole, ...details, description: 'Admin or agent (null for customers).' }),
+    state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted (null for customers).' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', ...details, description: 'When the agent was created (null for customers).' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', ...details, description: 'When the agent last changed (null for customers).' }),
   }),
 });
 
 export const Customer = builder.prismaNode('Customer', {
   description: 'An end user who asks for help (DiamanteDesk "diamante" user, Deskie user).',
   id: { field: 'id' },
+  findUnique: visiblePerson('customer'),
   // A well-formed id of a missing row is null from node(id:), not an error.
   nullable: true,
   interfaces: [Person],
@@ -75,10 +96,10 @@ export const Customer = builder.prismaNode('Customer', {
     internalId: t.exposeInt('id', { description: 'Database id (`diamante_<id>` in the REST API).' }),
     firstName: t.exposeString('firstName', { description: 'First name.' }),
     lastName: t.exposeString('lastName', { description: 'Last name.' }),
-    phone: t.exposeString('phone', { nullable: true, description: 'Phone number.' }),
-    state: t.expose('state', { type: PersonState, description: 'Active or deleted.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the customer was created.' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the customer last changed.' }),
+    phone: t.exposeString('phone', { ...details, description: 'Phone number (staff and the customer only).' }),
+    state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted (staff and the customer only).' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', ...details, description: 'When the customer was created (staff and the customer only).' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', ...details, description: 'When the customer last changed (staff and the customer only).' }),
   }),
 });
 
@@ -132,9 +153,10 @@ builder.queryFields((t) => ({
     },
   }),
   agent: t.prismaField({
+    authScopes: { staff: true },
     type: 'Agent',
     nullable: true,
-    description: 'One agent, by global `id` or by `email`. Give exactly one.',
+    description: 'One agent, by global `id` or by `email`. Give exactly one. Agents only.',
     args: {
       id: t.arg.globalID({ for: Agent, description: 'Global id of the agent.' }),
       email: t.arg({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
@@ -148,9 +170,10 @@ builder.queryFields((t) => ({
     },
   }),
   agents: t.prismaConnection({
+    authScopes: { staff: true },
     type: 'Agent',
     cursor: 'id',
-    description: 'Agents, oldest first.',
+    description: 'Agents, oldest first. Agents only.',
     args: {
       filter: t.arg({ type: PersonFilter, description: 'Narrows the list.' }),
       orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
@@ -164,9 +187,10 @@ builder.queryFields((t) => ({
       }),
   }),
   customer: t.prismaField({
+    authScopes: { staff: true },
     type: 'Customer',
     nullable: true,
-    description: 'One customer, by global `id` or by `email`. Give exactly one.',
+    description: 'One customer, by global `id` or by `email`. Give exactly one. Agents only.',
     args: {
       id: t.arg.globalID({ for: Customer, description: 'Global id of the customer.' }),
       email: t.arg({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
@@ -180,9 +204,10 @@ builder.queryFields((t) => ({
     },
   }),
   customers: t.prismaConnection({
+    authScopes: { staff: true },
     type: 'Customer',
     cursor: 'id',
-    description: 'Customers, oldest first.',
+    description: 'Customers, oldest first. Agents only.',
     args: {
       filter: t.arg({ type: PersonFilter, description: 'Narrows the list.' }),
       orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
@@ -251,26 +276,35 @@ const UpdateCustomerPayload = objectPayload('UpdateCustomerPayload', 'customer',
 builder.mutationFields((t) => ({
   createAgent: t.field({
     type: CreateAgentPayload,
-    description: 'Creates an agent.',
+    ...onlyFor('admin', 'Only admins manage agents.'),
+    description: 'Creates an agent. Admins only.',
     args: { input: t.arg({ type: CreateAgentInput, required: true, description: 'The new agent.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => people.createAgent(ctx.prisma, input)),
   }),
   updateAgent: t.field({
     type: UpdateAgentPayload,
-    description: 'Changes an agent.',
+    ...onlyFor('admin', 'Only admins manage agents.'),
+    description: 'Changes an agent. Admins only.',
     args: { input: t.arg({ type: UpdateAgentInput, required: true, description: 'The agent and its changes.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => people.updateAgent(ctx.prisma, Number(input.id.id), input)),
   }),
   createCustomer: t.field({
     type: CreateCustomerPayload,
-    description: 'Creates a customer.',
+    ...onlyFor('staff', 'Only agents create customers.'),
+    description: 'Creates a customer. Agents only.',
     args: { input: t.arg({ type: CreateCustomerInput, required: true, description: 'The new customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => people.createCustomer(ctx.prisma, input)),
   }),
   updateCustomer: t.field({
     type: UpdateCustomerPayload,
-    description: 'Changes a customer.',
+    description: 'Changes a customer. Customers may change their own profile.',
     args: { input: t.arg({ type: UpdateCustomerInput, required: true, description: 'The customer and its changes.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => people.updateCustomer(ctx.prisma, Number(input.id.id), input)),
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => {
+        const id = Number(input.id.id);
+        // Another customer is invisible to a customer: not found, like a missing one.
+        if (!canSeePersonDetails(ctx.viewer, { kind: 'customer', id })) throw DomainError.of('NOT_FOUND', 'Customer not found.', ['id']);
+        return people.updateCustomer(ctx.prisma, id, input);
+      }),
   }),
 }));

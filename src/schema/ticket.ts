@@ -2,6 +2,14 @@ import { builder } from '../builder.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { DomainError } from '../domain/errors.ts';
 import { containsText } from '../domain/text-search.ts';
+import {
+  checkCustomerTicketInput,
+  commentVisibilityOnVisibleTicket,
+  forbidden,
+  isSelf,
+  isStaff,
+  ticketVisibility,
+} from '../domain/permissions.ts';
 import { GraphQLError } from 'graphql';
 import type { PersonRef } from '../domain/people.ts';
 import * as tickets from '../domain/tickets.ts';
@@ -11,7 +19,7 @@ import { exactlyOne } from './locator.ts';
 import { orderInput } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent, Customer, Person, personRef } from './person.ts';
-import { asPayload } from './user-errors.ts';
+import { asPayload, onlyFor } from './user-errors.ts';
 
 export const TicketStatus = builder.enumType('TicketStatus', {
   description: 'Where a ticket is in its life.',
@@ -55,6 +63,7 @@ export const TicketSource = builder.enumType('TicketSource', {
 export const Ticket = builder.prismaNode('Ticket', {
   description: 'A support request in a branch.',
   id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id: Number(id), AND: [ticketVisibility(ctx.viewer)] }),
   // A well-formed id of a missing row is null from node(id:), not an error.
   nullable: true,
   fields: (t) => ({
@@ -86,8 +95,8 @@ export const Ticket = builder.prismaNode('Ticket', {
     comments: t.relatedConnection('comments', {
       cursor: 'id',
       totalCount: true,
-      description: 'Comments on the ticket, oldest first.',
-      query: () => ({ orderBy: { id: 'asc' } }),
+      description: 'Comments on the ticket, oldest first (private notes only for agents).',
+      query: (_args, ctx) => ({ where: commentVisibilityOnVisibleTicket(ctx.viewer), orderBy: { id: 'asc' } }),
     }),
     attachments: t.relatedConnection('attachments', {
       cursor: 'id',
@@ -107,8 +116,8 @@ builder.prismaObjectField(Branch, 'tickets', (t) =>
   t.relatedConnection('tickets', {
     cursor: 'id',
     totalCount: true,
-    description: 'Tickets in the branch, newest first.',
-    query: () => ({ orderBy: { id: 'desc' } }),
+    description: 'Tickets in the branch that you may see, newest first.',
+    query: (_args, ctx) => ({ where: ticketVisibility(ctx.viewer), orderBy: { id: 'desc' } }),
   }),
 );
 
@@ -197,6 +206,10 @@ function searchWhere(query: string): Prisma.TicketWhereInput {
 export const ticketOrderBy = (order: Parameters<typeof ticketOrder.toPrisma>[0]) =>
   ticketOrder.toPrisma(order) as Prisma.TicketOrderByWithRelationInput[];
 
+const visibleTickets = (ctx: Context, where: Prisma.TicketWhereInput): Prisma.TicketWhereInput => ({
+  AND: [where, ticketVisibility(ctx.viewer)],
+});
+
 builder.queryFields((t) => ({
   ticket: t.prismaField({
     type: 'Ticket',
@@ -208,7 +221,11 @@ builder.queryFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       exactlyOne('ticket', args, ['id', 'key']);
-      const id = await tickets.locateTicket(ctx.prisma, args.id ? { id: Number(args.id.id) } : { key: args.key! });
+      const id = await tickets.locateTicket(
+        ctx.prisma,
+        args.id ? { id: Number(args.id.id) } : { key: args.key! },
+        ticketVisibility(ctx.viewer),
+      );
       return id === null ? null : ctx.prisma.ticket.findUnique({ ...query, where: { id } });
     },
   }),
@@ -220,18 +237,26 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: TicketFilter, description: 'Narrows the list.' }),
       orderBy: t.arg({ type: ticketOrder.Input, description: 'Sort order; default newest first.' }),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: ticketWhere(args.filter) }),
+    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter)) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.ticket.findMany({ ...query, where: ticketWhere(args.filter), orderBy: ticketOrderBy(args.orderBy) }),
+      ctx.prisma.ticket.findMany({
+        ...query,
+        where: visibleTickets(ctx, ticketWhere(args.filter)),
+        orderBy: ticketOrderBy(args.orderBy),
+      }),
   }),
   searchTickets: t.prismaConnection({
     type: 'Ticket',
     cursor: 'id',
     description: 'Tickets whose key, subject or description contains the query (case-insensitive), newest first.',
     args: { query: t.arg.string({ required: true, description: 'Text to look for; at least 1 character.' }) },
-    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: searchWhere(args.query) }),
+    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, searchWhere(args.query)) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.ticket.findMany({ ...query, where: searchWhere(args.query), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+      ctx.prisma.ticket.findMany({
+        ...query,
+        where: visibleTickets(ctx, searchWhere(args.query)),
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
   }),
 }));
 
@@ -244,11 +269,12 @@ export const TicketLocator = builder.inputType('TicketLocator', {
   }),
 });
 
-/** Resolves a TicketLocator input to the ticket's database id, or a NOT_FOUND user error. */
+/** Resolves a TicketLocator input to a ticket the caller may see, or a NOT_FOUND user error. */
 export function locate(ctx: Context, locator: typeof TicketLocator.$inferInput, field = ['ticket']) {
   return tickets.requireTicket(
     ctx.prisma,
     locator.id ? { id: Number(locator.id.id) } : { key: locator.key ?? '' },
+    ticketVisibility(ctx.viewer),
     field,
   );
 }
@@ -334,6 +360,15 @@ function ticketInput(input: {
   };
 }
 
+/** Customers change the watchers of tickets they reported; agents of any ticket. */
+async function checkWatcherChange(ctx: Context, ticketId: number, _watcher: PersonRef) {
+  if (isStaff(ctx.viewer)) return;
+  const ticket = await ctx.prisma.ticket.findUnique({ where: { id: ticketId }, select: { reporterCustomerId: true } });
+  if (ticket?.reporterCustomerId !== ctx.viewer!.id) {
+    throw forbidden('Only the reporter of a ticket and agents change its watchers.', ['watcher']);
+  }
+}
+
 function requirePerson(person: PersonRef | null, field: string): PersonRef {
   if (!person) throw DomainError.of('REQUIRED', `Give ${field} (or authenticate, to default to yourself).`, [field]);
   return person;
@@ -342,53 +377,65 @@ function requirePerson(person: PersonRef | null, field: string): PersonRef {
 builder.mutationFields((t) => ({
   createTicket: t.field({
     type: CreateTicketPayload,
-    description: 'Creates a ticket.',
+    description: 'Creates a ticket. Customers create their own tickets and cannot set assignee or status.',
     args: { input: t.arg({ type: CreateTicketInput, required: true, description: 'The new ticket.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() =>
-        tickets.createTicket(ctx.prisma, Number(input.branch.id), {
-          ...ticketInput(input),
+      asPayload(() => {
+        const fields = ticketInput(input);
+        checkCustomerTicketInput(ctx.viewer!, fields);
+        return tickets.createTicket(ctx.prisma, Number(input.branch.id), {
+          ...fields,
           reporter: requirePerson(actingPerson(ctx, input.reporter), 'reporter'),
-        }),
-      ),
+        });
+      }),
   }),
   updateTicket: t.field({
     type: UpdateTicketPayload,
-    description: 'Changes a ticket, found by id or key.',
+    ...onlyFor('staff', 'Only agents change tickets.'),
+    description: 'Changes a ticket, found by id or key. Agents only.',
     args: { input: t.arg({ type: UpdateTicketInput, required: true, description: 'The ticket and its changes.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => tickets.updateTicket(ctx.prisma, await locate(ctx, input.ticket), ticketInput(input))),
   }),
   deleteTicket: t.field({
     type: DeleteTicketPayload,
-    description: 'Deletes a ticket with its comments, watchers and attachments.',
+    ...onlyFor('admin', 'Only admins delete tickets.'),
+    description: 'Deletes a ticket with its comments, watchers and attachments, permanently. Admins only.',
     args: { input: t.arg({ type: DeleteTicketInput, required: true, description: 'The ticket to delete.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => tickets.deleteTicket(ctx.prisma, await locate(ctx, input.ticket))),
   }),
   moveTicket: t.field({
     type: MoveTicketPayload,
-    description: 'Moves a ticket to another branch; it gets a new key and its old key keeps resolving.',
+    ...onlyFor('staff', 'Only agents move tickets.'),
+    description: 'Moves a ticket to another branch; it gets a new key and its old key keeps resolving. Agents only.',
     args: { input: t.arg({ type: MoveTicketInput, required: true, description: 'The ticket and its new branch.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => tickets.moveTicket(ctx.prisma, await locate(ctx, input.ticket), Number(input.branch.id))),
   }),
   addWatcher: t.field({
     type: AddWatcherPayload,
-    description: 'Adds a watcher to a ticket; adding one who already watches changes nothing.',
+    description:
+      'Adds a watcher to a ticket; adding one who already watches changes nothing. Customers may add watchers to tickets they reported.',
     args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () =>
-        tickets.addWatcher(ctx.prisma, await locate(ctx, input.ticket), requirePerson(actingPerson(ctx, input.watcher), 'watcher')),
-      ),
+      asPayload(async () => {
+        const ticketId = await locate(ctx, input.ticket);
+        const watcher = requirePerson(actingPerson(ctx, input.watcher), 'watcher');
+        await checkWatcherChange(ctx, ticketId, watcher);
+        return tickets.addWatcher(ctx.prisma, ticketId, watcher);
+      }),
   }),
   removeWatcher: t.field({
     type: RemoveWatcherPayload,
-    description: 'Removes a watcher from a ticket.',
+    description: 'Removes a watcher from a ticket. Customers may remove themselves, or anyone from tickets they reported.',
     args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () =>
-        tickets.removeWatcher(ctx.prisma, await locate(ctx, input.ticket), requirePerson(actingPerson(ctx, input.watcher), 'watcher')),
-      ),
+      asPayload(async () => {
+        const ticketId = await locate(ctx, input.ticket);
+        const watcher = requirePerson(actingPerson(ctx, input.watcher), 'watcher');
+        if (!isSelf(ctx.viewer, watcher)) await checkWatcherChange(ctx, ticketId, watcher);
+        return tickets.removeWatcher(ctx.prisma, ticketId, watcher);
+      }),
   }),
 }));

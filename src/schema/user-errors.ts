@@ -42,3 +42,17 @@ export async function asPayload<T>(operation: () => Promise<T>): Promise<Payload
     throw error;
   }
 }
+
+/**
+ * Mutation options that let only callers with `scope` in; others get a FORBIDDEN user error
+ * (not a top-level error: being refused is an expected outcome of a mutation).
+ */
+export function onlyFor(scope: 'staff' | 'admin', message: string) {
+  return {
+    authScopes: { [scope]: true } as { staff?: boolean; admin?: boolean },
+    unauthorizedResolver: (): PayloadShape<never> => ({
+      result: null,
+      userErrors: [{ code: 'FORBIDDEN', message, field: null }],
+    }),
+  };
+}

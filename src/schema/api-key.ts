@@ -1,0 +1,129 @@
+import { builder } from '../builder.ts';
+import { issueApiKey } from '../auth/api-keys.ts';
+import type { Context } from '../context.ts';
+import { DomainError, Problems } from '../domain/errors.ts';
+import type { PersonRef } from '../domain/people.ts';
+import { requireActivePerson } from '../domain/people.ts';
+import { isAdmin, isSelf, viewerRef } from '../domain/permissions.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { Agent, Customer, Person, personRef } from './person.ts';
+import { UserError, asPayload, type PayloadShape } from './user-errors.ts';
+
+/** Your own keys; admins see everyone's. */
+const keyVisibility = (ctx: Context): Prisma.ApiKeyWhereInput => {
+  if (isAdmin(ctx.viewer)) return {};
+  const viewer = ctx.viewer!;
+  return viewer.kind === 'agent' ? { agentId: viewer.id } : { customerId: viewer.id };
+};
+
+export const ApiKey = builder.prismaNode('ApiKey', {
+  description: 'A credential for WSSE, Basic or Bearer authentication. The secret itself is shown only once, when created.',
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: Number(id), AND: [keyVisibility(ctx)] }),
+  fields: (t) => ({
+    internalId: t.exposeInt('id', { description: 'Database id.' }),
+    label: t.exposeString('label', { description: 'What the key is for, as given when it was made.' }),
+    owner: t.field({
+      type: Person,
+      description: 'The agent or customer the key authenticates as.',
+      select: { agent: true, customer: true },
+      resolve: (key) => (key.agent ?? key.customer)!,
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was made.' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'Last use, to the minute; null if never.' }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked; null while it works.' }),
+  }),
+});
+
+const ownKeysOnly = (kind: PersonRef['kind']) => ({
+  nullable: true as const,
+  description: 'API keys of this person, newest first (yourself, or anyone for admins; null otherwise).',
+  query: { orderBy: { id: 'desc' as const } },
+  authScopes: (person: { id: number }, _args: object, ctx: Context) => isAdmin(ctx.viewer) || isSelf(ctx.viewer, { kind, id: person.id }),
+  unauthorizedResolver: () => null,
+});
+builder.prismaObjectField(Agent, 'apiKeys', (t) => t.relation('apiKeys', ownKeysOnly('agent')));
+builder.prismaObjectField(Customer, 'apiKeys', (t) => t.relation('apiKeys', ownKeysOnly('customer')));
+
+const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  description: 'A new API key.',
+  fields: (t) => ({
+    label: t.string({ description: 'What the key is for (at most 100 characters).' }),
+    owner: t.globalID({ for: [Agent, Customer], description: 'Whose key; default yourself. Admins may make keys for anyone.' }),
+  }),
+});
+
+const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', {
+  description: 'The API key to revoke.',
+  fields: (t) => ({ id: t.globalID({ for: ApiKey, required: true, description: 'The key to revoke.' }) }),
+});
+
+const CreateApiKeyPayload = builder.objectRef<PayloadShape<{ id: number; secret: string }>>('CreateApiKeyPayload').implement({
+  description: 'Result of `createApiKey`.',
+  fields: (t) => ({
+    apiKey: t.prismaField({
+      type: 'ApiKey',
+      nullable: true,
+      description: 'The new key; null when it was not made.',
+      resolve: (query, payload, _args, ctx) =>
+        payload.result ? ctx.prisma.apiKey.findUnique({ ...query, where: { id: payload.result.id } }) : null,
+    }),
+    secret: t.string({
+      nullable: true,
+      description: 'The key itself (40 hex characters). Shown this once: it cannot be read again.',
+      resolve: (payload) => payload.result?.secret ?? null,
+    }),
+    userErrors: t.field({ type: [UserError], description: 'Why no key was made; empty on success.', resolve: (p) => p.userErrors }),
+  }),
+});
+
+const RevokeApiKeyPayload = builder.objectRef<PayloadShape<{ id: number }>>('RevokeApiKeyPayload').implement({
+  description: 'Result of `revokeApiKey`.',
+  fields: (t) => ({
+    apiKey: t.prismaField({
+      type: 'ApiKey',
+      nullable: true,
+      description: 'The revoked key; null when nothing was revoked.',
+      resolve: (query, payload, _args, ctx) =>
+        payload.result ? ctx.prisma.apiKey.findUnique({ ...query, where: { id: payload.result.id } }) : null,
+    }),
+    userErrors: t.field({ type: [UserError], description: 'Why nothing was revoked; empty on success.', resolve: (p) => p.userErrors }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createApiKey: t.field({
+    type: CreateApiKeyPayload,
+    description: 'Makes an API key for yourself (admins: for anyone). The secret is in the payload, once.',
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'Label and owner.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => {
+        const owner = input.owner ? personRef(input.owner) : viewerRef(ctx.viewer!);
+        if (!isSelf(ctx.viewer, owner) && !isAdmin(ctx.viewer)) {
+          throw DomainError.of('FORBIDDEN', 'Only admins make keys for other people.', ['owner']);
+        }
+        const problems = new Problems();
+        const label = input.label?.trim() ?? '';
+        if (label.length > 100) problems.add('TOO_LONG', 'Label must be at most 100 characters.', ['label']);
+        problems.throwIfAny();
+        await requireActivePerson(ctx.prisma, owner, ['owner']);
+        return issueApiKey(ctx.prisma, ctx.box, owner.kind === 'agent' ? { agentId: owner.id } : { customerId: owner.id }, {
+          label,
+        });
+      }),
+  }),
+  revokeApiKey: t.field({
+    type: RevokeApiKeyPayload,
+    description: 'Revokes one of your API keys (admins: anyone’s). It stops working at once.',
+    args: { input: t.arg({ type: RevokeApiKeyInput, required: true, description: 'The key.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(async () => {
+        const id = Number(input.id.id);
+        const key = await ctx.prisma.apiKey.findUnique({ where: { id, AND: [keyVisibility(ctx)] }, select: { revokedAt: true } });
+        if (!key) throw DomainError.of('NOT_FOUND', 'API key not found.', ['id']);
+        if (!key.revokedAt) await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+        return { id };
+      }),
+  }),
+}));
