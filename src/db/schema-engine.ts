@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 
 const require = createRequire(import.meta.url);
@@ -46,17 +46,42 @@ function loadEngineModule(): Promise<EngineModule> {
   return engineModule;
 }
 
+export interface OpenSchemaEngine {
+  engine: SchemaEngine;
+  /** Frees the engine and disposes every connection it opened (free() alone leaves them open). */
+  close(): Promise<void>;
+}
+
 export async function openSchemaEngine(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   log: (message: string) => void = () => {},
-): Promise<SchemaEngine> {
+): Promise<OpenSchemaEngine> {
   const { SchemaEngine } = await loadEngineModule();
   const schema = await readFile(schemaPath, 'utf8');
-  return SchemaEngine.new(
+  const opened: SqlDriverAdapter[] = [];
+  const track = async (adapter: Promise<SqlDriverAdapter>) => {
+    const connected = await adapter;
+    opened.push(connected);
+    return connected;
+  };
+  const tracking: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapterFactory.provider,
+    adapterName: adapterFactory.adapterName,
+    connect: () => track(adapterFactory.connect()),
+    connectToShadowDb: () => track(adapterFactory.connectToShadowDb()),
+  };
+  const engine = await SchemaEngine.new(
     { datamodels: [[schemaPath, schema]] },
     (line: string) => log(line),
-    bindMigrationAwareSqlAdapterFactory(adapterFactory),
+    bindMigrationAwareSqlAdapterFactory(tracking),
   );
+  return {
+    engine,
+    async close() {
+      engine.free();
+      await Promise.all(opened.map((adapter) => adapter.dispose().catch(() => undefined)));
+    },
+  };
 }
 
 /** The migration history on disk, in the shape the engine expects (it cannot read files itself). */
@@ -91,7 +116,7 @@ export async function readMigrationList(dir = migrationsDir): Promise<MigrationL
 
 /** Applies every migration not yet recorded in `_prisma_migrations`; returns their names. */
 export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory) {
-  const engine = await openSchemaEngine(adapterFactory);
+  const { engine, close } = await openSchemaEngine(adapterFactory);
   try {
     const result = await engine.applyMigrations({
       migrationsList: await readMigrationList(),
@@ -99,7 +124,7 @@ export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAda
     });
     return result.appliedMigrationNames;
   } finally {
-    engine.free();
+    await close();
   }
 }
 
@@ -112,7 +137,7 @@ export async function diffMigrationsToSchema(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   schema?: string,
 ) {
-  const engine = await openSchemaEngine(adapterFactory);
+  const { engine, close } = await openSchemaEngine(adapterFactory);
   try {
     schema ??= await readFile(schemaPath, 'utf8');
     const history = await readMigrationList();
@@ -128,7 +153,7 @@ export async function diffMigrationsToSchema(
     });
     return (result.stdout ?? '').replace(/^-- This is an empty migration\.\s*$/m, '').trim();
   } finally {
-    engine.free();
+    await close();
   }
 }
 

@@ -1,0 +1,338 @@
+// API key management through GraphQL, keys at rest, and the server key through the real start path.
+import { createHash } from 'node:crypto';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import wsse from 'wsse';
+import { issueApiKey } from '../src/auth/api-keys.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { startHelpdesk } from '../src/start.ts';
+import { createBranch, createCustomer, createTicket } from './fixtures.ts';
+import { createPostgresDatabase, createTestApp, ok, type TestApp } from './helpers.ts';
+
+const keyFields = 'id internalId label createdAt lastUsedAt revokedAt owner { __typename id name }';
+const userErrors = 'userErrors { code field message }';
+const createApiKeyMutation = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { ${keyFields} } ${userErrors} } }`;
+const revokeApiKeyMutation = `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { ${keyFields} } ${userErrors} } }`;
+const viewerQuery = '{ viewer { __typename id name } }';
+
+describe('API keys through GraphQL', () => {
+  let app: TestApp;
+  let adminGlobalId: string;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    adminGlobalId = encodeGlobalID('Agent', app.adminId);
+  });
+  afterAll(() => app?.close());
+
+  const createKey = async (input: Record<string, unknown>, key?: string) =>
+    ok(await app.gql<any>(createApiKeyMutation, { input }, { key })).createApiKey;
+  const revokeKey = async (id: string, key?: string) => ok(await app.gql<any>(revokeApiKeyMutation, { input: { id } }, { key })).revokeApiKey;
+  const viewerWith = (key: string) => app.gql<any>(viewerQuery, {}, { key });
+  const basic = (email: string, key: string) =>
+    app.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${email}:${key}`).toString('base64')}`,
+      },
+      body: JSON.stringify({ query: viewerQuery }),
+    });
+
+  /** A customer with a key issued directly, as an admin would hand one out. */
+  async function customerWithKey(email: string) {
+    const customer = await createCustomer(app, email);
+    const { id, secret } = await issueApiKey(app.db.prisma, app.box, { customerId: customer.internalId });
+    return { ...customer, keyId: id, key: secret };
+  }
+
+  it('creates a key for yourself and shows the secret once', async () => {
+    const result = await createKey({ label: '  CI robot  ' });
+    expect(result.userErrors).toEqual([]);
+    expect(result.secret).toMatch(/^[0-9a-f]{40}$/);
+    expect(result.secret).not.toBe(app.adminKey);
+    expect(result.apiKey).toMatchObject({
+      id: encodeGlobalID('ApiKey', result.apiKey.internalId),
+      label: 'CI robot',
+      lastUsedAt: null,
+      revokedAt: null,
+      owner: { __typename: 'Agent', id: adminGlobalId, name: 'Ada Admin' },
+    });
+    expect(Number.isNaN(Date.parse(result.apiKey.createdAt))).toBe(false);
+    expect(Math.abs(Date.parse(result.apiKey.createdAt) - Date.now())).toBeLessThan(60_000);
+
+    // Two keys are never the same.
+    const second = await createKey({});
+    expect(second.userErrors).toEqual([]);
+    expect(second.secret).toMatch(/^[0-9a-f]{40}$/);
+    expect(second.secret).not.toBe(result.secret);
+    expect(second.apiKey.label).toBe('');
+  });
+
+  it('has no field that reads a secret back', async () => {
+    const type = ok(await app.gql<any>('{ __type(name: "ApiKey") { fields { name } } }')).__type;
+    const names = type.fields.map((f: { name: string }) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['label', 'createdAt', 'lastUsedAt', 'revokedAt', 'owner']));
+    expect(names.filter((n: string) => /secret|hash|key/i.test(n))).toEqual([]);
+    const response = await app.gql('{ viewer { ... on Agent { apiKeys { secret } } } }');
+    expect(response.status).toBeLessThan(500);
+    expect(response.errors?.[0]?.message).toMatch(/Cannot query field "secret"/);
+    expect(response.data).toBeUndefined();
+  });
+
+  it('refuses a label over 100 characters', async () => {
+    const result = await createKey({ label: 'x'.repeat(101) });
+    expect(result.secret).toBeNull();
+    expect(result.apiKey).toBeNull();
+    expect(result.userErrors).toEqual([expect.objectContaining({ code: 'TOO_LONG', field: ['label'] })]);
+  });
+
+  it('makes a key that works as Bearer and as Basic email:key, and records its use', async () => {
+    const { secret, apiKey } = await createKey({ label: 'both schemes' });
+    const bearer = await viewerWith(secret);
+    expect(ok(bearer).viewer).toEqual({ __typename: 'Agent', id: adminGlobalId, name: 'Ada Admin' });
+
+    const viaBasic = await basic('admin@example.com', secret);
+    expect(viaBasic.status).toBe(200);
+    expect(((await viaBasic.json()) as any).data.viewer).toEqual({ __typename: 'Agent', id: adminGlobalId, name: 'Ada Admin' });
+    // Basic with someone else's email is refused.
+    expect((await basic('other@example.com', secret)).status).toBe(401);
+
+    const node = ok(await app.gql<any>('query($id: ID!) { node(id: $id) { ... on ApiKey { lastUsedAt } } }', { id: apiKey.id })).node;
+    expect(node.lastUsedAt).not.toBeNull();
+    expect(Math.abs(Date.parse(node.lastUsedAt) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('keeps the secret encrypted at rest', async () => {
+    const { secret, apiKey } = await createKey({ label: 'at rest' });
+    const row = await app.db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.internalId } });
+    expect(row.secretEncrypted).not.toContain(secret);
+    expect(row.secretEncrypted).not.toContain(Buffer.from(secret).toString('base64'));
+    expect(row.lookupHash).not.toBe(secret);
+    expect(row.lookupHash).not.toContain(secret);
+    expect(row.lookupHash).toBe(createHash('sha256').update(secret).digest('hex'));
+    expect(app.box.decrypt(row.secretEncrypted)).toBe(secret);
+  });
+
+  it('revokes a key: it stops working at once; revoking again changes nothing', async () => {
+    const { secret, apiKey } = await createKey({ label: 'short-lived' });
+    expect(ok(await viewerWith(secret)).viewer.__typename).toBe('Agent');
+
+    const revoked = await revokeKey(apiKey.id);
+    expect(revoked.userErrors).toEqual([]);
+    expect(revoked.apiKey.id).toBe(apiKey.id);
+    expect(revoked.apiKey.revokedAt).not.toBeNull();
+
+    const refused = await viewerWith(secret);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/WSSE.*Basic/);
+    expect((await basic('admin@example.com', secret)).status).toBe(401);
+
+    const again = await revokeKey(apiKey.id);
+    expect(again.userErrors).toEqual([]);
+    expect(again.apiKey.revokedAt).toBe(revoked.apiKey.revokedAt);
+    // The admin's other keys still work.
+    expect(ok(await viewerWith(app.adminKey)).viewer.__typename).toBe('Agent');
+  });
+
+  it('answers NOT_FOUND for revoking a key that does not exist', async () => {
+    const result = await revokeKey(encodeGlobalID('ApiKey', 987654));
+    expect(result.apiKey).toBeNull();
+    expect(result.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })]);
+  });
+
+  it('lets a customer make a key for itself', async () => {
+    const customer = await customerWithKey('keen.customer@example.com');
+    const result = await createKey({ label: 'my script' }, customer.key);
+    expect(result.userErrors).toEqual([]);
+    expect(result.secret).toMatch(/^[0-9a-f]{40}$/);
+    expect(result.apiKey.owner).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
+    expect(ok(await viewerWith(result.secret)).viewer).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
+    // Naming itself as owner is the same.
+    const explicit = await createKey({ owner: customer.id }, customer.key);
+    expect(explicit.userErrors).toEqual([]);
+    expect(explicit.apiKey.owner.id).toBe(customer.id);
+  });
+
+  it('does not let a customer make a key for the admin', async () => {
+    const customer = await customerWithKey('sneaky.customer@example.com');
+    const before = await app.db.prisma.apiKey.count({ where: { agentId: app.adminId } });
+    const result = await createKey({ owner: adminGlobalId }, customer.key);
+    expect(result.secret).toBeNull();
+    expect(result.apiKey).toBeNull();
+    expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN', field: ['owner'] })]);
+    expect(await app.db.prisma.apiKey.count({ where: { agentId: app.adminId } })).toBe(before);
+  });
+
+  it('does not let a customer revoke the admin’s key, nor see it', async () => {
+    const customer = await customerWithKey('revoking.customer@example.com');
+    const adminKeyRow = await app.db.prisma.apiKey.findFirstOrThrow({ where: { agentId: app.adminId }, orderBy: { id: 'asc' } });
+    const adminKeyId = encodeGlobalID('ApiKey', adminKeyRow.id);
+    const result = await revokeKey(adminKeyId, customer.key);
+    expect(result.apiKey).toBeNull();
+    expect(result.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })]);
+    const row = await app.db.prisma.apiKey.findUniqueOrThrow({ where: { id: adminKeyRow.id } });
+    expect(row.revokedAt).toBeNull();
+    expect(ok(await viewerWith(app.adminKey)).viewer.__typename).toBe('Agent');
+    // node(id:) does not show it either.
+    const node = ok(await app.gql<any>('query($id: ID!) { node(id: $id) { id } }', { id: adminKeyId }, { key: customer.key })).node;
+    expect(node).toBeNull();
+  });
+
+  it('lets a customer revoke its own key', async () => {
+    const customer = await customerWithKey('tidy.customer@example.com');
+    const made = await createKey({ label: 'throwaway' }, customer.key);
+    const result = await revokeKey(made.apiKey.id, customer.key);
+    expect(result.userErrors).toEqual([]);
+    expect(result.apiKey.revokedAt).not.toBeNull();
+    expect((await viewerWith(made.secret)).status).toBe(401);
+    expect(ok(await viewerWith(customer.key)).viewer.id).toBe(customer.id);
+  });
+
+  it('shows a customer its own apiKeys, and null for other people’s', async () => {
+    const customer = await customerWithKey('curious.customer@example.com');
+    const mine = ok(await app.gql<any>('{ viewer { ... on Customer { apiKeys { id label revokedAt } } } }', {}, { key: customer.key }));
+    expect(mine.viewer.apiKeys).toEqual([{ id: encodeGlobalID('ApiKey', customer.keyId), label: '', revokedAt: null }]);
+
+    // The admin is reachable through a ticket the customer reported; its keys are not.
+    const branch = await createBranch(app, 'Key Desk');
+    const ticket = await createTicket(app, { branch: branch.id, reporter: customer.id, assignee: adminGlobalId });
+    const seen = ok(
+      await app.gql<any>(
+        'query($id: ID!) { ticket(id: $id) { assignee { id name apiKeys { id } } reporter { id ... on Customer { apiKeys { id } } } } }',
+        { id: ticket.id },
+        { key: customer.key },
+      ),
+    ).ticket;
+    expect(seen.assignee).toEqual({ id: adminGlobalId, name: 'Ada Admin', apiKeys: null });
+    expect(seen.reporter.apiKeys).toHaveLength(1);
+
+    // A plain agent does not see a customer's keys either; an admin does.
+    const agent = await app.db.prisma.agent.create({ data: { email: 'plain.agent@example.com', firstName: 'Pat', role: 'AGENT' } });
+    const { secret: agentKey } = await issueApiKey(app.db.prisma, app.box, { agentId: agent.id });
+    const query = 'query($id: ID!) { node(id: $id) { ... on Customer { id apiKeys { id } } } }';
+    expect(ok(await app.gql<any>(query, { id: customer.id }, { key: agentKey })).node).toEqual({ id: customer.id, apiKeys: null });
+    expect(ok(await app.gql<any>(query, { id: customer.id })).node.apiKeys).toEqual([{ id: encodeGlobalID('ApiKey', customer.keyId) }]);
+  });
+
+  it('lets an admin make a key for a customer', async () => {
+    const customer = await createCustomer(app, 'keyless.customer@example.com');
+    const result = await createKey({ owner: customer.id, label: 'for the customer' });
+    expect(result.userErrors).toEqual([]);
+    expect(result.apiKey.owner).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
+    expect(ok(await viewerWith(result.secret)).viewer).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
+  });
+});
+
+describe('server key safety through the real start path', () => {
+  const adminKey = 'abcdefabcdef0123456789abcdef0123456789ab';
+  const otherSecretKey = 'ab'.repeat(32);
+  const logger = createLogger('silent');
+  let dataDir: string;
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
+  let running: Awaited<ReturnType<typeof startHelpdesk>> | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-keys-'));
+    if (process.env.TEST_DATABASE_URL) {
+      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
+      databaseUrl = created.url;
+      dropDatabase = created.drop;
+    }
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    await dropDatabase();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const start = (extra: Record<string, string> = {}) =>
+    startHelpdesk(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        HELPDESK_DATA_DIR: dataDir,
+        HELPDESK_ADMIN_EMAIL: 'root@example.com',
+        HELPDESK_ADMIN_API_KEY: adminKey,
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        ...extra,
+      }),
+      logger,
+    );
+
+  const viewerOver = async (port: number, headers: Record<string, string>) => {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: '{ viewer { __typename ... on Agent { email } } }' }),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  const keyFile = () => path.join(dataDir, 'secret.key');
+  const backup = () => path.join(dataDir, 'secret.key.backup');
+
+  // One step per test: every start runs migrations, which is slow on PostgreSQL.
+  it('starts, creates the admin and its key, and stops', async () => {
+    running = await start();
+    const first = await viewerOver(running.port, { authorization: `Bearer ${adminKey}` });
+    expect(first.status).toBe(200);
+    expect(first.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+    await running.close();
+    running = undefined;
+    expect((await stat(keyFile())).isFile()).toBe(true);
+  });
+
+  // On PostgreSQL a stopped server must not leave a session behind: one that still holds
+  // Prisma's migration advisory lock makes the next start wait for it.
+  it.skipIf(!process.env.TEST_DATABASE_URL)('leaves no PostgreSQL connection open once closed', async () => {
+    const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT a.pid, a.state, a.query, l.objid AS advisory_lock FROM pg_stat_activity a
+           LEFT JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory'
+          WHERE a.datname = $1`,
+        [new URL(databaseUrl!).pathname.slice(1)],
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('refuses to start when secret.key is gone and API keys exist', async () => {
+    await copyFile(keyFile(), backup());
+    await rm(keyFile());
+    await expect(start()).rejects.toThrow(/server key is missing/i);
+    // Nothing was generated in its place.
+    await expect(stat(keyFile())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses to start with a HELPDESK_SECRET_KEY that does not decrypt the stored keys', async () => {
+    await expect(start({ HELPDESK_SECRET_KEY: otherSecretKey })).rejects.toThrow(/does not decrypt/);
+    await expect(stat(keyFile())).rejects.toMatchObject({ code: 'ENOENT' });
+    // With the right file back, a wrong HELPDESK_SECRET_KEY still takes precedence and is still refused.
+    await copyFile(backup(), keyFile());
+    await expect(start({ HELPDESK_SECRET_KEY: otherSecretKey })).rejects.toThrow(/does not decrypt/);
+  });
+
+  it('starts again with the original secret.key, and the stored key works for Bearer and WSSE', async () => {
+    running = await start();
+    const bearer = await viewerOver(running.port, { authorization: `Bearer ${adminKey}` });
+    expect(bearer.status).toBe(200);
+    expect(bearer.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+    // WSSE needs the decrypted key: it works too.
+    const header = wsse({ username: 'root@example.com', password: adminKey }).getWSSEHeader({ nonceBase64: true });
+    const viaWsse = await viewerOver(running.port, { 'x-wsse': header, authorization: 'WSSE profile="UsernameToken"' });
+    expect(viaWsse.status).toBe(200);
+    expect(viaWsse.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+  });
+});
