@@ -5,7 +5,7 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { DateTimeResolver, EmailAddressResolver, JSONObjectResolver, URLResolver } from 'graphql-scalars';
+import { DateTimeResolver, EmailAddressResolver, JSONObjectResolver, JSONResolver, LocaleResolver, URLResolver } from 'graphql-scalars';
 import type { Context } from './context.ts';
 import type PrismaTypes from './generated/pothos-types.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
@@ -59,6 +59,8 @@ export const builder = new SchemaBuilder<{
     EmailAddress: { Input: string; Output: string };
     URL: { Input: URL | string; Output: URL | string };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+    JSON: { Input: unknown; Output: unknown };
+    Locale: { Input: string; Output: string };
   };
 }>({
   plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, PrismaPlugin],
@@ -120,6 +122,8 @@ builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('EmailAddress', EmailAddressResolver);
 builder.addScalarType('URL', URLResolver);
 builder.addScalarType('JSONObject', JSONObjectResolver);
+builder.addScalarType('JSON', JSONResolver);
+builder.addScalarType('Locale', LocaleResolver);
 
 builder.queryType({ description: 'Read access to the helpdesk.' });
 builder.mutationType({ description: 'Changes to the helpdesk. Expected failures come back as `userErrors`.' });

@@ -111,8 +111,8 @@ describe('agents and customers', () => {
     const noPhone = await updateCustomer({ id, phone: null });
     expect(noPhone.customer.phone).toBeNull();
 
-    const blank = await createCustomer({ email: 'hal@example.com', firstName: 'Hal', lastName: ' ' });
-    expect(blank.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED', field: ['lastName'] })]);
+    const blank = await createCustomer({ email: 'hal@example.com', firstName: ' ', lastName: 'Hal' });
+    expect(blank.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED', field: ['firstName'] })]);
     const taken = await createCustomer({ email: 'gina.host@example.com', firstName: 'Other', lastName: 'Gina' });
     expect(taken.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['email'] })]);
     expect(await app.db.prisma.customer.count({ where: { email: { in: ['hal@example.com'] } } })).toBe(0);
@@ -163,7 +163,7 @@ describe('agents and customers', () => {
     await createAgent({ email: 'mo@support.test', firstName: 'Mo', lastName: 'Filter' });
     const { agent: gone } = await createAgent({ email: 'ned@support.test', firstName: 'Ned', lastName: 'Filter' });
     await app.db.prisma.agent.update({ where: { id: gone.internalId }, data: { state: 'DELETED' } });
-    const query = `query($filter: PersonFilter, $first: Int) { agents(filter: $filter, first: $first) {
+    const query = `query($filter: AgentFilter, $first: Int) { agents(filter: $filter, first: $first) {
       totalCount nodes { email state } pageInfo { hasNextPage }
     } }`;
     const byText = (await gqlData(query, { filter: { text: 'FILTER' } })).agents;

@@ -130,8 +130,38 @@ const operations: Record<string, Operation> = {
   },
   'create an agent': async (app, fx, role) =>
     mutationOutcome(await app.gql(`mutation { createAgent(input: {email: "new-${role}@example.com", firstName: "New"}) { agent { id } userErrors { code } } }`, {}, { key: fx.keys[role] }), 'createAgent'),
-  'update an agent': async (app, fx, role) =>
-    mutationOutcome(await app.gql('mutation($id: ID!) { updateAgent(input: {id: $id, lastName: "Renamed"}) { agent { id } userErrors { code } } }', { id: gid('Agent', fx.ids.agent) }, { key: fx.keys[role] }), 'updateAgent'),
+  'update another agent': async (app, fx, role) => {
+    const other = role === 'admin' ? fx.ids.agent : fx.ids.admin;
+    return mutationOutcome(await app.gql('mutation($id: ID!) { updateAgent(input: {id: $id, lastName: "Renamed"}) { agent { id } userErrors { code } } }', { id: gid('Agent', other) }, { key: fx.keys[role] }), 'updateAgent');
+  },
+  'change your own agent preferences': async (app, fx, role) => {
+    const self = role === 'admin' || role === 'agent' ? fx.ids[role] : fx.ids.agent;
+    return mutationOutcome(await app.gql('mutation($id: ID!) { updateAgent(input: {id: $id, timezone: "Europe/Berlin", editMethod: MARKDOWN}) { agent { id } userErrors { code } } }', { id: gid('Agent', self) }, { key: fx.keys[role] }), 'updateAgent');
+  },
+  'change your own role': async (app, fx, role) => {
+    const self = role === 'admin' || role === 'agent' ? fx.ids[role] : fx.ids.agent;
+    return mutationOutcome(await app.gql('mutation($id: ID!) { updateAgent(input: {id: $id, role: ADMIN}) { agent { id } userErrors { code } } }', { id: gid('Agent', self) }, { key: fx.keys[role] }), 'updateAgent');
+  },
+  'block a customer': async (app, fx, role) => {
+    const target = await app.db.prisma.customer.create({ data: { email: `block-${role}@example.com`, firstName: 'B' } });
+    return mutationOutcome(await app.gql('mutation($id: ID!) { blockCustomer(input: {id: $id}) { customer { id } userErrors { code } } }', { id: gid('Customer', target.id) }, { key: fx.keys[role] }), 'blockCustomer');
+  },
+  'link customer profiles': async (app, fx, role) => {
+    const a = await app.db.prisma.customer.create({ data: { email: `link-a-${role}@example.com`, firstName: 'A' } });
+    return mutationOutcome(await app.gql('mutation($id: ID!, $e: EmailAddress!) { linkCustomerProfiles(input: {id: $id, with: {email: $e}}) { customer { id } userErrors { code } } }', { id: gid('Customer', a.id), e: 'stranger@example.com' }, { key: fx.keys[role] }), 'linkCustomerProfiles');
+  },
+  'generate an identification code': async (app, fx, role) =>
+    mutationOutcome(await app.gql(`mutation { generateIdentificationCode(input: {email: "code-${role}@example.com", fullName: "Code Person"}) { code userErrors { code } } }`, {}, { key: fx.keys[role] }), 'generateIdentificationCode'),
+  'delete a customer permanently': async (app, fx, role) => {
+    const target = await app.db.prisma.customer.create({ data: { email: `erase-${role}@example.com`, firstName: 'E' } });
+    return mutationOutcome(await app.gql('mutation($id: ID!) { deleteCustomerPermanently(input: {id: $id}) { deletedCustomerId userErrors { code } } }', { id: gid('Customer', target.id) }, { key: fx.keys[role] }), 'deleteCustomerPermanently');
+  },
+  'define a custom field': async (app, fx, role) =>
+    mutationOutcome(await app.gql('mutation { createCustomFieldDefinition(input: {name: "Tier", type: STRING}) { customFieldDefinition { key } userErrors { code } } }', {}, { key: fx.keys[role] }), 'createCustomFieldDefinition'),
+  "read the owner's note": async (app, fx, role) => {
+    await app.db.prisma.customer.update({ where: { id: fx.ids.owner }, data: { note: 'VIP, handle with care' } });
+    return queryOutcome(await app.gql('query($k: String!) { ticket(key: $k) { reporter { ... on Customer { note } } } }', { k: fx.ticket.key }, { key: fx.keys[role] }), (d) => d.ticket?.reporter.note != null);
+  },
   'create a customer': async (app, fx, role) =>
     mutationOutcome(await app.gql(`mutation { createCustomer(input: {email: "c-${role}@example.com", firstName: "C", lastName: "D"}) { customer { id } userErrors { code } } }`, {}, { key: fx.keys[role] }), 'createCustomer'),
   'update the owner customer': async (app, fx, role) =>

@@ -29,7 +29,7 @@ const PURGE_INTERVAL_MS = 60_000;
 
 const personSelect = {
   agent: { select: { id: true, email: true, role: true, state: true } },
-  customer: { select: { id: true, email: true, state: true } },
+  customer: { select: { id: true, email: true, state: true, blocked: true } },
 } as const;
 
 type KeyRow = {
@@ -37,7 +37,7 @@ type KeyRow = {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   agent: { id: number; email: string; role: 'ADMIN' | 'AGENT'; state: string } | null;
-  customer: { id: number; email: string | null; state: string } | null;
+  customer: { id: number; email: string | null; state: string; blocked: boolean } | null;
 };
 
 export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
@@ -45,7 +45,10 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
 
   async function viewerFromKey(key: KeyRow | null, email?: string): Promise<Viewer> {
     const person = key?.agent ?? key?.customer;
-    if (!key || key.revokedAt || !person || person.state !== 'ACTIVE') throw new AuthenticationError(BAD_KEY);
+    // Blocked, disabled and deleted people cannot authenticate.
+    if (!key || key.revokedAt || !person || person.state !== 'ACTIVE' || key.customer?.blocked) {
+      throw new AuthenticationError(BAD_KEY);
+    }
     if (email !== undefined && email !== person.email) throw new AuthenticationError(BAD_KEY);
     // lastUsedAt to the minute: one write per key per minute, not one per request.
     if (!key.lastUsedAt || now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
@@ -80,7 +83,7 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
         revokedAt: null,
         OR: [
           { agent: { email: username, state: 'ACTIVE' } },
-          { customer: { email: username, state: 'ACTIVE' } },
+          { customer: { email: username, state: 'ACTIVE', blocked: false } },
         ],
       },
       select: { id: true, lastUsedAt: true, revokedAt: true, secretEncrypted: true, ...personSelect },

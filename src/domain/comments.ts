@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketStatus } from '../generated/prisma/enums.ts';
 import { DomainError, Problems } from './errors.ts';
-import { requireActivePerson, type PersonRef } from './people.ts';
+import { checkPartTimeAllowance, requireActivePerson, type PersonRef } from './people.ts';
 
 export interface CommentInput {
   content?: string | null;
@@ -24,6 +24,7 @@ export async function addComment(prisma: PrismaClient, ticketId: number, input: 
   if (!input.author) problems.add('REQUIRED', 'Author is required.', ['author']);
   problems.throwIfAny();
   await requireActivePerson(prisma, input.author!, ['author']);
+  if (input.author!.kind === 'agent' && !input.private) await checkPartTimeAllowance(prisma, input.author!.id, ticketId);
   return prisma.$transaction(async (tx) => {
     const comment = await tx.comment.create({
       data: {

@@ -7,7 +7,8 @@ export type UserErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'FORBIDDEN'
-  | 'TAKEN';
+  | 'TAKEN'
+  | 'LIMIT_REACHED';
 
 export interface UserErrorShape {
   message: string;

@@ -72,6 +72,10 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
   await requireActivePerson(prisma, input.reporter!, ['reporter']);
   if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
   const assigneeId = input.assigneeId === undefined ? branch.defaultAssigneeId : input.assigneeId;
+  // Deskie: every new ticket from a blocked customer is marked spam.
+  const spam =
+    input.reporter!.kind === 'customer' &&
+    !!(await prisma.customer.findUnique({ where: { id: input.reporter!.id }, select: { blocked: true } }))?.blocked;
 
   return prisma.$transaction(async (tx) => {
     // The UPDATE takes the branch row lock until commit: the next creation waits for this number.
@@ -91,6 +95,7 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
         priority: input.priority ?? 'MEDIUM',
         source: input.source ?? 'WEB',
         tags: clean.tags ?? [],
+        spam,
         branchId,
         assigneeId,
         ...reporterColumns(input.reporter!),

@@ -6,7 +6,9 @@ import type { PersonRef } from '../domain/people.ts';
 import { requireActivePerson } from '../domain/people.ts';
 import { isAdmin, isSelf, viewerRef } from '../domain/permissions.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { Agent, Customer, Person, personRef } from './person.ts';
+import { Agent } from './agent.ts';
+import { Customer } from './customer.ts';
+import { Person, personRef } from './person.ts';
 import { UserError, asPayload, type PayloadShape } from './user-errors.ts';
 
 /** Your own keys; admins see everyone's. */

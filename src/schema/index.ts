@@ -2,6 +2,8 @@
 import { builder } from '../builder.ts';
 import './user-errors.ts';
 import './person.ts';
+import './agent.ts';
+import './customer.ts';
 import './branch.ts';
 import './ticket.ts';
 import './comment.ts';

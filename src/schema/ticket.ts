@@ -18,7 +18,9 @@ import { Branch } from './branch.ts';
 import { exactlyOne } from './locator.ts';
 import { orderInput } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
-import { Agent, Customer, Person, personRef } from './person.ts';
+import { Agent } from './agent.ts';
+import { Customer } from './customer.ts';
+import { Person, personRef } from './person.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
 
 export const TicketStatus = builder.enumType('TicketStatus', {

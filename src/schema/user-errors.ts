@@ -12,6 +12,7 @@ export const UserErrorCode = builder.enumType('UserErrorCode', {
     CONFLICT: { description: 'The change conflicts with the current state (for example a branch that still has tickets).' },
     FORBIDDEN: { description: 'You may not make this change.' },
     TAKEN: { description: 'The value must be unique and is already used.' },
+    LIMIT_REACHED: { description: 'A quota is used up (for example a part-time agent’s monthly tickets).' },
   } as const,
 });
 

@@ -1,0 +1,256 @@
+// Deskie's customer operations: block, restore, soft and permanent deletion, linked profiles,
+// custom fields and identification codes. Shared by GraphQL and the REST adapter.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { DomainError, Problems } from './errors.ts';
+import { containsText } from './text-search.ts';
+
+export const fullNameOf = (firstName: string, lastName: string) => [firstName, lastName].filter(Boolean).join(' ');
+
+/** Deskie's full name in one field: first word is the first name, the rest the last name. */
+export function splitFullName(fullName: string) {
+  const [first = '', ...rest] = fullName.trim().split(/\s+/);
+  return { firstName: first, lastName: rest.join(' ') };
+}
+
+async function requireCustomer(prisma: PrismaClient, id: number, field = ['id']) {
+  const customer = await prisma.customer.findUnique({
+    where: { id },
+    select: { id: true, state: true, blocked: true, linkGroup: true, isPlaceholder: true },
+  });
+  if (!customer || customer.isPlaceholder) throw DomainError.of('NOT_FOUND', 'Customer not found.', field);
+  return customer;
+}
+
+export async function blockCustomer(prisma: PrismaClient, id: number) {
+  await requireCustomer(prisma, id);
+  return prisma.customer.update({ where: { id }, data: { blocked: true, blockedAt: new Date() }, select: { id: true } });
+}
+
+/** Undoes a block and a soft delete (Deskie's restore does both). */
+export async function restoreCustomer(prisma: PrismaClient, id: number) {
+  await requireCustomer(prisma, id);
+  return prisma.customer.update({
+    where: { id },
+    data: { blocked: false, blockedAt: null, state: 'ACTIVE', deletedAt: null },
+    select: { id: true },
+  });
+}
+
+/** The soft delete: hidden from default lists, cannot authenticate, restorable. */
+export async function disableCustomer(prisma: PrismaClient, id: number) {
+  await requireCustomer(prisma, id);
+  return prisma.customer.update({ where: { id }, data: { state: 'DELETED', deletedAt: new Date() }, select: { id: true } });
+}
+
+const PLACEHOLDER_CUSTOM_ID = 'helpdesk:deleted-person';
+
+/**
+ * Erases a customer: profile, keys, codes and watches go; tickets and comments stay, attributed
+ * to one shared "Deleted person" placeholder, so history and foreign keys stay whole.
+ */
+export async function deleteCustomerPermanently(prisma: PrismaClient, id: number) {
+  await requireCustomer(prisma, id);
+  await prisma.$transaction(async (tx) => {
+    const placeholder = await tx.customer.upsert({
+      where: { customId: PLACEHOLDER_CUSTOM_ID },
+      update: {},
+      create: {
+        customId: PLACEHOLDER_CUSTOM_ID,
+        firstName: 'Deleted',
+        lastName: 'person',
+        fullName: 'Deleted person',
+        state: 'DELETED',
+        deletedAt: new Date(),
+        isPlaceholder: true,
+      },
+      select: { id: true },
+    });
+    await tx.ticket.updateMany({ where: { reporterCustomerId: id }, data: { reporterCustomerId: placeholder.id } });
+    await tx.comment.updateMany({ where: { authorCustomerId: id }, data: { authorCustomerId: placeholder.id } });
+    await tx.customer.delete({ where: { id } });
+  });
+  return id;
+}
+
+/**
+ * Links two profiles of one person. Links are symmetric and transitive: the two groups (or
+ * lone profiles) become one group.
+ */
+export async function linkProfiles(prisma: PrismaClient, id: number, otherId: number) {
+  if (id === otherId) throw DomainError.of('INVALID', 'A profile cannot be linked with itself.', ['with']);
+  return prisma.$transaction(async (tx) => {
+    const [a, b] = await Promise.all([requireCustomer(tx as PrismaClient, id), requireCustomer(tx as PrismaClient, otherId, ['with'])]);
+    const label = a.linkGroup ?? b.linkGroup ?? randomUUID();
+    const groups = [a.linkGroup, b.linkGroup].filter((g): g is string => g !== null);
+    await tx.customer.updateMany({
+      where: { OR: [{ id: { in: [a.id, b.id] } }, ...(groups.length ? [{ linkGroup: { in: groups } }] : [])] },
+      data: { linkGroup: label },
+    });
+    return { id };
+  });
+}
+
+/** Takes one profile out of its group; a group left with one profile dissolves. */
+export async function unlinkProfile(prisma: PrismaClient, id: number) {
+  return prisma.$transaction(async (tx) => {
+    const customer = await requireCustomer(tx as PrismaClient, id);
+    if (!customer.linkGroup) throw DomainError.of('INVALID', 'This profile is not linked to any other.', ['id']);
+    await tx.customer.update({ where: { id }, data: { linkGroup: null } });
+    const left = await tx.customer.findMany({ where: { linkGroup: customer.linkGroup }, select: { id: true } });
+    if (left.length === 1) await tx.customer.update({ where: { id: left[0]!.id }, data: { linkGroup: null } });
+    return { id };
+  });
+}
+
+/** Ids of the profile and every profile linked with it. */
+export async function profileGroupIds(prisma: PrismaClient, id: number): Promise<number[]> {
+  const customer = await prisma.customer.findUnique({ where: { id }, select: { linkGroup: true } });
+  if (!customer?.linkGroup) return [id];
+  return (await prisma.customer.findMany({ where: { linkGroup: customer.linkGroup }, select: { id: true } })).map((c) => c.id);
+}
+
+/**
+ * Deskie's search anchors: `^x` starts with, `x^` ends with, `^x^` is exact, anything else
+ * is a substring. Case-insensitive; LIKE wildcards in x are taken literally.
+ */
+export function anchoredText(query: string): Prisma.StringFilter {
+  const starts = query.startsWith('^');
+  const ends = query.length > 1 && query.endsWith('^');
+  const text = query.slice(starts ? 1 : 0, ends ? -1 : undefined);
+  const escaped = text.replace(/[\\%_]/g, '\\$&');
+  if (starts && ends) return { equals: text, mode: 'insensitive' };
+  if (starts) return { startsWith: escaped, mode: 'insensitive' };
+  if (ends) return { endsWith: escaped, mode: 'insensitive' };
+  return containsText(text);
+}
+
+export function customerTextWhere(query: string): Prisma.CustomerWhereInput {
+  const filter = anchoredText(query.trim());
+  return {
+    OR: [
+      { fullName: filter },
+      { firstName: filter },
+      { lastName: filter },
+      { email: filter },
+      { phone: filter },
+      { whatsappPhone: filter },
+      { companyName: filter },
+    ],
+  };
+}
+
+/** Checks custom field values against their definitions; unknown keys and wrong types are refused. */
+export async function validateCustomFields(prisma: PrismaClient, values: Record<string, unknown>, problems: Problems) {
+  const keys = Object.keys(values);
+  if (keys.length === 0) return {};
+  const definitions = await prisma.customFieldDefinition.findMany({ where: { key: { in: keys } } });
+  const byKey = new Map(definitions.map((d) => [d.key, d]));
+  const clean: Record<string, string | number | boolean | null> = {};
+  for (const key of keys) {
+    const value = values[key];
+    const definition = byKey.get(key);
+    const field = ['customFields', key];
+    if (!definition) {
+      problems.add('INVALID', `Unknown custom field "${key}".`, field);
+      continue;
+    }
+    if (value === null) {
+      clean[key] = null;
+      continue;
+    }
+    const ok =
+      definition.type === 'STRING'
+        ? typeof value === 'string' && value.length <= 10_000
+        : definition.type === 'NUMBER'
+          ? typeof value === 'number' && Number.isFinite(value)
+          : definition.type === 'BOOLEAN'
+            ? typeof value === 'boolean'
+            : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value));
+    if (!ok) problems.add('INVALID', `Custom field "${key}" (${definition.name}) must be a ${definition.type.toLowerCase()}.`, field);
+    else clean[key] = value as string | number | boolean;
+  }
+  return clean;
+}
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const IDENTIFICATION_CODE_TTL_MS = 60 * 60 * 1000;
+
+/** 10 characters from a 32-letter alphabet without look-alikes: 50 random bits. */
+export function newIdentificationCode(): string {
+  const bytes = randomBytes(10);
+  return Array.from(bytes, (b) => CODE_ALPHABET[b % 32]).join('');
+}
+
+export interface IdentifyInput {
+  fullName?: string | null;
+  companyName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  whatsappPhone?: string | null;
+  customId?: string | null;
+  customChannel?: string | null;
+  customFields?: Record<string, unknown> | null;
+}
+
+/**
+ * Finds the profile the details describe (by custom id, then email, then phone, then WhatsApp
+ * phone), or creates it, and issues a one-time code for it.
+ */
+export async function generateIdentificationCode(prisma: PrismaClient, input: IdentifyInput, now = new Date()) {
+  const problems = new Problems();
+  const email = input.email?.trim().toLowerCase() || null;
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.add('INVALID', 'email is not a valid address.', ['email']);
+  if (!email && !input.phone && !input.whatsappPhone && !input.customId) {
+    problems.add('REQUIRED', 'Give at least one of email, phone, whatsappPhone or customId to identify the person.');
+  }
+  const customFields = await validateCustomFields(prisma, input.customFields ?? {}, problems);
+  problems.throwIfAny();
+
+  const candidates: Prisma.CustomerWhereInput[] = [];
+  if (input.customId) candidates.push({ customId: input.customId });
+  if (email) candidates.push({ email });
+  if (input.phone) candidates.push({ phone: input.phone });
+  if (input.whatsappPhone) candidates.push({ whatsappPhone: input.whatsappPhone });
+  let customer = null;
+  for (const where of candidates) {
+    customer = await prisma.customer.findFirst({ where: { ...where, isPlaceholder: false }, select: { id: true } });
+    if (customer) break;
+  }
+  if (!customer) {
+    const names = splitFullName(input.fullName ?? '');
+    customer = await prisma.customer.create({
+      data: {
+        ...names,
+        fullName: fullNameOf(names.firstName, names.lastName),
+        email,
+        phone: input.phone ?? null,
+        whatsappPhone: input.whatsappPhone ?? null,
+        companyName: input.companyName ?? null,
+        customId: input.customId ?? null,
+        customChannel: input.customChannel ?? null,
+        channel: input.customChannel || input.customId ? 'CUSTOM' : email ? 'EMAIL' : input.whatsappPhone ? 'WHATSAPP' : 'PHONE',
+        customFields,
+      },
+      select: { id: true },
+    });
+  }
+  const code = await prisma.identificationCode.create({
+    data: { code: newIdentificationCode(), customerId: customer.id, expiresAt: new Date(now.getTime() + IDENTIFICATION_CODE_TTL_MS) },
+    select: { code: true, expiresAt: true, customerId: true },
+  });
+  return code;
+}
+
+/** Links the messenger profile to the person the code identifies. A code works once. */
+export async function redeemIdentificationCode(prisma: PrismaClient, code: string, profileId: number, now = new Date()) {
+  await requireCustomer(prisma, profileId, ['profile']);
+  const claimed = await prisma.identificationCode.updateMany({
+    where: { code: code.trim().toUpperCase(), usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now },
+  });
+  if (claimed.count === 0) throw DomainError.of('NOT_FOUND', 'The code is unknown, expired or already used.', ['code']);
+  const { customerId } = (await prisma.identificationCode.findUnique({ where: { code: code.trim().toUpperCase() }, select: { customerId: true } }))!;
+  if (customerId !== profileId) await linkProfiles(prisma, customerId, profileId);
+  return { id: customerId };
+}

@@ -1,0 +1,221 @@
+// Agents: staff with the Teamwork Desk settings.
+import { createHash } from 'node:crypto';
+import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { DomainError } from '../domain/errors.ts';
+import * as people from '../domain/people.ts';
+import { isAdmin, isSelf, ticketVisibility } from '../domain/permissions.ts';
+import { containsText } from '../domain/text-search.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { exactlyOne } from './locator.ts';
+import { orderInput } from './ordering.ts';
+import { objectPayload } from './payload.ts';
+import { Person, PersonState, details, visiblePerson } from './person.ts';
+import { asPayload, onlyFor } from './user-errors.ts';
+
+export const AgentRole = builder.enumType('AgentRole', {
+  description: 'What an agent may manage.',
+  values: {
+    ADMIN: { description: 'Everything, including agents and branches.' },
+    AGENT: { description: 'Tickets, comments and customers.' },
+  } as const,
+});
+
+const TimeFormat = builder.enumType('TimeFormat', {
+  description: 'How an agent reads times.',
+  values: { H12: { description: '12-hour clock.' }, H24: { description: '24-hour clock.' } } as const,
+});
+
+const EditMethod = builder.enumType('EditMethod', {
+  description: 'Default input method for editing tickets.',
+  values: { HTML: { description: 'Rich text (HTML).' }, MARKDOWN: { description: 'Markdown.' } } as const,
+});
+
+const TicketReplyRedirect = builder.enumType('TicketReplyRedirect', {
+  description: 'Where an agent goes after answering a ticket.',
+  values: {
+    STAY: { description: 'Stay on the ticket.' },
+    NEXT: { description: 'Go to the next ticket of the queue.' },
+    INBOX: { description: 'Go back to the ticket list.' },
+  } as const,
+});
+
+export const Agent = builder.prismaNode('Agent', {
+  description: 'A staff member (DiamanteDesk "oro" user, Teamwork Desk agent).',
+  id: { field: 'id' },
+  findUnique: visiblePerson('agent'),
+  // A well-formed id of a missing row is null from node(id:), not an error.
+  nullable: true,
+  interfaces: [Person],
+  fields: (t) => ({
+    internalId: t.exposeInt('id', { description: 'Database id (`oro_<id>` in the REST API).' }),
+    firstName: t.exposeString('firstName', { description: 'First name.' }),
+    lastName: t.exposeString('lastName', { description: 'Last name.' }),
+    avatarUrl: t.field({
+      type: 'URL',
+      description: 'Gravatar image for the email address (read-only).',
+      select: { email: true },
+      resolve: (a) => `https://www.gravatar.com/avatar/${createHash('md5').update(a.email.trim().toLowerCase()).digest('hex')}?d=identicon`,
+    }),
+    role: t.expose('role', { type: AgentRole, ...details, description: 'Admin or agent (null for customers).' }),
+    state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted (null for customers).' }),
+    deletedAt: t.expose('deletedAt', { type: 'DateTime', ...details, description: 'When the agent was deleted.' }),
+    deletedBy: t.relation('deletedBy', { ...details, description: 'Who deleted the agent.' }),
+    timezone: t.exposeString('timezone', { ...details, description: 'IANA time zone; null means UTC.' }),
+    timeFormat: t.expose('timeFormat', { type: TimeFormat, ...details, description: '12- or 24-hour clock.' }),
+    editMethod: t.expose('editMethod', { type: EditMethod, ...details, description: 'Default editor.' }),
+    ticketReplyRedirect: t.expose('ticketReplyRedirect', { type: TicketReplyRedirect, ...details, description: 'Where to go after replying.' }),
+    sendPushNotifications: t.exposeBoolean('sendPushNotifications', { ...details, description: 'Push notifications to mobile devices.' }),
+    sendWebNotifications: t.exposeBoolean('sendWebNotifications', { ...details, description: 'Browser notifications about watched tickets.' }),
+    autoFollowOnCC: t.exposeBoolean('autoFollowOnCC', { ...details, description: 'Become a watcher when CCed on a ticket.' }),
+    isPartTime: t.exposeBoolean('isPartTime', { ...details, description: 'Part-time: replies to at most 10 tickets per month.' }),
+    reviewer: t.exposeBoolean('reviewer', { ...details, description: 'Asked to review tickets of agents in training.' }),
+    createdBy: t.relation('createdBy', { ...details, description: 'Who created the agent.' }),
+    updatedBy: t.relation('updatedBy', { ...details, description: 'Who last changed the agent.' }),
+    tickets: t.relatedConnection('assignedTickets', {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Tickets assigned to the agent (those you may see), newest first.',
+      query: (_args, ctx) => ({ where: ticketVisibility(ctx.viewer), orderBy: { id: 'desc' } }),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', ...details, description: 'When the agent was created (null for customers).' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', ...details, description: 'When the agent last changed (null for customers).' }),
+  }),
+});
+
+const AgentFilter = builder.inputType('AgentFilter', {
+  description: 'Narrows a list of agents.',
+  fields: (t) => ({
+    text: t.string({ description: 'Substring of the name or email, case-insensitive.' }),
+    state: t.field({ type: PersonState, description: 'Only agents in this state (default: ACTIVE).' }),
+    role: t.field({ type: AgentRole, description: 'Only agents with this role.' }),
+  }),
+});
+
+const agentWhere = (f: typeof AgentFilter.$inferInput | null | undefined): Prisma.AgentWhereInput => ({
+  state: f?.state ?? 'ACTIVE',
+  role: f?.role ?? undefined,
+  ...(f?.text
+    ? { OR: [{ email: containsText(f.text) }, { firstName: containsText(f.text) }, { lastName: containsText(f.text) }] }
+    : {}),
+});
+
+export const personOrder = orderInput(
+  'PersonOrder',
+  'Sort order of a list of agents or customers.',
+  {
+    CREATED_AT: { column: 'id', description: 'Creation order.' },
+    EMAIL: { column: 'email', description: 'Email, alphabetically.' },
+    FIRST_NAME: { column: 'firstName', description: 'First name, alphabetically.' },
+    LAST_NAME: { column: 'lastName', description: 'Last name, alphabetically.' },
+  },
+  { field: 'CREATED_AT', direction: 'ASC' },
+);
+
+builder.queryFields((t) => ({
+  agent: t.prismaField({
+    type: 'Agent',
+    nullable: true,
+    authScopes: { staff: true },
+    description: 'One agent, by global `id` or by `email`. Give exactly one. Agents only.',
+    args: {
+      id: t.arg.globalID({ for: Agent, description: 'Global id of the agent.' }),
+      email: t.arg({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
+    },
+    resolve: (query, _root, args, ctx) => {
+      exactlyOne('agent', args, ['id', 'email']);
+      return ctx.prisma.agent.findUnique({
+        ...query,
+        where: args.id ? { id: Number(args.id.id) } : { email: args.email!.toLowerCase() },
+      });
+    },
+  }),
+  agents: t.prismaConnection({
+    type: 'Agent',
+    cursor: 'id',
+    authScopes: { staff: true },
+    description: 'Agents, oldest first. Agents only.',
+    args: {
+      filter: t.arg({ type: AgentFilter, description: 'Narrows the list.' }),
+      orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
+    },
+    totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.agent.findMany({
+        ...query,
+        where: agentWhere(args.filter),
+        orderBy: personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
+      }),
+  }),
+}));
+
+const preferenceFields = (t: PothosInputFieldBuilder) => ({
+  timezone: t.string({ description: 'IANA time zone such as Europe/London; null for UTC.' }),
+  timeFormat: t.field({ type: TimeFormat, description: '12- or 24-hour clock.' }),
+  editMethod: t.field({ type: EditMethod, description: 'Default editor.' }),
+  ticketReplyRedirect: t.field({ type: TicketReplyRedirect, description: 'Where to go after replying.' }),
+  sendPushNotifications: t.boolean({ description: 'Push notifications to mobile devices.' }),
+  sendWebNotifications: t.boolean({ description: 'Browser notifications.' }),
+  autoFollowOnCC: t.boolean({ description: 'Watch tickets you are CCed on.' }),
+  isPartTime: t.boolean({ description: 'Part-time (admins only).' }),
+  reviewer: t.boolean({ description: 'Reviewer (admins only).' }),
+});
+type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+const CreateAgentInput = builder.inputType('CreateAgentInput', {
+  description: 'A new agent.',
+  fields: (t) => ({
+    email: t.field({ type: 'EmailAddress', required: true, description: 'Unique email address.' }),
+    firstName: t.string({ required: true, description: 'First name.' }),
+    lastName: t.string({ description: 'Last name.' }),
+    role: t.field({ type: AgentRole, description: 'Default AGENT.' }),
+    ...preferenceFields(t),
+  }),
+});
+const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
+  description:
+    'Changes to an agent. Only the fields sent change; null clears a nullable field. Agents change their own names and preferences; admins also email, role, state, isPartTime and reviewer.',
+  fields: (t) => ({
+    id: t.globalID({ for: Agent, required: true, description: 'The agent to change.' }),
+    email: t.field({ type: 'EmailAddress', description: 'Unique email address (admins only).' }),
+    firstName: t.string({ description: 'First name.' }),
+    lastName: t.string({ description: 'Last name.' }),
+    role: t.field({ type: AgentRole, description: 'Admin or agent (admins only).' }),
+    state: t.field({ type: PersonState, description: 'DELETED deletes the agent, ACTIVE restores (admins only).' }),
+    ...preferenceFields(t),
+  }),
+});
+
+const CreateAgentPayload = objectPayload('CreateAgentPayload', 'agent', 'Agent', 'Result of `createAgent`.');
+const UpdateAgentPayload = objectPayload('UpdateAgentPayload', 'agent', 'Agent', 'Result of `updateAgent`.');
+
+function checkAgentUpdate(ctx: Context, id: number, input: Record<string, unknown>) {
+  if (isAdmin(ctx.viewer)) return;
+  if (!isSelf(ctx.viewer, { kind: 'agent', id })) throw DomainError.of('FORBIDDEN', 'Agents change only their own profile.', ['id']);
+  for (const field of people.adminOnlyAgentFields) {
+    if (input[field] !== undefined) throw DomainError.of('FORBIDDEN', `Only admins change ${field}.`, [field]);
+  }
+}
+
+builder.mutationFields((t) => ({
+  createAgent: t.field({
+    type: CreateAgentPayload,
+    ...onlyFor('admin', 'Only admins manage agents.'),
+    description: 'Creates an agent. Admins only.',
+    args: { input: t.arg({ type: CreateAgentInput, required: true, description: 'The new agent.' }) },
+    resolve: (_root, { input }, ctx) => asPayload(() => people.createAgent(ctx.prisma, input, ctx.viewer!.id)),
+  }),
+  updateAgent: t.field({
+    type: UpdateAgentPayload,
+    ...onlyFor('staff', 'Only agents change agents.'),
+    description: 'Changes an agent: a partial update. Agents their own preferences, admins anything.',
+    args: { input: t.arg({ type: UpdateAgentInput, required: true, description: 'The agent and its changes.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => {
+        const id = Number(input.id.id);
+        checkAgentUpdate(ctx, id, input);
+        return people.updateAgent(ctx.prisma, id, input, ctx.viewer!.id);
+      }),
+  }),
+}));
+
