@@ -79,6 +79,7 @@ export const Ticket = builder.prismaNode('Ticket', {
     priority: t.expose('priority', { type: TicketPriority, description: 'Urgency.' }),
     source: t.expose('source', { type: TicketSource, description: 'Channel the ticket came from.' }),
     tags: t.exposeStringList('tags', { description: 'Tags.' }),
+    spam: t.exposeBoolean('spam', { description: 'Raised by a blocked customer.' }),
     branch: t.relation('branch', { description: 'The branch the ticket is in.' }),
     reporter: t.field({
       type: Person,
@@ -134,6 +135,7 @@ const TicketFilter = builder.inputType('TicketFilter', {
     unassigned: t.boolean({ description: 'true: only tickets without an assignee.' }),
     reporter: t.globalID({ for: [Agent, Customer], description: 'Only tickets reported by this person.' }),
     tag: t.string({ description: 'Only tickets with this tag.' }),
+    spam: t.boolean({ description: 'Only spam (true) or only non-spam (false) tickets.' }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
     updatedAfter: t.field({ type: 'DateTime', description: 'Updated at or after this time.' }),
@@ -175,6 +177,7 @@ export function ticketWhere(filter: TicketFilterValue | null | undefined): Prism
     );
   }
   if (filter.tag) and.push({ tags: { has: filter.tag.trim() } });
+  if (filter.spam != null) and.push({ spam: filter.spam });
   if (filter.createdAfter || filter.createdBefore) {
     and.push({ createdAt: { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined } });
   }
