@@ -60,8 +60,9 @@ function text(
   problems: Problems,
   input: Record<string, unknown>,
   field: string,
-  { max = 255, required = false, nullable = true, notBlank = required } = {},
+  options: { max?: number; required?: boolean; nullable?: boolean; notBlank?: boolean } = {},
 ): string | null | undefined {
+  const { max = 255, required = false, nullable = true, notBlank = required } = options;
   const value = input[field];
   if (value === undefined) {
     if (required) problems.add('REQUIRED', `${field} is required.`, [field]);
