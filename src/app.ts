@@ -9,6 +9,9 @@ import type { CostLimits } from './http/operation-cost.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
 import type { Logger } from './logger.ts';
 import { createHelpdeskYoga } from './yoga.ts';
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from './domain/attachments.ts';
+import { createDownloadHandler } from './http/downloads.ts';
+import type { BlobStore } from './storage/blob-store.ts';
 
 export interface AppOptions {
   db: Database;
@@ -18,13 +21,32 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   limits?: CostLimits;
   now?: () => number;
+  store: BlobStore;
+  attachmentLimits?: AttachmentLimits;
+  maxRequestBytes?: number;
+  publicUrl?: string;
+  downloadTokenSeconds?: number;
 }
 
-export function createApp({ db, box, logger, rateLimitPerMinute = 0, limits = DEFAULT_LIMITS, now }: AppOptions) {
+export function createApp({
+  db,
+  box,
+  logger,
+  rateLimitPerMinute = 0,
+  limits = DEFAULT_LIMITS,
+  now,
+  store,
+  attachmentLimits = DEFAULT_ATTACHMENT_LIMITS,
+  maxRequestBytes = 50 * 1024 * 1024,
+  publicUrl,
+  downloadTokenSeconds = 3600,
+}: AppOptions) {
   const authenticate = createAuthenticator({ prisma: db.prisma, box, now });
   const gate = createGate(authenticate, createRateLimiter({ points: rateLimitPerMinute, windowSeconds: 60 }));
-  const yoga = createHelpdeskYoga({ db, box, gate, logger, limits });
-  return { db, box, gate, yoga };
+  const files = { store, limits: attachmentLimits, downloadTokenSeconds };
+  const yoga = createHelpdeskYoga({ db, box, gate, logger, limits, files, maxRequestBytes, publicUrl });
+  const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
+  return { db, box, gate, yoga, download, maxRequestBytes };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -21,6 +21,13 @@ export interface Config {
   /** Requests per minute per API key (per address when anonymous); 0 turns limiting off. */
   rateLimitPerMinute: number;
   limits: { maxComplexity: number; maxDepth: number; maxBreadth: number };
+  attachments: { maxFileSize: number; maxFiles: number };
+  /** Largest request body accepted, counted while it streams in. */
+  maxRequestBytes: number;
+  /** Base of absolute URLs the API hands out (attachment links); default: the request's own origin. */
+  publicUrl: string | undefined;
+  /** Lifetime of signed download links, in seconds. */
+  downloadTokenSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +109,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const autoMigrate = flag('HELPDESK_AUTO_MIGRATE', true);
+  const MiB = 1024 * 1024;
+  const attachments = {
+    maxFileSize: int('HELPDESK_MAX_FILE_SIZE', 10 * MiB, 1, 2 ** 31 - 1),
+    maxFiles: int('HELPDESK_MAX_FILES', 20, 1, 1000),
+  };
+  const maxRequestBytes = int('HELPDESK_MAX_REQUEST_SIZE', 50 * MiB, 1024, 2 ** 31 - 1);
+  const downloadTokenSeconds = int('HELPDESK_DOWNLOAD_TOKEN_TTL', 3600, 1, 7 * 24 * 3600);
+  const publicUrl = env.HELPDESK_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined;
+  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) {
+    problems.push(`HELPDESK_PUBLIC_URL must be an http(s) URL such as https://help.example.com (got "${publicUrl}")`);
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -116,6 +134,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize,
     rateLimitPerMinute,
     limits,
+    attachments,
+    maxRequestBytes,
+    publicUrl,
+    downloadTokenSeconds,
   };
 }
 

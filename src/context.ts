@@ -2,6 +2,14 @@
 // rules slot in without rewriting them.
 import type { SecretBox } from './auth/secret-box.ts';
 import type { Database } from './db/database.ts';
+import type { AttachmentLimits } from './domain/attachments.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+
+export interface FilesConfig {
+  store: BlobStore;
+  limits: AttachmentLimits;
+  downloadTokenSeconds: number;
+}
 import type { PrismaClient } from './generated/prisma/client.ts';
 
 export type Viewer =
@@ -12,6 +20,9 @@ export interface Context {
   db: Database;
   prisma: PrismaClient;
   viewer: Viewer | null;
-  /** Encrypts API keys at rest. */
+  /** Encrypts API keys at rest and signs download links. */
   box: SecretBox;
+  files: FilesConfig;
+  /** Origin for absolute URLs in responses (HELPDESK_PUBLIC_URL or the request's own). */
+  baseUrl: string;
 }

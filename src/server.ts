@@ -1,21 +1,25 @@
-// One node:http server: GraphQL, health probes, and (in later work) REST and downloads.
+// One node:http server: GraphQL, attachment downloads, health probes (and the REST adapter).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type { Database } from './db/database.ts';
+import { DOWNLOAD_PATH, type createDownloadHandler } from './http/downloads.ts';
 import type { Gate } from './http/gate.ts';
 import type { Logger } from './logger.ts';
 import type { HelpdeskYoga } from './yoga.ts';
 
 export interface ServerDeps {
   yoga: HelpdeskYoga;
-  /** Later routes (REST, downloads) pass requests through the same gate as GraphQL. */
+  /** The front door shared by every endpoint (credentials, rate limit). */
   gate: Gate;
+  download: ReturnType<typeof createDownloadHandler>;
+  maxRequestBytes: number;
   db: Database;
   logger: Logger;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown) {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
@@ -30,10 +34,56 @@ async function readiness(db: Database) {
   }
 }
 
-export function createHttpServer({ yoga, db, logger }: ServerDeps): Server {
+/**
+ * Caps a request body while it streams: a declared Content-Length over the cap is refused before
+ * reading, and a chunked body is cut off (413) the moment it passes the cap, so a 1 GiB upload is
+ * never buffered. Returns the request to hand on, or null when it has been answered.
+ */
+function capBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): IncomingMessage | null {
+  const tooLarge = () =>
+    sendJson(res, 413, { error: `Request body is larger than ${maxBytes} bytes.` }, { Connection: 'close' });
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    tooLarge();
+    req.resume(); // drain politely; the connection closes after the answer
+    return null;
+  }
+  if (req.method === 'GET' || req.method === 'HEAD') return req;
+  let seen = 0;
+  const counted = new PassThrough();
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > maxBytes) {
+      req.unpipe(counted);
+      counted.destroy(new Error('body too large'));
+      if (!res.headersSent) tooLarge();
+      req.destroy();
+    }
+  });
+  req.pipe(counted);
+  // The consumer reads the counted stream but sees the original request's metadata.
+  return Object.assign(counted, {
+    headers: req.headers,
+    method: req.method,
+    url: req.url,
+    socket: req.socket,
+    httpVersion: req.httpVersion,
+    rawHeaders: req.rawHeaders,
+    aborted: false,
+    complete: false,
+  }) as unknown as IncomingMessage;
+}
+
+export function createHttpServer({ yoga, download, maxRequestBytes, db, logger }: ServerDeps): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/graphql') return yoga.handle(req, res);
+    if (url.pathname === '/graphql') {
+      const body = capBody(req, res, maxRequestBytes);
+      if (body) await yoga.handle(body, res);
+      return;
+    }
+    const downloadMatch = DOWNLOAD_PATH.exec(url.pathname);
+    if (downloadMatch) return download(req, res, downloadMatch[1] as 'file' | 'thumbnail', downloadMatch[2]!);
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       const { status, body } = await readiness(db);
@@ -52,7 +102,7 @@ export function createHttpServer({ yoga, db, logger }: ServerDeps): Server {
       logger.info(
         {
           method: req.method,
-          path: req.url,
+          path: req.url?.replace(/([?&]token=)[^&]+/, '$1…'),
           status: res.statusCode,
           durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         },
@@ -60,9 +110,12 @@ export function createHttpServer({ yoga, db, logger }: ServerDeps): Server {
       );
     });
     handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       logger.error({ err: error }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'Internal server error' });
-      else res.destroy();
+      sendJson(res, 500, { error: 'Internal server error' });
     });
   });
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ensureAdmin } from './auth/bootstrap.ts';
 import { loadServerKey, secretBox, verifyServerKey, type SecretBox } from './auth/secret-box.ts';
 import { createApp } from './app.ts';
+import { filesystemBlobStore } from './storage/blob-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -33,14 +34,19 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     throw error;
   }
 
-  const { yoga, gate } = createApp({
+  const { yoga, gate, download, maxRequestBytes } = createApp({
     db,
     box,
     logger,
     rateLimitPerMinute: config.rateLimitPerMinute,
     limits: config.limits,
+    store: filesystemBlobStore(path.join(config.dataDir, 'attachments')),
+    attachmentLimits: config.attachments,
+    maxRequestBytes: config.maxRequestBytes,
+    publicUrl: config.publicUrl,
+    downloadTokenSeconds: config.downloadTokenSeconds,
   });
-  const server = createHttpServer({ yoga, gate, db, logger });
+  const server = createHttpServer({ yoga, gate, download, maxRequestBytes, db, logger });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -3,7 +3,8 @@ import { GraphQLError, Kind, type ExecutionArgs } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { SecretBox } from './auth/secret-box.ts';
 import { MAX_PAGE_SIZE } from './builder.ts';
-import type { Context, Viewer } from './context.ts';
+import type { Context, FilesConfig, Viewer } from './context.ts';
+import { createFetch } from '@whatwg-node/fetch';
 import type { Database } from './db/database.ts';
 import { WWW_AUTHENTICATE, type Gate } from './http/gate.ts';
 import { costLimits, type CostLimits } from './http/operation-cost.ts';
@@ -17,6 +18,9 @@ export interface YogaDeps {
   gate: Gate;
   logger: Logger;
   limits: CostLimits;
+  files: FilesConfig;
+  maxRequestBytes: number;
+  publicUrl: string | undefined;
 }
 
 type ServerContext = { req?: { socket?: { remoteAddress?: string } } };
@@ -62,11 +66,16 @@ function requireCredentials(): Plugin<Context> {
   };
 }
 
-export function createHelpdeskYoga({ db, box, gate, logger, limits }: YogaDeps): HelpdeskYoga {
+export function createHelpdeskYoga({ db, box, gate, logger, limits, files, maxRequestBytes, publicUrl }: YogaDeps): HelpdeskYoga {
   const viewers = new WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>();
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Multipart uploads are parsed with limits: a file over the size, or too many files, stops the
+    // parse (and the request) before the rest is read.
+    fetchAPI: createFetch({
+      formDataLimits: { fileSize: files.limits.maxFileSize, files: files.limits.maxFiles, fieldSize: maxRequestBytes },
+    }),
     landingPage: false,
     graphiql: { title: 'Helpdesk API' },
     logging: {
@@ -88,6 +97,13 @@ export function createHelpdeskYoga({ db, box, gate, logger, limits }: YogaDeps):
       },
     },
     plugins: [gatePlugin(gate, viewers), requireCredentials(), pageSizeLimit(MAX_PAGE_SIZE), costLimits(limits)],
-    context: ({ request }) => ({ db, prisma: db.prisma, box, viewer: viewers.get(request)?.viewer ?? null }),
+    context: ({ request }) => ({
+      db,
+      prisma: db.prisma,
+      box,
+      files,
+      baseUrl: publicUrl ?? new URL(request.url).origin,
+      viewer: viewers.get(request)?.viewer ?? null,
+    }),
   });
 }

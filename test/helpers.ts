@@ -7,7 +7,11 @@ import { secretBox } from '../src/auth/secret-box.ts';
 import type { Database } from '../src/db/database.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
-import { createApp, type AppOptions } from '../src/app.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp, type App, type AppOptions } from '../src/app.ts';
+import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import type { HelpdeskYoga } from '../src/yoga.ts';
 
 export const testEngine = process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite';
@@ -62,6 +66,10 @@ export interface GraphQLResponse<T = any> {
 export interface TestApp {
   db: Database;
   yoga: HelpdeskYoga;
+  /** Everything createApp made (gate, download handler...). */
+  app: App;
+  /** Where this app's attachment files are stored. */
+  storeDir: string;
   box: ReturnType<typeof secretBox>;
   /** API key of an admin agent created for the test. */
   adminKey: string;
@@ -74,7 +82,9 @@ export async function createTestApp(options: Partial<Omit<AppOptions, 'db' | 'bo
   const { db, close } = await openTestDatabase();
   const logger = createLogger('silent');
   const box = secretBox(randomBytes(32));
-  const { yoga } = createApp({ db, box, logger, ...options });
+  const storeDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-files-'));
+  const app = createApp({ db, box, logger, store: filesystemBlobStore(storeDir), ...options });
+  const { yoga } = app;
   const admin = await db.prisma.agent.create({
     data: { email: 'admin@example.com', firstName: 'Ada', lastName: 'Admin', role: 'ADMIN' },
   });
@@ -83,6 +93,8 @@ export async function createTestApp(options: Partial<Omit<AppOptions, 'db' | 'bo
     db,
     yoga,
     box,
+    app,
+    storeDir,
     adminKey,
     adminId: admin.id,
     async gql(query, variables, options = {}) {
@@ -99,7 +111,10 @@ export async function createTestApp(options: Partial<Omit<AppOptions, 'db' | 'bo
       const body = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
       return { status: response.status, headers: response.headers, ...body };
     },
-    close,
+    async close() {
+      await close();
+      await rm(storeDir, { recursive: true, force: true });
+    },
   };
 }
 

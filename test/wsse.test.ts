@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wsse, { UsernameToken } from 'wsse';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { parseWsseHeader, wsseDigest } from '../src/auth/wsse.ts';
+import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { createCustomer } from './fixtures.ts';
@@ -172,7 +173,7 @@ describe('WSSE authentication over GraphQL', () => {
   });
 
   it('refuses a replay to another app instance on the same database', async () => {
-    const other = createApp({ db: app.db, box: app.box, logger });
+    const other = createApp({ db: app.db, box: app.box, store: filesystemBlobStore(app.storeDir), logger });
     const value = header(ADMIN_EMAIL, app.adminKey);
     await expectViewer(await withWsse(value), 'Agent', 'Ada Admin');
     await expect401(await withWsse(value, other.yoga), /already used/);
@@ -241,7 +242,7 @@ describe('WSSE authentication over GraphQL', () => {
     const live = parseWsseHeader(header(ADMIN_EMAIL, app.adminKey)).nonce;
     await app.db.prisma.wsseNonce.create({ data: { nonce: live, expiresAt: new Date(Date.now() + 200_000) } });
     // A fresh instance purges on its first WSSE request.
-    const fresh = createApp({ db: app.db, box: app.box, logger });
+    const fresh = createApp({ db: app.db, box: app.box, store: filesystemBlobStore(app.storeDir), logger });
     const value = header(ADMIN_EMAIL, app.adminKey);
     await expectViewer(await withWsse(value, fresh.yoga), 'Agent', 'Ada Admin');
     expect(await app.db.prisma.wsseNonce.findUnique({ where: { nonce: 'stale-nonce' } })).toBeNull();

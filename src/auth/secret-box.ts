@@ -1,6 +1,6 @@
 // Encrypts API keys at rest. WSSE digests need the key itself, so a one-way hash is not enough;
 // AES-256-GCM with a server key keeps a database dump from handing out credentials.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeSecretKey } from '../config.ts';
@@ -10,10 +10,17 @@ export interface SecretBox {
   encrypt(plaintext: string): string;
   /** Throws when the ciphertext was made with another server key. */
   decrypt(ciphertext: string): string;
+  /** HMAC-SHA256 (base64url) under a key derived from the server key, for signed URLs. */
+  sign(data: string): string;
 }
 
 export function secretBox(key: Buffer): SecretBox {
+  // A separate key for signatures, so a signature never doubles as anything encrypted.
+  const signingKey = createHmac('sha256', key).update('helpdesk signed urls v1').digest();
   return {
+    sign(data) {
+      return createHmac('sha256', signingKey).update(data).digest('base64url');
+    },
     encrypt(plaintext) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

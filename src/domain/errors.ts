@@ -47,3 +47,14 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
 }
+
+/**
+ * Whether a unique violation is about `column`. Prisma 7's driver adapters leave `meta.target`
+ * empty and report the constraint differently per driver (PGlite: fields, node-postgres: index
+ * name), so we look for the column name anywhere in what the error carries.
+ */
+export function uniqueViolationMentions(error: unknown, column: string): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const { meta, message } = error as { meta?: unknown; message?: string };
+  return JSON.stringify(meta ?? {}).includes(column) || (message ?? '').includes(column);
+}

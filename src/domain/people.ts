@@ -11,7 +11,7 @@ import type {
   TimeFormat,
 } from '../generated/prisma/enums.ts';
 import { fullNameOf, splitFullName, validateCustomFields } from './customers.ts';
-import { DomainError, Problems, isUniqueViolation } from './errors.ts';
+import { DomainError, Problems, isUniqueViolation, uniqueViolationMentions } from './errors.ts';
 
 export type PersonRef = { kind: 'agent'; id: number } | { kind: 'customer'; id: number };
 
@@ -221,8 +221,7 @@ async function customerData(prisma: PrismaClient, input: CustomerInput, creating
 
 function customerConflict(error: unknown): never {
   if (isUniqueViolation(error)) {
-    const target = String((error as { meta?: { target?: unknown } }).meta?.target ?? '');
-    if (target.includes('customId')) throw DomainError.of('TAKEN', 'Another customer already has this customId.', ['customId']);
+    if (uniqueViolationMentions(error, 'customId')) throw DomainError.of('TAKEN', 'Another customer already has this customId.', ['customId']);
     throw emailTaken();
   }
   throw error;

@@ -9,10 +9,11 @@ import { Customer } from './customer.ts';
 import { Person } from './person.ts';
 import { Ticket, TicketLocator, TicketStatus, actingPerson, locate } from './ticket.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
+import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
+import { collectGarbage, hashesUnder, storeAttachments } from '../domain/attachments.ts';
 import type { Context } from '../context.ts';
 import type { PersonRef } from '../domain/people.ts';
 import {
-  attachmentVisibility,
   commentVisibility,
   forbidden,
   isAdmin,
@@ -46,36 +47,6 @@ export const Comment = builder.prismaNode('Comment', {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the comment was written.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the comment last changed.' }),
-  }),
-});
-
-export const Attachment = builder.prismaNode('Attachment', {
-  description: 'A file on a ticket or a comment.',
-  id: { field: 'id' },
-  findUnique: (id, ctx) => ({ id: Number(id), AND: [attachmentVisibility(ctx.viewer)] }),
-  // A well-formed id of a missing row is null from node(id:), not an error.
-  nullable: true,
-  fields: (t) => ({
-    internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
-    filename: t.exposeString('filename', { description: 'File name as uploaded (sanitised).' }),
-    contentType: t.exposeString('contentType', { description: 'MIME type, detected from the content.' }),
-    byteSize: t.exposeInt('byteSize', { description: 'Size in bytes.' }),
-    sha256: t.exposeString('sha256', { description: 'SHA-256 of the content, hex.' }),
-    url: t.string({
-      description: 'Where to download the file (requires the same permission as the ticket).',
-      select: { sha256: true },
-      resolve: (a) => `/desk/attachments/download/file/${a.sha256}`,
-    }),
-    thumbnailUrl: t.string({
-      nullable: true,
-      description: 'A PNG preview within 100x100, for images only.',
-      select: { sha256: true, hasThumbnail: true },
-      resolve: (a) => (a.hasThumbnail ? `/desk/attachments/download/thumbnail/${a.sha256}` : null),
-    }),
-    ticket: t.relation('ticket', { nullable: true, description: 'The ticket the file is attached to, if any.' }),
-    comment: t.relation('comment', { nullable: true, description: 'The comment the file is attached to, if any.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the file was uploaded.' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the record last changed.' }),
   }),
 });
 
@@ -153,6 +124,8 @@ const AddCommentInput = builder.inputType('AddCommentInput', {
     private: t.boolean({ description: 'Internal note visible to agents only (default false).' }),
     ticketStatus: t.field({ type: TicketStatus, description: 'Also set the ticket to this status.' }),
     author: t.globalID({ for: [Agent, Customer], description: 'Who wrote it; default: you.' }),
+    files: t.field({ type: [FileScalar], description: 'Files to attach (GraphQL multipart request).' }),
+    attachments: t.field({ type: [Base64FileInput], description: 'Files to attach, base64-encoded.' }),
   }),
 });
 const UpdateCommentInput = builder.inputType('UpdateCommentInput', {
@@ -202,7 +175,10 @@ builder.mutationFields((t) => ({
         const author = actingPerson(ctx, input.author);
         if (!author) throw DomainError.of('REQUIRED', 'Give author (or authenticate, to default to yourself).', ['author']);
         checkCustomerComment(ctx, { ...input, author });
-        return comments.addComment(ctx.prisma, ticketId, { ...input, author });
+        const files = input.files || input.attachments ? await incomingFiles(ctx, input.files, input.attachments) : [];
+        const comment = await comments.addComment(ctx.prisma, ticketId, { ...input, author });
+        if (files.length) await storeAttachments(ctx.prisma, ctx.files.store, { commentId: comment.id }, files);
+        return comment;
       }),
   }),
   updateComment: t.field({
@@ -232,7 +208,10 @@ builder.mutationFields((t) => ({
         if (!isAdmin(ctx.viewer) && comment.authorAgentId !== ctx.viewer!.id) {
           throw forbidden('Agents delete only their own comments; admins any.', ['id']);
         }
-        return comments.deleteComment(ctx.prisma, id);
+        const hashes = await hashesUnder(ctx.prisma, { commentId: id });
+        await comments.deleteComment(ctx.prisma, id);
+        await collectGarbage(ctx.prisma, ctx.files.store, hashes);
+        return id;
       }),
   }),
 }));

@@ -7,6 +7,7 @@ import './customer.ts';
 import './branch.ts';
 import './ticket.ts';
 import './comment.ts';
+import './attachment.ts';
 import './api-key.ts';
 
 import { describeGeneratedFields } from './describe.ts';

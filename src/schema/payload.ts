@@ -5,7 +5,7 @@ import { builder } from '../builder.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { UserError, type PayloadShape } from './user-errors.ts';
 
-type Model = 'Branch' | 'Ticket' | 'Comment' | 'Agent' | 'Customer';
+type Model = 'Branch' | 'Ticket' | 'Comment' | 'Agent' | 'Customer' | 'Attachment';
 
 const loaders: Record<Model, (prisma: PrismaClient, query: object, id: number) => Promise<unknown>> = {
   Branch: (prisma, query, id) => prisma.branch.findUnique({ ...query, where: { id } }),
@@ -13,6 +13,7 @@ const loaders: Record<Model, (prisma: PrismaClient, query: object, id: number) =
   Comment: (prisma, query, id) => prisma.comment.findUnique({ ...query, where: { id } }),
   Agent: (prisma, query, id) => prisma.agent.findUnique({ ...query, where: { id } }),
   Customer: (prisma, query, id) => prisma.customer.findUnique({ ...query, where: { id } }),
+  Attachment: (prisma, query, id) => prisma.attachment.findUnique({ ...query, where: { id } }),
 };
 
 /** `XPayload { <field>: <Model> , userErrors }` for mutations that return the affected object. */

@@ -22,6 +22,8 @@ import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
 import { Person, personRef } from './person.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
+import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
+import { collectGarbage, hashesUnder, storeAttachments } from '../domain/attachments.ts';
 
 export const TicketStatus = builder.enumType('TicketStatus', {
   description: 'Where a ticket is in its life.',
@@ -302,6 +304,8 @@ const CreateTicketInput = builder.inputType('CreateTicketInput', {
     tags: t.stringList({ description: 'Tags.' }),
     reporter: t.globalID({ for: [Agent, Customer], description: 'Agent or customer who raised it; default: you.' }),
     assignee: t.globalID({ for: Agent, description: "Responsible agent; default: the branch's default assignee." }),
+    files: t.field({ type: [FileScalar], description: 'Files to attach (GraphQL multipart request).' }),
+    attachments: t.field({ type: [Base64FileInput], description: 'Files to attach, base64-encoded.' }),
   }),
 });
 
@@ -349,6 +353,8 @@ const AddWatcherPayload = objectPayload('AddWatcherPayload', 'ticket', 'Ticket',
 const RemoveWatcherPayload = objectPayload('RemoveWatcherPayload', 'ticket', 'Ticket', 'Result of `removeWatcher`.');
 
 function ticketInput(input: {
+  files?: unknown;
+  attachments?: unknown;
   subject?: string | null;
   description?: string | null;
   status?: tickets.TicketInput['status'];
@@ -358,8 +364,9 @@ function ticketInput(input: {
   reporter?: { typename: string; id: string } | null;
   assignee?: { typename: string; id: string } | null;
 }): tickets.TicketInput {
+  const { files: _files, attachments: _attachments, ...fields } = input;
   return {
-    ...input,
+    ...fields,
     reporter: input.reporter ? personRef(input.reporter) : undefined,
     assigneeId: input.assignee === undefined ? undefined : input.assignee === null ? null : Number(input.assignee.id),
   };
@@ -385,13 +392,17 @@ builder.mutationFields((t) => ({
     description: 'Creates a ticket. Customers create their own tickets and cannot set assignee or status.',
     args: { input: t.arg({ type: CreateTicketInput, required: true, description: 'The new ticket.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => {
+      asPayload(async () => {
         const fields = ticketInput(input);
         checkCustomerTicketInput(ctx.viewer!, fields);
-        return tickets.createTicket(ctx.prisma, Number(input.branch.id), {
+        // Files are read and checked first: refused files leave no ticket behind.
+        const files = input.files || input.attachments ? await incomingFiles(ctx, input.files, input.attachments) : [];
+        const ticket = await tickets.createTicket(ctx.prisma, Number(input.branch.id), {
           ...fields,
           reporter: requirePerson(actingPerson(ctx, input.reporter), 'reporter'),
         });
+        if (files.length) await storeAttachments(ctx.prisma, ctx.files.store, { ticketId: ticket.id }, files);
+        return ticket;
       }),
   }),
   updateTicket: t.field({
@@ -408,7 +419,13 @@ builder.mutationFields((t) => ({
     description: 'Deletes a ticket with its comments, watchers and attachments, permanently. Admins only.',
     args: { input: t.arg({ type: DeleteTicketInput, required: true, description: 'The ticket to delete.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => tickets.deleteTicket(ctx.prisma, await locate(ctx, input.ticket))),
+      asPayload(async () => {
+        const id = await locate(ctx, input.ticket);
+        const hashes = await hashesUnder(ctx.prisma, { ticketId: id });
+        await tickets.deleteTicket(ctx.prisma, id);
+        await collectGarbage(ctx.prisma, ctx.files.store, hashes);
+        return id;
+      }),
   }),
   moveTicket: t.field({
     type: MoveTicketPayload,

@@ -1,0 +1,372 @@
+// Teamwork-style agents through GraphQL: settings with their defaults, partial updates, what an
+// agent may change of itself, deletion and restoring, assigned tickets and the part-time limit.
+import { createHash } from 'node:crypto';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueApiKey } from '../src/auth/api-keys.ts';
+import { createTestApp, ok, type TestApp } from './helpers.ts';
+import { createBranch, createTicket } from './fixtures.ts';
+
+const gid = (type: string, id: number) => encodeGlobalID(type, id);
+const userErrors = 'userErrors { code field message }';
+const settings = 'timezone timeFormat editMethod ticketReplyRedirect sendPushNotifications sendWebNotifications autoFollowOnCC isPartTime reviewer';
+const agentFields = `id internalId email firstName lastName name role state avatarUrl deletedAt deletedBy { id } createdBy { id } updatedBy { id } ${settings}`;
+const createMutation = `mutation($input: CreateAgentInput!) { createAgent(input: $input) { agent { ${agentFields} } ${userErrors} } }`;
+const updateMutation = `mutation($input: UpdateAgentInput!) { updateAgent(input: $input) { agent { ${agentFields} } ${userErrors} } }`;
+
+const defaults = {
+  timezone: null,
+  timeFormat: 'H24',
+  editMethod: 'HTML',
+  ticketReplyRedirect: 'STAY',
+  sendPushNotifications: true,
+  sendWebNotifications: true,
+  autoFollowOnCC: false,
+  isPartTime: false,
+  reviewer: false,
+};
+
+describe('agents', () => {
+  let app: TestApp;
+  let branch: { id: string };
+  const adminGid = () => gid('Agent', app.adminId);
+
+  const create = async (input: Record<string, unknown>, key?: string) => ok(await app.gql<any>(createMutation, { input }, { key })).createAgent;
+  const update = async (input: Record<string, unknown>, key?: string) => ok(await app.gql<any>(updateMutation, { input }, { key })).updateAgent;
+  const read = async (id: string) => ok(await app.gql<any>(`query($id: ID!) { agent(id: $id) { ${agentFields} } }`, { id })).agent;
+  const keyFor = async (agentId: number) => (await issueApiKey(app.db.prisma, app.box, { agentId })).secret;
+  const statusWith = async (key: string) => (await app.gql('{ viewer { id } }', {}, { key })).status;
+  let counter = 0;
+  const newAgent = async (input: Record<string, unknown> = {}) => {
+    const result = await create({ email: `agent${++counter}@example.com`, firstName: `Agent${counter}`, ...input });
+    expect(result.userErrors).toEqual([]);
+    return result.agent as { id: string; internalId: number; [k: string]: any };
+  };
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    branch = await createBranch(app, 'Desk', 'DSK');
+  });
+  afterAll(() => app?.close());
+
+  describe('createAgent', () => {
+    it('stores every Teamwork setting given', async () => {
+      const result = await create({
+        email: 'Setter@Example.com',
+        firstName: 'Sam',
+        lastName: 'Setter',
+        timezone: 'Europe/London',
+        timeFormat: 'H12',
+        editMethod: 'MARKDOWN',
+        ticketReplyRedirect: 'NEXT',
+        sendPushNotifications: false,
+        sendWebNotifications: false,
+        autoFollowOnCC: true,
+        isPartTime: true,
+        reviewer: true,
+      });
+      expect(result.userErrors).toEqual([]);
+      expect(result.agent).toMatchObject({
+        email: 'setter@example.com',
+        name: 'Sam Setter',
+        role: 'AGENT',
+        state: 'ACTIVE',
+        timezone: 'Europe/London',
+        timeFormat: 'H12',
+        editMethod: 'MARKDOWN',
+        ticketReplyRedirect: 'NEXT',
+        sendPushNotifications: false,
+        sendWebNotifications: false,
+        autoFollowOnCC: true,
+        isPartTime: true,
+        reviewer: true,
+        deletedAt: null,
+        deletedBy: null,
+        createdBy: { id: adminGid() },
+        updatedBy: { id: adminGid() },
+      });
+      expect(await read(result.agent.id)).toEqual(result.agent);
+    });
+
+    it('uses the defaults for absent settings', async () => {
+      const result = await create({ email: 'plain-agent@example.com', firstName: 'Plain' });
+      expect(result.userErrors).toEqual([]);
+      expect(result.agent).toMatchObject({ ...defaults, role: 'AGENT', lastName: '', createdBy: { id: adminGid() } });
+    });
+
+    it('gives a Gravatar avatar URL for the lower-cased, trimmed email', async () => {
+      const result = await create({ email: 'Avatar.Person@Example.com', firstName: 'Ava' });
+      const md5 = createHash('md5').update('avatar.person@example.com').digest('hex');
+      expect(result.agent.avatarUrl).toBe(`https://www.gravatar.com/avatar/${md5}?d=identicon`);
+      expect(md5).toMatch(/^[0-9a-f]{32}$/);
+    });
+
+    it('refuses a bad timezone as INVALID and creates nothing', async () => {
+      const before = await app.db.prisma.agent.count();
+      const result = await create({ email: 'tz@example.com', firstName: 'Tz', timezone: 'Mars/Olympus_Mons' });
+      expect(result.agent).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['timezone'] })]);
+      expect(await app.db.prisma.agent.count()).toBe(before);
+    });
+
+    it('only admins create agents', async () => {
+      const plain = await newAgent();
+      const result = await create({ email: 'not-made@example.com', firstName: 'No' }, await keyFor(plain.internalId));
+      expect(result.agent).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+      expect(await app.db.prisma.agent.findUnique({ where: { email: 'not-made@example.com' } })).toBeNull();
+    });
+  });
+
+  describe('updateAgent', () => {
+    it('changes only the fields sent and records who changed the agent', async () => {
+      const agent = await newAgent({ timezone: 'Asia/Tokyo', timeFormat: 'H12', autoFollowOnCC: true, lastName: 'Before' });
+      const result = await update({ id: agent.id, editMethod: 'MARKDOWN', sendWebNotifications: false });
+      expect(result.userErrors).toEqual([]);
+      expect(result.agent).toMatchObject({
+        ...defaults,
+        timezone: 'Asia/Tokyo',
+        timeFormat: 'H12',
+        autoFollowOnCC: true,
+        editMethod: 'MARKDOWN',
+        sendWebNotifications: false,
+        firstName: agent.firstName,
+        lastName: 'Before',
+        email: agent.email,
+        role: 'AGENT',
+        updatedBy: { id: adminGid() },
+      });
+    });
+
+    it('null clears the timezone', async () => {
+      const agent = await newAgent({ timezone: 'America/New_York' });
+      const result = await update({ id: agent.id, timezone: null });
+      expect(result.userErrors).toEqual([]);
+      expect(result.agent.timezone).toBeNull();
+      expect((await app.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.internalId } })).timezone).toBeNull();
+    });
+
+    it.each(['editMethod', 'timeFormat', 'ticketReplyRedirect', 'sendPushNotifications', 'isPartTime', 'role', 'state'])(
+      'null for the non-nullable %s is INVALID and nothing changes',
+      async (field) => {
+        const agent = await newAgent({ editMethod: 'MARKDOWN' });
+        const before = await app.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.internalId } });
+        const result = await update({ id: agent.id, [field]: null, lastName: 'ShouldNotStick' });
+        expect(result.agent).toBeNull();
+        expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: [field] })]);
+        expect(await app.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.internalId } })).toEqual(before);
+      },
+    );
+
+    it('null for a name is refused (REQUIRED)', async () => {
+      const agent = await newAgent();
+      const result = await update({ id: agent.id, firstName: null });
+      expect(result.agent).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED', field: ['firstName'] })]);
+    });
+
+    it('refuses a bad timezone as INVALID and keeps the old one', async () => {
+      const agent = await newAgent({ timezone: 'Europe/Paris' });
+      const result = await update({ id: agent.id, timezone: 'Europe/Atlantis' });
+      expect(result.agent).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['timezone'] })]);
+      expect((await read(agent.id)).timezone).toBe('Europe/Paris');
+    });
+
+    it('is NOT_FOUND for a missing agent', async () => {
+      const result = await update({ id: gid('Agent', 999_999), lastName: 'X' });
+      expect(result.agent).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+    });
+  });
+
+  describe('what an agent may change', () => {
+    let self: { id: string; internalId: number; [k: string]: any };
+    let other: { id: string; internalId: number };
+    let selfKey: string;
+
+    beforeAll(async () => {
+      self = await newAgent({ lastName: 'Self' });
+      other = await newAgent({ lastName: 'Other' });
+      selfKey = await keyFor(self.internalId);
+    });
+
+    it('changes its own preferences and names; updatedBy is itself', async () => {
+      const result = await update(
+        { id: self.id, firstName: 'Renamed', lastName: 'Me', timezone: 'Asia/Kolkata', timeFormat: 'H12', editMethod: 'MARKDOWN', ticketReplyRedirect: 'INBOX', sendPushNotifications: false, sendWebNotifications: false, autoFollowOnCC: true },
+        selfKey,
+      );
+      expect(result.userErrors).toEqual([]);
+      expect(result.agent).toMatchObject({
+        name: 'Renamed Me',
+        timezone: 'Asia/Kolkata',
+        timeFormat: 'H12',
+        editMethod: 'MARKDOWN',
+        ticketReplyRedirect: 'INBOX',
+        sendPushNotifications: false,
+        sendWebNotifications: false,
+        autoFollowOnCC: true,
+        role: 'AGENT',
+        isPartTime: false,
+        reviewer: false,
+        updatedBy: { id: self.id },
+      });
+    });
+
+    it.each([
+      ['role', 'ADMIN'],
+      ['state', 'DELETED'],
+      ['isPartTime', true],
+      ['reviewer', true],
+      ['email', 'new-self@example.com'],
+    ])('may not change its own %s (FORBIDDEN on that field)', async (field, value) => {
+      const before = await app.db.prisma.agent.findUniqueOrThrow({ where: { id: self.internalId } });
+      const result = await update({ id: self.id, [field]: value, lastName: 'Sneaky' }, selfKey);
+      expect(result.agent).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN', field: [field] })]);
+      expect(await app.db.prisma.agent.findUniqueOrThrow({ where: { id: self.internalId } })).toEqual(before);
+    });
+
+    it('may not change another agent, not even its preferences', async () => {
+      const before = await app.db.prisma.agent.findUniqueOrThrow({ where: { id: other.internalId } });
+      const result = await update({ id: other.id, timezone: 'Europe/Berlin' }, selfKey);
+      expect(result.agent).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+      expect(await app.db.prisma.agent.findUniqueOrThrow({ where: { id: other.internalId } })).toEqual(before);
+      const admin = await update({ id: adminGid(), lastName: 'Hacked' }, selfKey);
+      expect(admin.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+    });
+
+    it('a customer may not change an agent', async () => {
+      const customer = await app.db.prisma.customer.create({ data: { email: 'cust@example.com', firstName: 'Cu' } });
+      const key = (await issueApiKey(app.db.prisma, app.box, { customerId: customer.id })).secret;
+      const result = await update({ id: self.id, timezone: 'Europe/Berlin' }, key);
+      expect(result.agent).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+    });
+
+    it('an admin may change all of it', async () => {
+      const result = await update({ id: other.id, role: 'ADMIN', isPartTime: true, reviewer: true, email: 'Promoted@Example.com', timezone: 'UTC' });
+      expect(result.userErrors).toEqual([]);
+      expect(result.agent).toMatchObject({ role: 'ADMIN', isPartTime: true, reviewer: true, email: 'promoted@example.com', timezone: 'UTC', updatedBy: { id: adminGid() } });
+    });
+  });
+
+  describe('deleting an agent', () => {
+    it('state DELETED sets deletedAt and deletedBy, refuses the key and assignment; ACTIVE restores', async () => {
+      const agent = await newAgent();
+      const key = await keyFor(agent.internalId);
+      expect(await statusWith(key)).toBe(200);
+      const assigned = await createTicket(app, { branch: branch.id, assignee: agent.id, subject: 'Assigned before deletion' });
+
+      const startedAt = Date.now();
+      const deleted = await update({ id: agent.id, state: 'DELETED' });
+      expect(deleted.userErrors).toEqual([]);
+      expect(deleted.agent.state).toBe('DELETED');
+      expect(deleted.agent.deletedBy).toEqual({ id: adminGid() });
+      expect(new Date(deleted.agent.deletedAt).getTime()).toBeGreaterThanOrEqual(startedAt - 5_000);
+      expect(new Date(deleted.agent.deletedAt).getTime()).toBeLessThanOrEqual(Date.now() + 5_000);
+
+      expect(await statusWith(key)).toBe(401);
+      const refused = ok(
+        await app.gql<any>(`mutation($b: ID!, $a: ID!) { createTicket(input: {branch: $b, subject: "S", description: "D", assignee: $a}) { ticket { id } ${userErrors} } }`, { b: branch.id, a: agent.id }),
+      ).createTicket;
+      expect(refused.ticket).toBeNull();
+      expect(refused.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['assignee'] })]);
+      // Deleted agents are out of the default list, in the DELETED one; their tickets stay assigned.
+      const lists = ok(await app.gql<any>('{ active: agents(first: 100) { nodes { id } } gone: agents(first: 100, filter: {state: DELETED}) { nodes { id } } }'));
+      expect(lists.active.nodes.map((n: any) => n.id)).not.toContain(agent.id);
+      expect(lists.gone.nodes.map((n: any) => n.id)).toEqual([agent.id]);
+      const ticket = ok(await app.gql<any>('query($k: String!) { ticket(key: $k) { assignee { id } } }', { k: assigned.key })).ticket;
+      expect(ticket.assignee).toEqual({ id: agent.id });
+
+      const restored = await update({ id: agent.id, state: 'ACTIVE' });
+      expect(restored.userErrors).toEqual([]);
+      expect(restored.agent).toMatchObject({ state: 'ACTIVE', deletedAt: null, deletedBy: null });
+      expect(await statusWith(key)).toBe(200);
+      const again = await createTicket(app, { branch: branch.id, assignee: agent.id, subject: 'Assigned after restore' });
+      expect(again.key).toMatch(/^DSK-\d+$/);
+    });
+
+    it('sending the current state again changes nothing', async () => {
+      const agent = await newAgent();
+      const first = await update({ id: agent.id, state: 'DELETED' });
+      const again = await update({ id: agent.id, state: 'DELETED' });
+      expect(again.userErrors).toEqual([]);
+      expect(again.agent.deletedAt).toBe(first.agent.deletedAt);
+    });
+  });
+
+  it('Agent.tickets lists the tickets assigned to the agent, newest first, with totalCount', async () => {
+    const agent = await newAgent();
+    const someoneElse = await newAgent();
+    const mine = [];
+    for (let n = 0; n < 3; n++) mine.push(await createTicket(app, { branch: branch.id, assignee: agent.id, subject: `Mine ${n}` }));
+    await createTicket(app, { branch: branch.id, assignee: someoneElse.id, subject: 'Not mine' });
+    const data = ok(
+      await app.gql<any>(
+        'query($id: ID!) { agent(id: $id) { tickets(first: 10) { totalCount nodes { key assignee { id } } } page: tickets(first: 2) { totalCount nodes { key } pageInfo { hasNextPage } } } }',
+        { id: agent.id },
+      ),
+    ).agent;
+    expect(data.tickets.totalCount).toBe(3);
+    expect(data.tickets.nodes.map((t: any) => t.key)).toEqual(mine.map((t) => t.key).reverse());
+    expect(data.tickets.nodes.every((t: any) => t.assignee.id === agent.id)).toBe(true);
+    expect(data.page.totalCount).toBe(3);
+    expect(data.page.nodes).toHaveLength(2);
+    expect(data.page.pageInfo.hasNextPage).toBe(true);
+    const none = ok(await app.gql<any>('query($id: ID!) { agent(id: $id) { tickets { totalCount nodes { key } } } }', { id: (await newAgent()).id })).agent;
+    expect(none.tickets).toEqual({ totalCount: 0, nodes: [] });
+  });
+
+  describe('part-time limit', () => {
+    const comment = async (ticketKey: string, key: string, extra: Record<string, unknown> = {}) =>
+      ok(
+        await app.gql<any>(
+          `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id private author { id } } ${userErrors} } }`,
+          { input: { ticket: { key: ticketKey }, content: 'Looking into it.', ...extra } },
+          { key },
+        ),
+      ).addComment;
+
+    it('a part-time agent replies to at most 10 distinct tickets a month; private notes do not count', async () => {
+      const partTimer = await newAgent({ isPartTime: true });
+      const key = await keyFor(partTimer.internalId);
+      const tickets = [];
+      for (let n = 0; n < 12; n++) tickets.push(await createTicket(app, { branch: branch.id, subject: `Part-time ${n}` }));
+
+      // Private notes first: they must not use up the allowance.
+      for (const t of tickets.slice(10)) {
+        const note = await comment(t.key, key, { private: true });
+        expect(note.userErrors).toEqual([]);
+        expect(note.comment.private).toBe(true);
+      }
+      for (const t of tickets.slice(0, 10)) {
+        const reply = await comment(t.key, key);
+        expect(reply.userErrors).toEqual([]);
+        expect(reply.comment.author).toEqual({ id: partTimer.id });
+      }
+      const countBefore = await app.db.prisma.comment.count({ where: { authorAgentId: partTimer.internalId } });
+      const eleventh = await comment(tickets[10]!.key, key);
+      expect(eleventh.comment).toBeNull();
+      expect(eleventh.userErrors).toEqual([expect.objectContaining({ code: 'LIMIT_REACHED' })]);
+      expect(await app.db.prisma.comment.count({ where: { authorAgentId: partTimer.internalId } })).toBe(countBefore);
+      // Written by an admin in the part-timer's name, it is the part-timer's reply all the same.
+      const onBehalf = await comment(tickets[11]!.key, app.adminKey, { author: partTimer.id });
+      expect(onBehalf.userErrors).toEqual([expect.objectContaining({ code: 'LIMIT_REACHED' })]);
+
+      const replyAgain = await comment(tickets[3]!.key, key);
+      expect(replyAgain.userErrors).toEqual([]);
+      const privateStill = await comment(tickets[10]!.key, key, { private: true });
+      expect(privateStill.userErrors).toEqual([]);
+
+      // Another agent is not limited, and a full-time agent never is.
+      const fullTimer = await newAgent();
+      const fullKey = await keyFor(fullTimer.internalId);
+      for (const t of tickets) expect((await comment(t.key, fullKey)).userErrors).toEqual([]);
+      // Made full-time by an admin, the former part-timer may reply again.
+      expect((await update({ id: partTimer.id, isPartTime: false })).userErrors).toEqual([]);
+      expect((await comment(tickets[10]!.key, key)).userErrors).toEqual([]);
+    });
+  });
+});

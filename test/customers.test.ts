@@ -1,0 +1,870 @@
+// Deskie-style customer profiles through GraphQL: profile fields, partial updates, custom fields,
+// blocking, soft and permanent deletion, linked profiles, identification codes, anchored search,
+// a few permission checks and the statement count of linked profiles in a list.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueApiKey } from '../src/auth/api-keys.ts';
+import { createTestApp, ok, type GraphQLResponse, type TestApp } from './helpers.ts';
+import { createBranch, createTicket } from './fixtures.ts';
+
+const gid = (type: string, id: number) => encodeGlobalID(type, id);
+const userErrors = 'userErrors { code field message }';
+const profile =
+  'id internalId email firstName lastName name phone whatsappPhone companyName companyPosition note language customFields ' +
+  'channel channelExternalId customId customChannel thumbnailUrl confirmed blocked deleted state';
+
+const createMutation = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { ${profile} } ${userErrors} } }`;
+const updateMutation = `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { ${profile} } ${userErrors} } }`;
+
+/** A response that is the client's fault (or a user error), never a crash. */
+function expectNoCrash(response: GraphQLResponse) {
+  expect(response.status).toBeLessThan(500);
+  for (const error of response.errors ?? []) {
+    expect(error.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+    expect(error.message).not.toBe('Unexpected error.');
+  }
+}
+
+/** Shared helpers bound to one app. */
+function helpers(getApp: () => TestApp) {
+  const app = () => getApp();
+  return {
+    async create(input: Record<string, unknown>, key?: string) {
+      return ok(await app().gql<any>(createMutation, { input }, { key })).createCustomer;
+    },
+    async update(input: Record<string, unknown>, key?: string) {
+      return ok(await app().gql<any>(updateMutation, { input }, { key })).updateCustomer;
+    },
+    /** Runs `name(input: {id})` returning `{ customer { selection } userErrors }`. */
+    async act(name: string, id: string, key?: string, selection = 'id blocked deleted state') {
+      return ok(
+        await app().gql<any>(`mutation($id: ID!) { ${name}(input: {id: $id}) { customer { ${selection} } ${userErrors} } }`, { id }, { key }),
+      )[name];
+    },
+    async keyFor(customerId: number) {
+      return (await issueApiKey(app().db.prisma, app().box, { customerId })).secret;
+    },
+    async statusWith(key: string) {
+      return (await app().gql('{ viewer { id } }', {}, { key })).status;
+    },
+    async customer(id: string, selection = profile) {
+      return ok(await app().gql<any>(`query($id: ID!) { customer(id: $id) { ${selection} } }`, { id })).customer;
+    },
+    async listIds(filter: Record<string, unknown> | null) {
+      const data = ok(await app().gql<any>('query($f: CustomerFilter) { customers(first: 100, filter: $f) { totalCount nodes { id } } }', { f: filter }));
+      expect(data.customers.totalCount).toBe(data.customers.nodes.length);
+      return data.customers.nodes.map((n: any) => n.id) as string[];
+    },
+    async defineField(name: string, type: string) {
+      const result = ok(
+        await app().gql<any>(
+          `mutation($input: CreateCustomFieldDefinitionInput!) { createCustomFieldDefinition(input: $input) { customFieldDefinition { id key name type } ${userErrors} } }`,
+          { input: { name, type } },
+        ),
+      ).createCustomFieldDefinition;
+      expect(result.userErrors).toEqual([]);
+      return result.customFieldDefinition as { id: string; key: string; name: string; type: string };
+    },
+  };
+}
+
+describe('customer profiles', () => {
+  let app: TestApp;
+  const h = helpers(() => app);
+
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app?.close());
+
+  it('creates a customer with every Deskie profile field; fullName is split into first and last name', async () => {
+    const result = await h.create({
+      fullName: '  Ann Marie   Lee ',
+      email: 'Ann.Lee@Example.com',
+      phone: '+44 20 7946 0000',
+      whatsappPhone: '+44 7700 900000',
+      companyName: 'Lee & Co',
+      companyPosition: 'Buyer',
+      note: 'Prefers mornings',
+      language: 'en',
+      channel: 'TELEGRAM',
+      channelExternalId: 'tg-100200',
+      customId: 'crm-1',
+      customChannel: '7',
+      thumbnailUrl: 'https://cdn.example.com/ann.png',
+      confirmed: true,
+    });
+    expect(result.userErrors).toEqual([]);
+    expect(result.customer).toMatchObject({
+      email: 'ann.lee@example.com',
+      firstName: 'Ann',
+      lastName: 'Marie Lee',
+      name: 'Ann Marie Lee',
+      phone: '+44 20 7946 0000',
+      whatsappPhone: '+44 7700 900000',
+      companyName: 'Lee & Co',
+      companyPosition: 'Buyer',
+      note: 'Prefers mornings',
+      language: 'en',
+      customFields: {},
+      channel: 'TELEGRAM',
+      channelExternalId: 'tg-100200',
+      customId: 'crm-1',
+      customChannel: '7',
+      thumbnailUrl: 'https://cdn.example.com/ann.png',
+      confirmed: true,
+      blocked: false,
+      deleted: false,
+      state: 'ACTIVE',
+    });
+    expect(result.customer.id).toBe(gid('Customer', result.customer.internalId));
+    const row = await app.db.prisma.customer.findUniqueOrThrow({ where: { id: result.customer.internalId } });
+    expect(row.fullName).toBe('Ann Marie Lee');
+  });
+
+  it('defaults: EMAIL channel, not confirmed, no custom fields', async () => {
+    const result = await h.create({ email: 'plain@example.com', firstName: 'Plain' });
+    expect(result.userErrors).toEqual([]);
+    expect(result.customer).toMatchObject({ channel: 'EMAIL', confirmed: false, customFields: {}, lastName: '', name: 'Plain', phone: null, language: null });
+  });
+
+  it('creates a messenger profile without an email', async () => {
+    const result = await h.create({ firstName: 'Tele', lastName: 'Gram', channel: 'TELEGRAM', channelExternalId: '987654' });
+    expect(result.userErrors).toEqual([]);
+    expect(result.customer).toMatchObject({ email: null, channel: 'TELEGRAM', channelExternalId: '987654', name: 'Tele Gram' });
+    // A second messenger profile without an email is fine too (no unique clash on null).
+    const second = await h.create({ firstName: 'Whats', channel: 'WHATSAPP', whatsappPhone: '+1 555 0101' });
+    expect(second.userErrors).toEqual([]);
+    expect(second.customer.email).toBeNull();
+  });
+
+  it('refuses a profile without a name, and one without any contact, as REQUIRED', async () => {
+    const before = await app.db.prisma.customer.count();
+    const noName = await h.create({ email: 'noname@example.com' });
+    expect(noName.customer).toBeNull();
+    expect(noName.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED', field: ['firstName'] })]);
+    const noContact = await h.create({ firstName: 'Ghost', companyName: 'Nowhere' });
+    expect(noContact.customer).toBeNull();
+    expect(noContact.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED' })]);
+    expect(await app.db.prisma.customer.count()).toBe(before);
+  });
+
+  it('refuses a customId another customer has as TAKEN on customId', async () => {
+    const first = await h.create({ firstName: 'Orig', customId: 'ext-42', channel: 'CUSTOM', customChannel: '1' });
+    expect(first.userErrors).toEqual([]);
+    const before = await app.db.prisma.customer.count();
+    const copy = await h.create({ firstName: 'Copy', customId: 'ext-42', email: 'copy@example.com' });
+    expect(copy.customer).toBeNull();
+    expect(copy.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['customId'] })]);
+    expect(await app.db.prisma.customer.count()).toBe(before);
+    // The same through an update.
+    const other = await h.create({ firstName: 'Other', email: 'other-cid@example.com' });
+    const taken = await h.update({ id: other.customer.id, customId: 'ext-42' });
+    expect(taken.customer).toBeNull();
+    expect(taken.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['customId'] })]);
+  });
+
+  it.each([
+    ['language', { language: 'not a language!' }],
+    ['language', { language: '12345' }],
+    ['thumbnailUrl', { thumbnailUrl: 'javascript:alert(1)' }],
+    ['thumbnailUrl', { thumbnailUrl: 'not a url' }],
+  ])('refuses a bad %s (%j) without a crash and without creating anything', async (field, bad) => {
+    const before = await app.db.prisma.customer.count();
+    const response = await app.gql<any>(createMutation, { input: { firstName: 'Bad', email: `bad-${Math.random().toString(36).slice(2)}@example.com`, ...bad } });
+    expectNoCrash(response);
+    if (response.errors?.length) {
+      expect(response.data?.createCustomer ?? null).toBeNull();
+    } else {
+      expect(response.data.createCustomer.customer).toBeNull();
+      expect(response.data.createCustomer.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: [field] })]);
+    }
+    expect(await app.db.prisma.customer.count()).toBe(before);
+  });
+
+  it('updates only the fields sent; an explicit null clears a field', async () => {
+    const { customer } = await h.create({
+      firstName: 'Una',
+      lastName: 'Partial',
+      email: 'una@example.com',
+      phone: '+1 555 0001',
+      companyName: 'Acme',
+      companyPosition: 'CEO',
+      note: 'keep me',
+      language: 'de',
+    });
+    const result = await h.update({ id: customer.id, phone: null, companyName: null, companyPosition: 'CTO' });
+    expect(result.userErrors).toEqual([]);
+    expect(result.customer).toMatchObject({
+      firstName: 'Una',
+      lastName: 'Partial',
+      email: 'una@example.com',
+      phone: null,
+      companyName: null,
+      companyPosition: 'CTO',
+      note: 'keep me',
+      language: 'de',
+      channel: 'EMAIL',
+    });
+    const renamed = await h.update({ id: customer.id, lastName: 'Changed' });
+    expect(renamed.customer).toMatchObject({ firstName: 'Una', lastName: 'Changed', name: 'Una Changed', companyPosition: 'CTO', note: 'keep me' });
+    expect((await app.db.prisma.customer.findUniqueOrThrow({ where: { id: customer.internalId } })).fullName).toBe('Una Changed');
+    const byFullName = await h.update({ id: customer.id, fullName: 'Una Maria Full' });
+    expect(byFullName.customer).toMatchObject({ firstName: 'Una', lastName: 'Maria Full', name: 'Una Maria Full', companyPosition: 'CTO' });
+    // A required name cannot be cleared; nothing changes.
+    const cleared = await h.update({ id: customer.id, firstName: null, note: 'changed' });
+    expect(cleared.customer).toBeNull();
+    expect(cleared.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED', field: ['firstName'] })]);
+    expect(await h.customer(customer.id)).toMatchObject({ firstName: 'Una', note: 'keep me' });
+  });
+
+  describe('custom fields', () => {
+    let tier: { key: string };
+    let score: { key: string };
+    let vip: { key: string };
+    let since: { key: string };
+
+    beforeAll(async () => {
+      tier = await h.defineField('Tier', 'STRING');
+      score = await h.defineField('Score', 'NUMBER');
+      vip = await h.defineField('VIP', 'BOOLEAN');
+      since = await h.defineField('Customer since', 'DATE');
+    });
+
+    it('gives each definition a cf_<id> key and lists them in creation order', async () => {
+      const rows = await app.db.prisma.customFieldDefinition.findMany({ orderBy: { id: 'asc' } });
+      expect([tier.key, score.key, vip.key, since.key]).toEqual(rows.map((r) => `cf_${r.id}`));
+      for (const d of [tier, score, vip, since]) expect(d.key).toMatch(/^cf_\d+$/);
+      const listed = ok(await app.gql<any>('{ customFieldDefinitions { key name type } }')).customFieldDefinitions;
+      expect(listed).toEqual([
+        { key: tier.key, name: 'Tier', type: 'STRING' },
+        { key: score.key, name: 'Score', type: 'NUMBER' },
+        { key: vip.key, name: 'VIP', type: 'BOOLEAN' },
+        { key: since.key, name: 'Customer since', type: 'DATE' },
+      ]);
+    });
+
+    it('only admins define custom fields', async () => {
+      const agent = await app.db.prisma.agent.create({ data: { email: 'cf-agent@example.com', firstName: 'Cf' } });
+      const key = (await issueApiKey(app.db.prisma, app.box, { agentId: agent.id })).secret;
+      const result = ok(
+        await app.gql<any>(`mutation { createCustomFieldDefinition(input: {name: "Nope", type: STRING}) { customFieldDefinition { key } ${userErrors} } }`, {}, { key }),
+      ).createCustomFieldDefinition;
+      expect(result.customFieldDefinition).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+    });
+
+    it('stores values of the right type', async () => {
+      const values = { [tier.key]: 'gold', [score.key]: 42, [vip.key]: true, [since.key]: '2020-05-17' };
+      const result = await h.create({ firstName: 'Cf', email: 'cf-ok@example.com', customFields: values });
+      expect(result.userErrors).toEqual([]);
+      expect(result.customer.customFields).toEqual(values);
+    });
+
+    it.each([
+      ['STRING', () => tier.key, 12],
+      ['NUMBER', () => score.key, '42'],
+      ['BOOLEAN', () => vip.key, 'yes'],
+      ['DATE', () => since.key, 'yesterday'],
+      ['DATE', () => since.key, 20200517],
+    ])('refuses a value of the wrong type for a %s field as INVALID on [customFields, key]', async (_type, key, value) => {
+      const before = await app.db.prisma.customer.count();
+      const result = await h.create({ firstName: 'Cf', email: `cf-bad-${Math.random().toString(36).slice(2)}@example.com`, customFields: { [key()]: value } });
+      expect(result.customer).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['customFields', key()] })]);
+      expect(await app.db.prisma.customer.count()).toBe(before);
+    });
+
+    it('refuses an unknown key as INVALID', async () => {
+      const result = await h.create({ firstName: 'Cf', email: 'cf-unknown@example.com', customFields: { cf_999999: 'x' } });
+      expect(result.customer).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['customFields', 'cf_999999'] })]);
+      const { customer } = await h.create({ firstName: 'Cf', email: 'cf-unknown2@example.com' });
+      const update = await h.update({ id: customer.id, customFields: { shoe_size: 44 } });
+      expect(update.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['customFields', 'shoe_size'] })]);
+    });
+
+    it('merges on update: keys sent replace, null removes a key, others stay', async () => {
+      const { customer } = await h.create({
+        firstName: 'Merge',
+        email: 'cf-merge@example.com',
+        customFields: { [tier.key]: 'silver', [score.key]: 5, [vip.key]: false },
+      });
+      const result = await h.update({ id: customer.id, customFields: { [score.key]: 7, [tier.key]: null } });
+      expect(result.userErrors).toEqual([]);
+      expect(result.customer.customFields).toEqual({ [score.key]: 7, [vip.key]: false });
+      // Other fields do not touch custom fields.
+      const renamed = await h.update({ id: customer.id, lastName: 'Again' });
+      expect(renamed.customer.customFields).toEqual({ [score.key]: 7, [vip.key]: false });
+      // A wrong value in a merge changes nothing.
+      const bad = await h.update({ id: customer.id, customFields: { [score.key]: 'eight', [vip.key]: true } });
+      expect(bad.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['customFields', score.key] })]);
+      expect((await h.customer(customer.id)).customFields).toEqual({ [score.key]: 7, [vip.key]: false });
+    });
+
+    it('filters customers by a custom field value', async () => {
+      const a = await h.create({ firstName: 'Platinum', email: 'cf-plat@example.com', customFields: { [tier.key]: 'platinum', [score.key]: 99 } });
+      const b = await h.create({ firstName: 'Bronze', email: 'cf-bronze@example.com', customFields: { [tier.key]: 'bronze', [score.key]: 99 } });
+      expect(await h.listIds({ customField: { key: tier.key, value: 'platinum' } })).toEqual([a.customer.id]);
+      expect(await h.listIds({ customField: { key: score.key, value: 99 } })).toEqual([a.customer.id, b.customer.id]);
+      expect(await h.listIds({ customField: { key: tier.key, value: 'nothing-like-this' } })).toEqual([]);
+      const vips = await h.listIds({ customField: { key: vip.key, value: true } });
+      expect(vips.length).toBeGreaterThan(0);
+      expect(vips).not.toContain(a.customer.id);
+    });
+  });
+
+  describe('permissions', () => {
+    let self: { id: string; internalId: number };
+    let selfKey: string;
+    let agentKey: string;
+
+    beforeAll(async () => {
+      self = (await h.create({ firstName: 'Self', email: 'self@example.com', phone: '+1 555 0300' })).customer;
+      selfKey = await h.keyFor(self.internalId);
+      const agent = await app.db.prisma.agent.create({ data: { email: 'perm-agent@example.com', firstName: 'Perm' } });
+      agentKey = (await issueApiKey(app.db.prisma, app.box, { agentId: agent.id })).secret;
+      await h.update({ id: self.id, note: 'Internal: VIP' });
+    });
+
+    it('a customer cannot block or link profiles (FORBIDDEN user error), and nothing changes', async () => {
+      const blocked = await h.act('blockCustomer', self.id, selfKey);
+      expect(blocked.customer).toBeNull();
+      expect(blocked.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+      const other = (await h.create({ firstName: 'Other', email: 'perm-other@example.com' })).customer;
+      const linked = ok(
+        await app.gql<any>(
+          `mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { customer { id } ${userErrors} } }`,
+          { id: self.id, w: other.id },
+          { key: selfKey },
+        ),
+      ).linkCustomerProfiles;
+      expect(linked.customer).toBeNull();
+      expect(linked.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+      const row = await app.db.prisma.customer.findUniqueOrThrow({ where: { id: self.internalId } });
+      expect(row.blocked).toBe(false);
+      expect(row.linkGroup).toBeNull();
+    });
+
+    it('a customer changes its own phone, but not its note', async () => {
+      const phone = ok(
+        await app.gql<any>(`mutation($id: ID!) { updateCustomer(input: {id: $id, phone: "+1 555 0399"}) { customer { phone note } ${userErrors} } }`, { id: self.id }, { key: selfKey }),
+      ).updateCustomer;
+      expect(phone.userErrors).toEqual([]);
+      expect(phone.customer.phone).toBe('+1 555 0399');
+      expect(phone.customer.note).toBeNull();
+      const note = ok(
+        await app.gql<any>(`mutation($id: ID!) { updateCustomer(input: {id: $id, note: "I am great"}) { customer { id } ${userErrors} } }`, { id: self.id }, { key: selfKey }),
+      ).updateCustomer;
+      expect(note.customer).toBeNull();
+      expect(note.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN', field: ['note'] })]);
+      expect((await app.db.prisma.customer.findUniqueOrThrow({ where: { id: self.internalId } })).note).toBe('Internal: VIP');
+    });
+
+    it('a customer never sees the note, even its own; an agent does', async () => {
+      const viewer = ok(await app.gql<any>('{ viewer { ... on Customer { id phone note } } }', {}, { key: selfKey })).viewer;
+      expect(viewer.id).toBe(self.id);
+      expect(viewer.phone).toBe('+1 555 0399');
+      expect(viewer.note).toBeNull();
+      const node = ok(await app.gql<any>('query($id: ID!) { node(id: $id) { ... on Customer { phone note } } }', { id: self.id }, { key: selfKey })).node;
+      expect(node).toEqual({ phone: '+1 555 0399', note: null });
+      const seen = ok(await app.gql<any>('query($id: ID!) { customer(id: $id) { note } }', { id: self.id }, { key: agentKey })).customer;
+      expect(seen.note).toBe('Internal: VIP');
+    });
+  });
+});
+
+describe('blocking, disabling and permanent deletion', () => {
+  let app: TestApp;
+  const h = helpers(() => app);
+  let branch: { id: string };
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    branch = await createBranch(app, 'Support', 'SUP');
+  });
+  afterAll(() => app?.close());
+
+  const ticketOf = async (key: string) =>
+    ok(await app.gql<any>('query($k: String!) { ticket(key: $k) { key spam reporter { __typename id name } } }', { k: key })).ticket;
+
+  it('blocking: the key gets 401, new tickets with that reporter are spam; restoring undoes both', async () => {
+    const { customer } = await h.create({ firstName: 'Spammy', email: 'spammy@example.com' });
+    const key = await h.keyFor(customer.internalId);
+    expect(await h.statusWith(key)).toBe(200);
+    const before = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Before the block' });
+
+    const blocked = await h.act('blockCustomer', customer.id);
+    expect(blocked.userErrors).toEqual([]);
+    expect(blocked.customer).toMatchObject({ blocked: true, deleted: false, state: 'ACTIVE' });
+    expect(await h.statusWith(key)).toBe(401);
+    expect(await h.listIds({ blocked: true })).toEqual([customer.id]);
+    expect(await h.listIds(null)).toContain(customer.id); // blocked is not deleted
+
+    const spam = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Buy cheap watches' });
+    expect((await ticketOf(spam.key)).spam).toBe(true);
+    expect((await ticketOf(before.key)).spam).toBe(false);
+    const byAgent = await createTicket(app, { branch: branch.id, subject: 'Reported by the admin' });
+    expect((await ticketOf(byAgent.key)).spam).toBe(false);
+
+    const restored = await h.act('restoreCustomer', customer.id);
+    expect(restored.userErrors).toEqual([]);
+    expect(restored.customer).toMatchObject({ blocked: false, state: 'ACTIVE' });
+    expect(await h.statusWith(key)).toBe(200);
+    expect(await h.listIds({ blocked: true })).toEqual([]);
+    const after = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'After the restore' });
+    expect((await ticketOf(after.key)).spam).toBe(false);
+    expect((await ticketOf(spam.key)).spam).toBe(true); // history stays
+    // A customer who is no longer blocked creates tickets with their own key, not spam.
+    const own = ok(
+      await app.gql<any>(`mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Mine", description: "d"}) { ticket { spam } ${userErrors} } }`, { b: branch.id }, { key }),
+    ).createTicket;
+    expect(own.userErrors).toEqual([]);
+    expect(own.ticket.spam).toBe(false);
+  });
+
+  it('tickets(filter: {spam}) lists spam and non-spam tickets', async () => {
+    const { customer } = await h.create({ firstName: 'Filter', lastName: 'Spam', email: 'filter-spam@example.com' });
+    await h.act('blockCustomer', customer.id);
+    const spam = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Spam for the filter' });
+    const all = ok(await app.gql<any>('{ tickets(first: 100) { totalCount nodes { key spam } } }')).tickets;
+    const response = await app.gql<any>('{ spam: tickets(first: 100, filter: {spam: true}) { totalCount nodes { key } } ham: tickets(first: 100, filter: {spam: false}) { totalCount nodes { key } } }');
+    const data = ok(response);
+    const spamKeys = all.nodes.filter((t: any) => t.spam).map((t: any) => t.key);
+    expect(spamKeys).toContain(spam.key);
+    expect(data.spam.nodes.map((t: any) => t.key).sort()).toEqual(spamKeys.sort());
+    expect(data.spam.totalCount).toBe(spamKeys.length);
+    expect(data.ham.totalCount).toBe(all.totalCount - spamKeys.length);
+    expect(data.ham.nodes.map((t: any) => t.key)).not.toContain(spam.key);
+    await h.act('restoreCustomer', customer.id);
+  });
+
+  it('disabling hides the customer from the default list and refuses its key; restoring brings it back', async () => {
+    const { customer } = await h.create({ firstName: 'Soft', lastName: 'Deleted', email: 'soft@example.com' });
+    const key = await h.keyFor(customer.internalId);
+    const disabled = await h.act('disableCustomer', customer.id);
+    expect(disabled.userErrors).toEqual([]);
+    expect(disabled.customer).toMatchObject({ deleted: true, state: 'DELETED' });
+    expect(await h.listIds(null)).not.toContain(customer.id);
+    expect(await h.listIds({ deleted: true })).toEqual([customer.id]);
+    expect(await h.listIds({ state: 'DELETED' })).toEqual([customer.id]);
+    expect(await h.statusWith(key)).toBe(401);
+    expect(await h.customer(customer.id, 'id deleted')).toEqual({ id: customer.id, deleted: true });
+
+    const restored = await h.act('restoreCustomer', customer.id);
+    expect(restored.userErrors).toEqual([]);
+    expect(restored.customer).toMatchObject({ deleted: false, state: 'ACTIVE' });
+    expect(await h.listIds(null)).toContain(customer.id);
+    expect(await h.listIds({ deleted: true })).toEqual([]);
+    expect(await h.statusWith(key)).toBe(200);
+  });
+
+  it('refuses to block, disable or restore a customer that does not exist (NOT_FOUND)', async () => {
+    for (const name of ['blockCustomer', 'disableCustomer', 'restoreCustomer']) {
+      const result = await h.act(name, gid('Customer', 999_999));
+      expect(result.customer).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+    }
+  });
+
+  describe('deleteCustomerPermanently', () => {
+    const erase = async (id: string, key?: string) => {
+      const response = await app.gql<any>(`mutation($id: ID!) { deleteCustomerPermanently(input: {id: $id}) { deletedCustomerId ${userErrors} } }`, { id }, { key });
+      expect(response.status).toBe(200);
+      return ok(response).deleteCustomerPermanently;
+    };
+
+    it('erases the profile and its keys; tickets and comments stay with a "Deleted person" placeholder', async () => {
+      const { customer } = await h.create({ firstName: 'Gone', lastName: 'Soon', email: 'gone@example.com' });
+      const key = await h.keyFor(customer.internalId);
+      const ticket = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Erase me later' });
+      const comment = ok(
+        await app.gql<any>(`mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "my last words"}) { comment { id } ${userErrors} } }`, { k: ticket.key }, { key }),
+      ).addComment;
+      expect(comment.userErrors).toEqual([]);
+      const code = ok(await app.gql<any>(`mutation { generateIdentificationCode(input: {email: "gone@example.com"}) { code ${userErrors} } }`)).generateIdentificationCode;
+      expect(code.code).toHaveLength(10);
+
+      const result = await erase(customer.id);
+      expect(result.userErrors).toEqual([]);
+      expect(result.deletedCustomerId).toBe(customer.id);
+
+      expect(await h.customer(customer.id, 'id')).toBeNull();
+      expect(ok(await app.gql<any>('{ customer(email: "gone@example.com") { id } }')).customer).toBeNull();
+      expect(await app.db.prisma.apiKey.count({ where: { customerId: customer.internalId } })).toBe(0);
+      expect(await app.db.prisma.identificationCode.count({ where: { code: code.code } })).toBe(0);
+      expect(await h.statusWith(key)).toBe(401);
+
+      const after = ok(
+        await app.gql<any>('query($k: String!) { ticket(key: $k) { key reporter { __typename id name email } comments { nodes { id content author { __typename id name } } } } }', { k: ticket.key }),
+      ).ticket;
+      expect(after).not.toBeNull();
+      expect(after.reporter.__typename).toBe('Customer');
+      expect(after.reporter.name).toBe('Deleted person');
+      expect(after.reporter.id).not.toBe(customer.id);
+      expect(after.reporter.email).toBeNull();
+      const kept = after.comments.nodes.find((c: any) => c.id === comment.comment.id);
+      expect(kept).toMatchObject({ content: 'my last words', author: { __typename: 'Customer', name: 'Deleted person', id: after.reporter.id } });
+      // The placeholder is no customer of the list, and cannot be blocked or edited.
+      expect(await h.listIds(null)).not.toContain(after.reporter.id);
+      expect(await h.listIds({ deleted: true })).not.toContain(after.reporter.id);
+      expect((await h.act('blockCustomer', after.reporter.id)).userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+    });
+
+    it('a second deletion of the same customer is NOT_FOUND', async () => {
+      const { customer } = await h.create({ firstName: 'Twice', email: 'twice@example.com' });
+      expect((await erase(customer.id)).userErrors).toEqual([]);
+      const again = await erase(customer.id);
+      expect(again.deletedCustomerId).toBeNull();
+      expect(again.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+    });
+
+    it('two deleted customers share one placeholder', async () => {
+      const a = (await h.create({ firstName: 'First', email: 'erase-a@example.com' })).customer;
+      const b = (await h.create({ firstName: 'Second', email: 'erase-b@example.com' })).customer;
+      const ta = await createTicket(app, { branch: branch.id, reporter: a.id, subject: 'A' });
+      const tb = await createTicket(app, { branch: branch.id, reporter: b.id, subject: 'B' });
+      expect((await erase(a.id)).userErrors).toEqual([]);
+      expect((await erase(b.id)).userErrors).toEqual([]);
+      const ra = (await ticketOf(ta.key)).reporter;
+      const rb = (await ticketOf(tb.key)).reporter;
+      expect(ra.name).toBe('Deleted person');
+      expect(rb.id).toBe(ra.id);
+      expect(await app.db.prisma.customer.count({ where: { isPlaceholder: true } })).toBe(1);
+    });
+
+    it('a linked customer can be erased; the rest of its group stays linked', async () => {
+      const ids = [];
+      for (const name of ['La', 'Lb', 'Lc']) ids.push((await h.create({ firstName: name, email: `${name.toLowerCase()}@erase.example.com` })).customer.id);
+      for (const other of ids.slice(1)) {
+        const linked = ok(await app.gql<any>(`mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { ${userErrors} } }`, { id: ids[0], w: other })).linkCustomerProfiles;
+        expect(linked.userErrors).toEqual([]);
+      }
+      expect((await erase(ids[1]!)).userErrors).toEqual([]);
+      expect((await h.customer(ids[0]!, 'linkedProfiles { id }')).linkedProfiles).toEqual([{ id: ids[2] }]);
+      expect((await h.customer(ids[2]!, 'linkedProfiles { id }')).linkedProfiles).toEqual([{ id: ids[0] }]);
+    });
+
+    it('only admins erase customers', async () => {
+      const { customer } = await h.create({ firstName: 'Kept', email: 'kept@example.com' });
+      const agent = await app.db.prisma.agent.create({ data: { email: 'erase-agent@example.com', firstName: 'Er' } });
+      const key = (await issueApiKey(app.db.prisma, app.box, { agentId: agent.id })).secret;
+      const result = await erase(customer.id, key);
+      expect(result.deletedCustomerId).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+      expect(await h.customer(customer.id, 'id')).toEqual({ id: customer.id });
+    });
+  });
+});
+
+describe('linked profiles and identification codes', () => {
+  let app: TestApp;
+  const h = helpers(() => app);
+  let branch: { id: string };
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    branch = await createBranch(app, 'Linking', 'LNK');
+  });
+  afterAll(() => app?.close());
+
+  const link = async (id: string, withLocator: Record<string, unknown>) =>
+    ok(
+      await app.gql<any>(
+        `mutation($id: ID!, $with: CustomerLocator!) { linkCustomerProfiles(input: {id: $id, with: $with}) { customer { id linkedProfiles { id } } ${userErrors} } }`,
+        { id, with: withLocator },
+      ),
+    ).linkCustomerProfiles;
+  const unlink = (id: string) => h.act('unlinkCustomerProfiles', id, undefined, 'id linkedProfiles { id }');
+  const linkedOf = async (id: string) => ((await h.customer(id, 'linkedProfiles { id }')).linkedProfiles as { id: string }[]).map((p) => p.id);
+  const make = async (name: string, extra: Record<string, unknown> = {}) =>
+    (await h.create({ firstName: name, email: `${name.toLowerCase()}@link.example.com`, ...extra })).customer as { id: string; internalId: number };
+
+  it('links symmetrically and transitively; unlinking the middle keeps the others; the last pair dissolves', async () => {
+    const a = await make('Alpha');
+    const b = await make('Bravo');
+    const c = await make('Charlie');
+    expect(await linkedOf(a.id)).toEqual([]);
+
+    const ab = await link(a.id, { id: b.id });
+    expect(ab.userErrors).toEqual([]);
+    expect(ab.customer.linkedProfiles).toEqual([{ id: b.id }]);
+    expect(await linkedOf(b.id)).toEqual([a.id]);
+
+    const bc = await link(b.id, { email: 'charlie@link.example.com' });
+    expect(bc.userErrors).toEqual([]);
+    expect(await linkedOf(a.id)).toEqual([b.id, c.id]);
+    expect(await linkedOf(b.id)).toEqual([a.id, c.id]);
+    expect(await linkedOf(c.id)).toEqual([a.id, b.id]);
+
+    // Linking two already linked profiles again changes nothing.
+    expect((await link(c.id, { id: a.id })).userErrors).toEqual([]);
+    expect(await linkedOf(a.id)).toEqual([b.id, c.id]);
+
+    const out = await unlink(b.id);
+    expect(out.userErrors).toEqual([]);
+    expect(out.customer.linkedProfiles).toEqual([]);
+    expect(await linkedOf(a.id)).toEqual([c.id]);
+    expect(await linkedOf(c.id)).toEqual([a.id]);
+    expect(await linkedOf(b.id)).toEqual([]);
+
+    expect((await unlink(c.id)).userErrors).toEqual([]);
+    expect(await linkedOf(a.id)).toEqual([]);
+    expect(await linkedOf(c.id)).toEqual([]);
+    const rows = await app.db.prisma.customer.findMany({ where: { id: { in: [a.internalId, b.internalId, c.internalId] } } });
+    expect(rows.map((r) => r.linkGroup)).toEqual([null, null, null]);
+
+    const again = await unlink(a.id);
+    expect(again.customer).toBeNull();
+    expect(again.userErrors).toEqual([expect.objectContaining({ code: 'INVALID' })]);
+  });
+
+  it('merges two groups into one', async () => {
+    const [p, q, r, s] = [await make('Papa'), await make('Quebec'), await make('Romeo'), await make('Sierra')];
+    expect((await link(p.id, { id: q.id })).userErrors).toEqual([]);
+    expect((await link(r.id, { id: s.id })).userErrors).toEqual([]);
+    expect((await link(q.id, { id: s.id })).userErrors).toEqual([]);
+    expect(await linkedOf(p.id)).toEqual([q.id, r.id, s.id]);
+    expect(await linkedOf(s.id)).toEqual([p.id, q.id, r.id]);
+  });
+
+  it('refuses to link a profile with itself, or with a missing one', async () => {
+    const x = await make('Xray');
+    const self = await link(x.id, { id: x.id });
+    expect(self.customer).toBeNull();
+    expect(self.userErrors).toEqual([expect.objectContaining({ code: 'INVALID' })]);
+    const selfByEmail = await link(x.id, { email: 'xray@link.example.com' });
+    expect(selfByEmail.customer).toBeNull();
+    expect(selfByEmail.userErrors).toEqual([expect.objectContaining({ code: 'INVALID' })]);
+    const missing = await link(x.id, { email: 'nobody@link.example.com' });
+    expect(missing.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['with'] })]);
+    const missingId = await link(x.id, { id: gid('Customer', 999_999) });
+    expect(missingId.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+    expect(await linkedOf(x.id)).toEqual([]);
+  });
+
+  it('Customer.tickets(includeLinked) adds the tickets of linked profiles', async () => {
+    const mail = await make('Mail');
+    const tg = (await h.create({ firstName: 'Mail', channel: 'TELEGRAM', channelExternalId: 'tg-mail' })).customer;
+    const stranger = await make('Stranger');
+    const own = [await createTicket(app, { branch: branch.id, reporter: mail.id }), await createTicket(app, { branch: branch.id, reporter: mail.id })];
+    const fromTg = await createTicket(app, { branch: branch.id, reporter: tg.id });
+    const notTheirs = await createTicket(app, { branch: branch.id, reporter: stranger.id });
+    expect((await link(mail.id, { id: tg.id })).userErrors).toEqual([]);
+
+    const data = ok(
+      await app.gql<any>(
+        'query($id: ID!) { customer(id: $id) { own: tickets(first: 10) { totalCount nodes { key } } all: tickets(first: 10, includeLinked: true) { totalCount nodes { key } } firstOnly: tickets(first: 1, includeLinked: true) { totalCount nodes { key } } } }',
+        { id: mail.id },
+      ),
+    ).customer;
+    expect(data.own.totalCount).toBe(2);
+    expect(data.own.nodes.map((t: any) => t.key)).toEqual([own[1]!.key, own[0]!.key]);
+    expect(data.all.totalCount).toBe(3);
+    expect(data.all.nodes.map((t: any) => t.key)).toEqual([fromTg.key, own[1]!.key, own[0]!.key]);
+    expect(data.all.nodes.map((t: any) => t.key)).not.toContain(notTheirs.key);
+    expect(data.firstOnly.totalCount).toBe(3);
+    expect(data.firstOnly.nodes).toHaveLength(1);
+    const tgView = ok(await app.gql<any>('query($id: ID!) { customer(id: $id) { tickets(includeLinked: true) { totalCount } } }', { id: tg.id })).customer;
+    expect(tgView.tickets.totalCount).toBe(3);
+  });
+
+  describe('identification codes', () => {
+    const generate = async (input: Record<string, unknown>) =>
+      ok(
+        await app.gql<any>(
+          `mutation($input: GenerateIdentificationCodeInput!) { generateIdentificationCode(input: $input) { code expiresAt customer { id name email phone channel } ${userErrors} } }`,
+          { input },
+        ),
+      ).generateIdentificationCode;
+    const redeem = async (code: string, profile: string) =>
+      ok(
+        await app.gql<any>(
+          `mutation($code: String!, $p: ID!) { redeemIdentificationCode(input: {code: $code, profile: $p}) { customer { id linkedProfiles { id } } ${userErrors} } }`,
+          { code, p: profile },
+        ),
+      ).redeemIdentificationCode;
+    const telegram = async (id: string) =>
+      (await h.create({ firstName: 'Tg', channel: 'TELEGRAM', channelExternalId: id })).customer as { id: string; internalId: number };
+
+    it('finds an existing customer by email and returns a 10-character code valid for a while', async () => {
+      const known = await make('Known');
+      const before = await app.db.prisma.customer.count();
+      const result = await generate({ email: 'Known@Link.Example.com', fullName: 'Someone Else' });
+      expect(result.userErrors).toEqual([]);
+      expect(result.customer.id).toBe(known.id);
+      expect(result.customer.name).toBe('Known');
+      expect(result.code).toMatch(/^[A-Z2-9]{10}$/);
+      expect(new Date(result.expiresAt).getTime()).toBeGreaterThan(Date.now());
+      expect(await app.db.prisma.customer.count()).toBe(before);
+    });
+
+    it('creates a profile from new details', async () => {
+      const before = await app.db.prisma.customer.count();
+      const result = await generate({ fullName: 'Nina New Person', phone: '+1 555 0199' });
+      expect(result.userErrors).toEqual([]);
+      expect(result.customer).toMatchObject({ name: 'Nina New Person', email: null, phone: '+1 555 0199', channel: 'PHONE' });
+      expect(await app.db.prisma.customer.count()).toBe(before + 1);
+      // Asking again with the same phone finds that profile, with a different code.
+      const again = await generate({ phone: '+1 555 0199' });
+      expect(again.customer.id).toBe(result.customer.id);
+      expect(again.code).not.toBe(result.code);
+    });
+
+    it('refuses details that identify nobody', async () => {
+      const result = await generate({ fullName: 'Only A Name' });
+      expect(result.code).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED' })]);
+    });
+
+    it('redeeming links the messenger profile with the identified one; a code works once', async () => {
+      const person = await make('Redeemer');
+      const tg = await telegram('tg-redeem');
+      const { code } = await generate({ email: 'redeemer@link.example.com' });
+      const result = await redeem(code.toLowerCase(), tg.id);
+      expect(result.userErrors).toEqual([]);
+      expect(result.customer.id).toBe(person.id);
+      expect(result.customer.linkedProfiles).toEqual([{ id: tg.id }]);
+      expect(await linkedOf(tg.id)).toEqual([person.id]);
+
+      const other = await telegram('tg-redeem-2');
+      const second = await redeem(code, other.id);
+      expect(second.customer).toBeNull();
+      expect(second.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['code'] })]);
+      expect(await linkedOf(other.id)).toEqual([]);
+    });
+
+    it('an expired code is NOT_FOUND', async () => {
+      await make('Expired');
+      const tg = await telegram('tg-expired');
+      const { code } = await generate({ email: 'expired@link.example.com' });
+      await app.db.prisma.identificationCode.update({ where: { code }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      const result = await redeem(code, tg.id);
+      expect(result.customer).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+      expect(await linkedOf(tg.id)).toEqual([]);
+    });
+
+    it('an unknown code is NOT_FOUND', async () => {
+      const tg = await telegram('tg-unknown-code');
+      const result = await redeem('ZZZZZZZZZZ', tg.id);
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['code'] })]);
+    });
+
+    it('an unknown profile is NOT_FOUND and leaves the code usable', async () => {
+      const person = await make('Patient');
+      const { code } = await generate({ email: 'patient@link.example.com' });
+      const missing = await redeem(code, gid('Customer', 999_999));
+      expect(missing.customer).toBeNull();
+      expect(missing.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['profile'] })]);
+      const tg = await telegram('tg-patient');
+      const later = await redeem(code, tg.id);
+      expect(later.userErrors).toEqual([]);
+      expect(later.customer.id).toBe(person.id);
+      expect(await linkedOf(person.id)).toEqual([tg.id]);
+    });
+  });
+});
+
+describe('customer search', () => {
+  let app: TestApp;
+  const h = helpers(() => app);
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    const people: [string, Record<string, unknown>][] = [
+      ['ann', { fullName: 'Ann Lee', email: 'ann.lee@example.com', companyName: 'Lee Corp', language: 'en' }],
+      ['anna', { fullName: 'Anna Leeson', email: 'anna@example.com', language: 'de' }],
+      ['joann', { fullName: 'Joann Jackson', email: 'jj@example.com', companyName: 'Widgets Ltd' }],
+      ['bob', { fullName: 'Bob Smith', email: 'bob@smith.test', phone: '+1 555 0100', companyName: 'Acme Anvils', language: 'de' }],
+      ['tg', { fullName: 'Tele Gram', channel: 'TELEGRAM', channelExternalId: '5550001', whatsappPhone: '+49 151 777' }],
+      ['pct', { fullName: 'Percy Cent', email: 'percy@example.com', companyName: '100% Fun' }],
+    ];
+    for (const [name, input] of people) {
+      const result = await h.create(input);
+      expect(result.userErrors).toEqual([]);
+      ids[name] = result.customer.id;
+    }
+  });
+  afterAll(() => app?.close());
+
+  const names = async (filter: Record<string, unknown>) => {
+    const found = await h.listIds(filter);
+    return Object.entries(ids)
+      .filter(([, id]) => found.includes(id))
+      .map(([name]) => name)
+      .sort();
+  };
+
+  it.each([
+    ['^ann', ['ann', 'anna']],
+    ['^ANN', ['ann', 'anna']],
+    ['son^', ['anna', 'joann']],
+    ['^ann lee^', ['ann']],
+    ['^Ann Leeson^', []],
+    ['ann', ['ann', 'anna', 'joann']],
+    ['oan', ['joann']],
+    ['smith.test', ['bob']],
+    ['555 0100', ['bob']],
+    ['+49 151', ['tg']],
+    ['anvils', ['bob']],
+    ['^lee corp^', ['ann']],
+    ['100%', ['pct']],
+    ['%', ['pct']],
+    ['_', []],
+    ['nobody-at-all', []],
+  ])('text %j finds %j', async (text, expected) => {
+    expect(await names({ text })).toEqual([...expected].sort());
+  });
+
+  it('filters by channel, blocked and language, combined with text', async () => {
+    expect(await names({ channel: 'TELEGRAM' })).toEqual(['tg']);
+    expect(await names({ channel: 'EMAIL' })).toEqual(['ann', 'anna', 'bob', 'joann', 'pct']);
+    expect(await names({ language: 'de' })).toEqual(['anna', 'bob']);
+    expect(await names({ language: 'de', text: '^b' })).toEqual(['bob']);
+    expect(await names({ blocked: true })).toEqual([]);
+    expect((await h.act('blockCustomer', ids.joann!)).userErrors).toEqual([]);
+    expect(await names({ blocked: true })).toEqual(['joann']);
+    expect(await names({ blocked: false })).toEqual(['ann', 'anna', 'bob', 'pct', 'tg']);
+    expect(await names({ blocked: true, text: 'ann' })).toEqual(['joann']);
+  });
+});
+
+describe('customer list data loading', () => {
+  let app: TestApp;
+  const h = helpers(() => app);
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    const ids: string[] = [];
+    for (let n = 0; n < 24; n++) ids.push((await h.create({ firstName: `Load${n}`, email: `load${n}@example.com` })).customer.id);
+    // Groups of three: 0-1-2, 3-4-5, ...
+    for (let n = 0; n < ids.length; n += 3) {
+      for (const other of [ids[n + 1], ids[n + 2]]) {
+        const result = ok(await app.gql<any>(`mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { ${userErrors} } }`, { id: ids[n], w: other }))
+          .linkCustomerProfiles;
+        expect(result.userErrors).toEqual([]);
+      }
+    }
+  });
+  afterAll(() => app?.close());
+
+  it('loads linked profiles with the same number of statements for 2 and 20 customers', async () => {
+    const query = 'query($n: Int!) { customers(first: $n) { totalCount nodes { id name linkedProfiles { id name } } } }';
+    const count = async (n: number) => {
+      const before = app.db.statements;
+      const data = ok(await app.gql<any>(query, { n }));
+      return { statements: app.db.statements - before, nodes: data.customers.nodes as any[] };
+    };
+    await count(1); // warm-up (key lastUsedAt)
+    const small = await count(2);
+    const large = await count(20);
+    expect(small.nodes).toHaveLength(2);
+    expect(large.nodes).toHaveLength(20);
+    expect(large.nodes[0].linkedProfiles.map((p: any) => p.name)).toEqual(['Load1', 'Load2']);
+    expect(large.nodes[19].linkedProfiles.map((p: any) => p.name)).toEqual(['Load18', 'Load20']);
+    expect(large.statements).toBe(small.statements);
+    expect(large.statements).toBeLessThan(10);
+  });
+});
