@@ -3,6 +3,7 @@
 import { createAuthenticator } from './auth/authenticate.ts';
 import type { SecretBox } from './auth/secret-box.ts';
 import { DEFAULT_LIMITS } from './config.ts';
+import type { Context, Viewer } from './context.ts';
 import type { Database } from './db/database.ts';
 import { createGate } from './http/gate.ts';
 import type { CostLimits } from './http/operation-cost.ts';
@@ -44,9 +45,17 @@ export function createApp({
   const authenticate = createAuthenticator({ prisma: db.prisma, box, now });
   const gate = createGate(authenticate, createRateLimiter({ points: rateLimitPerMinute, windowSeconds: 60 }));
   const files = { store, limits: attachmentLimits, downloadTokenSeconds };
-  const yoga = createHelpdeskYoga({ db, box, gate, logger, limits, files, maxRequestBytes, publicUrl });
+  const makeContext = (viewer: Viewer | null, request: Request): Context => ({
+    db,
+    prisma: db.prisma,
+    box,
+    files,
+    baseUrl: publicUrl ?? new URL(request.url).origin,
+    viewer,
+  });
+  const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
-  return { db, box, gate, yoga, download, maxRequestBytes };
+  return { db, box, gate, yoga, download, maxRequestBytes, makeContext };
 }
 
 export type App = ReturnType<typeof createApp>;

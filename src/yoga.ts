@@ -1,11 +1,9 @@
 // The GraphQL endpoint, built without a socket so tests can call `yoga.fetch` directly.
 import { GraphQLError, Kind, type ExecutionArgs } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { SecretBox } from './auth/secret-box.ts';
 import { MAX_PAGE_SIZE } from './builder.ts';
 import type { Context, FilesConfig, Viewer } from './context.ts';
 import { createFetch } from '@whatwg-node/fetch';
-import type { Database } from './db/database.ts';
 import { WWW_AUTHENTICATE, type Gate } from './http/gate.ts';
 import { costLimits, type CostLimits } from './http/operation-cost.ts';
 import { pageSizeLimit } from './http/page-size-limit.ts';
@@ -13,14 +11,13 @@ import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
 
 export interface YogaDeps {
-  db: Database;
-  box: SecretBox;
   gate: Gate;
   logger: Logger;
   limits: CostLimits;
   files: FilesConfig;
   maxRequestBytes: number;
-  publicUrl: string | undefined;
+  /** The per-request context, shared with the REST adapter so both see the same world. */
+  makeContext: (viewer: Viewer | null, request: Request) => Context;
 }
 
 type ServerContext = { req?: { socket?: { remoteAddress?: string } } };
@@ -66,7 +63,7 @@ function requireCredentials(): Plugin<Context> {
   };
 }
 
-export function createHelpdeskYoga({ db, box, gate, logger, limits, files, maxRequestBytes, publicUrl }: YogaDeps): HelpdeskYoga {
+export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext }: YogaDeps): HelpdeskYoga {
   const viewers = new WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>();
   return createYoga<ServerContext, Context>({
     schema,
@@ -97,13 +94,6 @@ export function createHelpdeskYoga({ db, box, gate, logger, limits, files, maxRe
       },
     },
     plugins: [gatePlugin(gate, viewers), requireCredentials(), pageSizeLimit(MAX_PAGE_SIZE), costLimits(limits)],
-    context: ({ request }) => ({
-      db,
-      prisma: db.prisma,
-      box,
-      files,
-      baseUrl: publicUrl ?? new URL(request.url).origin,
-      viewer: viewers.get(request)?.viewer ?? null,
-    }),
+    context: ({ request }) => makeContext(viewers.get(request)?.viewer ?? null, request),
   });
 }

@@ -71,6 +71,21 @@ describe('list filters and ordering', () => {
     expect(next.comments.nodes.map((c: any) => c.content)).toEqual(['first']);
   });
 
+  it('offset skips items for page-number clients, and must not be negative', async () => {
+    const data = ok(
+      await app.gql<any>(`{
+        all: branches(orderBy: {field: KEY, direction: ASC}) { nodes { key } }
+        second: branches(first: 1, offset: 1, orderBy: {field: KEY, direction: ASC}) { totalCount nodes { key } }
+        beyond: comments(offset: 50) { totalCount nodes { content } }
+      }`),
+    );
+    expect(data.second).toEqual({ totalCount: 2, nodes: [data.all.nodes[1]] });
+    expect(data.beyond).toEqual({ totalCount: 3, nodes: [] });
+    const negative = await app.gql('{ branches(offset: -1) { totalCount nodes { key } } }');
+    expect(negative.status).not.toBe(500);
+    expect(negative.errors?.[0]?.message).toMatch(/offset/);
+  });
+
   it('an unknown order field is a validation error, not a 500', async () => {
     const response = await app.gql('{ branches(orderBy: {field: COLOR, direction: ASC}) { totalCount } }');
     expect(response.status).not.toBe(500);

@@ -8,7 +8,7 @@ import { isAdmin, isSelf, ticketVisibility } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { exactlyOne } from './locator.ts';
-import { orderInput } from './ordering.ts';
+import { offsetArgDescription, orderInput, withOffset } from './ordering.ts';
 import { objectPayload } from './payload.ts';
 import { Person, PersonState, details, visiblePerson } from './person.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
@@ -138,11 +138,12 @@ builder.queryFields((t) => ({
     args: {
       filter: t.arg({ type: AgentFilter, description: 'Narrows the list.' }),
       orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
+      offset: t.arg.int({ description: offsetArgDescription }),
     },
     totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.agent.findMany({
-        ...query,
+        ...withOffset(query, args.offset),
         where: agentWhere(args.filter),
         orderBy: personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
       }),

@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import * as branches from '../domain/branches.ts';
 import { exactlyOne } from './locator.ts';
-import { orderInput } from './ordering.ts';
+import { offsetArgDescription, orderInput, withOffset } from './ordering.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { deletePayload, objectPayload } from './payload.ts';
@@ -81,11 +81,12 @@ builder.queryFields((t) => ({
     args: {
       filter: t.arg({ type: BranchFilter, description: 'Narrows the list.' }),
       orderBy: t.arg({ type: branchOrder.Input, description: 'Sort order; default oldest first.' }),
+      offset: t.arg.int({ description: offsetArgDescription }),
     },
     totalCount: (_root, args, ctx) => ctx.prisma.branch.count({ where: branchWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.branch.findMany({
-        ...query,
+        ...withOffset(query, args.offset),
         where: branchWhere(args.filter),
         orderBy: branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],
       }),

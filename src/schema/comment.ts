@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import * as comments from '../domain/comments.ts';
 import { DomainError } from '../domain/errors.ts';
-import { orderInput } from './ordering.ts';
+import { offsetArgDescription, orderInput, withOffset } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
@@ -104,12 +104,13 @@ builder.queryFields((t) => ({
     args: {
       filter: t.arg({ type: CommentFilter, description: 'Narrows the list.' }),
       orderBy: t.arg({ type: commentOrder.Input, description: 'Sort order; default oldest first.' }),
+      offset: t.arg.int({ description: offsetArgDescription }),
     },
     totalCount: (_root, args, ctx) =>
       ctx.prisma.comment.count({ where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] } }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.comment.findMany({
-        ...query,
+        ...withOffset(query, args.offset),
         where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] },
         orderBy: commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],
       }),

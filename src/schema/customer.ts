@@ -9,6 +9,7 @@ import * as people from '../domain/people.ts';
 import { canSeePersonDetails, isStaff, ticketVisibility } from '../domain/permissions.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { personOrder } from './agent.ts';
+import { offsetArgDescription, withOffset } from './ordering.ts';
 import { exactlyOne } from './locator.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Person, PersonState, details, staffOnly, visiblePerson } from './person.ts';
@@ -187,11 +188,12 @@ builder.queryFields((t) => ({
     args: {
       filter: t.arg({ type: CustomerFilter, description: 'Narrows the list.' }),
       orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
+      offset: t.arg.int({ description: offsetArgDescription }),
     },
     totalCount: (_root, args, ctx) => ctx.prisma.customer.count({ where: customerWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.customer.findMany({
-        ...query,
+        ...withOffset(query, args.offset),
         where: customerWhere(args.filter),
         orderBy: personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],
       }),

@@ -1,5 +1,6 @@
 // `orderBy: {field, direction}` for every list: one enum of sortable fields per list, mapped to
 // columns, with the id as tie-breaker so cursor pagination stays stable when values repeat.
+import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 
 export const OrderDirection = builder.enumType('OrderDirection', {
@@ -35,3 +36,17 @@ export function orderInput<const Fields extends Record<string, { column: string;
   };
   return { Input, toPrisma };
 }
+
+/**
+ * `offset:` on lists, for page-number clients (the DiamanteDesk REST adapter's `page`):
+ * skips that many items before the cursor window Pothos computes.
+ */
+export function withOffset<Q extends { skip?: number }>(query: Q, offset: number | null | undefined): Q {
+  if (offset == null || offset === 0) return query;
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new GraphQLError('Argument "offset" must be a non-negative integer.', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return { ...query, skip: (query.skip ?? 0) + offset };
+}
+
+export const offsetArgDescription = 'Skip this many items first (page-number pagination); prefer cursors.';

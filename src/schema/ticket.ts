@@ -16,7 +16,7 @@ import * as tickets from '../domain/tickets.ts';
 import type { Context } from '../context.ts';
 import { Branch } from './branch.ts';
 import { exactlyOne } from './locator.ts';
-import { orderInput } from './ordering.ts';
+import { offsetArgDescription, orderInput, withOffset } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
@@ -243,11 +243,12 @@ builder.queryFields((t) => ({
     args: {
       filter: t.arg({ type: TicketFilter, description: 'Narrows the list.' }),
       orderBy: t.arg({ type: ticketOrder.Input, description: 'Sort order; default newest first.' }),
+      offset: t.arg.int({ description: offsetArgDescription }),
     },
     totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter)) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.ticket.findMany({
-        ...query,
+        ...withOffset(query, args.offset),
         where: visibleTickets(ctx, ticketWhere(args.filter)),
         orderBy: ticketOrderBy(args.orderBy),
       }),
@@ -256,11 +257,14 @@ builder.queryFields((t) => ({
     type: 'Ticket',
     cursor: 'id',
     description: 'Tickets whose key, subject or description contains the query (case-insensitive), newest first.',
-    args: { query: t.arg.string({ required: true, description: 'Text to look for; at least 1 character.' }) },
+    args: {
+      query: t.arg.string({ required: true, description: 'Text to look for; at least 1 character.' }),
+      offset: t.arg.int({ description: offsetArgDescription }),
+    },
     totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, searchWhere(args.query)) }),
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.ticket.findMany({
-        ...query,
+        ...withOffset(query, args.offset),
         where: visibleTickets(ctx, searchWhere(args.query)),
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
