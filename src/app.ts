@@ -12,6 +12,7 @@ import type { Logger } from './logger.ts';
 import { createHelpdeskYoga } from './yoga.ts';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from './domain/attachments.ts';
 import { createDownloadHandler } from './http/downloads.ts';
+import { createRestHandler } from './rest/router.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 
 export interface AppOptions {
@@ -55,7 +56,8 @@ export function createApp({
   });
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
-  return { db, box, gate, yoga, download, maxRequestBytes, makeContext };
+  const rest = createRestHandler({ gate, makeContext, logger, publicUrl });
+  return { db, box, gate, yoga, download, rest, maxRequestBytes, makeContext };
 }
 
 export type App = ReturnType<typeof createApp>;

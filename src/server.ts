@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { Database } from './db/database.ts';
 import { DOWNLOAD_PATH, type createDownloadHandler } from './http/downloads.ts';
 import type { Gate } from './http/gate.ts';
+import { REST_PREFIX, type createRestHandler } from './rest/router.ts';
 import type { Logger } from './logger.ts';
 import type { HelpdeskYoga } from './yoga.ts';
 
@@ -12,6 +13,7 @@ export interface ServerDeps {
   /** The front door shared by every endpoint (credentials, rate limit). */
   gate: Gate;
   download: ReturnType<typeof createDownloadHandler>;
+  rest: ReturnType<typeof createRestHandler>;
   maxRequestBytes: number;
   db: Database;
   logger: Logger;
@@ -74,12 +76,17 @@ function capBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): I
   }) as unknown as IncomingMessage;
 }
 
-export function createHttpServer({ yoga, download, maxRequestBytes, db, logger }: ServerDeps): Server {
+export function createHttpServer({ yoga, download, rest, maxRequestBytes, db, logger }: ServerDeps): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/graphql') {
       const body = capBody(req, res, maxRequestBytes);
       if (body) await yoga.handle(body, res);
+      return;
+    }
+    if (REST_PREFIX.test(url.pathname)) {
+      const body = capBody(req, res, maxRequestBytes);
+      if (body) await rest(body, res);
       return;
     }
     const downloadMatch = DOWNLOAD_PATH.exec(url.pathname);

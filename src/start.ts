@@ -34,7 +34,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     throw error;
   }
 
-  const { yoga, gate, download, maxRequestBytes } = createApp({
+  const { yoga, gate, download, rest, maxRequestBytes } = createApp({
     db,
     box,
     logger,
@@ -46,7 +46,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     publicUrl: config.publicUrl,
     downloadTokenSeconds: config.downloadTokenSeconds,
   });
-  const server = createHttpServer({ yoga, gate, download, maxRequestBytes, db, logger });
+  const server = createHttpServer({ yoga, gate, download, rest, maxRequestBytes, db, logger });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -86,6 +86,12 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
       maskError(error, message) {
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+        // Multipart limits from the form-data parser (file size is already a 413 in yoga).
+        if (original && /^(Files|Fields|Parts) limit exceeded/.test((original as Error).message)) {
+          return new GraphQLError((original as Error).message, {
+            extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
+          });
+        }
         if (original && (original as Error).name === 'PothosValidationError') {
           return new GraphQLError((original as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
         }

@@ -2,6 +2,7 @@
 // thumbnailed when they are images, and removed from storage when nothing refers to them.
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
+import { decode as decodeBmp } from 'bmp-ts';
 import sharp from 'sharp';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -54,9 +55,16 @@ export async function detectContentType(bytes: Buffer): Promise<string> {
   return 'application/octet-stream';
 }
 
-export async function makeThumbnail(bytes: Buffer): Promise<Buffer | null> {
+/** sharp's prebuilt libvips reads no BMP; bmp-ts decodes it to raw RGBA that sharp can take. */
+function sharpInput(bytes: Buffer, contentType: string) {
+  if (contentType !== 'image/bmp') return sharp(bytes, { animated: false });
+  const bmp = decodeBmp(bytes, { toRGBA: true });
+  return sharp(Buffer.from(bmp.data), { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
+}
+
+export async function makeThumbnail(bytes: Buffer, contentType = ''): Promise<Buffer | null> {
   try {
-    return await sharp(bytes, { animated: false })
+    return await sharpInput(bytes, contentType)
       .resize(THUMBNAIL_BOX, THUMBNAIL_BOX, { fit: 'inside', withoutEnlargement: true })
       .png()
       .toBuffer();
@@ -104,7 +112,7 @@ export async function storeAttachments(
     files.map(async (file) => {
       const sha256 = createHash('sha256').update(file.bytes).digest('hex');
       const contentType = await detectContentType(file.bytes);
-      const thumbnail = THUMBNAIL_TYPES.has(contentType) ? await makeThumbnail(file.bytes) : null;
+      const thumbnail = THUMBNAIL_TYPES.has(contentType) ? await makeThumbnail(file.bytes, contentType) : null;
       return { file, sha256, contentType, thumbnail };
     }),
   );

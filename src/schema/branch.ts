@@ -1,5 +1,6 @@
 import { builder } from '../builder.ts';
 import * as branches from '../domain/branches.ts';
+import { Agent } from './agent.ts';
 import { exactlyOne } from './locator.ts';
 import { offsetArgDescription, orderInput, withOffset } from './ordering.ts';
 import { containsText } from '../domain/text-search.ts';
@@ -35,13 +36,26 @@ const BranchFilter = builder.inputType('BranchFilter', {
   fields: (t) => ({
     text: t.string({ description: 'Substring of the key, name or description, case-insensitive.' }),
     tag: t.string({ description: 'Only branches with this tag.' }),
+    key: t.string({ description: 'Substring of the key, case-insensitive.' }),
+    name: t.string({ description: 'Substring of the name, case-insensitive.' }),
+    createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
+    createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
+    updatedAfter: t.field({ type: 'DateTime', description: 'Updated at or after this time.' }),
+    updatedBefore: t.field({ type: 'DateTime', description: 'Updated strictly before this time.' }),
   }),
 });
+
+const range = (after: Date | null | undefined, before: Date | null | undefined) =>
+  after || before ? { gte: after ?? undefined, lt: before ?? undefined } : undefined;
 
 function branchWhere(filter: typeof BranchFilter.$inferInput | null | undefined): Prisma.BranchWhereInput {
   const text = filter?.text?.trim();
   return {
     ...(filter?.tag ? { tags: { has: filter.tag.trim() } } : {}),
+    ...(filter?.key ? { key: containsText(filter.key) } : {}),
+    ...(filter?.name ? { name: containsText(filter.name) } : {}),
+    createdAt: range(filter?.createdAfter, filter?.createdBefore),
+    updatedAt: range(filter?.updatedAfter, filter?.updatedBefore),
     ...(text ? { OR: [{ key: containsText(text) }, { name: containsText(text) }, { description: containsText(text) }] } : {}),
   };
 }
@@ -101,6 +115,7 @@ const CreateBranchInput = builder.inputType('CreateBranchInput', {
     description: t.string({ description: 'Free-text description.' }),
     tags: t.stringList({ description: 'Tags.' }),
     logoUrl: t.field({ type: 'URL', description: 'Absolute URL of a logo image.' }),
+    defaultAssignee: t.globalID({ for: Agent, description: 'Agent new tickets go to when none is given.' }),
   }),
 });
 
@@ -113,6 +128,7 @@ const UpdateBranchInput = builder.inputType('UpdateBranchInput', {
     description: t.string({ description: 'Free-text description.' }),
     tags: t.stringList({ description: 'Replaces the tags.' }),
     logoUrl: t.field({ type: 'URL', description: 'Absolute URL of a logo image; null removes it.' }),
+    defaultAssignee: t.globalID({ for: Agent, description: 'Agent new tickets go to when none is given; null removes it.' }),
   }),
 });
 
@@ -134,7 +150,13 @@ builder.mutationFields((t) => ({
     description: 'Creates a branch. Admins only.',
     args: { input: t.arg({ type: CreateBranchInput, required: true, description: 'The new branch.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => branches.createBranch(ctx.prisma, { ...input, logoUrl: input.logoUrl?.toString() })),
+      asPayload(() =>
+        branches.createBranch(ctx.prisma, {
+          ...input,
+          logoUrl: input.logoUrl?.toString(),
+          defaultAssigneeId: input.defaultAssignee ? Number(input.defaultAssignee.id) : undefined,
+        }),
+      ),
   }),
   updateBranch: t.field({
     ...onlyFor('admin', 'Only admins manage branches.'),
@@ -146,6 +168,8 @@ builder.mutationFields((t) => ({
         branches.updateBranch(ctx.prisma, Number(input.id.id), {
           ...input,
           logoUrl: input.logoUrl === undefined ? undefined : (input.logoUrl?.toString() ?? null),
+          defaultAssigneeId:
+            input.defaultAssignee === undefined ? undefined : input.defaultAssignee === null ? null : Number(input.defaultAssignee.id),
         }),
       ),
   }),
