@@ -7,7 +7,10 @@ import type { Context, Viewer } from '../context.ts';
 import type { Gate } from '../http/gate.ts';
 import type { Logger } from '../logger.ts';
 import { RestError, negotiateFormat, readBody, send, type Format } from './format.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { branchRoutes } from './routes/branches.ts';
+import { commentRoutes } from './routes/comments.ts';
+import { ticketRoutes } from './routes/tickets.ts';
 
 export interface RouteRequest {
   ctx: Context;
@@ -54,7 +57,7 @@ function headersOf(req: IncomingMessage): Headers {
 
 export function createRestHandler({ gate, makeContext, logger, publicUrl }: RestDeps) {
   const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 320 });
-  const routes: Route[] = [...branchRoutes];
+  const routes: Route[] = [...branchRoutes, ...ticketRoutes, ...attachmentRoutes, ...commentRoutes];
   for (const route of routes) {
     // find-my-way wants a handler; we look routes up with find() and keep the route in the store.
     router.on(route.method, route.path, () => {}, { route });

@@ -1,0 +1,161 @@
+// /comments, /comments/{id}, /comment/{id}/author.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { runGraphQL, throwUserErrors } from '../execute.ts';
+import { RestError, onlyProperties } from '../format.ts';
+import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
+import { PERSON, enumValue, numericId, personGlobalId, restPerson, type GqlPerson } from '../people.ts';
+import type { Route, RouteRequest } from '../router.ts';
+import { compact, restDate } from '../serialize.ts';
+import { ATTACHMENT, restAttachment, type GqlAttachment } from './attachments.ts';
+
+export const COMMENT = `internalId content private createdAt updatedAt ticket { internalId } author { ${PERSON} }
+  attachments(first: 100) { nodes { ${ATTACHMENT} } }`;
+
+export interface GqlComment {
+  internalId: number;
+  content: string;
+  private: boolean;
+  createdAt: string;
+  updatedAt: string;
+  ticket: { internalId: number };
+  author: GqlPerson | null;
+  attachments: { nodes: GqlAttachment[] };
+}
+
+export function restComment(c: GqlComment) {
+  return compact({
+    id: c.internalId,
+    content: c.content,
+    private: c.private,
+    ticket: c.ticket.internalId,
+    author: restPerson(c.author),
+    attachments: c.attachments.nodes.map(restAttachment),
+    created_at: restDate(c.createdAt),
+    updated_at: restDate(c.updatedAt),
+  });
+}
+
+const NOT_FOUND = 'Comment loading failed, comment not found.';
+const STATUSES = ['NEW', 'OPEN', 'PENDING', 'IN_PROGRESS', 'CLOSED', 'ON_HOLD'] as const;
+
+const commentId = (request: RouteRequest) => {
+  if (!/^\d{1,10}$/.test(request.params.id ?? '')) throw new RestError(404, NOT_FOUND);
+  return encodeGlobalID('Comment', request.params.id!);
+};
+
+async function loadComment(request: RouteRequest) {
+  const data = await runGraphQL<{ comment: GqlComment | null }>(request.ctx, `query($id: ID!) { comment(id: $id) { ${COMMENT} } }`, {
+    id: commentId(request),
+  });
+  if (!data.comment) throw new RestError(404, NOT_FOUND);
+  return data.comment;
+}
+
+function flag(value: unknown) {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value === true || value === 'true' || value === '1' || value === 1) return true;
+  if (value === false || value === 'false' || value === '0' || value === 0) return false;
+  throw new RestError(400, '"private" must be true or false.');
+}
+
+export const commentRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/comments',
+    async handle(request) {
+      const { page, limit, first, offset } = pageOf(request.query);
+      const q = request.query;
+      const data = await runGraphQL(
+        request.ctx,
+        `query($first: Int, $offset: Int, $filter: CommentFilter, $orderBy: CommentOrder) {
+          comments(first: $first, offset: $offset, filter: $filter, orderBy: $orderBy) { totalCount nodes { ${COMMENT} } }
+        }`,
+        {
+          first,
+          offset,
+          orderBy: orderOf(q, { id: 'CREATED_AT', createdAt: 'CREATED_AT', updatedAt: 'UPDATED_AT' }, 'CREATED_AT'),
+          filter: compact({
+            ticket: numericId(q.get('ticket'), 'ticket', 'Ticket'),
+            author: personGlobalId(q.get('author'), 'author'),
+            private: flag(q.get('private')),
+            createdAfter: dateFilters(q).createdAfter,
+            createdBefore: dateFilters(q).createdBefore,
+          }),
+        },
+      );
+      return { status: 200, body: data.comments.nodes.map(restComment), headers: listHeaders(request, data.comments.totalCount, page, limit) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/comments',
+    async handle(request) {
+      const body = await request.body();
+      onlyProperties('Comment', body, ['content', 'ticket', 'author', 'private', 'ticketStatus', 'attachmentsInput']);
+      const ticket = numericId(body.ticket, 'ticket', 'Ticket');
+      if (!ticket) throw new RestError(400, '"ticket" is required.');
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { ${COMMENT} } userErrors { message field code } } }`,
+        {
+          input: compact({
+            ticket: { id: ticket },
+            content: body.content ?? '',
+            author: personGlobalId(body.author, 'author'),
+            private: flag(body.private),
+            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', STATUSES),
+            attachments: Array.isArray(body.attachmentsInput) ? body.attachmentsInput : undefined,
+          }),
+        },
+      );
+      throwUserErrors(data.addComment);
+      const comment = restComment(data.addComment.comment);
+      return { status: 201, body: comment, headers: { Location: `${request.base}/comments/${comment.id}` } };
+    },
+  },
+  { method: 'GET', path: '/comments/:id', handle: async (request) => ({ status: 200, body: restComment(await loadComment(request)) }) },
+  {
+    method: ['PUT', 'PATCH'],
+    path: '/comments/:id',
+    async handle(request) {
+      const body = await request.body();
+      onlyProperties('Comment', body, ['content', 'private', 'ticketStatus']);
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($input: UpdateCommentInput!) { updateComment(input: $input) { comment { ${COMMENT} } userErrors { message field code } } }`,
+        {
+          input: compact({
+            id: commentId(request),
+            content: body.content,
+            private: flag(body.private),
+            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', STATUSES),
+          }),
+        },
+      );
+      throwUserErrors(data.updateComment);
+      return { status: 200, body: restComment(data.updateComment.comment) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/comments/:id',
+    async handle(request) {
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($id: ID!) { deleteComment(input: {id: $id}) { deletedCommentId userErrors { message field code } } }`,
+        { id: commentId(request) },
+      );
+      throwUserErrors(data.deleteComment);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/comment/:id/author',
+    async handle(request) {
+      const comment = await loadComment(request);
+      if (!comment.author) throw new RestError(404, 'The comment has no author.');
+      return { status: 200, body: restPerson(comment.author) };
+    },
+  },
+];

@@ -1,0 +1,211 @@
+// /tickets, /tickets/search, /tickets/{id|key}, /ticket/{id}/reporter|assignee, and ticket
+// attachments; moved tickets answer their old keys with 301.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { runGraphQL, throwUserErrors } from '../execute.ts';
+import { RestError, onlyProperties } from '../format.ts';
+import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
+import { AGENT, PERSON, enumValue, numericId, personGlobalId, restPerson, typedId, type GqlPerson } from '../people.ts';
+import type { Route, RouteRequest } from '../router.ts';
+import { compact, restDate } from '../serialize.ts';
+import { ATTACHMENT, restAttachment, type GqlAttachment } from './attachments.ts';
+import { COMMENT, restComment, type GqlComment } from './comments.ts';
+
+const STATUSES = ['NEW', 'OPEN', 'PENDING', 'IN_PROGRESS', 'CLOSED', 'ON_HOLD'] as const;
+const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
+const SOURCES = ['WEB', 'EMAIL', 'PHONE', 'CHAT', 'TELEGRAM', 'WHATSAPP', 'FACEBOOK', 'TWITTER', 'VIBER', 'VK', 'API', 'OTHER'] as const;
+
+const LIST_FIELDS = `internalId key subject status priority source tags uniqueId createdAt updatedAt
+  branch { internalId } assignee { internalId } reporter { ${PERSON} } watchers { ${PERSON} }`;
+const DETAIL_FIELDS = `${LIST_FIELDS} description
+  comments(first: 100) { nodes { ${COMMENT} } } attachments(first: 100) { nodes { ${ATTACHMENT} } }`;
+
+interface GqlTicket {
+  internalId: number;
+  key: string;
+  subject: string;
+  description?: string;
+  status: string;
+  priority: string;
+  source: string;
+  tags: string[];
+  uniqueId: string;
+  createdAt: string;
+  updatedAt: string;
+  branch: { internalId: number };
+  assignee: { internalId: number } | null;
+  reporter: GqlPerson | null;
+  watchers: GqlPerson[];
+  comments?: { nodes: GqlComment[] };
+  attachments?: { nodes: GqlAttachment[] };
+}
+
+export function restTicket(t: GqlTicket) {
+  return compact({
+    id: t.internalId,
+    key: t.key,
+    subject: t.subject,
+    description: t.description,
+    status: t.status.toLowerCase(),
+    priority: t.priority.toLowerCase(),
+    source: t.source.toLowerCase(),
+    branch: t.branch.internalId,
+    reporter: t.reporter ? typedId(t.reporter) : undefined,
+    assignee: t.assignee?.internalId,
+    unique_id: { id: t.uniqueId },
+    tags: t.tags,
+    watcher_list: t.watchers.map((w) => ({ id: w.internalId, user_type: typedId(w) })),
+    comments: t.comments?.nodes.map(restComment),
+    attachments: t.attachments?.nodes.map(restAttachment),
+    created_at: restDate(t.createdAt),
+    updated_at: restDate(t.updatedAt),
+  });
+}
+
+const NOT_FOUND = 'Ticket loading failed, ticket not found.';
+
+/** `{id}` digits are ids, anything else a key. */
+export function ticketLocator(ref: string | undefined) {
+  if (!ref) throw new RestError(404, NOT_FOUND);
+  return /^\d{1,10}$/.test(ref) ? { id: encodeGlobalID('Ticket', ref) } : { key: ref };
+}
+
+/** Loads a ticket; an old key of a moved ticket is a 301 to its new key. */
+export async function loadTicket(request: RouteRequest, ref: string | undefined, fields = DETAIL_FIELDS): Promise<GqlTicket> {
+  const locator = ticketLocator(ref);
+  const data = await runGraphQL<{ ticket: GqlTicket | null }>(
+    request.ctx,
+    `query($id: ID, $key: String) { ticket(id: $id, key: $key) { ${fields} } }`,
+    locator,
+  );
+  if (!data.ticket) throw new RestError(404, NOT_FOUND);
+  if (locator.key && data.ticket.key.toUpperCase() !== locator.key.toUpperCase()) {
+    const location = `${request.base}/tickets/${data.ticket.key}`;
+    throw new RestError(301, `Ticket moved to ${data.ticket.key}.`, { Location: location, 'X-Location': location });
+  }
+  return data.ticket;
+}
+
+const WRITABLE = ['branch', 'subject', 'description', 'status', 'priority', 'source', 'reporter', 'assignee', 'tags', 'attachmentsInput'];
+
+function ticketInput(body: Record<string, unknown>) {
+  onlyProperties('Ticket', body, WRITABLE);
+  return compact({
+    subject: body.subject,
+    description: body.description,
+    status: enumValue(body.status, 'status', STATUSES),
+    priority: enumValue(body.priority, 'priority', PRIORITIES),
+    source: enumValue(body.source, 'source', SOURCES),
+    reporter: personGlobalId(body.reporter, 'reporter'),
+    assignee: numericId(body.assignee, 'assignee', 'Agent'),
+    tags: body.tags === undefined ? undefined : (Array.isArray(body.tags) ? body.tags : [body.tags]).map(String),
+    attachments: Array.isArray(body.attachmentsInput) ? body.attachmentsInput : undefined,
+  });
+}
+
+async function listTickets(request: RouteRequest, search: string | null) {
+  const { page, limit, first, offset } = pageOf(request.query);
+  const q = request.query;
+  if (search !== null) {
+    if (!search.trim()) throw new RestError(400, '"q" must not be empty.');
+    const data = await runGraphQL(
+      request.ctx,
+      `query($q: String!, $first: Int, $offset: Int) { searchTickets(query: $q, first: $first, offset: $offset) { totalCount nodes { ${LIST_FIELDS} } } }`,
+      { q: search, first, offset },
+    );
+    return { status: 200, body: data.searchTickets.nodes.map(restTicket), headers: listHeaders(request, data.searchTickets.totalCount, page, limit) };
+  }
+  const reporter = personGlobalId(q.get('reporter'), 'reporter');
+  const text = q.get('subject') || q.get('key') || q.get('description');
+  const data = await runGraphQL(
+    request.ctx,
+    `query($first: Int, $offset: Int, $filter: TicketFilter, $orderBy: TicketOrder) {
+      tickets(first: $first, offset: $offset, filter: $filter, orderBy: $orderBy) { totalCount nodes { ${LIST_FIELDS} } }
+    }`,
+    {
+      first,
+      offset,
+      orderBy: orderOf(
+        q,
+        { id: 'CREATED_AT', createdAt: 'CREATED_AT', updatedAt: 'UPDATED_AT', key: 'KEY', subject: 'SUBJECT', priority: 'PRIORITY', status: 'STATUS' },
+        'CREATED_AT',
+      ),
+      filter: compact({
+        branch: numericId(q.get('branch'), 'branch', 'Branch'),
+        assignee: numericId(q.get('assignee'), 'assignee', 'Agent'),
+        reporter,
+        status: q.get('status') ? [enumValue(q.get('status'), 'status', STATUSES)] : undefined,
+        priority: q.get('priority') ? [enumValue(q.get('priority'), 'priority', PRIORITIES)] : undefined,
+        source: q.get('source') ? [enumValue(q.get('source'), 'source', SOURCES)] : undefined,
+        tag: q.get('tags') || q.get('tag') || undefined,
+        text: text || undefined,
+        ...dateFilters(q),
+      }),
+    },
+  );
+  return { status: 200, body: data.tickets.nodes.map(restTicket), headers: listHeaders(request, data.tickets.totalCount, page, limit) };
+}
+
+const personRoute = (which: 'reporter' | 'assignee'): Route => ({
+  method: 'GET',
+  path: `/ticket/:id/${which}`,
+  async handle(request) {
+    const ticket = await loadTicket(request, request.params.id, `key reporter { ${PERSON} } assignee { ${AGENT} }`);
+    const person = ticket[which] as GqlPerson | null;
+    if (!person) throw new RestError(404, `The ticket has no ${which}.`);
+    return { status: 200, body: restPerson(person) };
+  },
+});
+
+export const ticketRoutes: Route[] = [
+  { method: 'GET', path: '/tickets', handle: (request) => listTickets(request, null) },
+  { method: 'GET', path: '/tickets/search', handle: (request) => listTickets(request, request.query.get('q') ?? '') },
+  {
+    method: 'POST',
+    path: '/tickets',
+    async handle(request) {
+      const body = await request.body();
+      const input = { ...ticketInput(body), branch: numericId(body.branch, 'branch', 'Branch') };
+      if (!input.branch) throw new RestError(400, '"branch" is required.');
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { ${DETAIL_FIELDS} } userErrors { message field code } } }`,
+        { input },
+      );
+      throwUserErrors(data.createTicket);
+      const ticket = restTicket(data.createTicket.ticket);
+      return { status: 201, body: ticket, headers: { Location: `${request.base}/tickets/${ticket.id}` } };
+    },
+  },
+  { method: 'GET', path: '/tickets/:ref', handle: async (request) => ({ status: 200, body: restTicket(await loadTicket(request, request.params.ref)) }) },
+  {
+    method: ['PUT', 'PATCH'],
+    path: '/tickets/:ref',
+    async handle(request) {
+      const body = await request.body();
+      const { attachments: _ignored, ...changes } = ticketInput(body);
+      if (body.branch !== undefined) throw new RestError(400, 'Move a ticket to another branch with the GraphQL moveTicket mutation.');
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { ${DETAIL_FIELDS} } userErrors { message field code } } }`,
+        { input: { ticket: ticketLocator(request.params.ref), ...changes } },
+      );
+      throwUserErrors(data.updateTicket);
+      return { status: 200, body: restTicket(data.updateTicket.ticket) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/tickets/:ref',
+    async handle(request) {
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($ticket: TicketLocator!) { deleteTicket(input: {ticket: $ticket}) { deletedTicketId userErrors { message field code } } }`,
+        { ticket: ticketLocator(request.params.ref) },
+      );
+      throwUserErrors(data.deleteTicket);
+      return { status: 204 };
+    },
+  },
+  personRoute('reporter'),
+  personRoute('assignee'),
+];
