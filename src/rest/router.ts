@@ -11,6 +11,7 @@ import { attachmentRoutes } from './routes/attachments.ts';
 import { branchRoutes } from './routes/branches.ts';
 import { commentRoutes } from './routes/comments.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { userRoutes } from './routes/users.ts';
 
 export interface RouteRequest {
   ctx: Context;
@@ -57,7 +58,7 @@ function headersOf(req: IncomingMessage): Headers {
 
 export function createRestHandler({ gate, makeContext, logger, publicUrl }: RestDeps) {
   const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 320 });
-  const routes: Route[] = [...branchRoutes, ...ticketRoutes, ...attachmentRoutes, ...commentRoutes];
+  const routes: Route[] = [...branchRoutes, ...ticketRoutes, ...attachmentRoutes, ...commentRoutes, ...userRoutes];
   for (const route of routes) {
     // find-my-way wants a handler; we look routes up with find() and keep the route in the store.
     router.on(route.method, route.path, () => {}, { route });

@@ -1,0 +1,190 @@
+// /users (DiamanteDesk customers), /users/{email}/, /users/{id}; and the customer portal's
+// /users/current and /tickets/{id}/watchers.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { runGraphQL, throwUserErrors } from '../execute.ts';
+import { RestError, onlyProperties } from '../format.ts';
+import { listHeaders, orderOf, pageOf } from '../lists.ts';
+import { PERSON, personGlobalId, typedId, type GqlPerson } from '../people.ts';
+import type { Route, RouteRequest } from '../router.ts';
+import { compact, restDate } from '../serialize.ts';
+import { ticketLocator } from './tickets.ts';
+
+const FIELDS = `internalId email firstName lastName createdAt updatedAt`;
+
+interface GqlCustomer {
+  internalId: number;
+  email: string | null;
+  firstName: string;
+  lastName: string;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export function restUser(c: GqlCustomer) {
+  return compact({
+    id: c.internalId,
+    email: c.email,
+    first_name: c.firstName,
+    last_name: c.lastName,
+    created_at: restDate(c.createdAt),
+    updated_at: restDate(c.updatedAt),
+  });
+}
+
+const NOT_FOUND = 'User loading failed, user not found.';
+
+function userInput(body: Record<string, unknown>) {
+  onlyProperties('User', body, ['email', 'firstName', 'lastName']);
+  return compact({ email: body.email, firstName: body.firstName, lastName: body.lastName });
+}
+
+async function loadUser(request: RouteRequest, by: { id?: string; email?: string }) {
+  const data = await runGraphQL<{ customer: GqlCustomer | null }>(
+    request.ctx,
+    `query($id: ID, $email: EmailAddress) { customer(id: $id, email: $email) { ${FIELDS} } }`,
+    by,
+  );
+  if (!data.customer) throw new RestError(404, NOT_FOUND);
+  return restUser(data.customer);
+}
+
+const byRef = (ref: string | undefined) => {
+  if (ref && /^\d{1,10}$/.test(ref)) return { id: encodeGlobalID('Customer', ref) };
+  if (ref && ref.includes('@')) return { email: ref };
+  throw new RestError(404, NOT_FOUND);
+};
+
+async function updateUser(request: RouteRequest, id: string) {
+  const data = await runGraphQL(
+    request.ctx,
+    `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { ${FIELDS} } userErrors { message field code } } }`,
+    { input: { id, ...userInput(await request.body()) } },
+  );
+  throwUserErrors(data.updateCustomer);
+  return { status: 200, body: restUser(data.updateCustomer.customer) };
+}
+
+const currentCustomer = (request: RouteRequest) => {
+  const viewer = request.ctx.viewer!;
+  if (viewer.kind !== 'customer') throw new RestError(404, 'users/current is for customers (portal users).');
+  return encodeGlobalID('Customer', viewer.id);
+};
+
+async function watchers(request: RouteRequest) {
+  const data = await runGraphQL(request.ctx, `query($id: ID, $key: String) { ticket(id: $id, key: $key) { watchers { ${PERSON} } } }`, ticketLocator(request.params.ref));
+  if (!data.ticket) throw new RestError(404, 'Ticket loading failed, ticket not found.');
+  return (data.ticket.watchers as GqlPerson[]).map((w) => compact({ id: w.internalId, user_type: typedId(w), email: w.email, name: w.name }));
+}
+
+export const userRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/users',
+    async handle(request) {
+      const { page, limit, first, offset } = pageOf(request.query);
+      const q = request.query;
+      const text = q.get('email') || q.get('first_name') || q.get('firstName') || q.get('last_name') || q.get('lastName');
+      const data = await runGraphQL(
+        request.ctx,
+        `query($first: Int, $offset: Int, $filter: CustomerFilter, $orderBy: PersonOrder) {
+          customers(first: $first, offset: $offset, filter: $filter, orderBy: $orderBy) { totalCount nodes { ${FIELDS} } }
+        }`,
+        {
+          first,
+          offset,
+          orderBy: orderOf(q, { id: 'CREATED_AT', createdAt: 'CREATED_AT', email: 'EMAIL', firstName: 'FIRST_NAME', lastName: 'LAST_NAME' }, 'CREATED_AT'),
+          filter: compact({ text: text || undefined }),
+        },
+      );
+      return { status: 200, body: data.customers.nodes.map(restUser), headers: listHeaders(request, data.customers.totalCount, page, limit) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/users',
+    async handle(request) {
+      const input = userInput(await request.body());
+      for (const field of ['email', 'firstName', 'lastName'] as const) {
+        if (!input[field]) throw new RestError(400, `"${field}" is required.`);
+      }
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { ${FIELDS} } userErrors { message field code } } }`,
+        { input },
+      );
+      throwUserErrors(data.createCustomer);
+      const user = restUser(data.createCustomer.customer);
+      return { status: 201, body: user, headers: { Location: `${request.base}/users/${user.id}` } };
+    },
+  },
+  { method: 'GET', path: '/users/current', handle: async (request) => ({ status: 200, body: await loadUser(request, { id: currentCustomer(request) }) }), portalOnly: true },
+  { method: ['PUT', 'PATCH'], path: '/users/current', handle: (request) => updateUser(request, currentCustomer(request)), portalOnly: true },
+  { method: 'GET', path: '/users/:ref', handle: async (request) => ({ status: 200, body: await loadUser(request, byRef(request.params.ref)) }) },
+  {
+    method: ['PUT', 'PATCH'],
+    path: '/users/:ref',
+    handle: (request) => {
+      const ref = byRef(request.params.ref);
+      if (!ref.id) throw new RestError(404, NOT_FOUND);
+      return updateUser(request, ref.id);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/users/:ref',
+    async handle(request) {
+      const ref = byRef(request.params.ref);
+      if (!ref.id) throw new RestError(404, NOT_FOUND);
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($id: ID!) { disableCustomer(input: {id: $id}) { customer { internalId } userErrors { message field code } } }`,
+        { id: ref.id },
+      );
+      throwUserErrors(data.disableCustomer);
+      return { status: 204 };
+    },
+  },
+  { method: 'GET', path: '/tickets/:ref/watchers', portalOnly: true, handle: async (request) => ({ status: 200, body: await watchers(request) }) },
+  {
+    method: 'POST',
+    path: '/tickets/:ref/watchers',
+    portalOnly: true,
+    async handle(request) {
+      const body = await request.body();
+      onlyProperties('Watcher', body, ['email']);
+      const email = String(body.email ?? '').trim().toLowerCase();
+      if (!email) throw new RestError(400, '"email" is required.');
+      const person = await runGraphQL(request.ctx, `query($e: EmailAddress!) { agent(email: $e) { internalId } customer(email: $e) { internalId } }`, { e: email }).catch(
+        () => ({ agent: null, customer: null }),
+      );
+      const watcher = person.agent
+        ? encodeGlobalID('Agent', person.agent.internalId)
+        : person.customer
+          ? encodeGlobalID('Customer', person.customer.internalId)
+          : undefined;
+      if (!watcher) throw new RestError(404, 'No user with that email.');
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($input: WatcherInput!) { addWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
+        { input: { ticket: ticketLocator(request.params.ref), watcher } },
+      );
+      throwUserErrors(data.addWatcher);
+      return { status: 201, body: await watchers(request) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/tickets/:ref/watchers/:userId',
+    portalOnly: true,
+    async handle(request) {
+      const watcher = personGlobalId(request.params.userId, 'userId');
+      const data = await runGraphQL(
+        request.ctx,
+        `mutation($input: WatcherInput!) { removeWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
+        { input: { ticket: ticketLocator(request.params.ref), watcher } },
+      );
+      throwUserErrors(data.removeWatcher);
+      return { status: 204 };
+    },
+  },
+];
