@@ -197,3 +197,13 @@ export async function removeWatcher(prisma: PrismaClient, ticketId: number, watc
   if (count === 0) throw DomainError.of('NOT_FOUND', 'That person does not watch this ticket.', ['watcher']);
   return { id: ticketId };
 }
+
+/** An active agent or customer by email (agents first), for watcher lists managed by email. */
+export async function personByEmail(prisma: PrismaClient, email: string): Promise<PersonRef | null> {
+  const clean = email.trim().toLowerCase();
+  const agent = await prisma.agent.findUnique({ where: { email: clean }, select: { id: true, state: true } });
+  if (agent?.state === 'ACTIVE') return { kind: 'agent', id: agent.id };
+  const customer = await prisma.customer.findUnique({ where: { email: clean }, select: { id: true, state: true } });
+  if (customer?.state === 'ACTIVE') return { kind: 'customer', id: customer.id };
+  return null;
+}

@@ -346,6 +346,10 @@ const WatcherInput = builder.inputType('WatcherInput', {
   fields: (t) => ({
     ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket.' }),
     watcher: t.globalID({ for: [Agent, Customer], description: 'The agent or customer; default: you.' }),
+    watcherEmail: t.field({
+      type: 'EmailAddress',
+      description: 'The watcher by email instead of id (agents first, then customers), as the DiamanteDesk portal does.',
+    }),
   }),
 });
 
@@ -374,6 +378,15 @@ function ticketInput(input: {
     reporter: input.reporter ? personRef(input.reporter) : undefined,
     assigneeId: input.assignee === undefined ? undefined : input.assignee === null ? null : Number(input.assignee.id),
   };
+}
+
+async function watcherOf(ctx: Context, input: { watcher?: { typename: string; id: string } | null; watcherEmail?: string | null }) {
+  if (input.watcherEmail) {
+    const person = await tickets.personByEmail(ctx.prisma, input.watcherEmail);
+    if (!person) throw DomainError.of('NOT_FOUND', 'Nobody has that email.', ['watcherEmail']);
+    return person;
+  }
+  return requirePerson(actingPerson(ctx, input.watcher), 'watcher');
 }
 
 /** Customers change the watchers of tickets they reported; agents of any ticket. */
@@ -447,7 +460,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
-        const watcher = requirePerson(actingPerson(ctx, input.watcher), 'watcher');
+        const watcher = await watcherOf(ctx, input);
         await checkWatcherChange(ctx, ticketId, watcher);
         return tickets.addWatcher(ctx.prisma, ticketId, watcher);
       }),
@@ -459,7 +472,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
-        const watcher = requirePerson(actingPerson(ctx, input.watcher), 'watcher');
+        const watcher = await watcherOf(ctx, input);
         if (!isSelf(ctx.viewer, watcher)) await checkWatcherChange(ctx, ticketId, watcher);
         return tickets.removeWatcher(ctx.prisma, ticketId, watcher);
       }),

@@ -6,29 +6,22 @@ import { RestError, onlyProperties } from '../format.ts';
 import { listHeaders, orderOf, pageOf } from '../lists.ts';
 import { PERSON, personGlobalId, typedId, type GqlPerson } from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
-import { compact, restDate } from '../serialize.ts';
+import { compact } from '../serialize.ts';
 import { ticketLocator } from './tickets.ts';
 
-const FIELDS = `internalId email firstName lastName createdAt updatedAt`;
+const FIELDS = `internalId email firstName lastName state`;
 
 interface GqlCustomer {
   internalId: number;
   email: string | null;
   firstName: string;
   lastName: string;
-  createdAt: string | null;
-  updatedAt: string | null;
+  state: string | null;
 }
 
+/** Exactly the guide's `{id, email, first_name, last_name}`. */
 export function restUser(c: GqlCustomer) {
-  return compact({
-    id: c.internalId,
-    email: c.email,
-    first_name: c.firstName,
-    last_name: c.lastName,
-    created_at: restDate(c.createdAt),
-    updated_at: restDate(c.updatedAt),
-  });
+  return compact({ id: c.internalId, email: c.email, first_name: c.firstName, last_name: c.lastName });
 }
 
 const NOT_FOUND = 'User loading failed, user not found.';
@@ -44,7 +37,8 @@ async function loadUser(request: RouteRequest, by: { id?: string; email?: string
     `query($id: ID, $email: EmailAddress) { customer(id: $id, email: $email) { ${FIELDS} } }`,
     by,
   );
-  if (!data.customer) throw new RestError(404, NOT_FOUND);
+  // A deleted user is gone for REST clients (DiamanteDesk hid them too).
+  if (!data.customer || data.customer.state === 'DELETED') throw new RestError(404, NOT_FOUND);
   return restUser(data.customer);
 }
 
@@ -117,7 +111,16 @@ export const userRoutes: Route[] = [
       return { status: 201, body: user, headers: { Location: `${request.base}/users/${user.id}` } };
     },
   },
-  { method: 'GET', path: '/users/current', handle: async (request) => ({ status: 200, body: await loadUser(request, { id: currentCustomer(request) }) }), portalOnly: true },
+  {
+    method: 'GET',
+    path: '/users/current',
+    portalOnly: true,
+    async handle(request) {
+      currentCustomer(request);
+      const data = await runGraphQL(request.ctx, `{ viewer { ... on Customer { ${FIELDS} } } }`);
+      return { status: 200, body: restUser(data.viewer) };
+    },
+  },
   { method: ['PUT', 'PATCH'], path: '/users/current', handle: (request) => updateUser(request, currentCustomer(request)), portalOnly: true },
   { method: 'GET', path: '/users/:ref', handle: async (request) => ({ status: 200, body: await loadUser(request, byRef(request.params.ref)) }) },
   {
@@ -154,19 +157,10 @@ export const userRoutes: Route[] = [
       onlyProperties('Watcher', body, ['email']);
       const email = String(body.email ?? '').trim().toLowerCase();
       if (!email) throw new RestError(400, '"email" is required.');
-      const person = await runGraphQL(request.ctx, `query($e: EmailAddress!) { agent(email: $e) { internalId } customer(email: $e) { internalId } }`, { e: email }).catch(
-        () => ({ agent: null, customer: null }),
-      );
-      const watcher = person.agent
-        ? encodeGlobalID('Agent', person.agent.internalId)
-        : person.customer
-          ? encodeGlobalID('Customer', person.customer.internalId)
-          : undefined;
-      if (!watcher) throw new RestError(404, 'No user with that email.');
       const data = await runGraphQL(
         request.ctx,
         `mutation($input: WatcherInput!) { addWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
-        { input: { ticket: ticketLocator(request.params.ref), watcher } },
+        { input: { ticket: ticketLocator(request.params.ref), watcherEmail: email } },
       );
       throwUserErrors(data.addWatcher);
       return { status: 201, body: await watchers(request) };
