@@ -463,6 +463,23 @@ describe('REST /users', () => {
     expect(list.json).toEqual([patch.json]);
   });
 
+  it('answers users and comments in XML with the same values as JSON', async () => {
+    const created = await server.call('POST', `${API}/users.xml`, { body: { email: 'xml@example.com', firstName: 'Xavier', lastName: 'Ml' } });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('content-type')).toMatch(/application\/xml/);
+    const parser = new XMLParser();
+    const xml = parser.parse(created.text).result;
+    const json = (await server.call('GET', `${API}/users/${xml.id}`)).json;
+    expect(xml).toEqual(json);
+
+    const branchId = await createBranch(server, 'Xml desk', 'XMLD');
+    const ticket = await createTicket(server, { branch: branchId, subject: 'Xml', description: 'd', reporter: 'oro_1' });
+    const comment = await server.call('POST', `${API}/comments`, { body: { ticket: ticket.id, content: 'in xml', author: 'oro_1' } });
+    const asXml = parser.parse((await server.call('GET', `${API}/comments/${comment.json.id}`, { headers: { Accept: 'application/xml' } })).text).result;
+    expect(asXml).toMatchObject({ id: comment.json.id, content: 'in xml', private: false, ticket: ticket.id, author: comment.json.author });
+    expect(asXml.created_at).toBe(comment.json.created_at);
+  });
+
   it('DELETE /users/{id} answers 204, and the user is then 404 by id and by email', async () => {
     const created = await server.call('POST', `${API}/users`, { body: { email: 'gone@example.com', firstName: 'Gone', lastName: 'Soon' } });
     const id = created.json.id;
