@@ -10,6 +10,7 @@ import { attachmentVisibility } from '../domain/permissions.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { type Gate, WWW_AUTHENTICATE } from './gate.ts';
+import { headersOf } from './headers.ts';
 
 export const DOWNLOAD_PATH = /^\/desk\/attachments\/download\/(file|thumbnail)\/([^/]+)$/;
 
@@ -21,13 +22,6 @@ export interface DownloadDeps {
   now?: () => number;
 }
 
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return headers;
-}
 
 function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) {
   const body = JSON.stringify({ error: message });

@@ -47,3 +47,5 @@ export function enumValue(value: unknown, field: string, allowed: readonly strin
   if (!allowed.includes(normal)) throw new RestError(400, `"${field}" must be one of ${allowed.map((a) => a.toLowerCase()).join(', ')}.`);
   return normal;
 }
+
+export const TICKET_STATUSES = ['NEW', 'OPEN', 'PENDING', 'IN_PROGRESS', 'CLOSED', 'ON_HOLD'] as const;

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Context, Viewer } from '../context.ts';
 import type { Gate } from '../http/gate.ts';
+import { headersOf } from '../http/headers.ts';
 import type { Logger } from '../logger.ts';
 import { RestError, negotiateFormat, readBody, send, type Format } from './format.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
@@ -48,13 +49,6 @@ export interface RestDeps {
   publicUrl?: string;
 }
 
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  return headers;
-}
 
 export function createRestHandler({ gate, makeContext, logger, publicUrl }: RestDeps) {
   const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 320 });

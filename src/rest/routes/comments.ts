@@ -3,7 +3,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
 import { RestError, onlyProperties } from '../format.ts';
 import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
-import { PERSON, enumValue, numericId, personGlobalId, restPerson, type GqlPerson } from '../people.ts';
+import { PERSON, TICKET_STATUSES, enumValue, numericId, personGlobalId, restPerson, type GqlPerson } from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
 import { ATTACHMENT, restAttachment, type GqlAttachment } from './attachments.ts';
@@ -36,7 +36,7 @@ export function restComment(c: GqlComment) {
 }
 
 const NOT_FOUND = 'Comment loading failed, comment not found.';
-const STATUSES = ['NEW', 'OPEN', 'PENDING', 'IN_PROGRESS', 'CLOSED', 'ON_HOLD'] as const;
+const STATUSES = TICKET_STATUSES;
 
 const commentId = (request: RouteRequest) => {
   if (!/^\d{1,10}$/.test(request.params.id ?? '')) throw new RestError(404, NOT_FOUND);

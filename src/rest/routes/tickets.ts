@@ -4,13 +4,13 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
 import { RestError, onlyProperties } from '../format.ts';
 import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
-import { AGENT, PERSON, enumValue, numericId, personGlobalId, restPerson, typedId, type GqlPerson } from '../people.ts';
+import { AGENT, PERSON, TICKET_STATUSES, enumValue, numericId, personGlobalId, restPerson, typedId, type GqlPerson } from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
 import { ATTACHMENT, restAttachment, type GqlAttachment } from './attachments.ts';
 import { COMMENT, restComment, type GqlComment } from './comments.ts';
 
-const STATUSES = ['NEW', 'OPEN', 'PENDING', 'IN_PROGRESS', 'CLOSED', 'ON_HOLD'] as const;
+const STATUSES = TICKET_STATUSES;
 const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
 const SOURCES = ['WEB', 'EMAIL', 'PHONE', 'CHAT', 'TELEGRAM', 'WHATSAPP', 'FACEBOOK', 'TWITTER', 'VIBER', 'VK', 'API', 'OTHER'] as const;
 
