@@ -28,6 +28,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Lifetime of signed download links, in seconds. */
   downloadTokenSeconds: number;
+  /** Serve /metrics (SQL statement counter, RSS) for monitoring and benchmarks. */
+  metrics: boolean;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const autoMigrate = flag('HELPDESK_AUTO_MIGRATE', true);
+  const metrics = flag('HELPDESK_METRICS', false);
   const MiB = 1024 * 1024;
   const attachments = {
     maxFileSize: int('HELPDESK_MAX_FILE_SIZE', 10 * MiB, 1, 2 ** 31 - 1),
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxRequestBytes,
     publicUrl,
     downloadTokenSeconds,
+    metrics,
   };
 }
 

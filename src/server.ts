@@ -15,6 +15,8 @@ export interface ServerDeps {
   download: ReturnType<typeof createDownloadHandler>;
   rest: ReturnType<typeof createRestHandler>;
   maxRequestBytes: number;
+  /** Serve /metrics (statement counter, RSS); off unless HELPDESK_METRICS=1. */
+  exposeMetrics?: boolean;
   db: Database;
   logger: Logger;
 }
@@ -76,7 +78,7 @@ function capBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): I
   }) as unknown as IncomingMessage;
 }
 
-export function createHttpServer({ yoga, download, rest, maxRequestBytes, db, logger }: ServerDeps): Server {
+export function createHttpServer({ yoga, download, rest, maxRequestBytes, exposeMetrics = false, db, logger }: ServerDeps): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/graphql') {
@@ -92,6 +94,20 @@ export function createHttpServer({ yoga, download, rest, maxRequestBytes, db, lo
     const downloadMatch = DOWNLOAD_PATH.exec(url.pathname);
     if (downloadMatch) return download(req, res, downloadMatch[1] as 'file' | 'thumbnail', downloadMatch[2]!);
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (url.pathname === '/metrics' && exposeMetrics) {
+      // Prometheus text format; the benchmark reads statements per request from it.
+      const text = [
+        '# HELP helpdesk_sql_statements_total SQL statements sent to the database.',
+        '# TYPE helpdesk_sql_statements_total counter',
+        `helpdesk_sql_statements_total ${db.statements}`,
+        '# HELP process_resident_memory_bytes Resident set size.',
+        '# TYPE process_resident_memory_bytes gauge',
+        `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+        '',
+      ].join('\n');
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4', 'Content-Length': Buffer.byteLength(text) });
+      return res.end(text);
+    }
     if (url.pathname === '/readyz') {
       const { status, body } = await readiness(db);
       return sendJson(res, status, body);

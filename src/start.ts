@@ -46,7 +46,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     publicUrl: config.publicUrl,
     downloadTokenSeconds: config.downloadTokenSeconds,
   });
-  const server = createHttpServer({ yoga, gate, download, rest, maxRequestBytes, db, logger });
+  const server = createHttpServer({ yoga, gate, download, rest, maxRequestBytes, exposeMetrics: config.metrics, db, logger });
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -13,6 +13,7 @@ describe('configuration', () => {
     expect(config.autoMigrate).toBe(true);
     expect(config.logLevel).toBe('info');
     expect(config.admin).toBeUndefined();
+    expect(config.metrics).toBe(false);
   });
 
   it('reads every variable', () => {

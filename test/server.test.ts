@@ -23,6 +23,7 @@ describe('HTTP server', () => {
       HELPDESK_DATA_DIR: dataDir,
       HELPDESK_ADMIN_EMAIL: 'root@example.com',
       HELPDESK_ADMIN_API_KEY: adminKey,
+      HELPDESK_METRICS: '1',
     };
     if (process.env.TEST_DATABASE_URL) {
       const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
@@ -68,6 +69,21 @@ describe('HTTP server', () => {
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('serves /metrics when HELPDESK_METRICS=1: a growing statement counter and the RSS', async () => {
+    const read = async () => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      return {
+        statements: Number(/^helpdesk_sql_statements_total (\d+)$/m.exec(text)?.[1]),
+        rss: Number(/^process_resident_memory_bytes (\d+)$/m.exec(text)?.[1]),
+      };
+    };
+    const before = await read();
+    await graphql('{ branches { totalCount } }', { authorization: `Bearer ${adminKey}` });
+    const after = await read();
+    expect(after.statements).toBeGreaterThan(before.statements);
+    expect(after.rss).toBeGreaterThan(10_000_000);
   });
 
   it('answers unknown paths with a JSON 404', async () => {
