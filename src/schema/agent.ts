@@ -8,7 +8,7 @@ import { isAdmin, isSelf, ticketVisibility } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { exactlyOne } from './locator.ts';
-import { offsetArgDescription, orderInput, withOffset } from './ordering.ts';
+import { offsetArgDescription, orderInput, findPage } from './ordering.ts';
 import { objectPayload } from './payload.ts';
 import { Person, PersonState, details, visiblePerson } from './person.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
@@ -142,11 +142,7 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.agent.findMany({
-        ...withOffset(query, args.offset),
-        where: agentWhere(args.filter),
-        orderBy: personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
-      }),
+      findPage(ctx.prisma.agent, query, agentWhere(args.filter), personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[], args.offset),
   }),
 }));
 

@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import * as branches from '../domain/branches.ts';
 import { Agent } from './agent.ts';
 import { exactlyOne } from './locator.ts';
-import { offsetArgDescription, orderInput, withOffset } from './ordering.ts';
+import { offsetArgDescription, orderInput, findPage } from './ordering.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { deletePayload, objectPayload } from './payload.ts';
@@ -99,11 +99,7 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.branch.count({ where: branchWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.branch.findMany({
-        ...withOffset(query, args.offset),
-        where: branchWhere(args.filter),
-        orderBy: branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],
-      }),
+      findPage(ctx.prisma.branch, query, branchWhere(args.filter), branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[], args.offset),
   }),
 }));
 

@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import * as comments from '../domain/comments.ts';
 import { DomainError } from '../domain/errors.ts';
-import { offsetArgDescription, orderInput, withOffset } from './ordering.ts';
+import { offsetArgDescription, orderInput, findPage } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
@@ -109,11 +109,7 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) =>
       ctx.prisma.comment.count({ where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] } }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.comment.findMany({
-        ...withOffset(query, args.offset),
-        where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] },
-        orderBy: commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],
-      }),
+      findPage(ctx.prisma.comment, query, { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] }, commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[], args.offset),
   }),
 }));
 

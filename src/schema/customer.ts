@@ -9,7 +9,7 @@ import * as people from '../domain/people.ts';
 import { canSeePersonDetails, isStaff, ticketVisibility } from '../domain/permissions.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { personOrder } from './agent.ts';
-import { offsetArgDescription, withOffset } from './ordering.ts';
+import { offsetArgDescription, findPage } from './ordering.ts';
 import { exactlyOne } from './locator.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Person, PersonState, details, staffOnly, visiblePerson } from './person.ts';
@@ -192,11 +192,7 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.customer.count({ where: customerWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.customer.findMany({
-        ...withOffset(query, args.offset),
-        where: customerWhere(args.filter),
-        orderBy: personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],
-      }),
+      findPage(ctx.prisma.customer, query, customerWhere(args.filter), personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[], args.offset),
   }),
   customFieldDefinitions: t.prismaField({
     type: ['CustomFieldDefinition'],

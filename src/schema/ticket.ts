@@ -16,7 +16,7 @@ import * as tickets from '../domain/tickets.ts';
 import type { Context } from '../context.ts';
 import { Branch } from './branch.ts';
 import { exactlyOne } from './locator.ts';
-import { offsetArgDescription, orderInput, withOffset } from './ordering.ts';
+import { findPage, offsetArgDescription, orderInput } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
@@ -247,11 +247,7 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter)) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.ticket.findMany({
-        ...withOffset(query, args.offset),
-        where: visibleTickets(ctx, ticketWhere(args.filter)),
-        orderBy: ticketOrderBy(args.orderBy),
-      }),
+      findPage(ctx.prisma.ticket, query, visibleTickets(ctx, ticketWhere(args.filter)), ticketOrderBy(args.orderBy), args.offset),
   }),
   searchTickets: t.prismaConnection({
     type: 'Ticket',
@@ -263,11 +259,7 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, searchWhere(args.query)) }),
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.ticket.findMany({
-        ...withOffset(query, args.offset),
-        where: visibleTickets(ctx, searchWhere(args.query)),
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
+      findPage(ctx.prisma.ticket, query, visibleTickets(ctx, searchWhere(args.query)), [{ createdAt: 'desc' }, { id: 'desc' }], args.offset),
   }),
 }));
 
