@@ -192,8 +192,7 @@ async function main() {
     const scenarios = all.filter((s) => !values.only || s.name.startsWith(values.only));
 
     for (const scenario of scenarios) {
-      // Warm-up (JIT, connection pool, database cache), not recorded: the first scenario measured
-      // cold ran at half the speed of the identical scenario 6a.
+      // Warm-up (JIT, connection pool, database cache), not recorded.
       await autocannon({ url: `http://127.0.0.1:${PORT}${scenario.path}`, method: scenario.method, headers: auth, body: scenario.body, connections: 8, duration: 2 });
       for (const connections of connectionCounts) {
         const row = await measure(scenario, connections, true);
