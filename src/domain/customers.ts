@@ -103,13 +103,6 @@ export async function unlinkProfile(prisma: PrismaClient, id: number) {
   });
 }
 
-/** Ids of the profile and every profile linked with it. */
-export async function profileGroupIds(prisma: PrismaClient, id: number): Promise<number[]> {
-  const customer = await prisma.customer.findUnique({ where: { id }, select: { linkGroup: true } });
-  if (!customer?.linkGroup) return [id];
-  return (await prisma.customer.findMany({ where: { linkGroup: customer.linkGroup }, select: { id: true } })).map((c) => c.id);
-}
-
 /**
  * Deskie's search anchors: `^x` starts with, `x^` ends with, `^x^` is exact, anything else
  * is a substring. Case-insensitive; LIKE wildcards in x are taken literally.

@@ -285,13 +285,21 @@ export async function updateCustomer(prisma: PrismaClient, id: number, input: Cu
   }
 }
 
-/** Checks that a person exists and is active; used for reporters, authors and watchers. */
-export async function requireActivePerson(prisma: PrismaClient, person: PersonRef, field: string[]) {
-  const row =
+/**
+ * Checks that a person exists and is active; used for reporters, authors and watchers. Returns
+ * whether a customer is blocked, which decides whether their new tickets are spam.
+ */
+export async function requireActivePerson(
+  prisma: PrismaClient,
+  person: PersonRef,
+  field: string[],
+): Promise<{ blocked: boolean }> {
+  const row: { state: PersonState; blocked?: boolean } | null =
     person.kind === 'agent'
       ? await prisma.agent.findUnique({ where: { id: person.id }, select: { state: true } })
-      : await prisma.customer.findUnique({ where: { id: person.id }, select: { state: true } });
+      : await prisma.customer.findUnique({ where: { id: person.id }, select: { state: true, blocked: true } });
   if (!row || row.state !== 'ACTIVE') throw DomainError.of('NOT_FOUND', `No active ${person.kind} with that id.`, field);
+  return { blocked: row.blocked ?? false };
 }
 
 const PART_TIME_MONTHLY_TICKETS = 10;

@@ -69,13 +69,10 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
   const clean = validate(input, true);
   const branch = await prisma.branch.findUnique({ where: { id: branchId }, select: { defaultAssigneeId: true } });
   if (!branch) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
-  await requireActivePerson(prisma, input.reporter!, ['reporter']);
+  // Deskie: every new ticket from a blocked customer is marked spam.
+  const { blocked: spam } = await requireActivePerson(prisma, input.reporter!, ['reporter']);
   if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
   const assigneeId = input.assigneeId === undefined ? branch.defaultAssigneeId : input.assigneeId;
-  // Deskie: every new ticket from a blocked customer is marked spam.
-  const spam =
-    input.reporter!.kind === 'customer' &&
-    !!(await prisma.customer.findUnique({ where: { id: input.reporter!.id }, select: { blocked: true } }))?.blocked;
 
   return prisma.$transaction(async (tx) => {
     // The UPDATE takes the branch row lock until commit: the next creation waits for this number.

@@ -95,14 +95,14 @@ export const Customer = builder.prismaNode('Customer', {
         ...details,
         description: 'Tickets this customer reported (with includeLinked, those of all linked profiles), newest first.',
         args: { includeLinked: t.arg.boolean({ description: 'Include the tickets of linked profiles.' }) },
-        resolve: async (query, c, args, ctx) =>
+        resolve: (query, c, args, ctx) =>
           ctx.prisma.ticket.findMany({
             ...query,
-            where: { AND: [await reporterWhere(ctx, c.id, args.includeLinked), ticketVisibility(ctx.viewer)] },
+            where: { AND: [reporterWhere(c, args.includeLinked), ticketVisibility(ctx.viewer)] },
             orderBy: { id: 'desc' },
           }),
-        totalCount: async (c, args, ctx) =>
-          ctx.prisma.ticket.count({ where: { AND: [await reporterWhere(ctx, c.id, args.includeLinked), ticketVisibility(ctx.viewer)] } }),
+        totalCount: (c, args, ctx) =>
+          ctx.prisma.ticket.count({ where: { AND: [reporterWhere(c, args.includeLinked), ticketVisibility(ctx.viewer)] } }),
       },
       {},
     ),
@@ -122,8 +122,10 @@ builder.prismaObjectField(Customer, 'linkedProfiles', (t) =>
     }),
 );
 
-async function reporterWhere(ctx: Context, id: number, includeLinked: boolean | null | undefined): Promise<Prisma.TicketWhereInput> {
-  return { reporterCustomerId: { in: includeLinked ? await customers.profileGroupIds(ctx.prisma, id) : [id] } };
+/** The customer's own tickets, or with includeLinked those of its whole profile group (a join, not a lookup first). */
+function reporterWhere(c: { id: number; linkGroup: string | null }, includeLinked: boolean | null | undefined): Prisma.TicketWhereInput {
+  if (!includeLinked || !c.linkGroup) return { reporterCustomerId: c.id };
+  return { reporterCustomer: { linkGroup: c.linkGroup } };
 }
 
 const CustomerFilter = builder.inputType('CustomerFilter', {
