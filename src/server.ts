@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { Database } from './db/database.ts';
 import { DOWNLOAD_PATH, type createDownloadHandler } from './http/downloads.ts';
 import type { Gate } from './http/gate.ts';
+import { sendJson } from './http/node-io.ts';
 import { REST_PREFIX, type createRestHandler } from './rest/router.ts';
 import type { Logger } from './logger.ts';
 import type { HelpdeskYoga } from './yoga.ts';
@@ -19,12 +20,6 @@ export interface ServerDeps {
   exposeMetrics?: boolean;
   db: Database;
   logger: Logger;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
 }
 
 async function readiness(db: Database) {

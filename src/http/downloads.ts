@@ -10,7 +10,7 @@ import { attachmentVisibility } from '../domain/permissions.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { type Gate, WWW_AUTHENTICATE } from './gate.ts';
-import { headersOf } from './headers.ts';
+import { headersOf, sendJson } from './node-io.ts';
 
 export const DOWNLOAD_PATH = /^\/desk\/attachments\/download\/(file|thumbnail)\/([^/]+)$/;
 
@@ -23,11 +23,8 @@ export interface DownloadDeps {
 }
 
 
-function fail(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) {
-  const body = JSON.stringify({ error: message });
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...headers });
-  res.end(body);
-}
+const fail = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
+  sendJson(res, status, { error: message }, headers);
 
 /** RFC 6266 / 5987: an ASCII fallback plus the exact UTF-8 name. */
 function contentDisposition(filename: string) {

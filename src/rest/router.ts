@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Context, Viewer } from '../context.ts';
 import type { Gate } from '../http/gate.ts';
-import { headersOf } from '../http/headers.ts';
+import { headersOf } from '../http/node-io.ts';
 import type { Logger } from '../logger.ts';
 import { RestError, negotiateFormat, readBody, send, type Format } from './format.ts';
 import { attachmentRoutes } from './routes/attachments.ts';

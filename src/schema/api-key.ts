@@ -9,6 +9,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
 import { Person, personRef } from './person.ts';
+import { objectPayload } from './payload.ts';
 import { UserError, asPayload, type PayloadShape } from './user-errors.ts';
 
 /** Your own keys; admins see everyone's. */
@@ -80,19 +81,7 @@ const CreateApiKeyPayload = builder.objectRef<PayloadShape<{ id: number; secret:
   }),
 });
 
-const RevokeApiKeyPayload = builder.objectRef<PayloadShape<{ id: number }>>('RevokeApiKeyPayload').implement({
-  description: 'Result of `revokeApiKey`.',
-  fields: (t) => ({
-    apiKey: t.prismaField({
-      type: 'ApiKey',
-      nullable: true,
-      description: 'The revoked key; null when nothing was revoked.',
-      resolve: (query, payload, _args, ctx) =>
-        payload.result ? ctx.prisma.apiKey.findUnique({ ...query, where: { id: payload.result.id } }) : null,
-    }),
-    userErrors: t.field({ type: [UserError], description: 'Why nothing was revoked; empty on success.', resolve: (p) => p.userErrors }),
-  }),
-});
+const RevokeApiKeyPayload = objectPayload('RevokeApiKeyPayload', 'apiKey', 'ApiKey', 'Result of `revokeApiKey`.');
 
 builder.mutationFields((t) => ({
   createApiKey: t.field({

@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import * as branches from '../domain/branches.ts';
 import { Agent } from './agent.ts';
 import { exactlyOne } from './locator.ts';
-import { offsetArgDescription, orderInput, findPage } from './ordering.ts';
+import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { deletePayload, objectPayload } from './payload.ts';
@@ -45,17 +45,14 @@ const BranchFilter = builder.inputType('BranchFilter', {
   }),
 });
 
-const range = (after: Date | null | undefined, before: Date | null | undefined) =>
-  after || before ? { gte: after ?? undefined, lt: before ?? undefined } : undefined;
-
 function branchWhere(filter: typeof BranchFilter.$inferInput | null | undefined): Prisma.BranchWhereInput {
   const text = filter?.text?.trim();
   return {
     ...(filter?.tag ? { tags: { has: filter.tag.trim() } } : {}),
     ...(filter?.key ? { key: containsText(filter.key) } : {}),
     ...(filter?.name ? { name: containsText(filter.name) } : {}),
-    createdAt: range(filter?.createdAfter, filter?.createdBefore),
-    updatedAt: range(filter?.updatedAfter, filter?.updatedBefore),
+    createdAt: timeRange(filter?.createdAfter, filter?.createdBefore),
+    updatedAt: timeRange(filter?.updatedAfter, filter?.updatedBefore),
     ...(text ? { OR: [{ key: containsText(text) }, { name: containsText(text) }, { description: containsText(text) }] } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import * as comments from '../domain/comments.ts';
 import { DomainError } from '../domain/errors.ts';
-import { offsetArgDescription, orderInput, findPage } from './ordering.ts';
+import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
@@ -71,10 +71,7 @@ function commentWhere(filter: typeof CommentFilter.$inferInput | null | undefine
         : { authorCustomerId: Number(filter.author.id) }
       : {}),
     private: filter.private ?? undefined,
-    createdAt:
-      filter.createdAfter || filter.createdBefore
-        ? { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined }
-        : undefined,
+    createdAt: timeRange(filter.createdAfter, filter.createdBefore),
   };
 }
 

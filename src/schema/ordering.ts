@@ -74,3 +74,8 @@ export async function findPage<T>(
   if (!anchor) return [];
   return delegate.findMany({ ...query, cursor: { id: anchor.id }, skip: 0, where, orderBy });
 }
+
+/** `after` (inclusive) to `before` (exclusive) as a Prisma filter; undefined when neither is given. */
+export function timeRange(after: Date | null | undefined, before: Date | null | undefined) {
+  return after || before ? { gte: after ?? undefined, lt: before ?? undefined } : undefined;
+}

@@ -5,7 +5,7 @@ import { builder } from '../builder.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { UserError, type PayloadShape } from './user-errors.ts';
 
-type Model = 'Branch' | 'Ticket' | 'Comment' | 'Agent' | 'Customer' | 'Attachment';
+type Model = 'Branch' | 'Ticket' | 'Comment' | 'Agent' | 'Customer' | 'Attachment' | 'ApiKey';
 
 const loaders: Record<Model, (prisma: PrismaClient, query: object, id: number) => Promise<unknown>> = {
   Branch: (prisma, query, id) => prisma.branch.findUnique({ ...query, where: { id } }),
@@ -14,6 +14,7 @@ const loaders: Record<Model, (prisma: PrismaClient, query: object, id: number) =
   Agent: (prisma, query, id) => prisma.agent.findUnique({ ...query, where: { id } }),
   Customer: (prisma, query, id) => prisma.customer.findUnique({ ...query, where: { id } }),
   Attachment: (prisma, query, id) => prisma.attachment.findUnique({ ...query, where: { id } }),
+  ApiKey: (prisma, query, id) => prisma.apiKey.findUnique({ ...query, where: { id } }),
 };
 
 /** `XPayload { <field>: <Model> , userErrors }` for mutations that return the affected object. */
@@ -24,7 +25,7 @@ export function objectPayload<M extends Model>(name: string, field: string, mode
       [field]: t.prismaField({
         type: model as 'Branch',
         nullable: true,
-        description: `The ${model.toLowerCase()} as it is now; null when the mutation failed.`,
+        description: `The ${field} as it is now; null when the mutation failed.`,
         resolve: (query, payload, _args, ctx) =>
           payload.result ? (loaders[model](ctx.prisma, query, payload.result.id) as never) : null,
       }),

@@ -16,7 +16,7 @@ import * as tickets from '../domain/tickets.ts';
 import type { Context } from '../context.ts';
 import { Branch } from './branch.ts';
 import { exactlyOne } from './locator.ts';
-import { findPage, offsetArgDescription, orderInput } from './ordering.ts';
+import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
@@ -180,12 +180,10 @@ export function ticketWhere(filter: TicketFilterValue | null | undefined): Prism
   }
   if (filter.tag) and.push({ tags: { has: filter.tag.trim() } });
   if (filter.spam != null) and.push({ spam: filter.spam });
-  if (filter.createdAfter || filter.createdBefore) {
-    and.push({ createdAt: { gte: filter.createdAfter ?? undefined, lt: filter.createdBefore ?? undefined } });
-  }
-  if (filter.updatedAfter || filter.updatedBefore) {
-    and.push({ updatedAt: { gte: filter.updatedAfter ?? undefined, lt: filter.updatedBefore ?? undefined } });
-  }
+  const created = timeRange(filter.createdAfter, filter.createdBefore);
+  if (created) and.push({ createdAt: created });
+  const updated = timeRange(filter.updatedAfter, filter.updatedBefore);
+  if (updated) and.push({ updatedAt: updated });
   if (filter.text?.trim()) and.push(textWhere(filter.text.trim()));
   return and.length ? { AND: and } : {};
 }
