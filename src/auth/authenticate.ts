@@ -9,6 +9,11 @@ import { apiKeyLookupHash, apiKeyPattern } from './api-keys.ts';
 import type { SecretBox } from './secret-box.ts';
 import { WSSE_LIFETIME_SECONDS, WsseError, checkFreshness, digestMatches, parseWsseHeader, wsseDigest } from './wsse.ts';
 
+/** Blocked, disabled and deleted people cannot authenticate, by key, WSSE or download token. */
+export function canAuthenticate(person: { state: string; blocked?: boolean } | null | undefined): boolean {
+  return !!person && person.state === 'ACTIVE' && !person.blocked;
+}
+
 export class AuthenticationError extends Error {
   constructor(message: string) {
     super(message);
@@ -45,10 +50,7 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
 
   async function viewerFromKey(key: KeyRow | null, email?: string): Promise<Viewer> {
     const person = key?.agent ?? key?.customer;
-    // Blocked, disabled and deleted people cannot authenticate.
-    if (!key || key.revokedAt || !person || person.state !== 'ACTIVE' || key.customer?.blocked) {
-      throw new AuthenticationError(BAD_KEY);
-    }
+    if (!key || key.revokedAt || !person || !canAuthenticate(person)) throw new AuthenticationError(BAD_KEY);
     if (email !== undefined && email !== person.email) throw new AuthenticationError(BAD_KEY);
     // lastUsedAt to the minute: one write per key per minute, not one per request.
     if (!key.lastUsedAt || now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {

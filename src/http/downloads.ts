@@ -3,6 +3,7 @@
 // credentials (the same gate as GraphQL) or by a signed, expiring `?token=`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { canAuthenticate } from '../auth/authenticate.ts';
 import { readDownloadToken, type DownloadKind } from '../auth/download-token.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
 import type { Viewer } from '../context.ts';
@@ -55,7 +56,7 @@ async function isActive(prisma: PrismaClient, viewer: Viewer) {
     viewer.kind === 'agent'
       ? await prisma.agent.findUnique({ where: { id: viewer.id }, select: { state: true } })
       : await prisma.customer.findUnique({ where: { id: viewer.id }, select: { state: true, blocked: true } });
-  return !!person && person.state === 'ACTIVE' && !('blocked' in person && person.blocked);
+  return canAuthenticate(person);
 }
 
 export function createDownloadHandler({ prisma, store, gate, box, now = Date.now }: DownloadDeps) {
