@@ -1,6 +1,6 @@
 // The practical limit of this machine for scenario 1: a bare node:http handler that answers the
 // ticket list with one hand-written SQL query (joins and json aggregates) and JSON.stringify.
-// Run: tsx bench/baseline.ts (PORT, DATABASE_URL or HELPDESK_DATA_DIR as for the server).
+// Run: node bench/baseline.ts (PORT, DATABASE_URL or HELPDESK_DATA_DIR as for the server).
 import { createServer } from 'node:http';
 import path from 'node:path';
 

@@ -30,8 +30,8 @@ const connectionCounts = values.connections!.split(',').map(Number);
 const tickets = Number(values.tickets);
 const env = { ...process.env, HELPDESK_DATA_DIR: dataDir, NODE_ENV: 'production' };
 
-function tsx(script: string, args: string[], extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
+function runTs(script: string, args: string[], extra: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [script, ...args], { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 async function waitFor(url: string, seconds = 120) {
@@ -125,7 +125,7 @@ const LIST = `query($after: String) { tickets(first: 50, after: $after) { totalC
 async function main() {
   await mkdir(dataDir, { recursive: true });
   if (!values['skip-seed']) {
-    const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--tickets', String(tickets), '--reset'], {
+    const seeded = spawnSync(process.execPath, ['scripts/seed.ts', '--tickets', String(tickets), '--reset'], {
       cwd: root,
       env,
       stdio: 'inherit',
@@ -136,7 +136,7 @@ async function main() {
   const rows: Row[] = [];
   // The baseline runs first, on the freshly seeded data (before createTicket adds rows), and on its
   // own: PGlite allows one process per data directory.
-  const baseline = tsx('bench/baseline.ts', [], { PORT: String(BASELINE_PORT) });
+  const baseline = runTs('bench/baseline.ts', [], { PORT: String(BASELINE_PORT) });
   try {
     await waitFor(`http://127.0.0.1:${BASELINE_PORT}/`);
     await autocannon({ url: `http://127.0.0.1:${BASELINE_PORT}/`, connections: 8, duration: 2 });
@@ -149,7 +149,7 @@ async function main() {
     await stop(baseline);
   }
 
-  const server = tsx('src/main.ts', [], {
+  const server = runTs('src/main.ts', [], {
     PORT: String(PORT),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',

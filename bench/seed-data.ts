@@ -273,10 +273,9 @@ async function reserveIds(prisma: PrismaClient, table: string, count: number): P
 /** Column-wise row buffer: push rows, flush as one statement. */
 class Batch {
   private readonly cols: Column[];
-  constructor(
-    private readonly table: string,
-    spec: [string, PgType][],
-  ) {
+  private readonly table: string;
+  constructor(table: string, spec: [string, PgType][]) {
+    this.table = table;
     this.cols = spec.map(([name, type]) => ({ name, type, values: [] }));
   }
   get size() {

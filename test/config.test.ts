@@ -59,7 +59,7 @@ describe('configuration', () => {
   });
 
   it('the server refuses to start on a bad value, with the message and a non-zero exit', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const result = spawnSync(process.execPath, ['src/main.ts'], {
       env: { ...process.env, PORT: 'not-a-port', DATABASE_URL: '' },
       encoding: 'utf8',
       timeout: 30_000,

@@ -17,8 +17,10 @@ export interface UserErrorShape {
 }
 
 export class DomainError extends Error {
-  constructor(public readonly errors: UserErrorShape[]) {
+  readonly errors: UserErrorShape[];
+  constructor(errors: UserErrorShape[]) {
     super(errors.map((e) => e.message).join(' '));
+    this.errors = errors;
     this.name = 'DomainError';
   }
 

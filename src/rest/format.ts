@@ -40,12 +40,12 @@ export function send(res: ServerResponse, format: Format, status: number, body: 
 }
 
 export class RestError extends Error {
-  constructor(
-    public readonly status: number,
-    message: string,
-    public readonly headers: Record<string, string> = {},
-  ) {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
     super(message);
+    this.status = status;
+    this.headers = headers;
     this.name = 'RestError';
   }
 }
