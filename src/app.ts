@@ -28,6 +28,8 @@ export interface AppOptions {
   maxRequestBytes?: number;
   publicUrl?: string;
   downloadTokenSeconds?: number;
+  /** Browser origins allowed by CORS (HELPDESK_CORS_ORIGINS). */
+  corsOrigins?: string[];
 }
 
 export function createApp({
@@ -42,7 +44,9 @@ export function createApp({
   maxRequestBytes = 50 * 1024 * 1024,
   publicUrl,
   downloadTokenSeconds = 3600,
+  corsOrigins = [],
 }: AppOptions) {
+  const cors = { origins: corsOrigins };
   const authenticate = createAuthenticator({ prisma: db.prisma, box, now });
   const gate = createGate(authenticate, createRateLimiter({ points: rateLimitPerMinute, windowSeconds: 60 }));
   const files = { store, limits: attachmentLimits, downloadTokenSeconds };
@@ -54,10 +58,10 @@ export function createApp({
     baseUrl: publicUrl ?? new URL(request.url).origin,
     viewer,
   });
-  const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext });
+  const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
-  const rest = createRestHandler({ gate, makeContext, logger, publicUrl });
-  return { db, box, gate, yoga, download, rest, maxRequestBytes, makeContext };
+  const rest = createRestHandler({ gate, makeContext, logger, publicUrl, cors });
+  return { db, box, gate, yoga, download, rest, maxRequestBytes, makeContext, cors };
 }
 
 export type App = ReturnType<typeof createApp>;

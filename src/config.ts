@@ -30,6 +30,8 @@ export interface Config {
   downloadTokenSeconds: number;
   /** Serve /metrics (SQL statement counter, RSS) for monitoring and benchmarks. */
   metrics: boolean;
+  /** Origins whose pages may call the API from a browser (CORS); empty: none but the API's own. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -126,6 +128,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`HELPDESK_PUBLIC_URL must be an http(s) URL such as https://help.example.com (got "${publicUrl}")`);
   }
 
+  const corsOrigins = (env.HELPDESK_CORS_ORIGINS ?? '').split(/[\s,]+/).filter(Boolean).map((o) => o.replace(/\/+$/, ''));
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s:]+(:\d{1,5})?$/.test(origin)) {
+      problems.push(`HELPDESK_CORS_ORIGINS must list origins such as https://app.example.com, comma-separated (got "${origin}")`);
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -144,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     downloadTokenSeconds,
     metrics,
+    corsOrigins,
   };
 }
 

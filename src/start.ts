@@ -45,6 +45,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     maxRequestBytes: config.maxRequestBytes,
     publicUrl: config.publicUrl,
     downloadTokenSeconds: config.downloadTokenSeconds,
+    corsOrigins: config.corsOrigins,
   });
   const server = createHttpServer({ yoga, gate, download, rest, maxRequestBytes, exposeMetrics: config.metrics, db, logger });
   server.listen(config.port, config.host);

@@ -4,6 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { MAX_PAGE_SIZE } from './builder.ts';
 import type { Context, FilesConfig, Viewer } from './context.ts';
 import { createFetch } from '@whatwg-node/fetch';
+import { csrfPrevention, yogaCors, type CorsPolicy } from './http/browser-safety.ts';
 import { WWW_AUTHENTICATE, type Gate } from './http/gate.ts';
 import { costLimits, type CostLimits } from './http/operation-cost.ts';
 import { pageSizeLimit } from './http/page-size-limit.ts';
@@ -18,6 +19,7 @@ export interface YogaDeps {
   maxRequestBytes: number;
   /** The per-request context, shared with the REST adapter so both see the same world. */
   makeContext: (viewer: Viewer | null, request: Request) => Context;
+  cors: CorsPolicy;
 }
 
 type ServerContext = { req?: { socket?: { remoteAddress?: string } } };
@@ -63,7 +65,7 @@ function requireCredentials(): Plugin<Context> {
   };
 }
 
-export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext }: YogaDeps): HelpdeskYoga {
+export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors }: YogaDeps): HelpdeskYoga {
   const viewers = new WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>();
   return createYoga<ServerContext, Context>({
     schema,
@@ -74,6 +76,7 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
       formDataLimits: { fileSize: files.limits.maxFileSize, files: files.limits.maxFiles, fieldSize: maxRequestBytes },
     }),
     landingPage: false,
+    cors: yogaCors(cors),
     graphiql: { title: 'Helpdesk API' },
     logging: {
       debug: (...args) => logger.debug(args),
@@ -99,7 +102,7 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [gatePlugin(gate, viewers), requireCredentials(), pageSizeLimit(MAX_PAGE_SIZE), costLimits(limits)],
+    plugins: [csrfPrevention(), gatePlugin(gate, viewers), requireCredentials(), pageSizeLimit(MAX_PAGE_SIZE), costLimits(limits)],
     context: ({ request }) => makeContext(viewers.get(request)?.viewer ?? null, request),
   });
 }

@@ -144,7 +144,12 @@ describe('attachments over HTTP', () => {
     uploads.forEach((u, i) => form.append(String(i), new Blob([new Uint8Array(u.bytes)], { type: u.type ?? 'application/octet-stream' }), u.name));
     const response = await fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { accept: 'application/graphql-response+json, application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      // What apollo-upload-client sends, so the CSRF rule lets a multipart body through.
+      headers: {
+        accept: 'application/graphql-response+json, application/json',
+        'apollo-require-preflight': 'true',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
       body: form,
     });
     const text = await response.text();

@@ -232,7 +232,7 @@ describe('viewer and authentication', () => {
 
   async function expectUnauthorized(response: Response) {
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toMatch(/Basic realm="helpdesk"/);
+    expect(response.headers.get('www-authenticate')).toMatch(/^WSSE realm="helpdesk"/);
     const body = (await response.json()) as GraphQLResponse;
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(body.data ?? null).toBeNull();

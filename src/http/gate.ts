@@ -4,7 +4,11 @@ import { AuthenticationError, type Authenticate } from '../auth/authenticate.ts'
 import type { Viewer } from '../context.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
-export const WWW_AUTHENTICATE = 'WSSE realm="helpdesk", profile="UsernameToken", Basic realm="helpdesk"';
+/**
+ * The challenge on every 401. Basic is accepted when sent but never offered: a Basic challenge makes
+ * browsers prompt and then send what the user typed to this host from any page (see browser-safety.ts).
+ */
+export const WWW_AUTHENTICATE = 'WSSE realm="helpdesk", profile="UsernameToken"';
 
 export type GateResult =
   | { viewer: Viewer | null; headers: Record<string, string> }

@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Context, Viewer } from '../context.ts';
-import type { Gate } from '../http/gate.ts';
+import { CROSS_SITE_MESSAGE, crossSiteWriteRefused, type CorsPolicy } from '../http/browser-safety.ts';
+import { WWW_AUTHENTICATE, type Gate } from '../http/gate.ts';
 import { headersOf } from '../http/node-io.ts';
 import type { Logger } from '../logger.ts';
 import { RestError, negotiateFormat, readBody, send, type Format } from './format.ts';
@@ -47,10 +48,11 @@ export interface RestDeps {
   makeContext: (viewer: Viewer | null, request: Request) => Context;
   logger: Logger;
   publicUrl?: string;
+  cors: CorsPolicy;
 }
 
 
-export function createRestHandler({ gate, makeContext, logger, publicUrl }: RestDeps) {
+export function createRestHandler({ gate, makeContext, logger, publicUrl, cors }: RestDeps) {
   const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 320 });
   const routes: Route[] = [...branchRoutes, ...ticketRoutes, ...attachmentRoutes, ...commentRoutes, ...userRoutes];
   for (const route of routes) {
@@ -71,6 +73,9 @@ export function createRestHandler({ gate, makeContext, logger, publicUrl }: Rest
 
       const origin = publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
       const request = new Request(`${origin}${req.url}`, { headers: headersOf(req) });
+      if (crossSiteWriteRefused(cors, req.method ?? 'GET', request.headers.get('origin'), new URL(request.url))) {
+        throw new RestError(403, CROSS_SITE_MESSAGE);
+      }
       const gated = await gate(request, req.socket.remoteAddress);
       if ('response' in gated) {
         const text = await gated.response.text();
@@ -78,7 +83,7 @@ export function createRestHandler({ gate, makeContext, logger, publicUrl }: Rest
         return send(res, fmt, gated.response.status, { error: message }, Object.fromEntries(gated.response.headers));
       }
       if (!gated.viewer) throw new RestError(401, 'Authentication required: send WSSE (X-WSSE), Basic or Bearer credentials.', {
-        'WWW-Authenticate': 'WSSE realm="helpdesk", profile="UsernameToken", Basic realm="helpdesk"',
+        'WWW-Authenticate': WWW_AUTHENTICATE,
       });
       const result = await route.handle({
         ctx: makeContext(gated.viewer, request),
