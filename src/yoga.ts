@@ -6,6 +6,7 @@ import type { Context, FilesConfig, Viewer } from './context.ts';
 import { createFetch } from '@whatwg-node/fetch';
 import { csrfPrevention, yogaCors, type CorsPolicy } from './http/browser-safety.ts';
 import { WWW_AUTHENTICATE, type Gate } from './http/gate.ts';
+import { graphiqlOptions, graphiqlSecurityHeaders, renderOfflineGraphiQL } from './http/graphiql.ts';
 import { costLimits, type CostLimits } from './http/operation-cost.ts';
 import { pageSizeLimit } from './http/page-size-limit.ts';
 import type { Logger } from './logger.ts';
@@ -77,7 +78,8 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
     }),
     landingPage: false,
     cors: yogaCors(cors),
-    graphiql: { title: 'Helpdesk API' },
+    graphiql: graphiqlOptions,
+    renderGraphiQL: renderOfflineGraphiQL,
     logging: {
       debug: (...args) => logger.debug(args),
       info: (...args) => logger.info(args),
@@ -102,7 +104,7 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [csrfPrevention(), gatePlugin(gate, viewers), requireCredentials(), pageSizeLimit(MAX_PAGE_SIZE), costLimits(limits)],
+    plugins: [graphiqlSecurityHeaders(), csrfPrevention(), gatePlugin(gate, viewers), requireCredentials(), pageSizeLimit(MAX_PAGE_SIZE), costLimits(limits)],
     context: ({ request }) => makeContext(viewers.get(request)?.viewer ?? null, request),
   });
 }

@@ -102,13 +102,13 @@ describe('browser safety with the default configuration (no CORS origins)', () =
     const multipart = new FormData();
     multipart.append('operations', JSON.stringify({ query: createKey }));
     multipart.append('map', '{}');
-    const simple = [
-      { 'content-type': 'application/x-www-form-urlencoded', body: form.toString() },
-      { 'content-type': 'text/plain', body: JSON.stringify({ query: createKey }) },
-      { 'content-type': 'text/plain;charset=UTF-8', body: JSON.stringify({ query: createKey }) },
-      { body: multipart },
+    const simple: { headers: Record<string, string>; body: BodyInit }[] = [
+      { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() },
+      { headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: createKey }) },
+      { headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: JSON.stringify({ query: createKey }) },
+      { headers: {}, body: multipart },
     ];
-    for (const { body, ...headers } of simple) {
+    for (const { body, headers } of simple) {
       const response = await fetch(`${server.base}/graphql`, {
         method: 'POST',
         headers: { ...headers, authorization: basic, origin: 'https://evil.example' },

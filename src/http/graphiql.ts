@@ -1,0 +1,77 @@
+// GraphiQL from the installed package, not a CDN: `GET /graphql` in a browser works without
+// internet, and its Content-Security-Policy allows only what the page itself carries.
+import { createHash } from 'node:crypto';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+
+const WELCOME = `# Welcome to the helpdesk API.
+#
+# Every query except introspection needs an API key. Open the "Headers" tab below and enter:
+#
+#   {"Authorization": "Bearer <your API key>"}
+#
+# No key yet? See "Your first API key" in the README. Headers are not saved in this browser
+# unless you turn on "Persist headers" in the settings.
+#
+# Then run this query with the play button (or Ctrl-Enter):
+
+query FirstSteps {
+  viewer {
+    __typename
+    ... on Agent { name email role }
+    ... on Customer { name email }
+  }
+  tickets(first: 5) {
+    totalCount
+    nodes { key subject status createdAt }
+  }
+}
+`;
+
+export const graphiqlOptions: GraphiQLOptions = {
+  title: 'Helpdesk API',
+  defaultQuery: WELCOME,
+  shouldPersistHeaders: false,
+};
+
+/** The page and the CSP that pins its one inline script by hash. */
+function renderPage(options: GraphiQLOptions) {
+  const html = renderGraphiQL(options);
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+  const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`);
+  const csp = [
+    "default-src 'none'",
+    `script-src ${hashes.join(' ')}`,
+    // Monaco's editor and language services run as workers made from blobs the page creates.
+    'worker-src blob:',
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return { html, csp };
+}
+
+let page: ReturnType<typeof renderPage> | undefined;
+
+/** yoga's `renderGraphiQL`: the page is 9 MB, rendered and hashed once per process. */
+export function renderOfflineGraphiQL(options: GraphiQLOptions) {
+  page ??= renderPage(options);
+  return page.html;
+}
+
+/** Sets the page's own CSP on the GraphiQL answer (the generic one would block its script). */
+export function graphiqlSecurityHeaders(): Plugin {
+  return {
+    onResponse({ response }) {
+      if (!page || !response.headers.get('content-type')?.startsWith('text/html')) return;
+      response.headers.set('Content-Security-Policy', page.csp);
+      response.headers.set('X-Frame-Options', 'DENY');
+      response.headers.set('Referrer-Policy', 'no-referrer');
+      response.headers.set('X-Content-Type-Options', 'nosniff');
+    },
+  };
+}
