@@ -2,12 +2,12 @@
 // which call `yoga.fetch` without a socket.
 import { createAuthenticator } from './auth/authenticate.ts';
 import type { SecretBox } from './auth/secret-box.ts';
-import { DEFAULT_LIMITS } from './config.ts';
+import { DEFAULT_API_KEYS_PER_PERSON, DEFAULT_LIMITS } from './config.ts';
 import type { Context, Viewer } from './context.ts';
 import type { Database } from './db/database.ts';
 import { createGate } from './http/gate.ts';
 import type { CostLimits } from './http/operation-cost.ts';
-import { createRateLimiter } from './http/rate-limit.ts';
+import { createRateLimits, type RateLimitStore } from './http/rate-limit.ts';
 import type { Logger } from './logger.ts';
 import { createHelpdeskYoga } from './yoga.ts';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from './domain/attachments.ts';
@@ -19,8 +19,16 @@ export interface AppOptions {
   db: Database;
   box: SecretBox;
   logger: Logger;
-  /** Requests per minute per credential; 0 or absent: no limit. */
+  /** Requests per minute per person (per address when anonymous); 0 or absent: no limit. */
   rateLimitPerMinute?: number;
+  /** Failed authentications per minute per client address; 0 or absent: no limit. */
+  authFailuresPerMinute?: number;
+  /** Where budgets are kept: shared PostgreSQL or Redis, or this process's memory (default). */
+  rateLimitStore?: RateLimitStore;
+  /** Prefix of the budgets' keys in the store. */
+  rateLimitKeyPrefix?: string;
+  /** Active (non-revoked) API keys one person may hold. */
+  apiKeysPerPerson?: number;
   limits?: CostLimits;
   now?: () => number;
   store: BlobStore;
@@ -37,6 +45,10 @@ export function createApp({
   box,
   logger,
   rateLimitPerMinute = 0,
+  authFailuresPerMinute = 0,
+  rateLimitStore,
+  rateLimitKeyPrefix,
+  apiKeysPerPerson = DEFAULT_API_KEYS_PER_PERSON,
   limits = DEFAULT_LIMITS,
   now,
   store,
@@ -48,7 +60,14 @@ export function createApp({
 }: AppOptions) {
   const cors = { origins: corsOrigins };
   const authenticate = createAuthenticator({ prisma: db.prisma, box, now });
-  const gate = createGate(authenticate, createRateLimiter({ points: rateLimitPerMinute, windowSeconds: 60 }));
+  const rateLimits = createRateLimits({
+    points: rateLimitPerMinute,
+    authFailures: authFailuresPerMinute,
+    store: rateLimitStore,
+    keyPrefix: rateLimitKeyPrefix,
+    logger,
+  });
+  const gate = createGate({ authenticate, limits: rateLimits, logger });
   const files = { store, limits: attachmentLimits, downloadTokenSeconds };
   const makeContext = (viewer: Viewer | null, request: Request): Context => ({
     db,
@@ -57,11 +76,26 @@ export function createApp({
     files,
     baseUrl: publicUrl ?? new URL(request.url).origin,
     viewer,
+    quotas: { apiKeysPerPerson },
   });
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
   const rest = createRestHandler({ gate, makeContext, logger, publicUrl, cors });
-  return { db, box, gate, yoga, download, rest, maxRequestBytes, makeContext, cors };
+  return {
+    db,
+    box,
+    gate,
+    yoga,
+    download,
+    rest,
+    maxRequestBytes,
+    makeContext,
+    cors,
+    /** Resolves once the rate-limit store is connected (Redis); memory answers until then. */
+    ready: () => rateLimits.ready(),
+    /** Closes what the app opened itself (the rate-limit store's connections), not the database. */
+    close: () => rateLimits.close(),
+  };
 }
 
 export type App = ReturnType<typeof createApp>;

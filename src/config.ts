@@ -18,8 +18,14 @@ export interface Config {
   secretKey: string | undefined;
   /** Pool size for PostgreSQL connections. */
   databasePoolSize: number;
-  /** Requests per minute per API key (per address when anonymous); 0 turns limiting off. */
+  /** Requests per minute per person, all their keys and download links together (per address when anonymous); 0 turns limiting off. */
   rateLimitPerMinute: number;
+  /** Failed authentications per minute per client address before it gets 429; 0 turns this off. */
+  authFailuresPerMinute: number;
+  /** Active (non-revoked) API keys one person may hold. */
+  apiKeysPerPerson: number;
+  /** Redis for the rate-limit budgets shared by all instances (else PostgreSQL when DATABASE_URL is set, else memory). */
+  redisUrl: string | undefined;
   limits: { maxComplexity: number; maxDepth: number; maxBreadth: number };
   attachments: { maxFileSize: number; maxFiles: number };
   /** Largest request body accepted, counted while it streams in. */
@@ -70,6 +76,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int('PORT', 4000, 0, 65535);
   const databasePoolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000);
   const rateLimitPerMinute = int('HELPDESK_RATE_LIMIT', 600, 0, 1_000_000);
+  const authFailuresPerMinute = int('HELPDESK_AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000);
+  const apiKeysPerPerson = int('HELPDESK_MAX_API_KEYS', DEFAULT_API_KEYS_PER_PERSON, 1, 10_000);
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/\S*$/.test(redisUrl)) {
+    problems.push('REDIS_URL must start with redis:// or rediss:// (for example redis://127.0.0.1:6379)');
+  }
   const limits = {
     maxComplexity: int('HELPDESK_MAX_QUERY_COST', DEFAULT_LIMITS.maxComplexity, 1, 10_000_000),
     maxDepth: int('HELPDESK_MAX_QUERY_DEPTH', DEFAULT_LIMITS.maxDepth, 1, 100),
@@ -147,6 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey,
     databasePoolSize,
     rateLimitPerMinute,
+    authFailuresPerMinute,
+    apiKeysPerPerson,
+    redisUrl,
     limits,
     attachments,
     maxRequestBytes,
@@ -156,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins,
   };
 }
+
+export const DEFAULT_API_KEYS_PER_PERSON = 20;
 
 export const DEFAULT_LIMITS = { maxComplexity: 20_000, maxDepth: 12, maxBreadth: 300 };
 

@@ -23,6 +23,8 @@ export interface Context {
   /** Encrypts API keys at rest and signs download links. */
   box: SecretBox;
   files: FilesConfig;
+  /** Per-person quotas (HELPDESK_MAX_API_KEYS). */
+  quotas: { apiKeysPerPerson: number };
   /** Origin for absolute URLs in responses (HELPDESK_PUBLIC_URL or the request's own). */
   baseUrl: string;
 }

@@ -34,11 +34,19 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     throw error;
   }
 
-  const { yoga, gate, download, rest, maxRequestBytes } = createApp({
+  const app = createApp({
     db,
     box,
     logger,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    authFailuresPerMinute: config.authFailuresPerMinute,
+    apiKeysPerPerson: config.apiKeysPerPerson,
+    // Budgets shared by every instance: Redis when configured, else the PostgreSQL database.
+    rateLimitStore: config.redisUrl
+      ? { kind: 'redis', url: config.redisUrl }
+      : config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl }
+        : { kind: 'memory' },
     limits: config.limits,
     store: filesystemBlobStore(path.join(config.dataDir, 'attachments')),
     attachmentLimits: config.attachments,
@@ -47,6 +55,8 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     downloadTokenSeconds: config.downloadTokenSeconds,
     corsOrigins: config.corsOrigins,
   });
+  await app.ready();
+  const { yoga, gate, download, rest, maxRequestBytes } = app;
   const server = createHttpServer({ yoga, gate, download, rest, maxRequestBytes, exposeMetrics: config.metrics, db, logger });
   server.listen(config.port, config.host);
   await once(server, 'listening');
@@ -64,6 +74,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
+        await app.close();
         await db.close();
       })();
       return closing;

@@ -1,9 +1,10 @@
 // WSSE UsernameToken authentication as DiamanteDesk clients send it (X-WSSE), with the npm `wsse`
 // package as an independent client, plus a digest test vector computed outside the project.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wsse, { UsernameToken } from 'wsse';
 import { issueApiKey } from '../src/auth/api-keys.ts';
-import { parseWsseHeader, wsseDigest } from '../src/auth/wsse.ts';
+import { parseWsseHeader, wsseDigest, wsseNonceKey } from '../src/auth/wsse.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
@@ -142,12 +143,14 @@ describe('WSSE authentication over GraphQL', () => {
     await expectViewer(await withWsse(header('Admin@Example.COM', app.adminKey)), 'Agent', 'Ada Admin');
   });
 
-  it('stores each used nonce in the database', async () => {
+  it('stores each used nonce in the database, as the SHA-256 of its bytes', async () => {
     const before = await app.db.prisma.wsseNonce.count();
     const value = header(ADMIN_EMAIL, app.adminKey, now);
     await expectViewer(await withWsse(value), 'Agent', 'Ada Admin');
     expect(await app.db.prisma.wsseNonce.count()).toBe(before + 1);
-    const row = await app.db.prisma.wsseNonce.findUnique({ where: { nonce: parseWsseHeader(value).nonce } });
+    const nonce = parseWsseHeader(value).nonce;
+    expect(wsseNonceKey(nonce)).toBe(createHash('sha256').update(Buffer.from(nonce, 'base64')).digest('hex'));
+    const row = await app.db.prisma.wsseNonce.findUnique({ where: { nonce: wsseNonceKey(nonce) } });
     expect(row).not.toBeNull();
     // Kept for the token's lifetime: until Created + 300 s.
     expect(row!.expiresAt.getTime()).toBe(now + 300_000);
@@ -247,6 +250,6 @@ describe('WSSE authentication over GraphQL', () => {
     await expectViewer(await withWsse(value, fresh.yoga), 'Agent', 'Ada Admin');
     expect(await app.db.prisma.wsseNonce.findUnique({ where: { nonce: 'stale-nonce' } })).toBeNull();
     expect(await app.db.prisma.wsseNonce.findUnique({ where: { nonce: live } })).not.toBeNull();
-    expect(await app.db.prisma.wsseNonce.findUnique({ where: { nonce: parseWsseHeader(value).nonce } })).not.toBeNull();
+    expect(await app.db.prisma.wsseNonce.findUnique({ where: { nonce: wsseNonceKey(parseWsseHeader(value).nonce) } })).not.toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../domain/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { apiKeyLookupHash, apiKeyPattern } from './api-keys.ts';
 import type { SecretBox } from './secret-box.ts';
-import { WSSE_LIFETIME_SECONDS, WsseError, checkFreshness, digestMatches, parseWsseHeader, wsseDigest } from './wsse.ts';
+import { WSSE_LIFETIME_SECONDS, WsseError, checkFreshness, digestMatches, parseWsseHeader, wsseDigest, wsseNonceKey } from './wsse.ts';
 
 /** Blocked, disabled and deleted people cannot authenticate, by key, WSSE or download token. */
 export function canAuthenticate(person: { state: string; blocked?: boolean } | null | undefined): boolean {
@@ -100,9 +100,10 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
     if (!match) throw new AuthenticationError(BAD_WSSE);
 
     await purgeExpiredNonces();
+    // Stored as a hash of the nonce's bytes: a re-spelled nonce is the same nonce.
     try {
       await prisma.wsseNonce.create({
-        data: { nonce: token.nonce, expiresAt: new Date(token.createdAt + WSSE_LIFETIME_SECONDS * 1000) },
+        data: { nonce: wsseNonceKey(token.nonce), expiresAt: new Date(token.createdAt + WSSE_LIFETIME_SECONDS * 1000) },
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AuthenticationError('WSSE nonce already used: this token was replayed.');

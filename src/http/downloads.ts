@@ -3,7 +3,7 @@
 // credentials (the same gate as GraphQL) or by a signed, expiring `?token=`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { canAuthenticate } from '../auth/authenticate.ts';
+import { AuthenticationError, canAuthenticate } from '../auth/authenticate.ts';
 import { readDownloadToken, type DownloadKind } from '../auth/download-token.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
 import type { Viewer } from '../context.ts';
@@ -64,21 +64,24 @@ export function createDownloadHandler({ prisma, store, gate, box, now = Date.now
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'Use GET.', { Allow: 'GET, HEAD' });
     const url = new URL(req.url ?? '/', 'http://localhost');
     const token = url.searchParams.get('token');
-    let viewer: Viewer | null = null;
-    if (token) {
-      const checked = readDownloadToken(box, token, kind, sha256, now());
-      if (!checked.ok) return fail(res, 401, checked.reason, { 'WWW-Authenticate': WWW_AUTHENTICATE });
-      if (!(await isActive(prisma, checked.viewer))) return fail(res, 401, 'Invalid download token.', { 'WWW-Authenticate': WWW_AUTHENTICATE });
-      viewer = checked.viewer;
-    } else {
-      const result = await gate(new Request(`http://localhost${req.url}`, { headers: headersOf(req) }), req.socket.remoteAddress);
-      if ('response' in result) {
-        res.writeHead(result.response.status, Object.fromEntries(result.response.headers));
-        return res.end(Buffer.from(await result.response.arrayBuffer()));
-      }
-      if (!result.viewer) return fail(res, 401, 'Authentication required.', { 'WWW-Authenticate': WWW_AUTHENTICATE });
-      viewer = result.viewer;
+    // A signed token stands in for credentials, and passes the same gate: failed tokens count
+    // against the address, and each download spends from the budget of the token's person.
+    const fromToken = token
+      ? async (): Promise<Viewer> => {
+          const checked = readDownloadToken(box, token, kind, sha256, now());
+          if (!checked.ok) throw new AuthenticationError(checked.reason);
+          if (!(await isActive(prisma, checked.viewer))) throw new AuthenticationError('Invalid download token.');
+          return checked.viewer;
+        }
+      : undefined;
+    const result = await gate(new Request(`http://localhost${req.url}`, { headers: headersOf(req) }), req.socket.remoteAddress, fromToken);
+    if ('response' in result) {
+      const { error } = (await result.response.json()) as { error: string };
+      const headers = Object.fromEntries([...result.response.headers].filter(([name]) => !name.startsWith('content-')));
+      return fail(res, result.response.status, error, headers);
     }
+    if (!result.viewer) return fail(res, 401, 'Authentication required.', { 'WWW-Authenticate': WWW_AUTHENTICATE });
+    const viewer = result.viewer;
 
     // Not visible and not there look the same: 404.
     const attachment = /^[0-9a-f]{64}$/.test(sha256)
@@ -93,6 +96,7 @@ export function createDownloadHandler({ prisma, store, gate, box, now = Date.now
 
     const etag = `"${sha256}${kind === 'thumbnail' ? '-thumbnail' : ''}"`;
     const common: Record<string, string> = {
+      ...result.headers,
       ETag: etag,
       'Cache-Control': 'private, max-age=3600',
       'X-Content-Type-Options': 'nosniff',

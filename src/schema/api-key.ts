@@ -86,7 +86,8 @@ const RevokeApiKeyPayload = objectPayload('RevokeApiKeyPayload', 'apiKey', 'ApiK
 builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreateApiKeyPayload,
-    description: 'Makes an API key for yourself (admins: for anyone). The secret is in the payload, once.',
+    description:
+      'Makes an API key for yourself (admins: for anyone). The secret is in the payload, once. A person holds at most 20 active keys (HELPDESK_MAX_API_KEYS): past that, LIMIT_REACHED.',
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'Label and owner.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
@@ -101,6 +102,7 @@ builder.mutationFields((t) => ({
         await requireActivePerson(ctx.prisma, owner, ['owner']);
         return issueApiKey(ctx.prisma, ctx.box, owner.kind === 'agent' ? { agentId: owner.id } : { customerId: owner.id }, {
           label,
+          maxActive: ctx.quotas.apiKeysPerPerson,
         });
       }),
   }),
