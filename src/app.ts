@@ -26,7 +26,12 @@ export interface AppOptions {
   store: BlobStore;
   attachmentLimits?: AttachmentLimits;
   maxRequestBytes?: number;
-  publicUrl?: string;
+  /**
+   * Base of the absolute URLs handed out (attachment links, REST Location and Link), or a function
+   * giving it (the server knows its port only once it listens). Never the request's Host header,
+   * which the client chooses. Default: http://localhost.
+   */
+  publicUrl?: string | (() => string);
   downloadTokenSeconds?: number;
 }
 
@@ -46,17 +51,18 @@ export function createApp({
   const authenticate = createAuthenticator({ prisma: db.prisma, box, now });
   const gate = createGate(authenticate, createRateLimiter({ points: rateLimitPerMinute, windowSeconds: 60 }));
   const files = { store, limits: attachmentLimits, downloadTokenSeconds };
-  const makeContext = (viewer: Viewer | null, request: Request): Context => ({
+  const baseUrl = typeof publicUrl === 'function' ? publicUrl : () => publicUrl ?? 'http://localhost';
+  const makeContext = (viewer: Viewer | null, _request: Request): Context => ({
     db,
     prisma: db.prisma,
     box,
     files,
-    baseUrl: publicUrl ?? new URL(request.url).origin,
+    baseUrl: baseUrl(),
     viewer,
   });
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
-  const rest = createRestHandler({ gate, makeContext, logger, publicUrl });
+  const rest = createRestHandler({ gate, makeContext, logger, baseUrl });
   return { db, box, gate, yoga, download, rest, maxRequestBytes, makeContext };
 }
 
