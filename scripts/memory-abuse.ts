@@ -80,7 +80,7 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 async function main() {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-memory-'));
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
     HOST: '127.0.0.1',
