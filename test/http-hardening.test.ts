@@ -521,3 +521,41 @@ describe('own base URL (links when HELPDESK_PUBLIC_URL is unset)', () => {
     expect(ownBaseUrl('help.internal', 4000)).toBe('http://help.internal:4000');
   });
 });
+
+describe('start without HELPDESK_PUBLIC_URL on a non-loopback address', () => {
+  it('warns that links point to the listening address, and builds them from it', async () => {
+    const { pino } = await import('pino');
+    const lines: { level: number; msg: string; links?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-wildcard-'));
+    const env: Record<string, string> = {
+      PORT: '0',
+      HOST: '0.0.0.0',
+      HELPDESK_DATA_DIR: dataDir,
+      HELPDESK_ADMIN_EMAIL: ADMIN_EMAIL,
+      HELPDESK_ADMIN_API_KEY: ADMIN_KEY,
+    };
+    let drop = async () => {};
+    if (process.env.TEST_DATABASE_URL) {
+      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
+      drop = created.drop;
+      env.DATABASE_URL = created.url;
+    }
+    const wildcard = await startHelpdesk(loadConfig(env), logger);
+    try {
+      const warning = lines.find((line) => /HELPDESK_PUBLIC_URL is not set/.test(line.msg));
+      expect(warning?.links).toBe(`http://localhost:${wildcard.port}`);
+      const created = await fetch(`http://127.0.0.1:${wildcard.port}${API}/branches.json`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Host: 'evil.example', ...wsseHeaders() },
+        body: JSON.stringify({ name: 'Wildcard' }),
+      });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('location')).toBe(`http://localhost:${wildcard.port}${API}/branches/${(await created.json()).id}`);
+    } finally {
+      await wildcard.close();
+      await drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
