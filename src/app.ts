@@ -34,7 +34,12 @@ export interface AppOptions {
   store: BlobStore;
   attachmentLimits?: AttachmentLimits;
   maxRequestBytes?: number;
-  publicUrl?: string;
+  /**
+   * Base of the absolute URLs handed out (attachment links, REST Location and Link), or a function
+   * giving it (the server knows its port only once it listens). Never the request's Host header,
+   * which the client chooses. Default: http://localhost.
+   */
+  publicUrl?: string | (() => string);
   downloadTokenSeconds?: number;
   /** Browser origins allowed by CORS (HELPDESK_CORS_ORIGINS). */
   corsOrigins?: string[];
@@ -69,18 +74,19 @@ export function createApp({
   });
   const gate = createGate({ authenticate, limits: rateLimits, logger });
   const files = { store, limits: attachmentLimits, downloadTokenSeconds };
-  const makeContext = (viewer: Viewer | null, request: Request): Context => ({
+  const baseUrl = typeof publicUrl === 'function' ? publicUrl : () => publicUrl ?? 'http://localhost';
+  const makeContext = (viewer: Viewer | null, _request: Request): Context => ({
     db,
     prisma: db.prisma,
     box,
     files,
-    baseUrl: publicUrl ?? new URL(request.url).origin,
+    baseUrl: baseUrl(),
     viewer,
     quotas: { apiKeysPerPerson },
   });
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
-  const rest = createRestHandler({ gate, makeContext, logger, publicUrl, cors });
+  const rest = createRestHandler({ gate, makeContext, logger, baseUrl, cors });
   return {
     db,
     box,

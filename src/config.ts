@@ -28,9 +28,22 @@ export interface Config {
   redisUrl: string | undefined;
   limits: { maxComplexity: number; maxDepth: number; maxBreadth: number };
   attachments: { maxFileSize: number; maxFiles: number };
-  /** Largest request body accepted, counted while it streams in. */
+  /** Largest multipart (GraphQL upload) request body accepted, counted while it streams in. */
   maxRequestBytes: number;
-  /** Base of absolute URLs the API hands out (attachment links); default: the request's own origin. */
+  /**
+   * Largest body of any other kind (JSON, XML, form, text on /graphql and REST), counted while it
+   * streams in. Default: room for one base64 file of maxFileSize (4/3 of it) plus 1 MiB.
+   */
+  maxJsonBytes: number;
+  /** Time a client has to send the request headers, and the whole request (headers and body). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Open connections at most; more are refused. */
+  maxConnections: number;
+  /**
+   * Base of absolute URLs the API hands out (attachment links, Location, Link). Never taken from
+   * the request's Host header; default: this server's own address (see start.ts).
+   */
   publicUrl: string | undefined;
   /** Lifetime of signed download links, in seconds. */
   downloadTokenSeconds: number;
@@ -134,6 +147,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFiles: int('HELPDESK_MAX_FILES', 20, 1, 1000),
   };
   const maxRequestBytes = int('HELPDESK_MAX_REQUEST_SIZE', 50 * MiB, 1024, 2 ** 31 - 1);
+  // A base64 file of the largest size (4 characters per 3 bytes) plus room for the rest of the body.
+  const base64Room = 4 * Math.ceil(attachments.maxFileSize / 3) + MiB;
+  const maxJsonBytes = int('HELPDESK_MAX_JSON_SIZE', Math.min(maxRequestBytes, base64Room), 1024, 2 ** 31 - 1);
+  const headersTimeoutMs = int('HELPDESK_HEADERS_TIMEOUT_MS', 15_000, 100, 600_000);
+  const requestTimeoutMs = int('HELPDESK_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    problems.push(`HELPDESK_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be larger than HELPDESK_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  const maxConnections = int('HELPDESK_MAX_CONNECTIONS', 1000, 1, 1_000_000);
   const downloadTokenSeconds = int('HELPDESK_DOWNLOAD_TOKEN_TTL', 3600, 1, 7 * 24 * 3600);
   const publicUrl = env.HELPDESK_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) {
@@ -165,6 +187,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits,
     attachments,
     maxRequestBytes,
+    maxJsonBytes,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    maxConnections,
     publicUrl,
     downloadTokenSeconds,
     metrics,

@@ -1,10 +1,11 @@
 // One node:http server: GraphQL, attachment downloads, health probes (and the REST adapter).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { PassThrough } from 'node:stream';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type Duplex, PassThrough } from 'node:stream';
 import type { Database } from './db/database.ts';
 import { DOWNLOAD_PATH, type createDownloadHandler } from './http/downloads.ts';
 import type { Gate } from './http/gate.ts';
 import { sendJson } from './http/node-io.ts';
+import { negotiateFormat, send } from './rest/format.ts';
 import { REST_PREFIX, type createRestHandler } from './rest/router.ts';
 import type { Logger } from './logger.ts';
 import type { HelpdeskYoga } from './yoga.ts';
@@ -15,21 +16,81 @@ export interface ServerDeps {
   gate: Gate;
   download: ReturnType<typeof createDownloadHandler>;
   rest: ReturnType<typeof createRestHandler>;
+  /** Cap on multipart bodies (GraphQL uploads). */
   maxRequestBytes: number;
+  /** Cap on every other body (JSON, XML, form, text); defaults to maxRequestBytes. */
+  maxJsonBytes?: number;
+  /** Slow-client limits (Node's headersTimeout, requestTimeout, maxConnections). */
+  connections?: ConnectionLimits;
   /** Serve /metrics (statement counter, RSS); off unless HELPDESK_METRICS=1. */
   exposeMetrics?: boolean;
   db: Database;
   logger: Logger;
 }
 
-async function readiness(db: Database) {
+export interface ConnectionLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { headersTimeoutMs: 15_000, requestTimeoutMs: 120_000, maxConnections: 1000 };
+
+/**
+ * Sent with every answer. No answer but GraphiQL's page is HTML, so nothing may load, run or frame
+ * anything; GraphiQL's page gets only the framing rules (its own CSP belongs to yoga.ts).
+ */
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+};
+const GRAPHIQL_CSP = "frame-ancestors 'none'";
+
+/** yoga renders GraphiQL for a GET that accepts HTML; that page must be allowed to load its scripts. */
+const mayBeGraphiQL = (req: IncomingMessage, pathname: string) =>
+  pathname === '/graphql' && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+
+/** host[:port] as RFC 3986 allows it (a reg-name or an IP literal), and as the URL parser takes it. */
+function validHost(host: string | undefined): boolean {
+  if (host === undefined) return true; // HTTP/1.0; Node refuses HTTP/1.1 requests without Host
+  if (!/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(?::\d{0,5})?$/.test(host)) return false;
+  try {
+    new URL(`http://${host}/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The request target as a path and query: origin-form (`/path?query`) as sent, absolute-form
+ * (`http://host/path`) reduced to its path; null for anything else (`*`, `//x`, garbage).
+ */
+function requestPath(target: string | undefined): URL | null {
+  try {
+    if (target?.startsWith('/') && !target.startsWith('//')) return new URL(`http://localhost${target}`);
+    if (target && /^https?:\/\//i.test(target)) {
+      const absolute = new URL(target);
+      return new URL(`http://localhost${absolute.pathname}${absolute.search}`);
+    }
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+async function readiness(db: Database, logger: Logger) {
   try {
     const pending = await db.pendingMigrations();
     return pending.length === 0
       ? { status: 200, body: { status: 'ready', engine: db.engine } }
       : { status: 503, body: { status: 'migrations pending', pending } };
   } catch (error) {
-    return { status: 503, body: { status: 'database unreachable', error: (error as Error).message } };
+    // The driver's message can name hosts, ports or SQL: the log gets it, the (anonymous) probe does not.
+    logger.error({ err: error }, 'readiness check: database unreachable');
+    return { status: 503, body: { status: 'database unreachable' } };
   }
 }
 
@@ -38,9 +99,7 @@ async function readiness(db: Database) {
  * reading, and a chunked body is cut off (413) the moment it passes the cap, so a 1 GiB upload is
  * never buffered. Returns the request to hand on, or null when it has been answered.
  */
-function capBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): IncomingMessage | null {
-  const tooLarge = () =>
-    sendJson(res, 413, { error: `Request body is larger than ${maxBytes} bytes.` }, { Connection: 'close' });
+function capBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, tooLarge: () => void): IncomingMessage | null {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     tooLarge();
@@ -73,16 +132,51 @@ function capBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): I
   }) as unknown as IncomingMessage;
 }
 
-export function createHttpServer({ yoga, download, rest, maxRequestBytes, exposeMetrics = false, db, logger }: ServerDeps): Server {
+const isMultipart = (req: IncomingMessage) => /^\s*multipart\//i.test(req.headers['content-type'] ?? '');
+
+export function createHttpServer({
+  yoga,
+  download,
+  rest,
+  maxRequestBytes,
+  maxJsonBytes = maxRequestBytes,
+  connections = DEFAULT_CONNECTION_LIMITS,
+  exposeMetrics = false,
+  db,
+  logger,
+}: ServerDeps): Server {
+  /** An error answer: in the REST format asked for (JSON or XML) under the REST prefix, else JSON. */
+  const fail = (req: IncomingMessage, res: ServerResponse, pathname: string, status: number, error: string, headers: Record<string, string> = {}) => {
+    if (REST_PREFIX.test(pathname)) return send(res, negotiateFormat(pathname, req).format, status, { error }, headers);
+    sendJson(res, status, { error }, headers);
+  };
+  const tooLarge = (req: IncomingMessage, res: ServerResponse, pathname: string, multipart: boolean) => () =>
+    fail(
+      req,
+      res,
+      pathname,
+      413,
+      multipart
+        ? `Request body is larger than ${maxRequestBytes} bytes (HELPDESK_MAX_REQUEST_SIZE).`
+        : `Request body is larger than ${maxJsonBytes} bytes, the limit for JSON, XML, form and text bodies (HELPDESK_MAX_JSON_SIZE); send large files as multipart uploads to /graphql.`,
+      { Connection: 'close' },
+    );
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestPath(req.url);
+    if (!url) return sendJson(res, 400, { error: 'Bad request target: expected a path such as /graphql.' });
+    if (!validHost(req.headers.host)) return fail(req, res, url.pathname, 400, 'Invalid Host header.');
+    // Absolute-form targets are served as their path; nothing downstream sees another host.
+    req.url = `${url.pathname}${url.search}`;
     if (url.pathname === '/graphql') {
-      const body = capBody(req, res, maxRequestBytes);
+      const multipart = isMultipart(req);
+      const body = capBody(req, res, multipart ? maxRequestBytes : maxJsonBytes, tooLarge(req, res, url.pathname, multipart));
       if (body) await yoga.handle(body, res);
       return;
     }
     if (REST_PREFIX.test(url.pathname)) {
-      const body = capBody(req, res, maxRequestBytes);
+      // REST takes JSON, XML and form bodies only (base64 files inside them): one cap for all.
+      const body = capBody(req, res, maxJsonBytes, tooLarge(req, res, url.pathname, false));
       if (body) await rest(body, res);
       return;
     }
@@ -104,7 +198,7 @@ export function createHttpServer({ yoga, download, rest, maxRequestBytes, expose
       return res.end(text);
     }
     if (url.pathname === '/readyz') {
-      const { status, body } = await readiness(db);
+      const { status, body } = await readiness(db, logger);
       return sendJson(res, status, body);
     }
     if (url.pathname === '/') {
@@ -114,26 +208,66 @@ export function createHttpServer({ yoga, download, rest, maxRequestBytes, expose
     sendJson(res, 404, { error: `No route for ${req.method} ${url.pathname}` });
   };
 
-  return createServer((req, res) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      logger.info(
-        {
-          method: req.method,
-          path: req.url?.replace(/([?&]token=)[^&]+/, '$1…'),
-          status: res.statusCode,
-          durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
-        },
-        'request',
-      );
-    });
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      logger.error({ err: error }, 'request failed');
-      sendJson(res, 500, { error: 'Internal server error' });
-    });
+  const server = createServer(
+    {
+      headersTimeout: connections.headersTimeoutMs,
+      requestTimeout: connections.requestTimeoutMs,
+      // How often Node looks for connections past those timeouts (30 s by default, which let a
+      // slow client hold a connection for up to 30 s more than the timeout).
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(connections.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      const started = process.hrtime.bigint();
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      if (mayBeGraphiQL(req, (req.url ?? '').split('?')[0]!)) res.setHeader('Content-Security-Policy', GRAPHIQL_CSP);
+      res.on('finish', () => {
+        logger.info(
+          {
+            method: req.method,
+            path: req.url?.replace(/([?&]token=)[^&]+/, '$1…'),
+            status: res.statusCode,
+            durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+          },
+          'request',
+        );
+      });
+      handle(req, res).catch((error: unknown) => {
+        // Never the error itself: it goes to the log, the client gets a fixed message.
+        logger.error({ err: error }, 'request failed');
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        sendJson(res, 500, { error: 'Internal server error' });
+      });
+    },
+  );
+  server.maxConnections = connections.maxConnections;
+  // Errors Node answers before a request exists (malformed request, headers too large, timeouts):
+  // the same security headers and a JSON body, then the connection closes.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (!socket.writable || inFlight?.headersSent || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const [status, message] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request took too long to arrive.']
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request headers are too large.']
+          : [400, 'Malformed HTTP request.'];
+    const body = JSON.stringify({ error: message });
+    const headers = {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+      Connection: 'close',
+    };
+    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+    // A client that never closes its side does not keep the socket.
+    setTimeout(() => socket.destroy(), 1000).unref();
   });
+  return server;
 }

@@ -11,6 +11,15 @@ import { openDatabase } from './db/database.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server.ts';
 
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+const isWildcard = (host: string) => host === '' || host === '0.0.0.0' || host === '::';
+
+/** http://<listen address>:<port>, with localhost for a wildcard address. */
+export function ownBaseUrl(host: string, port: number) {
+  const name = isWildcard(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
 export async function startHelpdesk(config: Config, logger: Logger) {
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -34,6 +43,9 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     throw error;
   }
 
+  // Absolute links come from HELPDESK_PUBLIC_URL, else from this server's own address (known once
+  // it listens), never from the Host header a client sends.
+  let ownUrl = 'http://localhost';
   const app = createApp({
     db,
     box,
@@ -51,17 +63,44 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     store: filesystemBlobStore(path.join(config.dataDir, 'attachments')),
     attachmentLimits: config.attachments,
     maxRequestBytes: config.maxRequestBytes,
-    publicUrl: config.publicUrl,
+    publicUrl: config.publicUrl ?? (() => ownUrl),
     downloadTokenSeconds: config.downloadTokenSeconds,
     corsOrigins: config.corsOrigins,
   });
   await app.ready();
   const { yoga, gate, download, rest, maxRequestBytes } = app;
-  const server = createHttpServer({ yoga, gate, download, rest, maxRequestBytes, exposeMetrics: config.metrics, db, logger });
+  const server = createHttpServer({
+    yoga,
+    gate,
+    download,
+    rest,
+    maxRequestBytes,
+    maxJsonBytes: config.maxJsonBytes,
+    connections: {
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxConnections: config.maxConnections,
+    },
+    exposeMetrics: config.metrics,
+    db,
+    logger,
+  });
   server.listen(config.port, config.host);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
-  logger.info({ port, engine: db.engine, graphql: `http://localhost:${port}/graphql` }, 'helpdesk API listening');
+  ownUrl = ownBaseUrl(config.host, port);
+  logger.info({ port, engine: db.engine, graphql: `${config.publicUrl ?? ownUrl}/graphql` }, 'helpdesk API listening');
+  if (!config.publicUrl && !isLoopback(config.host)) {
+    logger.warn(
+      { host: config.host, links: ownUrl },
+      `HELPDESK_PUBLIC_URL is not set: attachment links, Location and Link headers point to ${ownUrl}; set it to the address clients use (e.g. https://help.example.com)`,
+    );
+  }
 
   let closing: Promise<void> | undefined;
   return {

@@ -14,6 +14,27 @@ describe('configuration', () => {
     expect(config.logLevel).toBe('info');
     expect(config.admin).toBeUndefined();
     expect(config.metrics).toBe(false);
+    expect(config.publicUrl).toBeUndefined();
+    // Slow-client limits and connection cap.
+    expect(config.headersTimeoutMs).toBe(15_000);
+    expect(config.requestTimeoutMs).toBe(120_000);
+    expect(config.maxConnections).toBe(1000);
+    // JSON bodies: one base64 file of the largest size (10 MiB -> 4/3) plus 1 MiB.
+    expect(config.maxRequestBytes).toBe(50 * 1024 * 1024);
+    expect(config.maxJsonBytes).toBe(4 * Math.ceil((10 * 1024 * 1024) / 3) + 1024 * 1024);
+  });
+
+  it('reads the body, timeout and connection limits', () => {
+    expect(
+      loadConfig({
+        HELPDESK_MAX_JSON_SIZE: '2048',
+        HELPDESK_HEADERS_TIMEOUT_MS: '5000',
+        HELPDESK_REQUEST_TIMEOUT_MS: '300000',
+        HELPDESK_MAX_CONNECTIONS: '50',
+      }),
+    ).toMatchObject({ maxJsonBytes: 2048, headersTimeoutMs: 5000, requestTimeoutMs: 300_000, maxConnections: 50 });
+    // The JSON cap follows the file size, but never above the request cap.
+    expect(loadConfig({ HELPDESK_MAX_FILE_SIZE: String(60 * 1024 * 1024) }).maxJsonBytes).toBe(50 * 1024 * 1024);
   });
 
   it('reads every variable', () => {
@@ -49,6 +70,10 @@ describe('configuration', () => {
     [{ HELPDESK_ADMIN_EMAIL: 'nope', HELPDESK_ADMIN_API_KEY: key }, /not an email address/],
     [{ HELPDESK_ADMIN_EMAIL: 'a@b.co', HELPDESK_ADMIN_API_KEY: 'short' }, /40 hexadecimal/],
     [{ HELPDESK_SECRET_KEY: 'tiny' }, /HELPDESK_SECRET_KEY must be 32 bytes/],
+    [{ HELPDESK_MAX_JSON_SIZE: '10' }, /HELPDESK_MAX_JSON_SIZE must be an integer from 1024/],
+    [{ HELPDESK_HEADERS_TIMEOUT_MS: '0' }, /HELPDESK_HEADERS_TIMEOUT_MS must be an integer from 100/],
+    [{ HELPDESK_MAX_CONNECTIONS: 'many' }, /HELPDESK_MAX_CONNECTIONS must be an integer/],
+    [{ HELPDESK_HEADERS_TIMEOUT_MS: '60000', HELPDESK_REQUEST_TIMEOUT_MS: '30000' }, /must not be larger than HELPDESK_REQUEST_TIMEOUT_MS/],
   ])('rejects %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

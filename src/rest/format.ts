@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import Negotiator from 'negotiator';
+import qs from 'qs';
 
 export type Format = 'json' | 'xml';
 
@@ -52,34 +53,93 @@ export class RestError extends Error {
 
 const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-/** Body as an object with camelCase keys; empty when there is none. */
+/** Fields in a form body, parameters in a query string: at most this many. */
+export const MAX_PARAMETERS = 1000;
+/** `a[b][c]` nesting in form bodies, and object/array nesting in any body. */
+const MAX_FORM_DEPTH = 5;
+const MAX_BODY_DEPTH = 32;
+/** Items in one form array (`tags[]=…`, `attachmentsInput[0]…`). */
+const MAX_FORM_ARRAY = 100;
+
+/** Text PostgreSQL cannot store (NUL) or that is not Unicode (a lone surrogate); null when fine. */
+export function badText(text: string): string | null {
+  if (text.includes('\0')) return 'must not contain NUL characters';
+  if (/\p{Cs}/u.test(text)) return 'must be well-formed Unicode (no lone surrogates)';
+  return null;
+}
+
+/**
+ * Form bodies the way PHP (and so DiamanteDesk's shop modules) writes them: `a=1`, repeated keys
+ * and `tags[]=x` as lists, `attachmentsInput[0][filename]=x` as nested objects. qs parses in
+ * linear time and refuses more than MAX_PARAMETERS fields (413), deep nesting or long lists (400).
+ */
+function parseForm(text: string): Record<string, unknown> {
+  try {
+    return qs.parse(text, {
+      parameterLimit: MAX_PARAMETERS,
+      depth: MAX_FORM_DEPTH,
+      strictDepth: true,
+      arrayLimit: MAX_FORM_ARRAY,
+      throwOnLimitExceeded: true,
+      plainObjects: true,
+      allowDots: false,
+    }) as Record<string, unknown>;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/^Parameter limit/.test(message)) throw new RestError(413, `Form body has more than ${MAX_PARAMETERS} fields.`);
+    if (/^Array limit/.test(message)) throw new RestError(400, `Form body has a list of more than ${MAX_FORM_ARRAY} items.`);
+    if (/depth/.test(message)) throw new RestError(400, `Form body nests keys more than ${MAX_FORM_DEPTH} levels deep.`);
+    throw new RestError(400, 'Request body could not be parsed.');
+  }
+}
+
+/** Every key and string in a parsed body, without recursion: NUL, lone surrogates, deep nesting are 400s. */
+function checkBody(body: unknown) {
+  const stack: [unknown, number][] = [[body, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      const problem = badText(value);
+      if (problem) throw new RestError(400, `Request body values ${problem}.`);
+    } else if (value && typeof value === 'object') {
+      if (depth >= MAX_BODY_DEPTH) throw new RestError(400, `Request body nests more than ${MAX_BODY_DEPTH} levels deep.`);
+      for (const [key, item] of Object.entries(value)) {
+        const problem = badText(key);
+        if (problem) throw new RestError(400, `Request body keys ${problem}.`);
+        stack.push([item, depth + 1]);
+      }
+    }
+  }
+}
+
+/** Body as an object with camelCase keys (top level only, as in JSON bodies); empty when there is none. */
 export async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type.startsWith('multipart/')) {
+    req.resume();
+    throw new RestError(415, 'REST bodies are JSON, XML or form-encoded (application/x-www-form-urlencoded); send files base64-encoded in "attachmentsInput".');
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (!text) return {};
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   let parsed: unknown;
-  try {
-    if (type === 'application/x-www-form-urlencoded') {
-      const form = new URLSearchParams(text);
-      const out: Record<string, unknown> = {};
-      for (const key of new Set(form.keys())) {
-        const values = form.getAll(key);
-        const name = key.replace(/\[\]$/, '');
-        out[name] = key.endsWith('[]') || values.length > 1 ? values : values[0];
+  if (type === 'application/x-www-form-urlencoded') {
+    parsed = parseForm(text);
+  } else {
+    try {
+      if (type.endsWith('/xml')) {
+        const document = xmlParser.parse(text) as Record<string, unknown>;
+        parsed = Object.values(document)[0];
+      } else {
+        parsed = JSON.parse(text);
       }
-      parsed = out;
-    } else if (type.endsWith('/xml')) {
-      const document = xmlParser.parse(text) as Record<string, unknown>;
-      parsed = Object.values(document)[0];
-    } else {
-      parsed = JSON.parse(text);
+    } catch {
+      throw new RestError(400, 'Request body could not be parsed.');
     }
-  } catch {
-    throw new RestError(400, 'Request body could not be parsed.');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RestError(400, 'Request body must be an object.');
+  checkBody(parsed);
   return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [camel(key), value]));
 }
 

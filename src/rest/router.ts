@@ -8,7 +8,7 @@ import { CROSS_SITE_MESSAGE, crossSiteWriteRefused, type CorsPolicy } from '../h
 import { WWW_AUTHENTICATE, type Gate } from '../http/gate.ts';
 import { headersOf } from '../http/node-io.ts';
 import type { Logger } from '../logger.ts';
-import { RestError, negotiateFormat, readBody, send, type Format } from './format.ts';
+import { MAX_PARAMETERS, RestError, badText, negotiateFormat, readBody, send, type Format } from './format.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { branchRoutes } from './routes/branches.ts';
 import { commentRoutes } from './routes/comments.ts';
@@ -47,12 +47,34 @@ export interface RestDeps {
   gate: Gate;
   makeContext: (viewer: Viewer | null, request: Request) => Context;
   logger: Logger;
-  publicUrl?: string;
+  /** Base of absolute links (Location, Link); from configuration, never from the Host header. */
+  baseUrl: () => string;
   cors: CorsPolicy;
 }
 
+/** The path with percent-encoding undone once; a 400 for encoding that is not UTF-8 or for NUL. */
+function decodePath(raw: string): string {
+  let path: string;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    throw new RestError(400, 'The request path has invalid percent-encoding.');
+  }
+  const problem = badText(path);
+  if (problem) throw new RestError(400, `The request path ${problem}.`);
+  return path;
+}
 
-export function createRestHandler({ gate, makeContext, logger, publicUrl, cors }: RestDeps) {
+function checkQuery(query: URLSearchParams) {
+  let count = 0;
+  for (const [name, value] of query) {
+    if (++count > MAX_PARAMETERS) throw new RestError(400, `The query string has more than ${MAX_PARAMETERS} parameters.`);
+    const problem = badText(name) ?? badText(value);
+    if (problem) throw new RestError(400, `Query parameter "${badText(name) ? '?' : name}" ${problem}.`);
+  }
+}
+
+export function createRestHandler({ gate, makeContext, logger, baseUrl, cors }: RestDeps) {
   const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 320 });
   const routes: Route[] = [...branchRoutes, ...ticketRoutes, ...attachmentRoutes, ...commentRoutes, ...userRoutes];
   for (const route of routes) {
@@ -61,19 +83,31 @@ export function createRestHandler({ gate, makeContext, logger, publicUrl, cors }
   }
 
   return async function handleRest(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = REST_PREFIX.exec(url.pathname)!;
+    const origin = baseUrl();
+    const url = new URL(`${origin}${req.url ?? '/'}`);
+    const pathname = url.pathname.slice(new URL(origin).pathname.replace(/\/$/, '').length);
+    const match = REST_PREFIX.exec(pathname)!;
     const portal = match[1] !== 'rest';
-    const { path, format } = negotiateFormat(decodeURIComponent(match[3] ?? '/'), req);
-    let fmt: Format = format;
+    let fmt: Format = negotiateFormat(match[3] ?? '/', req).format;
     try {
-      const found = router.find(req.method as HTTPMethod, path);
+      const { path, format } = negotiateFormat(decodePath(match[3] ?? '/'), req);
+      fmt = format;
+      checkQuery(url.searchParams);
+      // find-my-way decodes parameters itself: hand it the decoded path with `%` (and the
+      // characters it would cut at) encoded again, so that `%2500` is the id "%00", not NUL.
+      const found = router.find(req.method as HTTPMethod, path.replace(/[%?#;]/g, encodeURIComponent));
       const route = (found?.store as { route?: Route } | undefined)?.route;
-      if (!found || !route || (route.portalOnly && !portal)) throw new RestError(404, `No route for ${req.method} ${url.pathname}.`);
+      if (!found || !route || (route.portalOnly && !portal)) throw new RestError(404, `No route for ${req.method} ${pathname}.`);
+      const params = found.params as Record<string, string>;
+      for (const [name, value] of Object.entries(params)) {
+        const problem = badText(value);
+        if (problem) throw new RestError(400, `"${name}" ${problem}.`);
+      }
 
-      const origin = publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
-      const request = new Request(`${origin}${req.url}`, { headers: headersOf(req) });
-      if (crossSiteWriteRefused(cors, req.method ?? 'GET', request.headers.get('origin'), new URL(request.url))) {
+      const request = new Request(url, { headers: headersOf(req) });
+      // Same-origin is judged against the Origin the browser saw, i.e. the Host it connected to.
+      const seenAt = URL.parse(`http://${req.headers.host ?? 'localhost'}`) ?? new URL(url.origin);
+      if (crossSiteWriteRefused(cors, req.method ?? 'GET', request.headers.get('origin'), seenAt)) {
         throw new RestError(403, CROSS_SITE_MESSAGE);
       }
       const gated = await gate(request, req.socket.remoteAddress);
@@ -87,11 +121,11 @@ export function createRestHandler({ gate, makeContext, logger, publicUrl, cors }
       });
       const result = await route.handle({
         ctx: makeContext(gated.viewer, request),
-        params: found.params as Record<string, string>,
+        params,
         query: url.searchParams,
         body: () => readBody(req),
-        base: `${origin}${url.pathname.slice(0, url.pathname.length - (match[3] ?? '').length)}`,
-        url: new URL(`${origin}${req.url}`),
+        base: `${url.origin}${url.pathname.slice(0, url.pathname.length - (match[3] ?? '').length)}`,
+        url,
         portal,
       });
       send(res, fmt, result.status, result.body, { ...gated.headers, ...result.headers });
