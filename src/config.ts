@@ -22,6 +22,8 @@ export interface Config {
   rateLimitPerMinute: number;
   limits: { maxComplexity: number; maxDepth: number; maxBreadth: number };
   attachments: { maxFileSize: number; maxFiles: number };
+  /** Orphan blob and temporary file sweeping: every `intervalSeconds` (0: at start only), after `graceSeconds`. */
+  blobSweep: { intervalSeconds: number; graceSeconds: number };
   /** Largest request body accepted, counted while it streams in. */
   maxRequestBytes: number;
   /** Base of absolute URLs the API hands out (attachment links); default: the request's own origin. */
@@ -117,6 +119,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFileSize: int('HELPDESK_MAX_FILE_SIZE', 10 * MiB, 1, 2 ** 31 - 1),
     maxFiles: int('HELPDESK_MAX_FILES', 20, 1, 1000),
   };
+  const blobSweep = {
+    intervalSeconds: int('HELPDESK_BLOB_SWEEP_INTERVAL', 600, 0, 7 * 24 * 3600),
+    graceSeconds: int('HELPDESK_BLOB_SWEEP_GRACE', 3600, 60, 30 * 24 * 3600),
+  };
   const maxRequestBytes = int('HELPDESK_MAX_REQUEST_SIZE', 50 * MiB, 1024, 2 ** 31 - 1);
   const downloadTokenSeconds = int('HELPDESK_DOWNLOAD_TOKEN_TTL', 3600, 1, 7 * 24 * 3600);
   const publicUrl = env.HELPDESK_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined;
@@ -138,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute,
     limits,
     attachments,
+    blobSweep,
     maxRequestBytes,
     publicUrl,
     downloadTokenSeconds,

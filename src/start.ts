@@ -6,6 +6,7 @@ import { ensureAdmin } from './auth/bootstrap.ts';
 import { loadServerKey, secretBox, verifyServerKey, type SecretBox } from './auth/secret-box.ts';
 import { createApp } from './app.ts';
 import { filesystemBlobStore } from './storage/blob-store.ts';
+import { createOrphanSweeper, startOrphanSweeper } from './domain/attachments.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -34,13 +35,23 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     throw error;
   }
 
+  const store = filesystemBlobStore(path.join(config.dataDir, 'attachments'));
+  // Blobs of uploads that never committed (a crash, a failed transaction) and interrupted writes.
+  const sweeper = startOrphanSweeper(
+    createOrphanSweeper(db.prisma, store, { graceMs: config.blobSweep.graceSeconds * 1000 }),
+    config.blobSweep.intervalSeconds * 1000,
+    (result) => {
+      if (result.removedBlobs || result.removedTemporaries) logger.info(result, 'swept orphan attachment blobs');
+    },
+    (error) => logger.warn({ err: error }, 'attachment blob sweep failed'),
+  );
   const { yoga, gate, download, rest, maxRequestBytes } = createApp({
     db,
     box,
     logger,
     rateLimitPerMinute: config.rateLimitPerMinute,
     limits: config.limits,
-    store: filesystemBlobStore(path.join(config.dataDir, 'attachments')),
+    store,
     attachmentLimits: config.attachments,
     maxRequestBytes: config.maxRequestBytes,
     publicUrl: config.publicUrl,
@@ -63,6 +74,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
+        await sweeper.stop();
         await db.close();
       })();
       return closing;
