@@ -28,6 +28,8 @@ export interface Config {
   redisUrl: string | undefined;
   limits: { maxComplexity: number; maxDepth: number; maxBreadth: number };
   attachments: { maxFileSize: number; maxFiles: number };
+  /** Orphan blob and temporary file sweeping: every `intervalSeconds` (0: at start only), after `graceSeconds`. */
+  blobSweep: { intervalSeconds: number; graceSeconds: number };
   /** Largest multipart (GraphQL upload) request body accepted, counted while it streams in. */
   maxRequestBytes: number;
   /**
@@ -146,6 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFileSize: int('HELPDESK_MAX_FILE_SIZE', 10 * MiB, 1, 2 ** 31 - 1),
     maxFiles: int('HELPDESK_MAX_FILES', 20, 1, 1000),
   };
+  const blobSweep = {
+    intervalSeconds: int('HELPDESK_BLOB_SWEEP_INTERVAL', 600, 0, 7 * 24 * 3600),
+    graceSeconds: int('HELPDESK_BLOB_SWEEP_GRACE', 3600, 60, 30 * 24 * 3600),
+  };
   const maxRequestBytes = int('HELPDESK_MAX_REQUEST_SIZE', 50 * MiB, 1024, 2 ** 31 - 1);
   // A base64 file of the largest size (4 characters per 3 bytes) plus room for the rest of the body.
   const base64Room = 4 * Math.ceil(attachments.maxFileSize / 3) + MiB;
@@ -186,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl,
     limits,
     attachments,
+    blobSweep,
     maxRequestBytes,
     maxJsonBytes,
     headersTimeoutMs,

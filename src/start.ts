@@ -6,6 +6,7 @@ import { ensureAdmin } from './auth/bootstrap.ts';
 import { loadServerKey, secretBox, verifyServerKey, type SecretBox } from './auth/secret-box.ts';
 import { createApp } from './app.ts';
 import { filesystemBlobStore } from './storage/blob-store.ts';
+import { createOrphanSweeper, startOrphanSweeper } from './domain/attachments.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import type { Logger } from './logger.ts';
@@ -43,6 +44,16 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     throw error;
   }
 
+  const store = filesystemBlobStore(path.join(config.dataDir, 'attachments'));
+  // Blobs of uploads that never committed (a crash, a failed transaction) and interrupted writes.
+  const sweeper = startOrphanSweeper(
+    createOrphanSweeper(db.prisma, store, { graceMs: config.blobSweep.graceSeconds * 1000 }),
+    config.blobSweep.intervalSeconds * 1000,
+    (result) => {
+      if (result.removedBlobs || result.removedTemporaries) logger.info(result, 'swept orphan attachment blobs');
+    },
+    (error) => logger.warn({ err: error }, 'attachment blob sweep failed'),
+  );
   // Absolute links come from HELPDESK_PUBLIC_URL, else from this server's own address (known once
   // it listens), never from the Host header a client sends.
   let ownUrl = 'http://localhost';
@@ -60,7 +71,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
         ? { kind: 'postgres', url: config.databaseUrl }
         : { kind: 'memory' },
     limits: config.limits,
-    store: filesystemBlobStore(path.join(config.dataDir, 'attachments')),
+    store,
     attachmentLimits: config.attachments,
     maxRequestBytes: config.maxRequestBytes,
     publicUrl: config.publicUrl ?? (() => ownUrl),
@@ -113,6 +124,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
+        await sweeper.stop();
         await app.close();
         await db.close();
       })();

@@ -4,9 +4,10 @@ import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import { decode as decodeBmp } from 'bmp-ts';
 import sharp from 'sharp';
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import type { BlobStore } from '../storage/blob-store.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { BlobKind, BlobStore } from '../storage/blob-store.ts';
 import { DomainError, Problems } from './errors.ts';
+import { touchTicket } from './activity.ts';
 
 export interface AttachmentLimits {
   maxFileSize: number;
@@ -102,12 +103,21 @@ export function decodeBase64Files(items: { filename: string; content: string }[]
   return files;
 }
 
-export async function storeAttachments(
-  prisma: PrismaClient,
-  store: BlobStore,
-  target: AttachmentTarget,
-  files: IncomingFile[],
-) {
+/** A file whose blob is written, ready for its Attachment row. */
+export interface StoredFile {
+  filename: string;
+  contentType: string;
+  byteSize: number;
+  sha256: string;
+  hasThumbnail: boolean;
+}
+
+/**
+ * Types, hashes and thumbnails the files and writes their blobs, before any row refers to them:
+ * a crash after this leaves only unreferenced blobs, which the sweeper (sweepOrphans) removes
+ * after the grace period, never rows without their files.
+ */
+export async function writeBlobs(store: BlobStore, files: IncomingFile[]): Promise<StoredFile[]> {
   const prepared = await Promise.all(
     files.map(async (file) => {
       const sha256 = createHash('sha256').update(file.bytes).digest('hex');
@@ -120,26 +130,44 @@ export async function storeAttachments(
     await store.put('file', sha256, file.bytes);
     if (thumbnail) await store.put('thumbnail', sha256, thumbnail);
   }
-  try {
-    return await prisma.$transaction(
-      prepared.map(({ file, sha256, contentType, thumbnail }) =>
-        prisma.attachment.create({
-          data: {
-            ...target,
-            filename: sanitizeFilename(file.filename),
-            contentType,
-            byteSize: file.bytes.length,
-            sha256,
-            hasThumbnail: thumbnail !== null,
-          },
-          select: { id: true },
-        }),
-      ),
-    );
-  } catch (error) {
-    await collectGarbage(prisma, store, prepared.map((p) => p.sha256));
-    throw error;
-  }
+  return prepared.map(({ file, sha256, contentType, thumbnail }) => ({
+    filename: sanitizeFilename(file.filename),
+    contentType,
+    byteSize: file.bytes.length,
+    sha256,
+    hasThumbnail: thumbnail !== null,
+  }));
+}
+
+/** The Attachment rows of written blobs, inside the caller's transaction, in the order given. */
+export async function createAttachmentRows(tx: Prisma.TransactionClient, target: AttachmentTarget, stored: StoredFile[]) {
+  const rows: { id: number }[] = [];
+  for (const file of stored) rows.push(await tx.attachment.create({ data: { ...target, ...file }, select: { id: true } }));
+  return rows;
+}
+
+/** Attaches files to an existing ticket or comment: blobs first, then the rows in one transaction. */
+export async function storeAttachments(
+  prisma: PrismaClient,
+  store: BlobStore,
+  target: AttachmentTarget,
+  files: IncomingFile[],
+) {
+  const stored = await writeBlobs(store, files);
+  // If the transaction fails, the blobs are left to the sweeper: deleting them here could pull a
+  // blob from under a concurrent upload of the same bytes that has not committed its row yet.
+  return prisma.$transaction(async (tx) => {
+    const rows = await createAttachmentRows(tx, target, stored);
+    await touchTicketFor(tx, target);
+    return rows;
+  });
+}
+
+/** Files are activity on their ticket; customers see it unless the files are on a private note. */
+async function touchTicketFor(tx: Prisma.TransactionClient, target: AttachmentTarget) {
+  if ('ticketId' in target) return touchTicket(tx, target.ticketId, true);
+  const comment = await tx.comment.findUnique({ where: { id: target.commentId }, select: { ticketId: true, private: true } });
+  if (comment) await touchTicket(tx, comment.ticketId, !comment.private);
 }
 
 /** Removes the blobs of these hashes that no attachment refers to any more. */
@@ -154,7 +182,11 @@ export async function collectGarbage(prisma: PrismaClient, store: BlobStore, has
 export async function removeAttachment(prisma: PrismaClient, store: BlobStore, id: number) {
   const attachment = await prisma.attachment.findUnique({ where: { id }, select: { sha256: true } });
   if (!attachment) throw DomainError.of('NOT_FOUND', 'Attachment not found.', ['id']);
-  await prisma.attachment.delete({ where: { id } });
+  await prisma.$transaction(async (tx) => {
+    const removed = await tx.attachment.delete({ where: { id }, select: { ticketId: true, commentId: true } });
+    if (removed.ticketId !== null) await touchTicketFor(tx, { ticketId: removed.ticketId });
+    else if (removed.commentId !== null) await touchTicketFor(tx, { commentId: removed.commentId });
+  });
   await collectGarbage(prisma, store, [attachment.sha256]);
   return id;
 }
@@ -166,4 +198,105 @@ export async function hashesUnder(prisma: PrismaClient, where: { ticketId: numbe
     select: { sha256: true },
   });
   return rows.map((r) => r.sha256);
+}
+
+export interface SweepOptions {
+  /** How long an unreferenced blob or a temporary file may live: longer than any upload takes. */
+  graceMs: number;
+  /** The clock (tests move it). */
+  now?: () => number;
+  /** Blobs examined per run at most; the next run goes on from there, so each run is bounded. */
+  maxChecks?: number;
+  /** Hashes looked up in the database per query. */
+  batchSize?: number;
+}
+
+export interface SweepResult {
+  checked: number;
+  removedBlobs: number;
+  removedTemporaries: number;
+}
+
+/**
+ * Removes what a crash or a failed transaction leaves in the blob store: blobs no Attachment row
+ * refers to and temporary files of interrupted writes, both only once older than the grace
+ * period, so an upload whose rows are not committed yet keeps its blobs (its `put` refreshes
+ * their time even when the bytes were already there). A run examines at most `maxChecks` blobs
+ * and remembers where it stopped.
+ */
+export function createOrphanSweeper(prisma: PrismaClient, store: BlobStore, options: SweepOptions) {
+  const now = options.now ?? Date.now;
+  const maxChecks = options.maxChecks ?? 20_000;
+  const batchSize = options.batchSize ?? 500;
+  const resumeAfter: Record<BlobKind, string | undefined> = { file: undefined, thumbnail: undefined };
+
+  async function sweepBatch(kind: BlobKind, hashes: string[], before: Date) {
+    const used = new Set(
+      (await prisma.attachment.findMany({ where: { sha256: { in: hashes } }, select: { sha256: true }, distinct: ['sha256'] })).map(
+        (row) => row.sha256,
+      ),
+    );
+    let removed = 0;
+    for (const sha256 of hashes) if (!used.has(sha256) && (await store.deleteIfOlder(kind, sha256, before))) removed += 1;
+    return removed;
+  }
+
+  return async function sweep(): Promise<SweepResult> {
+    const before = new Date(now() - options.graceMs);
+    const result: SweepResult = { checked: 0, removedBlobs: 0, removedTemporaries: 0 };
+    result.removedTemporaries = await store.removeTemporaries(before, maxChecks);
+    for (const kind of ['file', 'thumbnail'] as const) {
+      let batch: string[] = [];
+      let finished = true;
+      for await (const entry of store.list(kind, resumeAfter[kind])) {
+        if (result.checked >= maxChecks) {
+          finished = false;
+          break;
+        }
+        result.checked += 1;
+        resumeAfter[kind] = entry.sha256;
+        if (entry.modifiedAt >= before) continue;
+        batch.push(entry.sha256);
+        if (batch.length >= batchSize) {
+          result.removedBlobs += await sweepBatch(kind, batch, before);
+          batch = [];
+        }
+      }
+      if (batch.length) result.removedBlobs += await sweepBatch(kind, batch, before);
+      if (finished) resumeAfter[kind] = undefined;
+    }
+    return result;
+  };
+}
+
+/** Runs the sweeper now and then every `intervalMs` (0: only now) until stopped; runs never overlap. */
+export function startOrphanSweeper(
+  sweep: () => Promise<SweepResult>,
+  intervalMs: number,
+  onResult: (result: SweepResult) => void,
+  onError: (error: unknown) => void,
+) {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        onResult(await sweep());
+      } catch (error) {
+        onError(error);
+      }
+    });
+  };
+  run();
+  const timer = intervalMs > 0 ? setInterval(run, intervalMs) : undefined;
+  timer?.unref();
+  return {
+    /** Stops the timer and waits for a run in progress (call before closing the database). */
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -2,6 +2,7 @@
 // the name when the caller gives none.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { DomainError, Problems, isForeignKeyViolation, isUniqueViolation } from './errors.ts';
+import { sanitizeRichText } from './rich-text.ts';
 
 export interface BranchInput {
   name?: string | null;
@@ -58,7 +59,8 @@ function validate(input: BranchInput, creating: boolean) {
     }
     data.key = key;
   }
-  if (input.description !== undefined) data.description = input.description?.trim() ?? '';
+  // Branch descriptions are printed by the portal like ticket text: markup is allowlisted (rich-text.ts).
+  if (input.description !== undefined) data.description = sanitizeRichText(input.description?.trim() ?? '');
   const tags = normaliseTags(input.tags, problems, ['tags']);
   if (tags) data.tags = tags;
   if (input.logoUrl !== undefined) data.logoUrl = input.logoUrl;

@@ -1,7 +1,11 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketStatus } from '../generated/prisma/enums.ts';
+import { touchTicket } from './activity.ts';
+import { createAttachmentRows, writeBlobs, type IncomingFile } from './attachments.ts';
 import { DomainError, Problems } from './errors.ts';
 import { checkPartTimeAllowance, requireActivePerson, type PersonRef } from './people.ts';
+import { sanitizeRichText } from './rich-text.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
 
 export interface CommentInput {
   content?: string | null;
@@ -11,55 +15,80 @@ export interface CommentInput {
   author?: PersonRef | null;
 }
 
-const CONTENT_MAX = 65_535;
-
-function validContent(problems: Problems, content: string | null | undefined) {
-  if (!content?.trim()) problems.add('REQUIRED', 'Content must not be blank.', ['content']);
-  else if (content.length > CONTENT_MAX) problems.add('TOO_LONG', `Content must be at most ${CONTENT_MAX} characters.`, ['content']);
+/** Files created together with a ticket or comment: their blobs are written before the rows commit. */
+export interface NewFiles {
+  store: BlobStore;
+  files: IncomingFile[];
 }
 
-export async function addComment(prisma: PrismaClient, ticketId: number, input: CommentInput) {
+const CONTENT_MAX = 65_535;
+
+/** The content as stored (markup allowlisted, src/domain/rich-text.ts), or a problem. */
+function validContent(problems: Problems, content: string | null | undefined) {
+  if (content && content.length > CONTENT_MAX) {
+    problems.add('TOO_LONG', `Content must be at most ${CONTENT_MAX} characters.`, ['content']);
+    return content;
+  }
+  const clean = sanitizeRichText(content ?? '');
+  if (!clean.trim()) problems.add('REQUIRED', 'Content must not be blank.', ['content']);
+  return clean;
+}
+
+export async function addComment(prisma: PrismaClient, ticketId: number, input: CommentInput, attach?: NewFiles) {
   const problems = new Problems();
-  validContent(problems, input.content);
+  const content = validContent(problems, input.content);
   if (!input.author) problems.add('REQUIRED', 'Author is required.', ['author']);
   problems.throwIfAny();
   await requireActivePerson(prisma, input.author!, ['author']);
   if (input.author!.kind === 'agent' && !input.private) await checkPartTimeAllowance(prisma, input.author!.id, ticketId);
+  const isPrivate = input.private ?? false;
+  // Blobs before rows: a crash in between leaves unreferenced blobs (swept), never a comment without its files.
+  const stored = attach?.files.length ? await writeBlobs(attach.store, attach.files) : [];
   return prisma.$transaction(async (tx) => {
     const comment = await tx.comment.create({
       data: {
         ticketId,
-        content: input.content!,
-        private: input.private ?? false,
+        content,
+        private: isPrivate,
         ...(input.author!.kind === 'agent' ? { authorAgentId: input.author!.id } : { authorCustomerId: input.author!.id }),
       },
       select: { id: true },
     });
-    // Touch the ticket even without a status change: a new comment is activity on it.
-    await tx.ticket.update({ where: { id: ticketId }, data: { status: input.ticketStatus ?? undefined, updatedAt: new Date() } });
+    if (stored.length) await createAttachmentRows(tx, { commentId: comment.id }, stored);
+    // Touch the ticket even without a status change: a new comment is activity on it. Customers
+    // see it unless it is a private note that leaves the status alone.
+    await touchTicket(tx, ticketId, !isPrivate || Boolean(input.ticketStatus), { status: input.ticketStatus ?? undefined });
     return comment;
   });
 }
 
 export async function updateComment(prisma: PrismaClient, id: number, input: CommentInput) {
   const problems = new Problems();
-  if (input.content !== undefined) validContent(problems, input.content);
+  const content = input.content !== undefined ? validContent(problems, input.content) : undefined;
   problems.throwIfAny();
-  const comment = await prisma.comment.findUnique({ where: { id }, select: { ticketId: true } });
+  const comment = await prisma.comment.findUnique({ where: { id }, select: { ticketId: true, private: true } });
   if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
   return prisma.$transaction(async (tx) => {
     const updated = await tx.comment.update({
       where: { id },
-      data: { content: input.content ?? undefined, private: input.private ?? undefined },
-      select: { id: true },
+      data: { content, private: input.private ?? undefined },
+      select: { id: true, private: true },
     });
-    if (input.ticketStatus) await tx.ticket.update({ where: { id: comment.ticketId }, data: { status: input.ticketStatus } });
-    return updated;
+    // A customer sees the change when the comment was public, is public now, or the status moved.
+    const visible = !comment.private || !updated.private || Boolean(input.ticketStatus);
+    await touchTicket(tx, comment.ticketId, visible, { status: input.ticketStatus ?? undefined });
+    return { id: updated.id };
   });
 }
 
 export async function deleteComment(prisma: PrismaClient, id: number) {
-  const { count } = await prisma.comment.deleteMany({ where: { id } });
-  if (count === 0) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
-  return id;
+  return prisma.$transaction(async (tx) => {
+    const comment = await tx.comment.findUnique({ where: { id }, select: { ticketId: true, private: true } });
+    if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
+    const { count } = await tx.comment.deleteMany({ where: { id } });
+    if (count === 0) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
+    // A public reply disappearing is a change its customer sees.
+    await touchTicket(tx, comment.ticketId, !comment.private);
+    return id;
+  });
 }

@@ -7,6 +7,10 @@ import type { TicketPriority, TicketSource, TicketStatus } from '../generated/pr
 import { normaliseTags } from './branches.ts';
 import { DomainError, Problems } from './errors.ts';
 import { requireActivePerson, type PersonRef } from './people.ts';
+import { sanitizeRichText } from './rich-text.ts';
+import { activityStamp } from './activity.ts';
+import { createAttachmentRows, writeBlobs } from './attachments.ts';
+import type { NewFiles } from './comments.ts';
 
 export interface TicketInput {
   subject?: string | null;
@@ -42,9 +46,11 @@ function validate(input: TicketInput, creating: boolean) {
     out.subject = subject;
   }
   if (input.description !== undefined || creating) {
-    const description = input.description ?? '';
+    const given = input.description ?? '';
+    // Markup is allowlisted on write (src/domain/rich-text.ts); what is left must not be blank.
+    const description = given.length > DESCRIPTION_MAX ? given : sanitizeRichText(given);
     if (!description.trim()) problems.add('REQUIRED', 'Description must not be blank.', ['description']);
-    else if (description.length > DESCRIPTION_MAX) {
+    else if (given.length > DESCRIPTION_MAX) {
       problems.add('TOO_LONG', `Description must be at most ${DESCRIPTION_MAX} characters.`, ['description']);
     }
     out.description = description;
@@ -65,7 +71,7 @@ const reporterColumns = (reporter: PersonRef) =>
     ? { reporterAgentId: reporter.id, reporterCustomerId: null }
     : { reporterAgentId: null, reporterCustomerId: reporter.id };
 
-export async function createTicket(prisma: PrismaClient, branchId: number, input: TicketInput) {
+export async function createTicket(prisma: PrismaClient, branchId: number, input: TicketInput, attach?: NewFiles) {
   const clean = validate(input, true);
   const branch = await prisma.branch.findUnique({ where: { id: branchId }, select: { defaultAssigneeId: true } });
   if (!branch) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
@@ -73,6 +79,8 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
   const { blocked: spam } = await requireActivePerson(prisma, input.reporter!, ['reporter']);
   if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
   const assigneeId = input.assigneeId === undefined ? branch.defaultAssigneeId : input.assigneeId;
+  // Blobs before rows: a crash in between leaves unreferenced blobs (swept), never a ticket without its files.
+  const stored = attach?.files.length ? await writeBlobs(attach.store, attach.files) : [];
 
   return prisma.$transaction(async (tx) => {
     // The UPDATE takes the branch row lock until commit: the next creation waits for this number.
@@ -81,7 +89,8 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
       data: { ticketSequence: { increment: 1 } },
       select: { key: true, ticketSequence: true },
     });
-    return tx.ticket.create({
+    const now = new Date();
+    const ticket = await tx.ticket.create({
       data: {
         key: `${key}-${ticketSequence}`,
         number: ticketSequence,
@@ -96,9 +105,13 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
         branchId,
         assigneeId,
         ...reporterColumns(input.reporter!),
+        createdAt: now,
+        ...activityStamp(true, now),
       },
       select: { id: true },
     });
+    if (stored.length) await createAttachmentRows(tx, { ticketId: ticket.id }, stored);
+    return ticket;
   });
 }
 
@@ -146,6 +159,8 @@ export async function updateTicket(prisma: PrismaClient, id: number, input: Tick
       source: input.source ?? undefined,
       assigneeId: input.assigneeId,
       ...(input.reporter ? reporterColumns(input.reporter) : {}),
+      // Every field of a ticket is shown to its customer.
+      ...activityStamp(true),
     },
     select: { id: true },
   });

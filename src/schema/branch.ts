@@ -7,6 +7,7 @@ import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
+import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 
 export const Branch = builder.prismaNode('Branch', {
   description: 'A queue of tickets (a product, team or department). Its key prefixes the keys of its tickets.',
@@ -17,7 +18,7 @@ export const Branch = builder.prismaNode('Branch', {
     internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
     key: t.exposeString('key', { description: 'Unique key, letters only (for example `SUP`); ticket keys start with it.' }),
     name: t.exposeString('name', { description: 'Display name.' }),
-    description: t.exposeString('description', { description: 'Free-text description; empty when none.' }),
+    description: t.exposeString('description', { description: `Free-text description; empty when none. ${RICH_TEXT_RULE}` }),
     tags: t.exposeStringList('tags', { description: 'Tags of the branch.' }),
     logoUrl: t.field({
       type: 'URL',

@@ -10,7 +10,8 @@ import { Person } from './person.ts';
 import { Ticket, TicketLocator, TicketStatus, actingPerson, locate } from './ticket.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
-import { collectGarbage, hashesUnder, storeAttachments } from '../domain/attachments.ts';
+import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
+import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import type { Context } from '../context.ts';
 import type { PersonRef } from '../domain/people.ts';
 import {
@@ -29,7 +30,7 @@ export const Comment = builder.prismaNode('Comment', {
   nullable: true,
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
-    content: t.exposeString('content', { description: 'The text.' }),
+    content: t.exposeString('content', { description: `The text. ${RICH_TEXT_RULE}` }),
     private: t.exposeBoolean('private', { description: 'Internal note, visible to agents only.' }),
     author: t.field({
       type: Person,
@@ -114,7 +115,7 @@ const AddCommentInput = builder.inputType('AddCommentInput', {
   description: 'A new comment on a ticket.',
   fields: (t) => ({
     ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket to comment on.' }),
-    content: t.string({ required: true, description: 'The text; not blank.' }),
+    content: t.string({ required: true, description: `The text; not blank once sanitised. ${RICH_TEXT_RULE}` }),
     private: t.boolean({ description: 'Internal note visible to agents only (default false).' }),
     ticketStatus: t.field({ type: TicketStatus, description: 'Also set the ticket to this status.' }),
     author: t.globalID({ for: [Agent, Customer], description: 'Who wrote it; default: you.' }),
@@ -126,7 +127,7 @@ const UpdateCommentInput = builder.inputType('UpdateCommentInput', {
   description: 'Changes to a comment; absent fields stay as they are.',
   fields: (t) => ({
     id: t.globalID({ for: Comment, required: true, description: 'The comment to change.' }),
-    content: t.string({ description: 'New text; not blank.' }),
+    content: t.string({ description: `New text; not blank once sanitised. ${RICH_TEXT_RULE}` }),
     private: t.boolean({ description: 'Internal note or public reply.' }),
     ticketStatus: t.field({ type: TicketStatus, description: 'Also set the ticket to this status.' }),
   }),
@@ -170,9 +171,8 @@ builder.mutationFields((t) => ({
         if (!author) throw DomainError.of('REQUIRED', 'Give author (or authenticate, to default to yourself).', ['author']);
         checkCustomerComment(ctx, { ...input, author });
         const files = input.files || input.attachments ? await incomingFiles(ctx, input.files, input.attachments) : [];
-        const comment = await comments.addComment(ctx.prisma, ticketId, { ...input, author });
-        if (files.length) await storeAttachments(ctx.prisma, ctx.files.store, { commentId: comment.id }, files);
-        return comment;
+        // The files' blobs are written before the comment and its attachment rows commit together.
+        return comments.addComment(ctx.prisma, ticketId, { ...input, author }, { store: ctx.files.store, files });
       }),
   }),
   updateComment: t.field({

@@ -13,6 +13,7 @@ import {
 import { GraphQLError } from 'graphql';
 import type { PersonRef } from '../domain/people.ts';
 import * as tickets from '../domain/tickets.ts';
+import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import type { Context } from '../context.ts';
 import { Branch } from './branch.ts';
 import { exactlyOne } from './locator.ts';
@@ -23,7 +24,7 @@ import { Customer } from './customer.ts';
 import { Person, personRef } from './person.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
-import { collectGarbage, hashesUnder, storeAttachments } from '../domain/attachments.ts';
+import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
 
 export const TicketStatus = builder.enumType('TicketStatus', {
   description: 'Where a ticket is in its life.',
@@ -76,7 +77,7 @@ export const Ticket = builder.prismaNode('Ticket', {
     number: t.exposeInt('number', { description: 'Number within its branch.' }),
     uniqueId: t.exposeString('uniqueId', { description: '32 hex characters, unique and never changing.' }),
     subject: t.exposeString('subject', { description: 'One-line summary.' }),
-    description: t.exposeString('description', { description: 'The request in full.' }),
+    description: t.exposeString('description', { description: `The request in full. ${RICH_TEXT_RULE}` }),
     status: t.expose('status', { type: TicketStatus, description: 'Life-cycle status.' }),
     priority: t.expose('priority', { type: TicketPriority, description: 'Urgency.' }),
     source: t.expose('source', { type: TicketSource, description: 'Channel the ticket came from.' }),
@@ -110,7 +111,13 @@ export const Ticket = builder.prismaNode('Ticket', {
       query: () => ({ orderBy: { id: 'asc' } }),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the ticket was created.' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the ticket or its comments last changed.' }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      description:
+        'When the ticket, its comments or its files last changed. Customers see the last change visible to them: private notes (and files on them) do not move it.',
+      select: { updatedAt: true, publicUpdatedAt: true },
+      resolve: (ticket, _args, ctx) => (isStaff(ctx.viewer) ? ticket.updatedAt : ticket.publicUpdatedAt),
+    }),
   }),
 });
 
@@ -162,7 +169,10 @@ const ticketOrder = orderInput(
 
 type TicketFilterValue = typeof TicketFilter.$inferInput;
 
-export function ticketWhere(filter: TicketFilterValue | null | undefined): Prisma.TicketWhereInput {
+/** The column behind `updatedAt` for this viewer: customers filter and sort by what they are shown. */
+const updatedColumn = (viewer: Context['viewer']) => (isStaff(viewer) ? 'updatedAt' : 'publicUpdatedAt');
+
+export function ticketWhere(filter: TicketFilterValue | null | undefined, viewer: Context['viewer'] = null): Prisma.TicketWhereInput {
   if (!filter) return {};
   const and: Prisma.TicketWhereInput[] = [];
   if (filter.branch) and.push({ branchId: Number(filter.branch.id) });
@@ -183,7 +193,7 @@ export function ticketWhere(filter: TicketFilterValue | null | undefined): Prism
   const created = timeRange(filter.createdAfter, filter.createdBefore);
   if (created) and.push({ createdAt: created });
   const updated = timeRange(filter.updatedAfter, filter.updatedBefore);
-  if (updated) and.push({ updatedAt: updated });
+  if (updated) and.push({ [updatedColumn(viewer)]: updated });
   if (filter.text?.trim()) and.push(textWhere(filter.text.trim()));
   return and.length ? { AND: and } : {};
 }
@@ -208,8 +218,10 @@ function searchWhere(query: string): Prisma.TicketWhereInput {
   return textWhere(text);
 }
 
-export const ticketOrderBy = (order: Parameters<typeof ticketOrder.toPrisma>[0]) =>
-  ticketOrder.toPrisma(order) as Prisma.TicketOrderByWithRelationInput[];
+export const ticketOrderBy = (order: Parameters<typeof ticketOrder.toPrisma>[0], viewer: Context['viewer'] = null) =>
+  (ticketOrder.toPrisma(order) as Prisma.TicketOrderByWithRelationInput[]).map((term) =>
+    'updatedAt' in term ? { [updatedColumn(viewer)]: term.updatedAt } : term,
+  );
 
 const visibleTickets = (ctx: Context, where: Prisma.TicketWhereInput): Prisma.TicketWhereInput => ({
   AND: [where, ticketVisibility(ctx.viewer)],
@@ -243,9 +255,9 @@ builder.queryFields((t) => ({
       orderBy: t.arg({ type: ticketOrder.Input, description: 'Sort order; default newest first.' }),
       offset: t.arg.int({ description: offsetArgDescription }),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter)) }),
+    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)) }),
     resolve: (query, _root, args, ctx) =>
-      findPage(ctx.prisma.ticket, query, visibleTickets(ctx, ticketWhere(args.filter)), ticketOrderBy(args.orderBy), args.offset),
+      findPage(ctx.prisma.ticket, query, visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)), ticketOrderBy(args.orderBy, ctx.viewer), args.offset),
   }),
   searchTickets: t.prismaConnection({
     type: 'Ticket',
@@ -291,7 +303,7 @@ const CreateTicketInput = builder.inputType('CreateTicketInput', {
   fields: (t) => ({
     branch: t.globalID({ for: Branch, required: true, description: 'Branch to create it in.' }),
     subject: t.string({ required: true, description: 'One-line summary, no control characters, at most 255.' }),
-    description: t.string({ required: true, description: 'The request in full; not blank.' }),
+    description: t.string({ required: true, description: `The request in full; not blank once sanitised. ${RICH_TEXT_RULE}` }),
     status: t.field({ type: TicketStatus, description: 'Default NEW.' }),
     priority: t.field({ type: TicketPriority, description: 'Default MEDIUM.' }),
     source: t.field({ type: TicketSource, description: 'Default WEB.' }),
@@ -308,7 +320,7 @@ const UpdateTicketInput = builder.inputType('UpdateTicketInput', {
   fields: (t) => ({
     ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket to change.' }),
     subject: t.string({ description: 'One-line summary, no control characters, at most 255.' }),
-    description: t.string({ description: 'The request in full; not blank.' }),
+    description: t.string({ description: `The request in full; not blank once sanitised. ${RICH_TEXT_RULE}` }),
     status: t.field({ type: TicketStatus, description: 'New status.' }),
     priority: t.field({ type: TicketPriority, description: 'New priority.' }),
     source: t.field({ type: TicketSource, description: 'New source.' }),
@@ -404,12 +416,13 @@ builder.mutationFields((t) => ({
         checkCustomerTicketInput(ctx.viewer!, fields);
         // Files are read and checked first: refused files leave no ticket behind.
         const files = input.files || input.attachments ? await incomingFiles(ctx, input.files, input.attachments) : [];
-        const ticket = await tickets.createTicket(ctx.prisma, Number(input.branch.id), {
-          ...fields,
-          reporter: requirePerson(actingPerson(ctx, input.reporter), 'reporter'),
-        });
-        if (files.length) await storeAttachments(ctx.prisma, ctx.files.store, { ticketId: ticket.id }, files);
-        return ticket;
+        // The files' blobs are written before the ticket and its attachment rows commit together.
+        return tickets.createTicket(
+          ctx.prisma,
+          Number(input.branch.id),
+          { ...fields, reporter: requirePerson(actingPerson(ctx, input.reporter), 'reporter') },
+          { store: ctx.files.store, files },
+        );
       }),
   }),
   updateTicket: t.field({

@@ -1,0 +1,19 @@
+// A ticket keeps two clocks: `updatedAt` moves with every change (agents see it), and
+// `publicUpdatedAt` only with changes a customer can see (ticket fields, public comments and their
+// files), which is what customers are shown as the ticket's last change: the time of a private
+// note must not show through.
+import type { Prisma } from '../generated/prisma/client.ts';
+
+/** Stamps both clocks, or only the private one when customers cannot see the change. */
+export const activityStamp = (visibleToCustomers: boolean, now = new Date()) =>
+  visibleToCustomers ? { updatedAt: now, publicUpdatedAt: now } : { updatedAt: now };
+
+/** Records activity on a ticket, with other changes to it (`data`) in the same statement. */
+export async function touchTicket(
+  tx: Prisma.TransactionClient,
+  ticketId: number,
+  visibleToCustomers: boolean,
+  data: Prisma.TicketUncheckedUpdateInput = {},
+) {
+  await tx.ticket.update({ where: { id: ticketId }, data: { ...data, ...activityStamp(visibleToCustomers) }, select: { id: true } });
+}
