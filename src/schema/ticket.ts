@@ -437,10 +437,13 @@ builder.mutationFields((t) => ({
   moveTicket: t.field({
     type: MoveTicketPayload,
     ...onlyFor('staff', 'Only agents move tickets.'),
-    description: 'Moves a ticket to another branch; it gets a new key and its old key keeps resolving. Agents only.',
+    description:
+      'Moves a ticket to another branch; it gets a new key and its old key keeps resolving. Agents only. Concurrent moves of one ticket happen one after the other; a move asked with an out-of-date view (the ticket was moved meanwhile into that branch, or is addressed by a key it no longer has and already sits there) gets a CONFLICT user error.',
     args: { input: t.arg({ type: MoveTicketInput, required: true, description: 'The ticket and its new branch.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => tickets.moveTicket(ctx.prisma, await locate(ctx, input.ticket), Number(input.branch.id))),
+      asPayload(async () =>
+        tickets.moveTicket(ctx.prisma, await locate(ctx, input.ticket), Number(input.branch.id), input.ticket.key?.trim().toUpperCase()),
+      ),
   }),
   addWatcher: t.field({
     type: AddWatcherPayload,
