@@ -18,6 +18,10 @@ export interface Config {
   secretKey: string | undefined;
   /** Pool size for PostgreSQL connections. */
   databasePoolSize: number;
+  /** Longest one SQL statement may run (PostgreSQL statement_timeout), ms; 0: no limit. */
+  statementTimeoutMs: number;
+  /** Longest a request waits for a database connection (pool, or PGlite's one), ms; 0: forever. */
+  poolTimeoutMs: number;
   /** Requests per minute per API key (per address when anonymous); 0 turns limiting off. */
   rateLimitPerMinute: number;
   limits: { maxComplexity: number; maxDepth: number; maxBreadth: number };
@@ -65,6 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const port = int('PORT', 4000, 0, 65535);
   const databasePoolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000);
+  // Same defaults as openDatabase (src/db/database.ts): a slow statement or a full pool is a 503.
+  const statementTimeoutMs = int('HELPDESK_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000);
+  const poolTimeoutMs = int('HELPDESK_POOL_TIMEOUT_MS', 10_000, 0, 600_000);
   const rateLimitPerMinute = int('HELPDESK_RATE_LIMIT', 600, 0, 1_000_000);
   const limits = {
     maxComplexity: int('HELPDESK_MAX_QUERY_COST', DEFAULT_LIMITS.maxComplexity, 1, 10_000_000),
@@ -135,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin,
     secretKey,
     databasePoolSize,
+    statementTimeoutMs,
+    poolTimeoutMs,
     rateLimitPerMinute,
     limits,
     attachments,

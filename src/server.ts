@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { Database } from './db/database.ts';
+import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from './domain/errors.ts';
 import { DOWNLOAD_PATH, type createDownloadHandler } from './http/downloads.ts';
 import type { Gate } from './http/gate.ts';
 import { sendJson } from './http/node-io.ts';
@@ -131,6 +132,10 @@ export function createHttpServer({ yoga, download, rest, maxRequestBytes, expose
       if (res.headersSent) {
         res.destroy();
         return;
+      }
+      if (isServiceUnavailable(error)) {
+        logger.warn({ err: error }, 'database too slow or too busy: answered 503');
+        return sendJson(res, 503, { error: SERVICE_UNAVAILABLE_MESSAGE }, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
       }
       logger.error({ err: error }, 'request failed');
       sendJson(res, 500, { error: 'Internal server error' });
