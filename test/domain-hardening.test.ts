@@ -82,3 +82,99 @@ describe('Agent.avatarUrl', () => {
     expect(response.ticket.comments.nodes[0].author.avatarUrl).toMatch(/^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{32}\?d=identicon$/);
   });
 });
+
+describe('customers cannot probe accounts through watchers or their profile', () => {
+  let app: TestApp;
+  let ownerKey: string;
+  let ownerId: number;
+  let otherId: number;
+  let agentId: number;
+  let ticketKey: string;
+  beforeAll(async () => {
+    app = await createTestApp();
+    const prisma = app.db.prisma;
+    agentId = (await prisma.agent.create({ data: { email: 'agnes@example.com', firstName: 'Agnes', role: 'AGENT' } })).id;
+    ownerId = (await prisma.customer.create({ data: { email: 'owner@example.com', firstName: 'Olga', lastName: 'Owner' } })).id;
+    otherId = (await prisma.customer.create({ data: { email: 'otto@example.com', firstName: 'Otto', lastName: 'Other' } })).id;
+    ownerKey = (await issueApiKey(prisma, app.box, { customerId: ownerId })).secret;
+    const branch = await createBranch(app, 'Probe', 'PRB');
+    ticketKey = (await createTicket(app, { branch: branch.id, reporter: gid('Customer', ownerId) })).key;
+  });
+  afterAll(() => app?.close());
+
+  const watcherMutation = (name: string) =>
+    `mutation($input: WatcherInput!) { ${name}(input: $input) { ticket { id key watchers { __typename id name } } userErrors { code field message } } }`;
+  const asOwner = async (name: string, watcher: Record<string, unknown>) => {
+    const response = await app.gql<any>(watcherMutation(name), { input: { ticket: { key: ticketKey }, ...watcher } }, { key: ownerKey });
+    return { status: response.status, errors: response.errors, data: response.data };
+  };
+  const ownersView = async () =>
+    ok(await app.gql<any>('query($k: String) { ticket(key: $k) { watchers { __typename id name } } }', { k: ticketKey }, { key: ownerKey }));
+
+  it('answers addWatcher by email the same for an agent, another customer and nobody, and lists none of them back', async () => {
+    const before = await ownersView();
+    const answers = [];
+    for (const email of ['agnes@example.com', 'otto@example.com', 'nobody-here@example.com']) {
+      answers.push(await asOwner('addWatcher', { watcherEmail: email }));
+      expect(await ownersView()).toEqual(before);
+    }
+    expect(answers[0]).toMatchObject({ status: 200, errors: undefined });
+    expect(answers[0]!.data.addWatcher.userErrors).toEqual([]);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    expect(JSON.stringify(answers)).not.toMatch(/Agnes|Otto/);
+
+    // The additions did happen: staff see both watchers, and the customer added sees the ticket.
+    const staff = ok(await app.gql<any>('query($k: String) { ticket(key: $k) { watchers { id } } }', { k: ticketKey }));
+    expect(staff.ticket.watchers.map((w: any) => w.id).sort()).toEqual([gid('Agent', agentId), gid('Customer', otherId)].sort());
+    const ottoKey = (await issueApiKey(app.db.prisma, app.box, { customerId: otherId })).secret;
+    const ottoView = ok(await app.gql<any>('query($k: String) { ticket(key: $k) { watchers { id name } } }', { k: ticketKey }, { key: ottoKey }));
+    expect(ottoView.ticket.watchers).toEqual([{ id: gid('Customer', otherId), name: 'Otto Other' }]);
+  });
+
+  it('answers addWatcher and removeWatcher by id the same for an existing and a missing person', async () => {
+    const real = await asOwner('addWatcher', { watcher: gid('Agent', app.adminId) });
+    const missing = await asOwner('addWatcher', { watcher: gid('Customer', 999_999) });
+    expect(real.data.addWatcher.userErrors).toEqual([]);
+    expect(missing).toEqual(real);
+    const removeReal = await asOwner('removeWatcher', { watcherEmail: 'otto@example.com' });
+    const removeNobody = await asOwner('removeWatcher', { watcherEmail: 'nobody-here@example.com' });
+    expect(removeReal.data.removeWatcher.userErrors).toEqual([]);
+    expect(removeNobody).toEqual(removeReal);
+    // Staff still hear that someone does not watch.
+    const staff = await app.gql<any>(watcherMutation('removeWatcher'), { input: { ticket: { key: ticketKey }, watcherEmail: 'otto@example.com' } });
+    expect(ok(staff).removeWatcher.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+  });
+
+  it('lets a customer add and remove themself, and see themself listed', async () => {
+    const added = await asOwner('addWatcher', {});
+    expect(added.data.addWatcher.ticket.watchers).toContainEqual({ __typename: 'Customer', id: gid('Customer', ownerId), name: 'Olga Owner' });
+    const removed = await asOwner('removeWatcher', {});
+    expect(removed.data.removeWatcher.ticket.watchers).not.toContainEqual(expect.objectContaining({ id: gid('Customer', ownerId) }));
+  });
+
+  const updateCustomer = (input: Record<string, unknown>, key?: string) =>
+    app.gql<any>(
+      'mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { email firstName } userErrors { code field message } } }',
+      { input: { id: gid('Customer', ownerId), ...input } },
+      { key },
+    );
+
+  it('refuses a customer changing their own email, the same way whether the new one is taken or free', async () => {
+    const taken = ok(await updateCustomer({ email: 'otto@example.com' }, ownerKey)).updateCustomer;
+    const free = ok(await updateCustomer({ email: 'fresh-address@example.com' }, ownerKey)).updateCustomer;
+    expect(taken).toEqual({ customer: null, userErrors: [expect.objectContaining({ code: 'FORBIDDEN', field: ['email'] })] });
+    expect(free).toEqual(taken);
+    // Sending the current address back (as full-profile clients do) is not a change.
+    const same = ok(await updateCustomer({ email: 'OWNER@example.com', firstName: 'Olga' }, ownerKey)).updateCustomer;
+    expect(same.userErrors).toEqual([]);
+    expect(same.customer.email).toBe('owner@example.com');
+  });
+
+  it('still lets staff change a customer email, and tells staff when it is taken', async () => {
+    const taken = ok(await updateCustomer({ email: 'otto@example.com' })).updateCustomer;
+    expect(taken.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['email'] })]);
+    const changed = ok(await updateCustomer({ email: 'owner-new@example.com' })).updateCustomer;
+    expect(changed).toEqual({ customer: { email: 'owner-new@example.com', firstName: expect.any(String) }, userErrors: [] });
+  });
+});
