@@ -37,7 +37,7 @@ function gatePlugin(gate: Gate, viewers: WeakMap<Request, { viewer: Viewer | nul
         if (!isServiceUnavailable(error)) throw error;
         return endResponse(
           Response.json(
-            { errors: [serviceUnavailable().toJSON()] },
+            { errors: [{ message: SERVICE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
             { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
           ),
         );
