@@ -18,6 +18,10 @@ export interface Config {
   secretKey: string | undefined;
   /** Pool size for PostgreSQL connections. */
   databasePoolSize: number;
+  /** Longest one SQL statement may run (PostgreSQL statement_timeout), ms; 0: no limit. */
+  statementTimeoutMs: number;
+  /** Longest a request waits for a database connection (pool, or PGlite's one), ms; 0: forever. */
+  poolTimeoutMs: number;
   /** Requests per minute per person, all their keys and download links together (per address when anonymous); 0 turns limiting off. */
   rateLimitPerMinute: number;
   /** Failed authentications per minute per client address before it gets 429; 0 turns this off. */
@@ -90,6 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const port = int('PORT', 4000, 0, 65535);
   const databasePoolSize = int('DATABASE_POOL_SIZE', 10, 1, 1000);
+  // Same defaults as openDatabase (src/db/database.ts): a slow statement or a full pool is a 503.
+  const statementTimeoutMs = int('HELPDESK_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000);
+  const poolTimeoutMs = int('HELPDESK_POOL_TIMEOUT_MS', 10_000, 0, 600_000);
   const rateLimitPerMinute = int('HELPDESK_RATE_LIMIT', 600, 0, 1_000_000);
   const authFailuresPerMinute = int('HELPDESK_AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000);
   const apiKeysPerPerson = int('HELPDESK_MAX_API_KEYS', DEFAULT_API_KEYS_PER_PERSON, 1, 10_000);
@@ -186,6 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin,
     secretKey,
     databasePoolSize,
+    statementTimeoutMs,
+    poolTimeoutMs,
     rateLimitPerMinute,
     authFailuresPerMinute,
     apiKeysPerPerson,

@@ -2,6 +2,7 @@
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Duplex, PassThrough } from 'node:stream';
 import type { Database } from './db/database.ts';
+import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from './domain/errors.ts';
 import { DOWNLOAD_PATH, type createDownloadHandler } from './http/downloads.ts';
 import type { Gate } from './http/gate.ts';
 import { sendJson } from './http/node-io.ts';
@@ -233,11 +234,16 @@ export function createHttpServer({
       });
       handle(req, res).catch((error: unknown) => {
         // Never the error itself: it goes to the log, the client gets a fixed message.
-        logger.error({ err: error }, 'request failed');
         if (res.headersSent) {
+          logger.error({ err: error }, 'request failed');
           res.destroy();
           return;
         }
+        if (isServiceUnavailable(error)) {
+          logger.warn({ err: error }, 'database too slow or too busy: answered 503');
+          return sendJson(res, 503, { error: SERVICE_UNAVAILABLE_MESSAGE }, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+        }
+        logger.error({ err: error }, 'request failed');
         sendJson(res, 500, { error: 'Internal server error' });
       });
     },

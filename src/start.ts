@@ -26,6 +26,8 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     databaseUrl: config.databaseUrl,
     pgliteDir: path.join(config.dataDir, 'pglite'),
     poolSize: config.databasePoolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+    poolTimeoutMs: config.poolTimeoutMs,
   });
   let box: SecretBox;
   try {

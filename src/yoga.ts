@@ -4,6 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { MAX_PAGE_SIZE } from './builder.ts';
 import type { Context, FilesConfig, Viewer } from './context.ts';
 import { createFetch } from '@whatwg-node/fetch';
+import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from './domain/errors.ts';
 import { csrfPrevention, yogaCors, type CorsPolicy } from './http/browser-safety.ts';
 import { WWW_AUTHENTICATE, type Gate } from './http/gate.ts';
 import { graphiqlOptions, graphiqlSecurityHeaders, renderOfflineGraphiQL } from './http/graphiql.ts';
@@ -31,7 +32,19 @@ function gatePlugin(gate: Gate, viewers: WeakMap<Request, { viewer: Viewer | nul
   return {
     async onRequest({ request, serverContext, endResponse }) {
       const address = (serverContext as ServerContext | undefined)?.req?.socket?.remoteAddress;
-      const result = await gate(request, address);
+      let result;
+      try {
+        result = await gate(request, address);
+      } catch (error) {
+        // Credentials are checked in the database: a busy one is a 503 here too.
+        if (!isServiceUnavailable(error)) throw error;
+        return endResponse(
+          Response.json(
+            { errors: [{ message: SERVICE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
+            { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
+          ),
+        );
+      }
       if ('response' in result) endResponse(result.response);
       else viewers.set(request, result);
     },
@@ -39,6 +52,13 @@ function gatePlugin(gate: Gate, viewers: WeakMap<Request, { viewer: Viewer | nul
       for (const [name, value] of Object.entries(viewers.get(request)?.headers ?? {})) response.headers.set(name, value);
     },
   };
+}
+
+/** A slow statement, an exhausted pool or a busy embedded database: this request fails alone. */
+export function serviceUnavailable() {
+  return new GraphQLError(SERVICE_UNAVAILABLE_MESSAGE, {
+    extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } } },
+  });
 }
 
 const introspectionFields = new Set(['__typename', '__schema', '__type']);
@@ -99,6 +119,10 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
         }
         if (original && (original as Error).name === 'PothosValidationError') {
           return new GraphQLError((original as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        if (isServiceUnavailable(original ?? error)) {
+          logger.warn({ err: original ?? error }, 'database too slow or too busy: answered 503');
+          return serviceUnavailable();
         }
         logger.error({ err: original ?? error }, 'unexpected error in a resolver');
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });

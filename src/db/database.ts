@@ -11,6 +11,7 @@ import type {
   SqlQueryable,
 } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { DatabaseBusyError } from '../domain/errors.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations, readMigrationList } from './schema-engine.ts';
 
@@ -22,7 +23,21 @@ export interface DatabaseOptions {
   /** Directory for PGlite's files; `undefined` with no databaseUrl means in memory (tests). */
   pgliteDir?: string;
   poolSize?: number;
+  /**
+   * Longest a single SQL statement may run, in ms (PostgreSQL `statement_timeout`); 0 turns it
+   * off. PGlite cannot interrupt a statement (it runs inside this process), so there it has no
+   * effect; `poolTimeoutMs` still bounds the wait behind a slow one.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Longest a statement or transaction waits for a connection, in ms: the PostgreSQL pool's
+   * acquisition timeout, or the wait for PGlite's single connection. 0 waits forever.
+   */
+  poolTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+export const DEFAULT_POOL_TIMEOUT_MS = 10_000;
 
 export interface Database {
   engine: Engine;
@@ -36,13 +51,26 @@ export interface Database {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const poolTimeoutMs = options.poolTimeoutMs ?? DEFAULT_POOL_TIMEOUT_MS;
   let factory: SqlMigrationAwareDriverAdapterFactory;
+  let migrationFactory: () => SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void>;
   let engine: Engine;
+  let guard: ConnectionGuard | undefined;
   if (options.databaseUrl) {
     engine = 'postgresql';
-    const pg = new PrismaPg({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    factory = pg;
+    const databaseUrl = options.databaseUrl;
+    // A slow statement is cancelled by the server (SQLSTATE 57014) and an exhausted pool answers
+    // within poolTimeoutMs: both become a 503 for that request alone (isServiceUnavailable).
+    factory = new PrismaPg({
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: poolTimeoutMs,
+      ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    });
+    // Migrations may legitimately run longer than a request's statement (building an index).
+    migrationFactory = () => new PrismaPg({ connectionString: databaseUrl, max: 1 });
     closeDriver = async () => {};
   } else {
     engine = 'pglite';
@@ -50,18 +78,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const pglite = options.pgliteDir ? new PGlite(options.pgliteDir) : new PGlite();
     await pglite.waitReady;
     factory = new PrismaPGlite(pglite);
+    migrationFactory = () => factory;
     closeDriver = () => pglite.close();
+    guard = exclusiveConnection(poolTimeoutMs);
   }
 
   const counter = { statements: 0 };
-  const prisma = new PrismaClient({ adapter: countingFactory(factory, counter) });
+  const prisma = new PrismaClient({
+    adapter: guardedFactory(countingFactory(factory, counter), guard),
+    // An interactive transaction waits for a connection as long as a statement does, and may
+    // last as long as the longest statement allowed.
+    transactionOptions: {
+      ...(poolTimeoutMs > 0 ? { maxWait: poolTimeoutMs } : {}),
+      ...(statementTimeoutMs > 0 ? { timeout: Math.max(5_000, statementTimeoutMs) } : {}),
+    },
+  });
   return {
     engine,
     prisma,
     get statements() {
       return counter.statements;
     },
-    migrate: () => applyMigrations(factory),
+    migrate: () => applyMigrations(migrationFactory()),
     async pendingMigrations() {
       const onDisk = (await readMigrationList()).migrationDirectories.map((m) => m.path);
       const applied = await prisma
@@ -103,6 +141,114 @@ function countingFactory(
     const startTransaction = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) =>
       countQueries(await startTransaction(isolationLevel));
+    return adapter;
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => wrapAdapter(await factory.connect()),
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
+}
+
+/**
+ * PGlite runs one statement at a time, inside this process, and cannot interrupt one. This is its
+ * connection "pool": callers take turns in arrival order, and one that has waited longer than
+ * `timeoutMs` is refused with DatabaseBusyError (a 503) instead of queueing indefinitely behind a
+ * slow statement. The deadline is checked again at hand-over, because a long statement blocks the
+ * event loop and with it the waiters' timers.
+ */
+function exclusiveConnection(timeoutMs: number) {
+  interface Waiter {
+    since: number;
+    grant: () => void;
+    refuse: () => void;
+    timer?: ReturnType<typeof setTimeout>;
+  }
+  const queue: Waiter[] = [];
+  let busy = false;
+  const expired = (waiter: Waiter) => timeoutMs > 0 && performance.now() - waiter.since > timeoutMs;
+  const release = () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      clearTimeout(next.timer);
+      if (expired(next)) next.refuse();
+      else return next.grant(); // still busy: the connection passes straight to the next caller
+    }
+    busy = false;
+  };
+  const acquire = (): Promise<void> => {
+    if (!busy) {
+      busy = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        since: performance.now(),
+        grant: resolve,
+        refuse: () => reject(new DatabaseBusyError(timeoutMs)),
+      };
+      if (timeoutMs > 0) {
+        waiter.timer = setTimeout(() => {
+          const index = queue.indexOf(waiter);
+          if (index >= 0) queue.splice(index, 1);
+          waiter.refuse();
+        }, timeoutMs);
+        waiter.timer.unref?.();
+      }
+      queue.push(waiter);
+    });
+  };
+  /** Runs one statement on the connection. */
+  const statement = async <T>(run: () => Promise<T>): Promise<T> => {
+    await acquire();
+    try {
+      return await run();
+    } finally {
+      release();
+    }
+  };
+  /** Starts a transaction that keeps the connection until it commits or rolls back. */
+  const transaction = async (start: () => Promise<Transaction>): Promise<Transaction> => {
+    await acquire();
+    let tx: Transaction;
+    try {
+      tx = await start();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    let done = false;
+    const end = () => {
+      if (!done) {
+        done = true;
+        release();
+      }
+    };
+    const commit = tx.commit.bind(tx);
+    const rollback = tx.rollback.bind(tx);
+    tx.commit = () => commit().finally(end);
+    tx.rollback = () => rollback().finally(end);
+    return tx;
+  };
+  return { statement, transaction };
+}
+
+type Transaction = Awaited<ReturnType<SqlDriverAdapter['startTransaction']>>;
+type ConnectionGuard = ReturnType<typeof exclusiveConnection>;
+
+/** Puts every statement and transaction of the adapter behind `guard` (PGlite's single connection). */
+function guardedFactory(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  guard: ConnectionGuard | undefined,
+): SqlMigrationAwareDriverAdapterFactory {
+  if (!guard) return factory;
+  const wrapAdapter = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.queryRaw = (query) => guard.statement(() => queryRaw(query));
+    adapter.executeRaw = (query) => guard.statement(() => executeRaw(query));
+    adapter.startTransaction = (isolationLevel) => guard.transaction(() => startTransaction(isolationLevel));
     return adapter;
   };
   return {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
 import { normaliseTags } from './branches.ts';
-import { DomainError, Problems } from './errors.ts';
+import { DomainError, Problems, isUniqueViolation } from './errors.ts';
 import { requireActivePerson, type PersonRef } from './people.ts';
 import { sanitizeRichText } from './rich-text.ts';
 import { activityStamp } from './activity.ts';
@@ -171,27 +171,56 @@ export async function deleteTicket(prisma: PrismaClient, id: number) {
   return id;
 }
 
-/** Moves a ticket to another branch: it takes that branch's next number; the old key stays an alias. */
-export async function moveTicket(prisma: PrismaClient, id: number, branchId: number) {
-  return prisma.$transaction(async (tx) => {
-    const ticket = await tx.ticket.findUnique({ where: { id }, select: { key: true, branchId: true } });
-    if (!ticket) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
-    if (ticket.branchId === branchId) throw DomainError.of('INVALID', 'The ticket is already in that branch.', ['branch']);
-    const target = await tx.branch
-      .update({
-        where: { id: branchId },
-        data: { ticketSequence: { increment: 1 } },
-        select: { key: true, ticketSequence: true },
-      })
-      .catch(() => null);
-    if (!target) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
-    await tx.ticketKeyAlias.create({ data: { key: ticket.key, ticketId: id } });
-    return tx.ticket.update({
-      where: { id },
-      data: { branchId, number: target.ticketSequence, key: `${target.key}-${target.ticketSequence}` },
-      select: { id: true },
+/**
+ * Moves a ticket to another branch: it takes that branch's next number; the old key stays an alias.
+ * Concurrent moves of one ticket run one after the other (a row lock on the ticket). A request
+ * whose view of the ticket is out of date gets CONFLICT instead of a move it did not ask for: the
+ * ticket is already in the target branch, and it was moved since the caller knew it (addressed by
+ * a key it no longer has, `addressedKey`), or while this request waited for the lock.
+ */
+export async function moveTicket(prisma: PrismaClient, id: number, branchId: number, addressedKey?: string) {
+  const before = await prisma.ticket.findUnique({ where: { id }, select: { key: true } });
+  if (!before) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
+  try {
+    return await prisma.$transaction(async (tx) => {
+      // Held until commit: the next move of this ticket reads the key this one leaves behind.
+      await tx.$executeRaw`SELECT 1 FROM "Ticket" WHERE "id" = ${id} FOR UPDATE`;
+      const ticket = await tx.ticket.findUnique({ where: { id }, select: { key: true, branchId: true } });
+      if (!ticket) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
+      if (ticket.branchId === branchId) {
+        const stale = ticket.key !== before.key || (addressedKey !== undefined && addressedKey !== ticket.key);
+        if (stale) throw movedMeanwhile(ticket.key);
+        throw DomainError.of('INVALID', 'The ticket is already in that branch.', ['branch']);
+      }
+      const target = await tx.branch
+        .update({
+          where: { id: branchId },
+          data: { ticketSequence: { increment: 1 } },
+          select: { key: true, ticketSequence: true },
+        })
+        .catch(() => null);
+      if (!target) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
+      await tx.ticketKeyAlias.create({ data: { key: ticket.key, ticketId: id } });
+      return tx.ticket.update({
+        where: { id },
+        data: { branchId, number: target.ticketSequence, key: `${target.key}-${target.ticketSequence}` },
+        select: { id: true },
+      });
     });
-  });
+  } catch (error) {
+    // Belt and braces: should two moves still collide (an old key taken twice), the loser hears
+    // CONFLICT, never an unexpected error.
+    if (isUniqueViolation(error)) throw movedMeanwhile();
+    throw error;
+  }
+}
+
+function movedMeanwhile(key?: string) {
+  return DomainError.of(
+    'CONFLICT',
+    key ? `The ticket was moved meanwhile and is now ${key}; check it and try again.` : 'The ticket was moved meanwhile; check it and try again.',
+    ['ticket'],
+  );
 }
 
 export async function addWatcher(prisma: PrismaClient, ticketId: number, watcher: PersonRef) {

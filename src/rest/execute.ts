@@ -2,7 +2,7 @@
 // and turns GraphQL failures into DiamanteDesk's HTTP statuses.
 import { GraphQLError, execute, parse, validate, type DocumentNode } from 'graphql';
 import type { Context } from '../context.ts';
-import type { UserErrorShape } from '../domain/errors.ts';
+import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable, type UserErrorShape } from '../domain/errors.ts';
 import { schema } from '../schema/index.ts';
 import { RestError } from './format.ts';
 
@@ -25,12 +25,17 @@ const statusFor: Record<string, number> = {
   FORBIDDEN: 403,
   BAD_USER_INPUT: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export async function runGraphQL<T = any>(ctx: Context, source: string, variables: Record<string, unknown> = {}): Promise<T> {
   const result = await execute({ schema, document: documentFor(source), contextValue: ctx, variableValues: variables });
   if (result.errors?.length) {
     const error = result.errors[0]!;
+    // A slow statement or an exhausted pool: 503 with a generic message (no SQL, no driver text).
+    if (isServiceUnavailable(error.originalError)) {
+      throw new RestError(503, SERVICE_UNAVAILABLE_MESSAGE, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    }
     const code = String(error.extensions?.code ?? '');
     const status = statusFor[code] ?? (error.originalError instanceof GraphQLError || !error.originalError ? 400 : 500);
     if (status === 500) throw error.originalError ?? error;

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Context, Viewer } from '../context.ts';
+import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from '../domain/errors.ts';
 import { CROSS_SITE_MESSAGE, crossSiteWriteRefused, type CorsPolicy } from '../http/browser-safety.ts';
 import { WWW_AUTHENTICATE, type Gate } from '../http/gate.ts';
 import { headersOf } from '../http/node-io.ts';
@@ -131,6 +132,10 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors }: 
       send(res, fmt, result.status, result.body, { ...gated.headers, ...result.headers });
     } catch (error) {
       if (error instanceof RestError) return send(res, fmt, error.status, { error: error.message }, error.headers);
+      if (isServiceUnavailable(error)) {
+        logger.warn({ err: error }, 'database too slow or too busy: answered 503');
+        return send(res, fmt, 503, { error: SERVICE_UNAVAILABLE_MESSAGE }, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+      }
       logger.error({ err: error }, 'REST request failed');
       send(res, fmt, 500, { error: 'Internal server error.' });
     }

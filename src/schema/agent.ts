@@ -4,7 +4,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
-import { isAdmin, isSelf, ticketVisibility } from '../domain/permissions.ts';
+import { isAdmin, isSelf, isStaff, ticketVisibility } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { exactlyOne } from './locator.ts';
@@ -40,6 +40,9 @@ const TicketReplyRedirect = builder.enumType('TicketReplyRedirect', {
   } as const,
 });
 
+const gravatar = (email: string) =>
+  `https://www.gravatar.com/avatar/${createHash('md5').update(email.trim().toLowerCase()).digest('hex')}?d=identicon`;
+
 export const Agent = builder.prismaNode('Agent', {
   description: 'A staff member (DiamanteDesk "oro" user, Teamwork Desk agent).',
   id: { field: 'id' },
@@ -53,9 +56,12 @@ export const Agent = builder.prismaNode('Agent', {
     lastName: t.exposeString('lastName', { description: 'Last name.' }),
     avatarUrl: t.field({
       type: 'URL',
-      description: 'Gravatar image for the email address (read-only).',
-      select: { email: true },
-      resolve: (a) => `https://www.gravatar.com/avatar/${createHash('md5').update(a.email.trim().toLowerCase()).digest('hex')}?d=identicon`,
+      nullable: true,
+      description:
+        'Gravatar image for the email address (read-only). Null for customers: a Gravatar URL carries a hash of the email, which customers are not shown.',
+      // No `select`: a customer gets null without a lookup (the agent may be invisible to them as
+      // a node), and staff read the email the agent row was loaded with.
+      resolve: (a, _args, ctx) => (isStaff(ctx.viewer) ? gravatar(a.email) : null),
     }),
     role: t.expose('role', { type: AgentRole, ...details, description: 'Admin or agent (null for customers).' }),
     state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted (null for customers).' }),

@@ -215,7 +215,7 @@ builder.prismaObject('CustomFieldDefinition', {
 });
 
 const profileFields = (t: InputFieldBuilder) => ({
-  email: t.field({ type: 'EmailAddress', description: 'Email address (unique).' }),
+  email: t.field({ type: 'EmailAddress', description: 'Email address (unique). Only agents change it; a customer may send only their current one.' }),
   firstName: t.string({ description: 'First name.' }),
   lastName: t.string({ description: 'Last name.' }),
   fullName: t.string({ description: 'Full name in one field (Deskie style); split into first and last name.' }),
@@ -356,16 +356,25 @@ builder.mutationFields((t) => ({
   }),
   updateCustomer: t.field({
     type: UpdateCustomerPayload,
-    description: 'Changes a customer: a partial update. Customers may change their own profile, except the note.',
+    description:
+      'Changes a customer: a partial update. Customers may change their own profile, except the note, blocked, confirmed, customId, channel and their email (FORBIDDEN on `email`; agents change it).',
     args: { input: t.arg({ type: UpdateCustomerInput, required: true, description: 'The customer and its changes.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => {
+      asPayload(async () => {
         const id = byId(input);
         // Another customer is invisible to a customer: not found, like a missing one.
         if (!canSeePersonDetails(ctx.viewer, { kind: 'customer', id })) throw DomainError.of('NOT_FOUND', 'Customer not found.', ['id']);
         if (!isStaff(ctx.viewer)) {
           for (const field of ['note', 'blocked', 'confirmed', 'customId', 'channel'] as const) {
             if ((input as Record<string, unknown>)[field] !== undefined) throw DomainError.of('FORBIDDEN', `Only agents change ${field}.`, [field]);
+          }
+          // The email is the sign-in identity, and "already used" would tell a customer who else
+          // has an account: only agents change it. Sending the current email back is no change.
+          if (input.email !== undefined) {
+            const current = await ctx.prisma.customer.findUnique({ where: { id }, select: { email: true } });
+            if ((input.email?.trim().toLowerCase() ?? null) !== (current?.email ?? null)) {
+              throw DomainError.of('FORBIDDEN', 'Only agents change the email address of a customer.', ['email']);
+            }
           }
         }
         return people.updateCustomer(ctx.prisma, id, input);

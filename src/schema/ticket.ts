@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, isUniqueViolation } from '../domain/errors.ts';
 import { containsText } from '../domain/text-search.ts';
 import {
   checkCustomerTicketInput,
@@ -11,7 +11,7 @@ import {
   ticketVisibility,
 } from '../domain/permissions.ts';
 import { GraphQLError } from 'graphql';
-import type { PersonRef } from '../domain/people.ts';
+import { requireActivePerson, type PersonRef } from '../domain/people.ts';
 import * as tickets from '../domain/tickets.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import type { Context } from '../context.ts';
@@ -94,9 +94,14 @@ export const Ticket = builder.prismaNode('Ticket', {
     assignee: t.relation('assignee', { nullable: true, description: 'The agent responsible, if any.' }),
     watchers: t.field({
       type: [Person],
-      description: 'People notified of changes to the ticket.',
-      select: { watchers: { select: { agent: true, customer: true }, orderBy: { id: 'asc' } } },
-      resolve: (ticket) => ticket.watchers.map((w) => (w.agent ?? w.customer)!).filter(Boolean),
+      description:
+        'People notified of changes to the ticket. A watcher a customer added (by email or id) is listed to staff and to that watcher only, never to customers: adding someone must not tell a customer whether the email has an account.',
+      select: { watchers: { select: { agent: true, customer: true, addedByCustomer: true }, orderBy: { id: 'asc' } } },
+      resolve: (ticket, _args, ctx) =>
+        ticket.watchers
+          .filter((w) => isStaff(ctx.viewer) || !w.addedByCustomer || (w.customer && isSelf(ctx.viewer, { kind: 'customer', id: w.customer.id })))
+          .map((w) => (w.agent ?? w.customer)!)
+          .filter(Boolean),
     }),
     comments: t.relatedConnection('comments', {
       cursor: 'id',
@@ -350,7 +355,8 @@ const WatcherInput = builder.inputType('WatcherInput', {
     watcher: t.globalID({ for: [Agent, Customer], description: 'The agent or customer; default: you.' }),
     watcherEmail: t.field({
       type: 'EmailAddress',
-      description: 'The watcher by email instead of id (agents first, then customers), as the DiamanteDesk portal does.',
+      description:
+        'The watcher by email instead of id (agents first, then customers), as the DiamanteDesk portal does. For customers the answer is the same whether or not anyone has that email.',
     }),
   }),
 });
@@ -391,8 +397,50 @@ async function watcherOf(ctx: Context, input: { watcher?: { typename: string; id
   return requirePerson(actingPerson(ctx, input.watcher), 'watcher');
 }
 
+/**
+ * A customer's watcher change: the answer must not depend on whether the person exists, so the
+ * permission is checked first, an unknown email or inactive person is a silent no-op, and the
+ * watcher a customer adds is hidden from customers (Ticket.watchers). `null`: nobody to act on.
+ */
+async function customerWatcherTarget(ctx: Context, input: { watcher?: { typename: string; id: string } | null; watcherEmail?: string | null }) {
+  if (input.watcherEmail) return tickets.personByEmail(ctx.prisma, input.watcherEmail);
+  return actingPerson(ctx, input.watcher);
+}
+
+async function customerAddsWatcher(ctx: Context, ticketId: number, input: Parameters<typeof customerWatcherTarget>[1]) {
+  await checkWatcherChange(ctx, ticketId);
+  const person = await customerWatcherTarget(ctx, input);
+  if (!person) return { id: ticketId };
+  try {
+    await requireActivePerson(ctx.prisma, person, ['watcher']);
+  } catch (error) {
+    if (error instanceof DomainError) return { id: ticketId };
+    throw error;
+  }
+  const owner = person.kind === 'agent' ? { agentId: person.id } : { customerId: person.id };
+  const existing = await ctx.prisma.ticketWatcher.findFirst({ where: { ticketId, ...owner }, select: { id: true } });
+  if (!existing) {
+    await ctx.prisma.ticketWatcher
+      .create({ data: { ticketId, ...owner, addedByCustomer: !isSelf(ctx.viewer, person) } })
+      .catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error; // a concurrent add of the same person
+      });
+  }
+  return { id: ticketId };
+}
+
+async function customerRemovesWatcher(ctx: Context, ticketId: number, input: Parameters<typeof customerWatcherTarget>[1]) {
+  const person = await customerWatcherTarget(ctx, input);
+  if (!person || !isSelf(ctx.viewer, person)) await checkWatcherChange(ctx, ticketId);
+  if (person) {
+    const owner = person.kind === 'agent' ? { agentId: person.id } : { customerId: person.id };
+    await ctx.prisma.ticketWatcher.deleteMany({ where: { ticketId, ...owner } });
+  }
+  return { id: ticketId };
+}
+
 /** Customers change the watchers of tickets they reported; agents of any ticket. */
-async function checkWatcherChange(ctx: Context, ticketId: number, _watcher: PersonRef) {
+async function checkWatcherChange(ctx: Context, ticketId: number) {
   if (isStaff(ctx.viewer)) return;
   const ticket = await ctx.prisma.ticket.findUnique({ where: { id: ticketId }, select: { reporterCustomerId: true } });
   if (ticket?.reporterCustomerId !== ctx.viewer!.id) {
@@ -450,33 +498,43 @@ builder.mutationFields((t) => ({
   moveTicket: t.field({
     type: MoveTicketPayload,
     ...onlyFor('staff', 'Only agents move tickets.'),
-    description: 'Moves a ticket to another branch; it gets a new key and its old key keeps resolving. Agents only.',
+    description:
+      'Moves a ticket to another branch; it gets a new key and its old key keeps resolving. Agents only. Concurrent moves of one ticket happen one after the other; a move asked with an out-of-date view (the ticket was moved meanwhile into that branch, or is addressed by a key it no longer has and already sits there) gets a CONFLICT user error.',
     args: { input: t.arg({ type: MoveTicketInput, required: true, description: 'The ticket and its new branch.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => tickets.moveTicket(ctx.prisma, await locate(ctx, input.ticket), Number(input.branch.id))),
+      asPayload(async () =>
+        tickets.moveTicket(ctx.prisma, await locate(ctx, input.ticket), Number(input.branch.id), input.ticket.key?.trim().toUpperCase()),
+      ),
   }),
   addWatcher: t.field({
     type: AddWatcherPayload,
     description:
-      'Adds a watcher to a ticket; adding one who already watches changes nothing. Customers may add watchers to tickets they reported.',
+      'Adds a watcher to a ticket; adding one who already watches changes nothing. Customers may add watchers to tickets they reported; ' +
+      'to a customer the answer is the same whether or not the email or id belongs to an active person (nobody is added if not), ' +
+      'and the people a customer adds are not listed back to customers (only staff and the watcher see them).',
     args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
+        if (!isStaff(ctx.viewer)) return customerAddsWatcher(ctx, ticketId, input);
         const watcher = await watcherOf(ctx, input);
-        await checkWatcherChange(ctx, ticketId, watcher);
-        return tickets.addWatcher(ctx.prisma, ticketId, watcher);
+        const result = await tickets.addWatcher(ctx.prisma, ticketId, watcher);
+        // Added by staff: listed to customers from now on.
+        const owner = watcher.kind === 'agent' ? { agentId: watcher.id } : { customerId: watcher.id };
+        await ctx.prisma.ticketWatcher.updateMany({ where: { ticketId, ...owner, addedByCustomer: true }, data: { addedByCustomer: false } });
+        return result;
       }),
   }),
   removeWatcher: t.field({
     type: RemoveWatcherPayload,
-    description: 'Removes a watcher from a ticket. Customers may remove themselves, or anyone from tickets they reported.',
+    description:
+      'Removes a watcher from a ticket. Customers may remove themselves, or anyone from tickets they reported; to a customer the answer does not say whether that person watched (or exists).',
     args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
+        if (!isStaff(ctx.viewer)) return customerRemovesWatcher(ctx, ticketId, input);
         const watcher = await watcherOf(ctx, input);
-        if (!isSelf(ctx.viewer, watcher)) await checkWatcherChange(ctx, ticketId, watcher);
         return tickets.removeWatcher(ctx.prisma, ticketId, watcher);
       }),
   }),

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TicketWatcher" ADD COLUMN     "addedByCustomer" BOOLEAN NOT NULL DEFAULT false;
