@@ -203,7 +203,8 @@ export async function moveTicket(prisma: PrismaClient, id: number, branchId: num
       await tx.ticketKeyAlias.create({ data: { key: ticket.key, ticketId: id } });
       return tx.ticket.update({
         where: { id },
-        data: { branchId, number: target.ticketSequence, key: `${target.key}-${target.ticketSequence}` },
+        // The key a customer sees changes: a change they can see.
+        data: { branchId, number: target.ticketSequence, key: `${target.key}-${target.ticketSequence}`, ...activityStamp(true) },
         select: { id: true },
       });
     });
