@@ -15,9 +15,12 @@ export const MAX_PAGE_SIZE = 100;
 
 /**
  * A connection costs its page size times what each item selects (`first: 100` of something with
- * 5 comments each is 100 x 5, not the plugin's flat list multiplier); other fields cost 1.
+ * 5 comments each is 100 x 5, not the plugin's flat list multiplier), and `nodes(ids:)` its number
+ * of ids; other fields cost 1.
  */
 function connectionAwareComplexity(args: Record<string, unknown>, _ctx: Context, field: GraphQLField<unknown, Context>) {
+  // `nodes(ids:)` loads one object per id: it costs what a page of that many items costs.
+  if (field.name === 'nodes' && Array.isArray(args.ids)) return { field: 1, multiplier: Math.max(1, args.ids.length) };
   if (!field.args.some((arg) => arg.name === 'first')) return { field: 1, multiplier: 1 };
   const size = (args.first ?? args.last ?? DEFAULT_PAGE_SIZE) as number;
   return { field: 1, multiplier: Math.max(1, size) };

@@ -6,6 +6,10 @@ import type { Context, FilesConfig, Viewer } from './context.ts';
 import { createFetch } from '@whatwg-node/fetch';
 import { WWW_AUTHENTICATE, type Gate } from './http/gate.ts';
 import { costLimits, type CostLimits } from './http/operation-cost.ts';
+import { documentLimits } from './http/document-limits.ts';
+import { inputLimits } from './http/input-limits.ts';
+import { introspectionLimits } from './http/introspection-limits.ts';
+import { requestParsing } from './http/request-parsing.ts';
 import { pageSizeLimit } from './http/page-size-limit.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
@@ -63,6 +67,9 @@ function requireCredentials(): Plugin<Context> {
   };
 }
 
+/** Characters of the base64 text of a file of `bytes` bytes, with room for line breaks every 76. */
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4 + Math.ceil(bytes / 57) * 2 + 16;
+
 export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext }: YogaDeps): HelpdeskYoga {
   const viewers = new WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>();
   return createYoga<ServerContext, Context>({
@@ -99,7 +106,16 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [gatePlugin(gate, viewers), requireCredentials(), pageSizeLimit(MAX_PAGE_SIZE), costLimits(limits)],
+    plugins: [
+      gatePlugin(gate, viewers),
+      requestParsing(),
+      documentLimits(),
+      requireCredentials(),
+      introspectionLimits(),
+      inputLimits({ maxFileChars: base64Length(files.limits.maxFileSize) }),
+      pageSizeLimit(MAX_PAGE_SIZE),
+      costLimits(limits),
+    ],
     context: ({ request }) => makeContext(viewers.get(request)?.viewer ?? null, request),
   });
 }
