@@ -67,6 +67,25 @@ function requireCredentials(): Plugin<Context> {
   };
 }
 
+/**
+ * Every client error has a code. graphql-js's variable coercion ("Variable "$x" got invalid value")
+ * and Pothos's argument checks ("ID: ... is not of type: Customer") come without one: the input
+ * was bad, so BAD_USER_INPUT (BAD_REQUEST for HTTP-level refusals that carry a 4xx status).
+ */
+function withCode(error: GraphQLError): GraphQLError {
+  if (error.extensions?.code) return error;
+  const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+  const code = status && status >= 400 && status < 500 ? 'BAD_REQUEST' : 'BAD_USER_INPUT';
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
+}
+
 /** Characters of the base64 text of a file of `bytes` bytes, with room for line breaks every 76. */
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4 + Math.ceil(bytes / 57) * 2 + 16;
 
@@ -92,7 +111,7 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
     maskedErrors: {
       maskError(error, message) {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return withCode(error);
         // Multipart limits from the form-data parser (file size is already a 413 in yoga).
         if (original && /^(Files|Fields|Parts) limit exceeded/.test((original as Error).message)) {
           return new GraphQLError((original as Error).message, {

@@ -400,14 +400,79 @@ describe('fuzzed GraphQL inputs (fixed seed)', () => {
     ],
   ];
 
-  it(`never answers "Unexpected error." or a 5xx (seed ${seed})`, async () => {
+  /** A random value for an input type: mostly well-typed (with real ids), sometimes anything. */
+  const knownIds: string[] = [];
+  function valueFor(type: GraphQLInputType, depth = 0): unknown {
+    if (rnd() < 0.15 || depth > 4) return pick(values);
+    if (isNonNullType(type)) return valueFor(type.ofType, depth);
+    if (isListType(type)) return Array.from({ length: Math.floor(rnd() * 3) }, () => valueFor(type.ofType, depth + 1));
+    if (isInputObjectType(type)) {
+      const fields = Object.values(type.getFields());
+      if (type.isOneOf) {
+        const field = pick(fields);
+        return { [field.name]: valueFor(field.type, depth + 1) };
+      }
+      return Object.fromEntries(fields.filter(() => rnd() < 0.6).map((f) => [f.name, valueFor(f.type, depth + 1)]));
+    }
+    const named = getNamedType(type);
+    if ('getValues' in named) return pick(named.getValues()).name;
+    switch (named.name) {
+      case 'ID':
+        return rnd() < 0.7 && knownIds.length ? pick(knownIds) : pick(strings);
+      case 'Int':
+        return pick([0, 1, 5, 100, -1, 2 ** 31, 1.5]);
+      case 'Boolean':
+        return rnd() < 0.5;
+      case 'EmailAddress':
+        return pick(['a@example.com', 'cu@example.com', 'admin@example.com', 'x'.repeat(300), 'a\u0000@b.c']);
+      case 'DateTime':
+        return pick(['2020-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z', 'yesterday', '2020-13-45T99:99:99Z']);
+      case 'JSON':
+      case 'JSONObject':
+        return pick([{ cf_1: 'x' }, { cf_1: 1e308 }, {}, { 'a.b': [1] }, 'text', 1]);
+      default:
+        return pick(strings);
+    }
+  }
+  const rootFields = [schema.getQueryType()!, schema.getMutationType()!].flatMap((root) =>
+    Object.values(root.getFields())
+      .filter((field) => field.args.length > 0)
+      .map((field) => ({ root: root === schema.getQueryType() ? 'query' : 'mutation', field })),
+  );
+
+  const outcomes = new Map<string, number>();
+  afterAll(() => {
+    if (process.env.FUZZ_STATS) console.log([...outcomes].sort().map(([k, v]) => `${k}: ${v}`).join('\n'));
+  });
+  it(`never answers "Unexpected error." or a 5xx or an error without a code, for any root field with random arguments (seed ${seed})`, async () => {
+    const found = ok<any>(await app.gql('{ tickets { nodes { id } } customers { nodes { id } } branches { nodes { id } } agents { nodes { id } } }'));
+    for (const list of Object.values(found) as { nodes: { id: string }[] }[]) knownIds.push(...list.nodes.map((n) => n.id));
+    const failures: string[] = [];
+    for (let i = 0; i < runs; i++) {
+      const { root, field } = pick(rootFields);
+      const definitions = field.args.map((a) => `$${a.name}: ${a.type}`).join(', ');
+      const passed = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+      const selection = isScalarType(getNamedType(field.type)) ? '' : ' { __typename }';
+      const query = `${root}(${definitions}) { ${field.name}(${passed})${selection} }`;
+      const vars = Object.fromEntries(field.args.map((a) => [a.name, valueFor(a.type)]));
+      const response = await app.gql(query, vars);
+      const codes = (response.errors ?? []).map((e) => e.extensions?.code);
+      if (process.env.FUZZ_STATS) outcomes.set(`${field.name} ${codes[0] ?? (response.data ? 'data' : '?')}`, (outcomes.get(`${field.name} ${codes[0] ?? (response.data ? 'data' : '?')}`) ?? 0) + 1);
+      if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR') || codes.includes(undefined)) {
+        failures.push(`${response.status} ${JSON.stringify(response.errors).slice(0, 300)} for ${query} ${JSON.stringify(vars).slice(0, 300)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 600_000);
+
+  it(`never answers "Unexpected error." or a 5xx or an error without a code (seed ${seed})`, async () => {
     const failures: string[] = [];
     for (let i = 0; i < runs; i++) {
       const [query, variables] = pick(operations);
       const vars = variables();
       const response = await app.gql(query, vars);
       const codes = (response.errors ?? []).map((e) => e.extensions?.code);
-      if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR')) {
+      if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR') || codes.includes(undefined)) {
         failures.push(`${response.status} ${JSON.stringify(response.errors)} for ${query} ${JSON.stringify(vars).slice(0, 300)}`);
       }
     }
