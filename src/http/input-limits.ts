@@ -40,8 +40,8 @@ const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why a string cannot be stored as text, or null. */
-export function unstorableText(value: string): string | null {
-  if (NUL.test(value)) return 'contains a NUL character (\\u0000)';
+export function unstorableText(value: string, nulAllowed = false): string | null {
+  if (!nulAllowed && NUL.test(value)) return 'contains a NUL character (\\u0000)';
   if (LONE_SURROGATE.test(value)) return 'contains a lone UTF-16 surrogate (not valid Unicode)';
   return null;
 }
@@ -76,12 +76,12 @@ class Checker {
     return SCALAR_MAX_LENGTH[getNamedType(type).name] ?? STRING_SAFETY_NET;
   }
 
-  private string(value: string, max: number, path: string) {
+  private string(value: string, max: number, path: string, nulAllowed = false) {
     if (value.length > max) {
       this.fail(path, `is too long: ${value.length} characters, at most ${max}`);
       return;
     }
-    const problem = unstorableText(value);
+    const problem = unstorableText(value, nulAllowed);
     if (problem) this.fail(path, problem);
   }
 
@@ -133,7 +133,9 @@ class Checker {
     }
     const name = getNamedType(type).name;
     if (isScalarType(type) && (name === 'JSON' || name === 'JSONObject')) return this.json(value, path, 0);
-    if (typeof value === 'string') return this.string(value, isEnumType(type) ? 100 : this.maxLengthOf(type, limits), path);
+    if (typeof value === 'string') {
+      return this.string(value, isEnumType(type) ? 100 : this.maxLengthOf(type, limits), path, limits.controlCharactersRemoved);
+    }
     this.shape(value, path, depth);
   }
 
@@ -143,6 +145,8 @@ class Checker {
       if (typeof value === 'string') this.string(value, STRING_SAFETY_NET, path);
       return;
     }
+    // Only what JSON can hold: a File placed by the multipart request is bounded by its own limits.
+    if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return;
     if (depth > MAX_INPUT_DEPTH) return this.fail(path, `is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`);
     const items = Array.isArray(value) ? value : Object.values(value);
     if (items.length > DEFAULT_MAX_ITEMS) return this.fail(path, `has ${items.length} items, at most ${DEFAULT_MAX_ITEMS}`);
@@ -174,7 +178,9 @@ class Checker {
     }
     const name = getNamedType(type).name;
     if (isScalarType(type) && (name === 'JSON' || name === 'JSONObject')) return this.jsonLiteral(node, path, 0);
-    if (node.kind === Kind.STRING) this.string(node.value, isEnumType(type) ? 100 : this.maxLengthOf(type, limits), path);
+    if (node.kind === Kind.STRING) {
+      this.string(node.value, isEnumType(type) ? 100 : this.maxLengthOf(type, limits), path, limits.controlCharactersRemoved);
+    }
   }
 
   private jsonLiteral(node: ValueNode, path: string, depth: number): void {

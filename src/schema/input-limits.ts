@@ -54,6 +54,8 @@ export interface InputLimitExtensions {
   maxLength?: number | 'files';
   /** Most list items accepted; null for no count (files, bounded by HELPDESK_MAX_FILES). */
   maxItems?: number | null;
+  /** The domain removes control characters (NUL included) before storing: NUL is accepted. */
+  controlCharactersRemoved?: boolean;
 }
 
 /** Options for a string argument or input field that declares its bound. */
@@ -61,3 +63,6 @@ export const maxLength = (max: number | 'files') => ({ extensions: { maxLength: 
 
 /** Options for a list argument or input field that declares its size. */
 export const maxItems = (max: number | null) => ({ extensions: { maxItems: max } satisfies InputLimitExtensions });
+
+/** Options for a string the domain cleans of control characters itself (file names). */
+export const controlCharactersRemoved = () => ({ extensions: { controlCharactersRemoved: true } satisfies InputLimitExtensions });
