@@ -1,6 +1,6 @@
 // Configures Pothos and its plugins; defines no types (those live in src/schema/<type>.ts).
 import SchemaBuilder from '@pothos/core';
-import { GraphQLError, type GraphQLField } from 'graphql';
+import { GraphQLError, GraphQLScalarType, type GraphQLField } from 'graphql';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
@@ -15,9 +15,12 @@ export const MAX_PAGE_SIZE = 100;
 
 /**
  * A connection costs its page size times what each item selects (`first: 100` of something with
- * 5 comments each is 100 x 5, not the plugin's flat list multiplier); other fields cost 1.
+ * 5 comments each is 100 x 5, not the plugin's flat list multiplier), and `nodes(ids:)` its number
+ * of ids; other fields cost 1.
  */
 function connectionAwareComplexity(args: Record<string, unknown>, _ctx: Context, field: GraphQLField<unknown, Context>) {
+  // `nodes(ids:)` loads one object per id: it costs what a page of that many items costs.
+  if (field.name === 'nodes' && Array.isArray(args.ids)) return { field: 1, multiplier: Math.max(1, args.ids.length) };
   if (!field.args.some((arg) => arg.name === 'first')) return { field: 1, multiplier: 1 };
   const size = (args.first ?? args.last ?? DEFAULT_PAGE_SIZE) as number;
   return { field: 1, multiplier: Math.max(1, size) };
@@ -119,12 +122,34 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
-builder.addScalarType('EmailAddress', EmailAddressResolver);
-builder.addScalarType('URL', URLResolver);
-builder.addScalarType('JSONObject', JSONObjectResolver);
-builder.addScalarType('JSON', JSONResolver);
-builder.addScalarType('Locale', LocaleResolver);
+/**
+ * Some graphql-scalars parsers throw plain errors for bad input (`URL` given 1.5 throws Node's
+ * TypeError "Invalid URL"), which yoga answers with a 500. Bad input is the client's: rethrown as
+ * a GraphQLError with code BAD_USER_INPUT.
+ */
+function withClientErrors(scalar: GraphQLScalarType): GraphQLScalarType {
+  const config = scalar.toConfig();
+  const wrap =
+    <A extends unknown[], R>(parse: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return parse(...args);
+      } catch (error) {
+        if (error instanceof GraphQLError) throw error;
+        throw new GraphQLError(`${scalar.name} cannot represent this value: ${(error as Error).message}`, {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      }
+    };
+  return new GraphQLScalarType({ ...config, parseValue: wrap(config.parseValue), parseLiteral: wrap(config.parseLiteral) });
+}
+
+builder.addScalarType('DateTime', withClientErrors(DateTimeResolver));
+builder.addScalarType('EmailAddress', withClientErrors(EmailAddressResolver));
+builder.addScalarType('URL', withClientErrors(URLResolver));
+builder.addScalarType('JSONObject', withClientErrors(JSONObjectResolver));
+builder.addScalarType('JSON', withClientErrors(JSONResolver));
+builder.addScalarType('Locale', withClientErrors(LocaleResolver));
 
 builder.queryType({ description: 'Read access to the helpdesk.' });
 builder.mutationType({ description: 'Changes to the helpdesk. Expected failures come back as `userErrors`.' });

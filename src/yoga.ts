@@ -9,6 +9,10 @@ import { csrfPrevention, yogaCors, type CorsPolicy } from './http/browser-safety
 import { WWW_AUTHENTICATE, type Gate } from './http/gate.ts';
 import { graphiqlOptions, graphiqlSecurityHeaders, renderOfflineGraphiQL } from './http/graphiql.ts';
 import { costLimits, type CostLimits } from './http/operation-cost.ts';
+import { documentLimits } from './http/document-limits.ts';
+import { inputLimits } from './http/input-limits.ts';
+import { introspectionLimits } from './http/introspection-limits.ts';
+import { requestParsing } from './http/request-parsing.ts';
 import { pageSizeLimit } from './http/page-size-limit.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
@@ -86,6 +90,28 @@ function requireCredentials(): Plugin<Context> {
   };
 }
 
+/**
+ * Every client error has a code. graphql-js's variable coercion ("Variable "$x" got invalid value")
+ * and Pothos's argument checks ("ID: ... is not of type: Customer") come without one: the input
+ * was bad, so BAD_USER_INPUT (BAD_REQUEST for HTTP-level refusals that carry a 4xx status).
+ */
+function withCode(error: GraphQLError): GraphQLError {
+  if (error.extensions?.code) return error;
+  const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+  const code = status && status >= 400 && status < 500 ? 'BAD_REQUEST' : 'BAD_USER_INPUT';
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code },
+  });
+}
+
+/** Characters of the base64 text of a file of `bytes` bytes, with room for line breaks every 76. */
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4 + Math.ceil(bytes / 57) * 2 + 16;
+
 export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors }: YogaDeps): HelpdeskYoga {
   const viewers = new WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>();
   return createYoga<ServerContext, Context>({
@@ -110,7 +136,7 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
     maskedErrors: {
       maskError(error, message) {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+        if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return withCode(error);
         // Multipart limits from the form-data parser (file size is already a 413 in yoga).
         if (original && /^(Files|Fields|Parts) limit exceeded/.test((original as Error).message)) {
           return new GraphQLError((original as Error).message, {
@@ -128,7 +154,18 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [graphiqlSecurityHeaders(), csrfPrevention(), gatePlugin(gate, viewers), requireCredentials(), pageSizeLimit(MAX_PAGE_SIZE), costLimits(limits)],
+    plugins: [
+      graphiqlSecurityHeaders(),
+      csrfPrevention(),
+      gatePlugin(gate, viewers),
+      requestParsing(),
+      documentLimits(),
+      requireCredentials(),
+      introspectionLimits(),
+      inputLimits({ maxFileChars: base64Length(files.limits.maxFileSize) }),
+      pageSizeLimit(MAX_PAGE_SIZE),
+      costLimits(limits),
+    ],
     context: ({ request }) => makeContext(viewers.get(request)?.viewer ?? null, request),
   });
 }

@@ -1,6 +1,7 @@
 // Agents: staff with the Teamwork Desk settings.
 import { createHash } from 'node:crypto';
 import { builder } from '../builder.ts';
+import { KEY_MAX, SEARCH_TEXT_MAX, maxLength } from './input-limits.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
@@ -92,7 +93,10 @@ export const Agent = builder.prismaNode('Agent', {
 const AgentFilter = builder.inputType('AgentFilter', {
   description: 'Narrows a list of agents.',
   fields: (t) => ({
-    text: t.string({ description: 'Substring of the name or email, case-insensitive.' }),
+    text: t.string({
+      ...maxLength(SEARCH_TEXT_MAX),
+      description: `Substring of the name or email, case-insensitive (at most ${SEARCH_TEXT_MAX} characters).`,
+    }),
     state: t.field({ type: PersonState, description: 'Only agents in this state (default: ACTIVE).' }),
     role: t.field({ type: AgentRole, description: 'Only agents with this role.' }),
   }),
@@ -153,7 +157,7 @@ builder.queryFields((t) => ({
 }));
 
 const preferenceFields = (t: PothosInputFieldBuilder) => ({
-  timezone: t.string({ description: 'IANA time zone such as Europe/London; null for UTC.' }),
+  timezone: t.string({ ...maxLength(KEY_MAX), description: 'IANA time zone such as Europe/London; null for UTC.' }),
   timeFormat: t.field({ type: TimeFormat, description: '12- or 24-hour clock.' }),
   editMethod: t.field({ type: EditMethod, description: 'Default editor.' }),
   ticketReplyRedirect: t.field({ type: TicketReplyRedirect, description: 'Where to go after replying.' }),

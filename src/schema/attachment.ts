@@ -1,6 +1,7 @@
 // Attachments: the type, uploads (GraphQL multipart `File`s or DiamanteDesk's base64 objects)
 // and removal. Bytes go to the BlobStore; the download routes live in src/http/downloads.ts.
 import { builder } from '../builder.ts';
+import { maxItems } from './input-limits.ts';
 import { issueDownloadToken } from '../auth/download-token.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../domain/attachments.ts';
@@ -57,8 +58,8 @@ const AddAttachmentsInput = builder.inputType('AddAttachmentsInput', {
   fields: (t) => ({
     ticket: t.field({ type: TicketLocator, description: 'Attach to this ticket.' }),
     comment: t.globalID({ for: Comment, description: 'Attach to this comment.' }),
-    files: t.field({ type: [FileScalar], description: 'Files sent with the GraphQL multipart request spec.' }),
-    base64: t.field({ type: [Base64FileInput], description: 'Files as base64 objects.' }),
+    files: t.field({ type: [FileScalar], ...maxItems(null), description: 'Files sent with the GraphQL multipart request spec.' }),
+    base64: t.field({ type: [Base64FileInput], ...maxItems(null), description: 'Files as base64 objects.' }),
   }),
 });
 

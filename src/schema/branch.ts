@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { FILTER_TEXT_MAX, KEY_MAX, LONG_TEXT_MAX, SEARCH_TEXT_MAX, TAG_MAX, maxLength } from './input-limits.ts';
 import * as branches from '../domain/branches.ts';
 import { Agent } from './agent.ts';
 import { exactlyOne } from './locator.ts';
@@ -35,10 +36,13 @@ export const Branch = builder.prismaNode('Branch', {
 const BranchFilter = builder.inputType('BranchFilter', {
   description: 'Narrows a list of branches.',
   fields: (t) => ({
-    text: t.string({ description: 'Substring of the key, name or description, case-insensitive.' }),
-    tag: t.string({ description: 'Only branches with this tag.' }),
-    key: t.string({ description: 'Substring of the key, case-insensitive.' }),
-    name: t.string({ description: 'Substring of the name, case-insensitive.' }),
+    text: t.string({
+      ...maxLength(SEARCH_TEXT_MAX),
+      description: `Substring of the key, name or description, case-insensitive (at most ${SEARCH_TEXT_MAX} characters).`,
+    }),
+    tag: t.string({ ...maxLength(TAG_MAX), description: `Only branches with this tag (at most ${TAG_MAX} characters).` }),
+    key: t.string({ ...maxLength(FILTER_TEXT_MAX), description: `Substring of the key, case-insensitive (at most ${FILTER_TEXT_MAX} characters).` }),
+    name: t.string({ ...maxLength(FILTER_TEXT_MAX), description: `Substring of the name, case-insensitive (at most ${FILTER_TEXT_MAX} characters).` }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
     updatedAfter: t.field({ type: 'DateTime', description: 'Updated at or after this time.' }),
@@ -76,7 +80,7 @@ builder.queryFields((t) => ({
     description: 'One branch, by global `id` or by `key`. Give exactly one.',
     args: {
       id: t.arg.globalID({ for: Branch, description: 'Global id of the branch.' }),
-      key: t.arg.string({ description: 'Branch key, case-insensitive.' }),
+      key: t.arg.string({ ...maxLength(KEY_MAX), description: 'Branch key, case-insensitive.' }),
     },
     resolve: (query, _root, args, ctx) => {
       exactlyOne('branch', args, ['id', 'key']);
@@ -106,7 +110,7 @@ const CreateBranchInput = builder.inputType('CreateBranchInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'Display name: at least 2 characters, with a letter.' }),
     key: t.string({ description: 'Letters only, at least 2; derived from the name when absent.' }),
-    description: t.string({ description: 'Free-text description.' }),
+    description: t.string({ ...maxLength(LONG_TEXT_MAX), description: `Free-text description (at most ${LONG_TEXT_MAX} characters).` }),
     tags: t.stringList({ description: 'Tags.' }),
     logoUrl: t.field({ type: 'URL', description: 'Absolute URL of a logo image.' }),
     defaultAssignee: t.globalID({ for: Agent, description: 'Agent new tickets go to when none is given.' }),
@@ -119,7 +123,7 @@ const UpdateBranchInput = builder.inputType('UpdateBranchInput', {
     id: t.globalID({ required: true, for: Branch, description: 'The branch to change.' }),
     name: t.string({ description: 'Display name: at least 2 characters, with a letter.' }),
     key: t.string({ description: 'New key; only while the branch has no tickets.' }),
-    description: t.string({ description: 'Free-text description.' }),
+    description: t.string({ ...maxLength(LONG_TEXT_MAX), description: `Free-text description (at most ${LONG_TEXT_MAX} characters).` }),
     tags: t.stringList({ description: 'Replaces the tags.' }),
     logoUrl: t.field({ type: 'URL', description: 'Absolute URL of a logo image; null removes it.' }),
     defaultAssignee: t.globalID({ for: Agent, description: 'Agent new tickets go to when none is given; null removes it.' }),

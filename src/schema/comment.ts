@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { maxItems } from './input-limits.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import * as comments from '../domain/comments.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -119,8 +120,8 @@ const AddCommentInput = builder.inputType('AddCommentInput', {
     private: t.boolean({ description: 'Internal note visible to agents only (default false).' }),
     ticketStatus: t.field({ type: TicketStatus, description: 'Also set the ticket to this status.' }),
     author: t.globalID({ for: [Agent, Customer], description: 'Who wrote it; default: you.' }),
-    files: t.field({ type: [FileScalar], description: 'Files to attach (GraphQL multipart request).' }),
-    attachments: t.field({ type: [Base64FileInput], description: 'Files to attach, base64-encoded.' }),
+    files: t.field({ type: [FileScalar], ...maxItems(null), description: 'Files to attach (GraphQL multipart request).' }),
+    attachments: t.field({ type: [Base64FileInput], ...maxItems(null), description: 'Files to attach, base64-encoded.' }),
   }),
 });
 const UpdateCommentInput = builder.inputType('UpdateCommentInput', {

@@ -2,6 +2,7 @@
 // deletion, linked profiles and identification codes.
 import DataLoader from 'dataloader';
 import { builder } from '../builder.ts';
+import { KEY_MAX, PHONE_MAX, SEARCH_TEXT_MAX, SHORT_TEXT_MAX, URL_MAX, maxLength } from './input-limits.ts';
 import type { Context } from '../context.ts';
 import * as customers from '../domain/customers.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -132,13 +133,14 @@ const CustomerFilter = builder.inputType('CustomerFilter', {
   description: 'Narrows a list of customers. Deleted customers are left out unless `deleted` says otherwise.',
   fields: (t) => ({
     text: t.string({
-      description: 'Name, email, phone or company: `^x` starts with, `x^` ends with, `^x^` exact, else contains. Case-insensitive.',
+      ...maxLength(SEARCH_TEXT_MAX),
+      description: `Name, email, phone or company: \`^x\` starts with, \`x^\` ends with, \`^x^\` exact, else contains. Case-insensitive, at most ${SEARCH_TEXT_MAX} characters.`,
     }),
     channel: t.field({ type: CustomerChannel, description: 'Only profiles of this channel.' }),
     blocked: t.boolean({ description: 'Only blocked (true) or unblocked (false) customers.' }),
     deleted: t.boolean({ description: 'true: only soft-deleted customers; false (default): only active ones.' }),
     state: t.field({ type: PersonState, description: 'Same as `deleted`, by state.' }),
-    language: t.string({ description: 'Only customers with this language.' }),
+    language: t.string({ ...maxLength(KEY_MAX), description: 'Only customers with this language.' }),
     customField: t.field({ type: CustomFieldFilter, description: 'Only customers whose custom field has this value.' }),
   }),
 });
@@ -146,7 +148,7 @@ const CustomerFilter = builder.inputType('CustomerFilter', {
 const CustomFieldFilter = builder.inputType('CustomFieldFilter', {
   description: 'A custom field value to match.',
   fields: (t) => ({
-    key: t.string({ required: true, description: 'Custom field key such as `cf_20`.' }),
+    key: t.string({ required: true, ...maxLength(KEY_MAX), description: 'Custom field key such as `cf_20`.' }),
     value: t.field({ type: 'JSON', required: true, description: 'The value (string, number or boolean).' }),
   }),
 });
@@ -230,7 +232,7 @@ const profileFields = (t: InputFieldBuilder) => ({
   channelExternalId: t.string({ description: 'Id on the channel.' }),
   customId: t.string({ description: 'Id in your own system (unique).' }),
   customChannel: t.string({ description: 'Custom channel number, for CUSTOM profiles.' }),
-  thumbnailUrl: t.string({ description: 'Avatar image URL (http or https).' }),
+  thumbnailUrl: t.string({ ...maxLength(URL_MAX), description: `Avatar image URL (http or https, at most ${URL_MAX} characters).` }),
   confirmed: t.boolean({ description: 'Whether the email address is confirmed.' }),
 });
 type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
@@ -265,20 +267,20 @@ const LinkCustomerProfilesInput = builder.inputType('LinkCustomerProfilesInput',
 const GenerateIdentificationCodeInput = builder.inputType('GenerateIdentificationCodeInput', {
   description: 'What you know of the person: found by custom id, email, phone or WhatsApp phone, or created.',
   fields: (t) => ({
-    fullName: t.string({ description: 'Full name.' }),
-    companyName: t.string({ description: 'Company.' }),
+    fullName: t.string({ ...maxLength(SHORT_TEXT_MAX), description: 'Full name.' }),
+    companyName: t.string({ ...maxLength(SHORT_TEXT_MAX), description: 'Company.' }),
     email: t.field({ type: 'EmailAddress', description: 'Email address.' }),
-    phone: t.string({ description: 'Phone.' }),
-    whatsappPhone: t.string({ description: 'WhatsApp phone.' }),
-    customId: t.string({ description: 'Id in your own system.' }),
-    customChannel: t.string({ description: 'Custom channel number.' }),
+    phone: t.string({ ...maxLength(PHONE_MAX), description: 'Phone.' }),
+    whatsappPhone: t.string({ ...maxLength(PHONE_MAX), description: 'WhatsApp phone.' }),
+    customId: t.string({ ...maxLength(SHORT_TEXT_MAX), description: 'Id in your own system.' }),
+    customChannel: t.string({ ...maxLength(SHORT_TEXT_MAX), description: 'Custom channel number.' }),
     customFields: t.field({ type: 'JSONObject', description: 'Custom field values for a new profile.' }),
   }),
 });
 const RedeemIdentificationCodeInput = builder.inputType('RedeemIdentificationCodeInput', {
   description: 'A code a messenger profile sent, and that profile.',
   fields: (t) => ({
-    code: t.string({ required: true, description: 'The identification code.' }),
+    code: t.string({ required: true, ...maxLength(KEY_MAX), description: 'The identification code.' }),
     profile: t.globalID({ for: Customer, required: true, description: 'The messenger profile that sent it.' }),
   }),
 });

@@ -1,13 +1,18 @@
-import { isObjectType, type GraphQLSchema } from 'graphql';
+import { isObjectType, type GraphQLArgument, type GraphQLSchema } from 'graphql';
+import { MAX_NODE_IDS, maxItems } from './input-limits.ts';
 
 /**
  * A few generated fields have no description option (plugin-prisma's `totalCount`, the relay
- * plugin's `nodes` list and `node(id)` arguments); we describe them here.
+ * plugin's `nodes` list and `node(id)` arguments); we describe them here, and bound `nodes(ids:)`.
  */
 export function describeGeneratedFields(schema: GraphQLSchema): GraphQLSchema {
   const query = schema.getQueryType()?.getFields();
   for (const arg of query?.node?.args ?? []) arg.description ??= 'Global id of the object.';
-  for (const arg of query?.nodes?.args ?? []) arg.description ??= 'Global ids of the objects.';
+  for (const arg of query?.nodes?.args ?? []) {
+    arg.description ??= `Global ids of the objects (at most ${MAX_NODE_IDS}).`;
+    // src/http/input-limits.ts refuses more ids than this; the cost counts each one.
+    (arg as { extensions: GraphQLArgument['extensions'] }).extensions = { ...arg.extensions, ...maxItems(MAX_NODE_IDS).extensions };
+  }
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;
     const totalCount = type.getFields().totalCount;

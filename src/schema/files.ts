@@ -1,5 +1,6 @@
 // Files arriving with mutations: GraphQL multipart `File`s and DiamanteDesk's base64 objects.
 import { builder } from '../builder.ts';
+import { controlCharactersRemoved, maxLength } from './input-limits.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../domain/attachments.ts';
 
@@ -13,8 +14,12 @@ export const FileScalar = builder.scalarType('File', {
 export const Base64FileInput = builder.inputType('Base64FileInput', {
   description: "A file as DiamanteDesk's `attachmentsInput` sends it.",
   fields: (t) => ({
-    filename: t.string({ required: true, description: 'File name (sanitised on upload).' }),
-    content: t.string({ required: true, description: 'The bytes, base64-encoded.' }),
+    filename: t.string({ required: true, ...controlCharactersRemoved(), description: 'File name (sanitised on upload).' }),
+    content: t.string({
+      required: true,
+      ...maxLength('files'),
+      description: 'The bytes, base64-encoded (the decoded file at most HELPDESK_MAX_FILE_SIZE bytes).',
+    }),
   }),
 });
 

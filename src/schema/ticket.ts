@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { KEY_MAX, SEARCH_TEXT_MAX, TAG_MAX, maxItems, maxLength } from './input-limits.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { DomainError, isUniqueViolation } from '../domain/errors.ts';
 import { containsText } from '../domain/text-search.ts';
@@ -148,13 +149,16 @@ const TicketFilter = builder.inputType('TicketFilter', {
     assignee: t.globalID({ for: Agent, description: 'Only tickets assigned to this agent.' }),
     unassigned: t.boolean({ description: 'true: only tickets without an assignee.' }),
     reporter: t.globalID({ for: [Agent, Customer], description: 'Only tickets reported by this person.' }),
-    tag: t.string({ description: 'Only tickets with this tag.' }),
+    tag: t.string({ ...maxLength(TAG_MAX), description: `Only tickets with this tag (at most ${TAG_MAX} characters).` }),
     spam: t.boolean({ description: 'Only spam (true) or only non-spam (false) tickets.' }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
     updatedAfter: t.field({ type: 'DateTime', description: 'Updated at or after this time.' }),
     updatedBefore: t.field({ type: 'DateTime', description: 'Updated strictly before this time.' }),
-    text: t.string({ description: 'Substring of the key, subject or description, case-insensitive.' }),
+    text: t.string({
+      ...maxLength(SEARCH_TEXT_MAX),
+      description: `Substring of the key, subject or description, case-insensitive (at most ${SEARCH_TEXT_MAX} characters).`,
+    }),
   }),
 });
 
@@ -239,7 +243,7 @@ builder.queryFields((t) => ({
     description: 'One ticket, by global `id` or by `key` (keys it had before a move still work). Give exactly one.',
     args: {
       id: t.arg.globalID({ for: Ticket, description: 'Global id of the ticket.' }),
-      key: t.arg.string({ description: 'Ticket key such as `SUP-12`, case-insensitive.' }),
+      key: t.arg.string({ ...maxLength(KEY_MAX), description: 'Ticket key such as `SUP-12`, case-insensitive.' }),
     },
     resolve: async (query, _root, args, ctx) => {
       exactlyOne('ticket', args, ['id', 'key']);
@@ -269,7 +273,11 @@ builder.queryFields((t) => ({
     cursor: 'id',
     description: 'Tickets whose key, subject or description contains the query (case-insensitive), newest first.',
     args: {
-      query: t.arg.string({ required: true, description: 'Text to look for; at least 1 character.' }),
+      query: t.arg.string({
+        required: true,
+        ...maxLength(SEARCH_TEXT_MAX),
+        description: `Text to look for; 1 to ${SEARCH_TEXT_MAX} characters.`,
+      }),
       offset: t.arg.int({ description: offsetArgDescription }),
     },
     totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, searchWhere(args.query)) }),
@@ -283,7 +291,7 @@ export const TicketLocator = builder.inputType('TicketLocator', {
   isOneOf: true,
   fields: (t) => ({
     id: t.globalID({ for: Ticket, description: 'Global id of the ticket.' }),
-    key: t.string({ description: 'Ticket key such as `SUP-12` (earlier keys of a moved ticket work too).' }),
+    key: t.string({ ...maxLength(KEY_MAX), description: 'Ticket key such as `SUP-12` (earlier keys of a moved ticket work too).' }),
   }),
 });
 
@@ -315,8 +323,8 @@ const CreateTicketInput = builder.inputType('CreateTicketInput', {
     tags: t.stringList({ description: 'Tags.' }),
     reporter: t.globalID({ for: [Agent, Customer], description: 'Agent or customer who raised it; default: you.' }),
     assignee: t.globalID({ for: Agent, description: "Responsible agent; default: the branch's default assignee." }),
-    files: t.field({ type: [FileScalar], description: 'Files to attach (GraphQL multipart request).' }),
-    attachments: t.field({ type: [Base64FileInput], description: 'Files to attach, base64-encoded.' }),
+    files: t.field({ type: [FileScalar], ...maxItems(null), description: 'Files to attach (GraphQL multipart request).' }),
+    attachments: t.field({ type: [Base64FileInput], ...maxItems(null), description: 'Files to attach, base64-encoded.' }),
   }),
 });
 
