@@ -49,6 +49,7 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
   const failures = new FailureLog();
   let sent = 0;
   const slowest: { ms: number; what: string }[] = [];
+  let previous = '';
   let rssBefore = 0;
 
   const gql = async (query: string, variables: Record<string, unknown> = {}, key = ADMIN_KEY) => {
@@ -155,13 +156,15 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
     const authHeaders = await resolveAuth(request.auth, callers);
     const bytes = encodeRequest(request, `127.0.0.1:${app.port}`, authHeaders);
     logged.length = 0;
-    const answer = await sendRaw(app.port, bytes, { timeoutMs: TIMEOUT_MS, halfClose: isIncomplete(request) });
+    const answer = await sendRaw(app.port, bytes, { timeoutMs: TIMEOUT_MS, halfClose: isIncomplete(request), method: request.method });
     sent++;
     // Errors are logged as the request fails; give a streamed answer's logger a tick to catch up.
     await new Promise((resolve) => setImmediate(resolve));
     const messages = logged.map(logMessage);
     const found = judge(request, answer, requestText(request, bytes), messages);
-    slowest.push({ ms: answer.ms, what: `${answer.status} ${request.method} ${request.target.slice(0, 120)} (${request.family}, ${bytes.length} bytes)` });
+    const what = `${answer.status} ${request.method} ${request.target.slice(0, 100)} (${request.family}, ${bytes.length} bytes, ${answer.ms.toFixed(0)} ms)`;
+    slowest.push({ ms: answer.ms, what: `${what}\n        after ${previous}${answer.ms > 2000 ? `\n${describeRequest(request).replace(/^/gm, '        ').slice(0, 1500)}` : ''}` });
+    previous = what;
     slowest.sort((a, b) => b.ms - a.ms).splice(10);
     for (const failure of found) {
       failures.add(failure, request, answer, bytes.length);

@@ -20,7 +20,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { AuthSpec, Framing, FuzzRequest } from './raw-http.ts';
-import { acceptHeader, anyJson, bigStrings, cursor, globalId, memo, nastyNumber, nastyString, nest, pct, type Seeds } from './values.ts';
+import { acceptHeader, anyCodePoints, anyJson, bigStrings, cursor, globalId, memo, nastyNumber, nastyString, nest, pct, type Seeds } from './values.ts';
 
 /** A value both as a GraphQL literal and as JSON (for variables). */
 interface Value {
@@ -279,7 +279,7 @@ export function graphqlArbitraries(schema: GraphQLSchema, seeds: Seeds) {
   const randomDocument: fc.Arbitrary<Operation> = fc.oneof(
     randomText.map((query) => ({ kind: 'random text', query })),
     fc.tuple(fc.oneof(knownQuery, rootOperation('query').map((o) => o.query)), fc.nat()).map(([query, cut]) => ({ kind: 'truncated', query: query.slice(0, cut % (query.length + 1)) })),
-    fc.string({ unit: 'binary', maxLength: 60 }).map((query) => ({ kind: 'random text', query })),
+    anyCodePoints(60).map((query) => ({ kind: 'random text', query })),
   );
 
   const deep: fc.Arbitrary<Operation> = fc
@@ -394,7 +394,7 @@ const brokenJson = (good: string) =>
       `[${'['.repeat(20_000)}]`,
       `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
     ),
-    fc.string({ unit: 'binary', maxLength: 40 }),
+    anyCodePoints(40),
   );
 
 export function graphqlRequests(schema: GraphQLSchema, seeds: Seeds, auth: fc.Arbitrary<AuthSpec>): fc.Arbitrary<FuzzRequest> {

@@ -109,8 +109,43 @@ function decodeChunked(data: Buffer): Buffer {
   return Buffer.concat(out);
 }
 
-/** Sends the bytes on a fresh connection and reads until the server closes it (or the timeout). */
-export function sendRaw(port: number, bytes: Buffer, options: { timeoutMs: number; halfClose: boolean }): Promise<RawAnswer> {
+/**
+ * Whether `data` holds a whole answer. Streamed answers (SSE, multipart/mixed) say
+ * `Connection: keep-alive` even to a client that asked to close, so the end of the socket is not
+ * a reliable end of the answer: read until the framing says it is complete.
+ */
+function isComplete(data: Buffer, method: string): boolean {
+  let at = 0;
+  for (;;) {
+    const headEnd = data.indexOf('\r\n\r\n', at);
+    if (headEnd < 0) return false;
+    const head = data.subarray(at, headEnd).toString('latin1');
+    const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(head)?.[1] ?? 0);
+    if (status >= 100 && status < 200) {
+      at = headEnd + 4;
+      continue;
+    }
+    if (method === 'HEAD' || status === 204 || status === 304) return true;
+    const body = data.subarray(headEnd + 4);
+    if (/^transfer-encoding:.*chunked/im.test(head)) {
+      let pos = 0;
+      for (;;) {
+        const lineEnd = body.indexOf('\r\n', pos);
+        if (lineEnd < 0) return false;
+        const size = parseInt(body.subarray(pos, lineEnd).toString('latin1'), 16);
+        if (!Number.isFinite(size)) return false;
+        if (size === 0) return body.indexOf('\r\n\r\n', lineEnd) >= 0 || body.subarray(lineEnd).toString('latin1') === '\r\n\r\n';
+        pos = lineEnd + 2 + size + 2;
+        if (pos > body.length) return false;
+      }
+    }
+    const length = /^content-length:\s*(\d+)/im.exec(head);
+    return length ? body.length >= Number(length[1]) : false;
+  }
+}
+
+/** Sends the bytes on a fresh connection and reads one answer (until complete, closed, or the timeout). */
+export function sendRaw(port: number, bytes: Buffer, options: { timeoutMs: number; halfClose: boolean; method?: string }): Promise<RawAnswer> {
   const started = performance.now();
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -144,7 +179,37 @@ export function sendRaw(port: number, bytes: Buffer, options: { timeoutMs: numbe
       timedOut = true;
       finish();
     }, options.timeoutMs);
-    socket.on('data', (chunk) => chunks.push(chunk));
+    let received = 0;
+    let tail = '';
+    let framing: { kind: 'length'; total: number } | { kind: 'chunked' | 'close' } | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      tail = (tail + chunk.subarray(-16).toString('latin1')).slice(-16);
+      if (!framing) {
+        // Read the final head once (after any 100 Continue) to learn how the answer ends.
+        const data = Buffer.concat(chunks);
+        let at = 0;
+        for (;;) {
+          const headEnd = data.indexOf('\r\n\r\n', at);
+          if (headEnd < 0) return;
+          const head = data.subarray(at, headEnd).toString('latin1');
+          const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(head)?.[1] ?? 0);
+          if (status >= 100 && status < 200) {
+            at = headEnd + 4;
+            continue;
+          }
+          const length = /^content-length:\s*(\d+)/im.exec(head);
+          if ((options.method ?? 'GET').toUpperCase() === 'HEAD' || status === 204 || status === 304) framing = { kind: 'length', total: headEnd + 4 };
+          else if (/^transfer-encoding:.*chunked/im.test(head)) framing = { kind: 'chunked' };
+          else if (length) framing = { kind: 'length', total: headEnd + 4 + Number(length[1]) };
+          else framing = { kind: 'close' };
+          break;
+        }
+      }
+      if (framing.kind === 'length' && received >= framing.total) finish();
+      if (framing.kind === 'chunked' && /0\r\n\r\n$/.test(tail) && isComplete(Buffer.concat(chunks), options.method ?? 'GET')) finish();
+    });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       error ??= e.code ?? e.message;
     });

@@ -76,14 +76,27 @@ export const bigStrings = ['x'.repeat(MiB), `${'\u0000'.repeat(16)}${'y'.repeat(
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
 
-export const nastyString = (options: { big?: boolean } = {}): fc.Arbitrary<string> =>
+/**
+ * Any code point, lone surrogates included. (fast-check's `unit: 'binary'` builds a table of all
+ * 1.1 million code points per arbitrary, seconds of start-up; this does not.)
+ */
+export const anyCodePoints = (maxLength: number) =>
+  fc.string({ unit: fc.nat(0x10ffff).map((cp) => String.fromCodePoint(cp)), maxLength });
+
+/** One instance per flavour: fast-check builds lookup tables per string arbitrary, so share them. */
+export const nastyString = (options: { big?: boolean } = {}): fc.Arbitrary<string> => (options.big ? bigNasty : smallNasty);
+
+const makeNasty = (options: { big?: boolean }): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 30, arbitrary: fc.constantFrom(...nastyConstants) },
     { weight: 15, arbitrary: fc.string({ maxLength: 24 }) },
-    { weight: 10, arbitrary: fc.string({ unit: 'binary', maxLength: 24 }) },
+    { weight: 10, arbitrary: anyCodePoints(24) },
     { weight: 5, arbitrary: fc.array(fc.oneof(fc.string({ maxLength: 4 }), loneSurrogate, fc.constant('\u0000')), { maxLength: 8 }).map((p) => p.join('')) },
     { weight: options.big ? 1 : 0, arbitrary: fc.constantFrom(...bigStrings) },
   );
+
+const smallNasty = makeNasty({});
+const bigNasty = makeNasty({ big: true });
 
 /** Integers around every boundary a page size, offset or id meets, and non-integers. */
 export const nastyNumber = fc.oneof(
