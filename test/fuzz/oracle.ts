@@ -31,6 +31,7 @@ const MASKED = /"code":\s*"INTERNAL_SERVER_ERROR"|Unexpected error\./;
 export function signature(message: string): string {
   return message
     .replace(/\s+/g, ' ')
+    .replace(/\bhttps?:\/\/\S*/g, 'URL')
     .replace(/"[^"]{0,200}"/g, '"…"')
     .replace(/'[^']{0,200}'/g, "'…'")
     .replace(/0x[0-9a-f]+/gi, 'N')
@@ -73,11 +74,8 @@ export function judge(request: FuzzRequest, answer: RawAnswer, sentText: string,
   if (answer.status >= 500) {
     failures.push({ klass: `${answer.status} | ${where} | ${cause}`, reason: `status ${answer.status}` });
   }
-  for (const pattern of LEAK_PATTERNS) {
-    if (pattern.test.test(answer.raw) && !pattern.test.test(sentText)) {
-      failures.push({ klass: `leak ${pattern.name} | ${request.endpoint}`, reason: `answer contains ${pattern.name}` });
-    }
-  }
+  const leaked = LEAK_PATTERNS.filter((pattern) => pattern.test.test(answer.raw) && !pattern.test.test(sentText)).map((p) => p.name);
+  if (leaked.length) failures.push({ klass: `leak ${leaked.join(', ')} | ${request.endpoint}`, reason: `answer contains ${leaked.join(', ')}` });
   if (MASKED.test(answer.body) && answer.status < 500 && !MASKED.test(sentText)) {
     failures.push({ klass: `masked internal error | ${where} | ${cause}`, reason: `"Unexpected error." / INTERNAL_SERVER_ERROR with status ${answer.status}` });
   }
