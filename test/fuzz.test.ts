@@ -50,6 +50,8 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
   let sent = 0;
   const slowest: { ms: number; what: string }[] = [];
   let previous = '';
+  /** Answers by status and endpoint group: shows whether requests reach past the front door. */
+  const statuses = new Map<string, number>();
   let rssBefore = 0;
 
   const gql = async (query: string, variables: Record<string, unknown> = {}, key = ADMIN_KEY) => {
@@ -168,6 +170,8 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
     const what = `${answer.status} ${request.method} ${request.target.slice(0, 100)} (${request.family}, ${bytes.length} bytes, ${answer.ms.toFixed(0)} ms)`;
     slowest.push({ ms: answer.ms, what: `${what}\n        after ${previous}${answer.ms > 2000 ? `\n${describeRequest(request).replace(/^/gm, '        ').slice(0, 1500)}` : ''}` });
     previous = what;
+    const group = `${request.endpoint.split(' ').slice(0, 2).join(' ')} ${answer.timedOut ? 'timeout' : answer.status}`;
+    statuses.set(group, (statuses.get(group) ?? 0) + 1);
     slowest.sort((a, b) => b.ms - a.ms).splice(10);
     for (const failure of found) {
       failures.add(failure, request, answer, bytes.length);
@@ -227,6 +231,7 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
   it('sent at least 2,000 requests and found no failure class', () => {
     if (REPORT) {
       console.log(`\nfuzz report: ${sent} requests, ${failures.size} failure classes\n\n${failures.report()}\n`);
+      console.log(`answers by endpoint and status:\n${[...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `  ${k}: ${n}`).join('\n')}`);
       console.log(`slowest answers:\n${slowest.map((s) => `  ${s.ms.toFixed(0)} ms  ${s.what}`).join('\n')}`);
     }
     expect(failures.size, `failure classes:\n${failures.report()}`).toBe(0);
