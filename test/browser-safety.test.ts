@@ -1,46 +1,16 @@
 // What a web page the user visits can do with this API, sent as a browser sends it: CORS answers,
 // preflight-free ("simple") requests, remembered Basic credentials and cross-site form posts.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { startHelpdesk } from '../src/start.ts';
-import { createPostgresDatabase } from './helpers.ts';
+import { startTestServer } from './helpers.ts';
 
 const adminKey = 'abcdef0123456789abcdef0123456789abcdef01';
 const adminEmail = 'browser-admin@example.com';
 const basic = `Basic ${Buffer.from(`${adminEmail}:${adminKey}`).toString('base64')}`;
 const createKey = 'mutation { createApiKey(input: { name: "stolen" }) { secret } }';
 
-async function startServer(extra: Record<string, string>) {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-browser-'));
-  let drop = async () => {};
-  const env: Record<string, string> = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    HELPDESK_DATA_DIR: dataDir,
-    HELPDESK_ADMIN_EMAIL: adminEmail,
-    HELPDESK_ADMIN_API_KEY: adminKey,
-    LOG_LEVEL: 'silent',
-    ...extra,
-  };
-  if (process.env.TEST_DATABASE_URL) {
-    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-    drop = created.drop;
-    env.DATABASE_URL = created.url;
-  }
-  const app = await startHelpdesk(loadConfig(env), createLogger('silent'));
-  return {
-    base: `http://127.0.0.1:${app.port}`,
-    async close() {
-      await app.close();
-      await drop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const startServer = (extra: Record<string, string>) =>
+  startTestServer({ HELPDESK_ADMIN_EMAIL: adminEmail, HELPDESK_ADMIN_API_KEY: adminKey, ...extra });
 
 describe('browser safety with the default configuration (no CORS origins)', () => {
   let server: Awaited<ReturnType<typeof startServer>>;

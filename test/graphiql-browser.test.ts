@@ -2,41 +2,20 @@
 // opens /graphql with no way out to the internet, enters the key in the Headers tab, runs a query
 // and reads the answer on the page. `.ci/run` installs Chromium; without it this test is skipped.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { startHelpdesk } from '../src/start.ts';
-import { createPostgresDatabase } from './helpers.ts';
+import { startTestServer } from './helpers.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const adminKey = '0123456789abcdef0123456789abcdef0123beef';
 
 describe.skipIf(!existsSync(CHROMIUM))(`GraphiQL in headless Chromium (${CHROMIUM})`, () => {
-  let app: Awaited<ReturnType<typeof startHelpdesk>>;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   let browser: Browser;
-  let dataDir: string;
-  let drop = async () => {};
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-graphiql-'));
-    const env: Record<string, string> = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HELPDESK_DATA_DIR: dataDir,
-      HELPDESK_ADMIN_EMAIL: 'grace@example.com',
-      HELPDESK_ADMIN_API_KEY: adminKey,
-    };
-    if (process.env.TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-      drop = created.drop;
-      env.DATABASE_URL = created.url;
-    }
-    app = await startHelpdesk(loadConfig(env), createLogger('silent'));
-    await app.db.prisma.agent.update({ where: { email: 'grace@example.com' }, data: { firstName: 'Grace', lastName: 'Hopper' } });
+    server = await startTestServer({ HELPDESK_ADMIN_EMAIL: 'grace@example.com', HELPDESK_ADMIN_API_KEY: adminKey });
+    await server.app.db.prisma.agent.update({ where: { email: 'grace@example.com' }, data: { firstName: 'Grace', lastName: 'Hopper' } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -53,13 +32,11 @@ describe.skipIf(!existsSync(CHROMIUM))(`GraphiQL in headless Chromium (${CHROMIU
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('loads offline, takes the key in the Headers tab, runs { viewer { name } } and shows the answer', async () => {
-    const base = `http://127.0.0.1:${app.port}`;
+    const base = server.base;
     const page = await browser.newPage();
     const outside: string[] = [];
     const problems: string[] = [];

@@ -11,6 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, type App, type AppOptions } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { startHelpdesk } from '../src/start.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import type { HelpdeskYoga } from '../src/yoga.ts';
 
@@ -123,4 +125,31 @@ export function ok<T>(response: GraphQLResponse<T>): T {
   if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors, null, 2)}`);
   if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
   return response.data as T;
+}
+
+/**
+ * The real server on a socket (port 0, loopback) through the same start path as `npm start`, on a
+ * fresh data directory and, with TEST_DATABASE_URL, a fresh PostgreSQL database; `env` adds or
+ * overrides configuration variables.
+ */
+export async function startTestServer(env: Record<string, string> = {}) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-server-'));
+  let drop = async () => {};
+  const vars: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', HELPDESK_DATA_DIR: dataDir, ...env };
+  if (process.env.TEST_DATABASE_URL && !vars.DATABASE_URL) {
+    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
+    drop = created.drop;
+    vars.DATABASE_URL = created.url;
+  }
+  const app = await startHelpdesk(loadConfig(vars), createLogger('silent'));
+  return {
+    app,
+    base: `http://127.0.0.1:${app.port}`,
+    dataDir,
+    async close() {
+      await app.close();
+      await drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -143,12 +143,7 @@ function countingFactory(
       countQueries(await startTransaction(isolationLevel));
     return adapter;
   };
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connect: async () => wrapAdapter(await factory.connect()),
-    connectToShadowDb: () => factory.connectToShadowDb(),
-  };
+  return wrapConnections(factory, wrapAdapter);
 }
 
 /**
@@ -251,10 +246,18 @@ function guardedFactory(
     adapter.startTransaction = (isolationLevel) => guard.transaction(() => startTransaction(isolationLevel));
     return adapter;
   };
+  return wrapConnections(factory, wrapAdapter);
+}
+
+/** The same factory, with `wrap` applied to every connection it hands Prisma. */
+function wrapConnections(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  wrap: (adapter: SqlDriverAdapter) => SqlDriverAdapter,
+): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => wrapAdapter(await factory.connect()),
+    connect: async () => wrap(await factory.connect()),
     connectToShadowDb: () => factory.connectToShadowDb(),
   };
 }

@@ -2,6 +2,7 @@
 // they still have budget. Answers 401, 429 or 503 itself; otherwise hands back the caller.
 // It never throws: an unexpected failure (database down...) is logged and answered with a clean
 // 503, never a stack trace, a source path or SQL.
+import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from '../domain/errors.ts';
 import { AuthenticationError, type Authenticate } from '../auth/authenticate.ts';
 import type { Viewer } from '../context.ts';
 import type { Logger } from '../logger.ts';
@@ -62,8 +63,10 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
     try {
       return await admit(request, clientAddress, authenticateWith);
     } catch (error) {
-      logger.error({ err: error }, 'could not check credentials');
-      return { response: unavailable() };
+      // A slow or busy database is expected under load (a warning); anything else is a bug.
+      if (isServiceUnavailable(error)) logger.warn({ err: error }, 'database too slow or too busy to check credentials');
+      else logger.error({ err: error }, 'could not check credentials');
+      return { response: unavailable(isServiceUnavailable(error)) };
     }
   };
 }
@@ -86,10 +89,10 @@ function tooManyFailures(seconds: number): Response {
   );
 }
 
-function unavailable(): Response {
-  const message = 'Service temporarily unavailable: could not check credentials. Retry shortly.';
+function unavailable(busy: boolean): Response {
+  const message = busy ? SERVICE_UNAVAILABLE_MESSAGE : 'Service temporarily unavailable: could not check credentials. Retry shortly.';
   return Response.json(
     { error: message, errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
-    { status: 503, headers: { 'Retry-After': '5' } },
+    { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
   );
 }

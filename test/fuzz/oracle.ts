@@ -74,7 +74,12 @@ export function judge(request: FuzzRequest, answer: RawAnswer, sentText: string,
   if (answer.status >= 500) {
     failures.push({ klass: `${answer.status} | ${where} | ${cause}`, reason: `status ${answer.status}` });
   }
-  const leaked = LEAK_PATTERNS.filter((pattern) => pattern.test.test(answer.raw) && !pattern.test.test(sentText)).map((p) => p.name);
+  // GraphiQL's page is a static bundle of the GraphiQL package, whose source naturally mentions
+  // "node_modules" and stack-like text; it is the same page for every request, not a leak.
+  const graphiqlPage = answer.status === 200 && /^text\/html/i.test(answer.headers['content-type'] ?? '') && answer.body.includes('YogaGraphiQL.renderYogaGraphiQL');
+  const leaked = graphiqlPage
+    ? []
+    : LEAK_PATTERNS.filter((pattern) => pattern.test.test(answer.raw) && !pattern.test.test(sentText)).map((p) => p.name);
   if (leaked.length) failures.push({ klass: `leak ${leaked.join(', ')} | ${request.endpoint}`, reason: `answer contains ${leaked.join(', ')}` });
   if (MASKED.test(answer.body) && answer.status < 500 && !MASKED.test(sentText)) {
     failures.push({ klass: `masked internal error | ${where} | ${cause}`, reason: `"Unexpected error." / INTERNAL_SERVER_ERROR with status ${answer.status}` });
