@@ -75,7 +75,7 @@ export function createApp({
   const gate = createGate({ authenticate, limits: rateLimits, logger });
   const files = { store, limits: attachmentLimits, downloadTokenSeconds };
   const baseUrl = typeof publicUrl === 'function' ? publicUrl : () => publicUrl ?? 'http://localhost';
-  const makeContext = (viewer: Viewer | null, _request: Request): Context => ({
+  const makeContext = (viewer: Viewer | null): Context => ({
     db,
     prisma: db.prisma,
     box,
@@ -96,7 +96,6 @@ export function createApp({
     rest,
     maxRequestBytes,
     makeContext,
-    cors,
     /** Resolves once the rate-limit store is connected (Redis); memory answers until then. */
     ready: () => rateLimits.ready(),
     /** Closes what the app opened itself (the rate-limit store's connections), not the database. */

@@ -39,7 +39,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { headersTimeoutMs: 1
 
 /**
  * Sent with every answer. No answer but GraphiQL's page is HTML, so nothing may load, run or frame
- * anything; GraphiQL's page gets only the framing rules (its own CSP belongs to yoga.ts).
+ * anything; GraphiQL's page replaces the CSP with its own (src/http/graphiql.ts).
  */
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
@@ -47,11 +47,6 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
 };
-const GRAPHIQL_CSP = "frame-ancestors 'none'";
-
-/** yoga renders GraphiQL for a GET that accepts HTML; that page must be allowed to load its scripts. */
-const mayBeGraphiQL = (req: IncomingMessage, pathname: string) =>
-  pathname === '/graphql' && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
 
 /** host[:port] as RFC 3986 allows it (a reg-name or an IP literal), and as the URL parser takes it. */
 function validHost(host: string | undefined): boolean {
@@ -220,7 +215,6 @@ export function createHttpServer({
     (req, res) => {
       const started = process.hrtime.bigint();
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-      if (mayBeGraphiQL(req, (req.url ?? '').split('?')[0]!)) res.setHeader('Content-Security-Policy', GRAPHIQL_CSP);
       res.on('finish', () => {
         logger.info(
           {

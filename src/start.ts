@@ -102,6 +102,9 @@ export async function startHelpdesk(config: Config, logger: Logger) {
   try {
     await once(server, 'listening');
   } catch (error) {
+    // The port is taken (or similar): release what was started, in the order close() does.
+    await sweeper.stop();
+    await app.close();
     await db.close();
     throw error;
   }

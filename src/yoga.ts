@@ -24,7 +24,7 @@ export interface YogaDeps {
   files: FilesConfig;
   maxRequestBytes: number;
   /** The per-request context, shared with the REST adapter so both see the same world. */
-  makeContext: (viewer: Viewer | null, request: Request) => Context;
+  makeContext: (viewer: Viewer | null) => Context;
   cors: CorsPolicy;
 }
 
@@ -36,19 +36,8 @@ function gatePlugin(gate: Gate, viewers: WeakMap<Request, { viewer: Viewer | nul
   return {
     async onRequest({ request, serverContext, endResponse }) {
       const address = (serverContext as ServerContext | undefined)?.req?.socket?.remoteAddress;
-      let result;
-      try {
-        result = await gate(request, address);
-      } catch (error) {
-        // Credentials are checked in the database: a busy one is a 503 here too.
-        if (!isServiceUnavailable(error)) throw error;
-        return endResponse(
-          Response.json(
-            { errors: [{ message: SERVICE_UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
-            { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
-          ),
-        );
-      }
+      // The gate never throws: a busy database is its own 503 answer.
+      const result = await gate(request, address);
       if ('response' in result) endResponse(result.response);
       else viewers.set(request, result);
     },
@@ -59,7 +48,7 @@ function gatePlugin(gate: Gate, viewers: WeakMap<Request, { viewer: Viewer | nul
 }
 
 /** A slow statement, an exhausted pool or a busy embedded database: this request fails alone. */
-export function serviceUnavailable() {
+function serviceUnavailable() {
   return new GraphQLError(SERVICE_UNAVAILABLE_MESSAGE, {
     extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } } },
   });
@@ -166,6 +155,6 @@ export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestByte
       pageSizeLimit(MAX_PAGE_SIZE),
       costLimits(limits),
     ],
-    context: ({ request }) => makeContext(viewers.get(request)?.viewer ?? null, request),
+    context: ({ request }) => makeContext(viewers.get(request)?.viewer ?? null),
   });
 }

@@ -64,9 +64,10 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
       return await admit(request, clientAddress, authenticateWith);
     } catch (error) {
       // A slow or busy database is expected under load (a warning); anything else is a bug.
-      if (isServiceUnavailable(error)) logger.warn({ err: error }, 'database too slow or too busy to check credentials');
+      const busy = isServiceUnavailable(error);
+      if (busy) logger.warn({ err: error }, 'database too slow or too busy to check credentials');
       else logger.error({ err: error }, 'could not check credentials');
-      return { response: unavailable(isServiceUnavailable(error)) };
+      return { response: unavailable(busy) };
     }
   };
 }

@@ -63,15 +63,14 @@ export function renderOfflineGraphiQL(options: GraphiQLOptions) {
   return page.html;
 }
 
-/** Sets the page's own CSP on the GraphiQL answer (the generic one would block its script). */
+/**
+ * Gives the GraphiQL answer the page's own CSP in place of the server's generic one, which would
+ * block its script (src/server.ts sets the other security headers on every answer).
+ */
 export function graphiqlSecurityHeaders(): Plugin {
   return {
     onResponse({ response }) {
-      if (!page || !response.headers.get('content-type')?.startsWith('text/html')) return;
-      response.headers.set('Content-Security-Policy', page.csp);
-      response.headers.set('X-Frame-Options', 'DENY');
-      response.headers.set('Referrer-Policy', 'no-referrer');
-      response.headers.set('X-Content-Type-Options', 'nosniff');
+      if (page && response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('Content-Security-Policy', page.csp);
     },
   };
 }

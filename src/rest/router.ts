@@ -46,7 +46,7 @@ export const REST_PREFIX = /^\/api\/(rest|diamante\/rest)\/(latest|v1)\/desk(\/.
 
 export interface RestDeps {
   gate: Gate;
-  makeContext: (viewer: Viewer | null, request: Request) => Context;
+  makeContext: (viewer: Viewer | null) => Context;
   logger: Logger;
   /** Base of absolute links (Location, Link); from configuration, never from the Host header. */
   baseUrl: () => string;
@@ -121,7 +121,7 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors }: 
         'WWW-Authenticate': WWW_AUTHENTICATE,
       });
       const result = await route.handle({
-        ctx: makeContext(gated.viewer, request),
+        ctx: makeContext(gated.viewer),
         params,
         query: url.searchParams,
         body: () => readBody(req),
