@@ -30,7 +30,10 @@ type Query = () => Promise<unknown>;
 async function connect(): Promise<{ query: Query; close: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
     const pg = (await import('pg')).default;
-    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    const pool = new pg.Pool({
+      connectionString: process.env.DATABASE_URL,
+      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+    });
     return { query: async () => (await pool.query(SQL)).rows[0].tickets, close: () => pool.end() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -55,7 +58,9 @@ const server = createServer((req, res) => {
     },
   );
 });
-server.listen(Number(process.env.PORT ?? 4100), '127.0.0.1', () => console.log(`baseline listening on ${process.env.PORT ?? 4100}`));
+server.listen(Number(process.env.PORT ?? 4100), '127.0.0.1', () =>
+  console.log(`baseline listening on ${process.env.PORT ?? 4100}`),
+);
 const stop = () => server.close(() => db.close().then(() => process.exit(0)));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -1,7 +1,7 @@
 // `npm run bench`: seeds a database, starts the server and the raw-SQL baseline as separate
 // processes, and measures each scenario with autocannon at 1 and 32 connections.
 // Engine: PGlite in bench/.data by default; PostgreSQL when DATABASE_URL is set.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +31,11 @@ const tickets = Number(values.tickets);
 const env = { ...process.env, HELPDESK_DATA_DIR: dataDir, NODE_ENV: 'production' };
 
 function runTs(script: string, args: string[], extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [script, ...args], { cwd: root, env: { ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
+  return spawn(process.execPath, [script, ...args], {
+    cwd: root,
+    env: { ...env, ...extra },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 
 async function waitFor(url: string, seconds = 120) {
@@ -57,7 +61,11 @@ const auth = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'applicatio
 const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
 
 async function graphql(query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`http://127.0.0.1:${PORT}/graphql`, { method: 'POST', headers: auth, body: gql(query, variables) });
+  const response = await fetch(`http://127.0.0.1:${PORT}/graphql`, {
+    method: 'POST',
+    headers: auth,
+    body: gql(query, variables),
+  });
   const body = (await response.json()) as { data: any; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -94,7 +102,14 @@ async function measure(scenario: Scenario, connections: number, withMetrics: boo
   const before = withMetrics ? await statements() : null;
   let peak = before?.rss ?? 0;
   const poll = withMetrics
-    ? setInterval(() => void statements().then((m) => (peak = Math.max(peak, m.rss)), () => undefined), 500)
+    ? setInterval(
+        () =>
+          void statements().then(
+            (m) => (peak = Math.max(peak, m.rss)),
+            () => undefined,
+          ),
+        500,
+      )
     : null;
   const result = await autocannon({
     url: `http://127.0.0.1:${scenario.port ?? PORT}${scenario.path}`,
@@ -141,7 +156,11 @@ async function main() {
     await waitFor(`http://127.0.0.1:${BASELINE_PORT}/`);
     await autocannon({ url: `http://127.0.0.1:${BASELINE_PORT}/`, connections: 8, duration: 2 });
     for (const connections of connectionCounts) {
-      const row = await measure({ name: '1* baseline: one SQL query', method: 'GET', path: '/', port: BASELINE_PORT }, connections, false);
+      const row = await measure(
+        { name: '1* baseline: one SQL query', method: 'GET', path: '/', port: BASELINE_PORT },
+        connections,
+        false,
+      );
       rows.push(row);
       console.log(JSON.stringify(row));
     }
@@ -160,12 +179,17 @@ async function main() {
   });
   try {
     await waitFor(`http://127.0.0.1:${PORT}/readyz`);
-    const busiest = await graphql('{ tickets(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { key branch { id } } } }');
+    const busiest = await graphql(
+      '{ tickets(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { key branch { id } } } }',
+    );
     const key = busiest.tickets.nodes[0].key as string;
     const branch = busiest.tickets.nodes[0].branch.id as string;
     const deepPage = Math.min(1000, Math.floor(tickets / 50));
-    const cursor = (await graphql('query($o: Int) { tickets(first: 1, offset: $o) { edges { cursor } } }', { o: (deepPage - 1) * 50 - 1 }))
-      .tickets.edges[0]?.cursor;
+    const cursor = (
+      await graphql('query($o: Int) { tickets(first: 1, offset: $o) { edges { cursor } } }', {
+        o: (deepPage - 1) * 50 - 1,
+      })
+    ).tickets.edges[0]?.cursor;
 
     const all: Scenario[] = [
       { name: '1 GraphQL ticket list (50, nested)', method: 'POST', path: '/graphql', body: gql(LIST) },
@@ -173,27 +197,49 @@ async function main() {
         name: '2 GraphQL ticket by key, 50 comments + attachments',
         method: 'POST',
         path: '/graphql',
-        body: gql(`query($k: String!) { ticket(key: $k) { key subject comments(first: 50) { nodes { content author { name }
-          attachments { nodes { filename contentType } } } } attachments { nodes { filename } } } }`, { k: key }),
+        body: gql(
+          `query($k: String!) { ticket(key: $k) { key subject comments(first: 50) { nodes { content author { name }
+          attachments { nodes { filename contentType } } } } attachments { nodes { filename } } } }`,
+          { k: key },
+        ),
       },
       { name: '4 REST ticket list (limit 50)', method: 'GET', path: '/api/rest/latest/desk/tickets?limit=50' },
       { name: '5 REST ticket by key', method: 'GET', path: `/api/rest/latest/desk/tickets/${key}` },
       { name: '6a GraphQL page 1', method: 'POST', path: '/graphql', body: gql(LIST) },
-      { name: `6b GraphQL page ${deepPage} (cursor)`, method: 'POST', path: '/graphql', body: gql(LIST, { after: cursor }) },
+      {
+        name: `6b GraphQL page ${deepPage} (cursor)`,
+        method: 'POST',
+        path: '/graphql',
+        body: gql(LIST, { after: cursor }),
+      },
       { name: '6c REST page 1', method: 'GET', path: '/api/rest/latest/desk/tickets?limit=50&page=1' },
-      { name: `6d REST page ${deepPage}`, method: 'GET', path: `/api/rest/latest/desk/tickets?limit=50&page=${deepPage}` },
+      {
+        name: `6d REST page ${deepPage}`,
+        method: 'GET',
+        path: `/api/rest/latest/desk/tickets?limit=50&page=${deepPage}`,
+      },
       {
         name: '3 GraphQL createTicket',
         method: 'POST',
         path: '/graphql',
-        body: gql('mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Bench", description: "Load"}) { ticket { key } userErrors { code } } }', { b: branch }),
+        body: gql(
+          'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Bench", description: "Load"}) { ticket { key } userErrors { code } } }',
+          { b: branch },
+        ),
       },
     ];
     const scenarios = all.filter((s) => !values.only || s.name.startsWith(values.only));
 
     for (const scenario of scenarios) {
       // Warm-up (JIT, connection pool, database cache), not recorded.
-      await autocannon({ url: `http://127.0.0.1:${PORT}${scenario.path}`, method: scenario.method, headers: auth, body: scenario.body, connections: 8, duration: 2 });
+      await autocannon({
+        url: `http://127.0.0.1:${PORT}${scenario.path}`,
+        method: scenario.method,
+        headers: auth,
+        body: scenario.body,
+        connections: 8,
+        duration: 2,
+      });
       for (const connections of connectionCounts) {
         const row = await measure(scenario, connections, true);
         rows.push(row);

@@ -13,9 +13,9 @@
 // createTicket takes, so seeding into a database that already has tickets (or a running server)
 // appends after the existing numbers and never collides.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { fullNameOf } from '../src/domain/customers.ts';
 import { newUniqueId } from '../src/domain/tickets.ts';
+import type { PrismaClient } from '../src/generated/prisma/client.ts';
 
 export interface SeedProgress {
   /** A phase begins; `total` rows will be written in it. */
@@ -64,72 +64,327 @@ export interface SeedSummary {
 // Reference data
 
 const BRANCHES: { key: string; name: string; description: string; tags: string[] }[] = [
-  { key: 'SUP', name: 'General Support', description: 'First line for everything that fits nowhere else.', tags: ['support'] },
-  { key: 'BILL', name: 'Billing', description: 'Invoices, refunds, payment methods and plans.', tags: ['billing', 'finance'] },
-  { key: 'TECH', name: 'Technical Support', description: 'Bugs, outages and integration problems.', tags: ['technical'] },
-  { key: 'ACC', name: 'Accounts', description: 'Sign-in, passwords, two-factor and account ownership.', tags: ['accounts'] },
+  {
+    key: 'SUP',
+    name: 'General Support',
+    description: 'First line for everything that fits nowhere else.',
+    tags: ['support'],
+  },
+  {
+    key: 'BILL',
+    name: 'Billing',
+    description: 'Invoices, refunds, payment methods and plans.',
+    tags: ['billing', 'finance'],
+  },
+  {
+    key: 'TECH',
+    name: 'Technical Support',
+    description: 'Bugs, outages and integration problems.',
+    tags: ['technical'],
+  },
+  {
+    key: 'ACC',
+    name: 'Accounts',
+    description: 'Sign-in, passwords, two-factor and account ownership.',
+    tags: ['accounts'],
+  },
   { key: 'SHIP', name: 'Shipping', description: 'Deliveries, tracking numbers and returns.', tags: ['logistics'] },
   { key: 'SALES', name: 'Sales', description: 'Quotes, trials, upgrades and enterprise contracts.', tags: ['sales'] },
   { key: 'MOB', name: 'Mobile Apps', description: 'The iOS and Android applications.', tags: ['mobile'] },
-  { key: 'API', name: 'Developer API', description: 'REST and GraphQL API questions from integrators.', tags: ['developers'] },
-  { key: 'SEC', name: 'Security', description: 'Vulnerability reports, abuse and compliance requests.', tags: ['security'] },
+  {
+    key: 'API',
+    name: 'Developer API',
+    description: 'REST and GraphQL API questions from integrators.',
+    tags: ['developers'],
+  },
+  {
+    key: 'SEC',
+    name: 'Security',
+    description: 'Vulnerability reports, abuse and compliance requests.',
+    tags: ['security'],
+  },
   { key: 'HW', name: 'Hardware', description: 'Devices, warranty and repairs.', tags: ['hardware'] },
 ];
 
 const FIRST_NAMES = [
-  'Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Oliver', 'Sophia', 'Elijah', 'Isabella', 'Lucas', 'Mia', 'Mason',
-  'Amelia', 'Ethan', 'Harper', 'Logan', 'Evelyn', 'James', 'Abigail', 'Aiden', 'Emily', 'Jackson', 'Ella',
-  'Sebastian', 'Elizabeth', 'Mateo', 'Camila', 'Henry', 'Luna', 'Alexander', 'Sofia', 'Daniel', 'Avery', 'Michael',
-  'Mila', 'Samuel', 'Aria', 'David', 'Scarlett', 'Joseph', 'Penelope', 'Carter', 'Layla', 'Owen', 'Chloe', 'Wyatt',
-  'Victoria', 'John', 'Madison', 'Jack', 'Eleanor', 'Luke', 'Grace', 'Jayden', 'Nora', 'Dylan', 'Riley', 'Leo',
-  'Zoey', 'Yuki', 'Hiro', 'Priya', 'Arjun', 'Fatima', 'Omar', 'Ingrid', 'Lars', 'Chiara', 'Marco', 'Anya', 'Dmitri',
+  'Olivia',
+  'Liam',
+  'Emma',
+  'Noah',
+  'Ava',
+  'Oliver',
+  'Sophia',
+  'Elijah',
+  'Isabella',
+  'Lucas',
+  'Mia',
+  'Mason',
+  'Amelia',
+  'Ethan',
+  'Harper',
+  'Logan',
+  'Evelyn',
+  'James',
+  'Abigail',
+  'Aiden',
+  'Emily',
+  'Jackson',
+  'Ella',
+  'Sebastian',
+  'Elizabeth',
+  'Mateo',
+  'Camila',
+  'Henry',
+  'Luna',
+  'Alexander',
+  'Sofia',
+  'Daniel',
+  'Avery',
+  'Michael',
+  'Mila',
+  'Samuel',
+  'Aria',
+  'David',
+  'Scarlett',
+  'Joseph',
+  'Penelope',
+  'Carter',
+  'Layla',
+  'Owen',
+  'Chloe',
+  'Wyatt',
+  'Victoria',
+  'John',
+  'Madison',
+  'Jack',
+  'Eleanor',
+  'Luke',
+  'Grace',
+  'Jayden',
+  'Nora',
+  'Dylan',
+  'Riley',
+  'Leo',
+  'Zoey',
+  'Yuki',
+  'Hiro',
+  'Priya',
+  'Arjun',
+  'Fatima',
+  'Omar',
+  'Ingrid',
+  'Lars',
+  'Chiara',
+  'Marco',
+  'Anya',
+  'Dmitri',
 ];
 const LAST_NAMES = [
-  'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez',
-  'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee',
-  'Perez', 'Thompson', 'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson', 'Walker', 'Young',
-  'Allen', 'King', 'Wright', 'Scott', 'Torres', 'Nguyen', 'Hill', 'Flores', 'Green', 'Adams', 'Nelson', 'Baker',
-  'Hall', 'Rivera', 'Campbell', 'Mitchell', 'Carter', 'Roberts', 'Tanaka', 'Sato', 'Patel', 'Singh', 'Kowalski',
-  'Novak', 'Ivanova', 'Petrov', 'Rossi', 'Bianchi', 'Müller', 'Schmidt', 'Larsen', 'Johansson', "O'Brien",
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Perez',
+  'Thompson',
+  'White',
+  'Harris',
+  'Sanchez',
+  'Clark',
+  'Ramirez',
+  'Lewis',
+  'Robinson',
+  'Walker',
+  'Young',
+  'Allen',
+  'King',
+  'Wright',
+  'Scott',
+  'Torres',
+  'Nguyen',
+  'Hill',
+  'Flores',
+  'Green',
+  'Adams',
+  'Nelson',
+  'Baker',
+  'Hall',
+  'Rivera',
+  'Campbell',
+  'Mitchell',
+  'Carter',
+  'Roberts',
+  'Tanaka',
+  'Sato',
+  'Patel',
+  'Singh',
+  'Kowalski',
+  'Novak',
+  'Ivanova',
+  'Petrov',
+  'Rossi',
+  'Bianchi',
+  'Müller',
+  'Schmidt',
+  'Larsen',
+  'Johansson',
+  "O'Brien",
 ];
 const COMPANIES = [
-  'Acme Corp', 'Globex', 'Initech', 'Umbrella Health', 'Stark Industries', 'Wayne Logistics', 'Hooli', 'Soylent',
-  'Vandelay Imports', 'Wonka Foods', 'Cyberdyne Systems', 'Tyrell Labs', 'Aperture Science', 'Oscorp', 'Pied Piper',
-  'Monsters Inc', 'Gringotts', 'Dunder Mifflin', 'Prestige Worldwide', 'Blue Sun',
+  'Acme Corp',
+  'Globex',
+  'Initech',
+  'Umbrella Health',
+  'Stark Industries',
+  'Wayne Logistics',
+  'Hooli',
+  'Soylent',
+  'Vandelay Imports',
+  'Wonka Foods',
+  'Cyberdyne Systems',
+  'Tyrell Labs',
+  'Aperture Science',
+  'Oscorp',
+  'Pied Piper',
+  'Monsters Inc',
+  'Gringotts',
+  'Dunder Mifflin',
+  'Prestige Worldwide',
+  'Blue Sun',
 ];
-const POSITIONS = ['CEO', 'CTO', 'Office Manager', 'Accountant', 'Developer', 'Buyer', 'Head of IT', 'Marketing Lead', 'Owner'];
+const POSITIONS = [
+  'CEO',
+  'CTO',
+  'Office Manager',
+  'Accountant',
+  'Developer',
+  'Buyer',
+  'Head of IT',
+  'Marketing Lead',
+  'Owner',
+];
 const EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net', 'mail.test', 'inbox.test'];
 const LANGUAGES = ['en', 'en', 'en', 'en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'pl', 'ja'];
-const TIMEZONES = [null, 'UTC', 'Europe/London', 'Europe/Berlin', 'Europe/Warsaw', 'America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Asia/Tokyo', 'Asia/Kolkata', 'Australia/Sydney'];
+const TIMEZONES = [
+  null,
+  'UTC',
+  'Europe/London',
+  'Europe/Berlin',
+  'Europe/Warsaw',
+  'America/New_York',
+  'America/Chicago',
+  'America/Los_Angeles',
+  'Asia/Tokyo',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+];
 
 type Channel = 'EMAIL' | 'PHONE' | 'WEB' | 'TELEGRAM' | 'WHATSAPP' | 'FACEBOOK' | 'TWITTER' | 'VIBER' | 'VK' | 'CUSTOM';
 const CHANNEL_WEIGHTS: [Channel, number][] = [
-  ['EMAIL', 50], ['WEB', 12], ['PHONE', 8], ['TELEGRAM', 7], ['WHATSAPP', 8], ['FACEBOOK', 4], ['TWITTER', 3],
-  ['VIBER', 2], ['VK', 2], ['CUSTOM', 4],
+  ['EMAIL', 50],
+  ['WEB', 12],
+  ['PHONE', 8],
+  ['TELEGRAM', 7],
+  ['WHATSAPP', 8],
+  ['FACEBOOK', 4],
+  ['TWITTER', 3],
+  ['VIBER', 2],
+  ['VK', 2],
+  ['CUSTOM', 4],
 ];
 const SOURCE_OF_CHANNEL: Record<Channel, string> = {
-  EMAIL: 'EMAIL', WEB: 'WEB', PHONE: 'PHONE', TELEGRAM: 'TELEGRAM', WHATSAPP: 'WHATSAPP', FACEBOOK: 'FACEBOOK',
-  TWITTER: 'TWITTER', VIBER: 'VIBER', VK: 'VK', CUSTOM: 'API',
+  EMAIL: 'EMAIL',
+  WEB: 'WEB',
+  PHONE: 'PHONE',
+  TELEGRAM: 'TELEGRAM',
+  WHATSAPP: 'WHATSAPP',
+  FACEBOOK: 'FACEBOOK',
+  TWITTER: 'TWITTER',
+  VIBER: 'VIBER',
+  VK: 'VK',
+  CUSTOM: 'API',
 };
 
 const TAGS = [
-  'urgent', 'vip', 'refund', 'invoice', 'bug', 'feature-request', 'login', 'password', 'outage', 'performance',
-  'android', 'ios', 'integration', 'shipping-delay', 'damaged', 'warranty', 'gdpr', 'phishing', 'upgrade', 'trial',
-  'feedback', 'duplicate', 'escalated', 'follow-up', 'how-to',
+  'urgent',
+  'vip',
+  'refund',
+  'invoice',
+  'bug',
+  'feature-request',
+  'login',
+  'password',
+  'outage',
+  'performance',
+  'android',
+  'ios',
+  'integration',
+  'shipping-delay',
+  'damaged',
+  'warranty',
+  'gdpr',
+  'phishing',
+  'upgrade',
+  'trial',
+  'feedback',
+  'duplicate',
+  'escalated',
+  'follow-up',
+  'how-to',
 ];
 const PROBLEMS = [
-  'cannot log in', 'was charged twice', 'gets a 500 error', 'is very slow', 'crashes on start', 'did not arrive',
-  'arrived damaged', 'shows the wrong total', 'rejects my card', 'lost all my settings', 'keeps logging me out',
-  'sends duplicate emails', 'will not sync', 'times out', 'shows an empty page', 'needs an upgrade quote',
+  'cannot log in',
+  'was charged twice',
+  'gets a 500 error',
+  'is very slow',
+  'crashes on start',
+  'did not arrive',
+  'arrived damaged',
+  'shows the wrong total',
+  'rejects my card',
+  'lost all my settings',
+  'keeps logging me out',
+  'sends duplicate emails',
+  'will not sync',
+  'times out',
+  'shows an empty page',
+  'needs an upgrade quote',
 ];
 const THINGS = [
-  'My account', 'The mobile app', 'The dashboard', 'Order #{n}', 'Invoice {n}', 'The API', 'The export',
-  'The checkout page', 'My subscription', 'The router', 'The desktop client', 'Password reset', 'The webhook',
-  'Two-factor authentication', 'The CSV import', 'The tracking page',
+  'My account',
+  'The mobile app',
+  'The dashboard',
+  'Order #{n}',
+  'Invoice {n}',
+  'The API',
+  'The export',
+  'The checkout page',
+  'My subscription',
+  'The router',
+  'The desktop client',
+  'Password reset',
+  'The webhook',
+  'Two-factor authentication',
+  'The CSV import',
+  'The tracking page',
 ];
-const OPENERS = [
-  'Hello,', 'Hi team,', 'Good morning,', 'Hi there,', 'Dear support,', 'Hey,',
-];
+const OPENERS = ['Hello,', 'Hi team,', 'Good morning,', 'Hi there,', 'Dear support,', 'Hey,'];
 const SENTENCES = [
   'This started happening yesterday after the update.',
   'I have already tried clearing the cache and restarting.',
@@ -181,7 +436,12 @@ const ATTACHMENT_KINDS: { name: string; contentType: string; min: number; max: n
   { name: 'invoice.pdf', contentType: 'application/pdf', min: 20_000, max: 800_000 },
   { name: 'error.log', contentType: 'text/plain', min: 500, max: 200_000 },
   { name: 'export.csv', contentType: 'text/csv', min: 1_000, max: 3_000_000 },
-  { name: 'report.docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', min: 10_000, max: 600_000 },
+  {
+    name: 'report.docx',
+    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    min: 10_000,
+    max: 600_000,
+  },
 ];
 
 // ----------------------------------------------------------------------------------------------
@@ -327,7 +587,8 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
     ['customers', customerCount, 1],
     ['batchSize', batchSize, 1],
   ] as const) {
-    if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min} (got ${value})`);
+    if (!Number.isInteger(value) || value < min)
+      throw new RangeError(`${name} must be an integer >= ${min} (got ${value})`);
   }
 
   if (options.reset) await resetDatabase(prisma);
@@ -337,19 +598,36 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
   const agentIds = await reserveIds(prisma, 'Agent', agentCount);
   {
     const batch = new Batch('Agent', [
-      ['id', 'int'], ['email', 'text'], ['firstName', 'text'], ['lastName', 'text'], ['role', '"AgentRole"'],
-      ['timezone', 'text'], ['timeFormat', '"TimeFormat"'], ['editMethod', '"EditMethod"'], ['isPartTime', 'bool'],
-      ['reviewer', 'bool'], ['createdAt', 'timestamp'], ['updatedAt', 'timestamp'],
+      ['id', 'int'],
+      ['email', 'text'],
+      ['firstName', 'text'],
+      ['lastName', 'text'],
+      ['role', '"AgentRole"'],
+      ['timezone', 'text'],
+      ['timeFormat', '"TimeFormat"'],
+      ['editMethod', '"EditMethod"'],
+      ['isPartTime', 'bool'],
+      ['reviewer', 'bool'],
+      ['createdAt', 'timestamp'],
+      ['updatedAt', 'timestamp'],
     ]);
     for (let i = 0; i < agentCount; i++) {
       const first = rnd.pick(FIRST_NAMES);
       const last = rnd.pick(LAST_NAMES);
       const created = now - 400 * DAY - rnd.next() * 700 * DAY;
       batch.push(
-        agentIds[i], `${emailPart(first)}.${emailPart(last)}.${i + 1}.${runTag}@support.example.com`, first, last,
-        i < Math.max(1, Math.round(agentCount / 12)) ? 'ADMIN' : 'AGENT', rnd.pick(TIMEZONES),
-        rnd.chance(0.3) ? 'H12' : 'H24', rnd.chance(0.25) ? 'MARKDOWN' : 'HTML', rnd.chance(0.1), rnd.chance(0.15),
-        created, created + rnd.next() * 300 * DAY,
+        agentIds[i],
+        `${emailPart(first)}.${emailPart(last)}.${i + 1}.${runTag}@support.example.com`,
+        first,
+        last,
+        i < Math.max(1, Math.round(agentCount / 12)) ? 'ADMIN' : 'AGENT',
+        rnd.pick(TIMEZONES),
+        rnd.chance(0.3) ? 'H12' : 'H24',
+        rnd.chance(0.25) ? 'MARKDOWN' : 'HTML',
+        rnd.chance(0.1),
+        rnd.chance(0.15),
+        created,
+        created + rnd.next() * 300 * DAY,
       );
       if (batch.size >= batchSize) progress.advance(await batch.flush(prisma));
     }
@@ -362,8 +640,13 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
   let branchesCreated = 0;
   {
     const batch = new Batch('Branch', [
-      ['key', 'text'], ['name', 'text'], ['description', 'text'], ['tags', 'textarray'], ['defaultAssigneeId', 'int'],
-      ['createdAt', 'timestamp'], ['updatedAt', 'timestamp'],
+      ['key', 'text'],
+      ['name', 'text'],
+      ['description', 'text'],
+      ['tags', 'textarray'],
+      ['defaultAssigneeId', 'int'],
+      ['createdAt', 'timestamp'],
+      ['updatedAt', 'timestamp'],
     ]);
     for (const b of BRANCHES) {
       const created = now - 420 * DAY + rnd.next() * 30 * DAY;
@@ -388,15 +671,38 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
   let linkGroups = 0;
   {
     const batch = new Batch('Customer', [
-      ['id', 'int'], ['email', 'text'], ['firstName', 'text'], ['lastName', 'text'], ['fullName', 'text'],
-      ['phone', 'text'], ['whatsappPhone', 'text'], ['companyName', 'text'], ['companyPosition', 'text'],
-      ['language', 'text'], ['channel', '"CustomerChannel"'], ['channelExternalId', 'text'], ['customId', 'text'],
-      ['customChannel', 'text'], ['confirmed', 'bool'], ['blocked', 'bool'], ['blockedAt', 'timestamp'],
-      ['linkGroup', 'text'], ['note', 'text'], ['createdAt', 'timestamp'], ['updatedAt', 'timestamp'],
+      ['id', 'int'],
+      ['email', 'text'],
+      ['firstName', 'text'],
+      ['lastName', 'text'],
+      ['fullName', 'text'],
+      ['phone', 'text'],
+      ['whatsappPhone', 'text'],
+      ['companyName', 'text'],
+      ['companyPosition', 'text'],
+      ['language', 'text'],
+      ['channel', '"CustomerChannel"'],
+      ['channelExternalId', 'text'],
+      ['customId', 'text'],
+      ['customChannel', 'text'],
+      ['confirmed', 'bool'],
+      ['blocked', 'bool'],
+      ['blockedAt', 'timestamp'],
+      ['linkGroup', 'text'],
+      ['note', 'text'],
+      ['createdAt', 'timestamp'],
+      ['updatedAt', 'timestamp'],
     ]);
     let i = 0;
     while (i < customerCount) {
-      const profiles = Math.min(customerCount - i, rnd.weighted<number>([[1, 85], [2, 11], [3, 4]]));
+      const profiles = Math.min(
+        customerCount - i,
+        rnd.weighted<number>([
+          [1, 85],
+          [2, 11],
+          [3, 4],
+        ]),
+      );
       const first = rnd.pick(FIRST_NAMES);
       const last = rnd.chance(0.95) ? rnd.pick(LAST_NAMES) : '';
       const phone = `+${rnd.int(1, 49)}${rnd.int(200_000_000, 999_999_999)}`;
@@ -422,17 +728,28 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
         customerPerson[i] = personStart;
         batch.push(
           customerIds[i],
-          hasEmail ? `${emailPart(first)}.${emailPart(last || 'x')}.${i + 1}.${runTag}@${rnd.pick(EMAIL_DOMAINS)}` : null,
-          first, last, fullNameOf(first, last),
+          hasEmail
+            ? `${emailPart(first)}.${emailPart(last || 'x')}.${i + 1}.${runTag}@${rnd.pick(EMAIL_DOMAINS)}`
+            : null,
+          first,
+          last,
+          fullNameOf(first, last),
           hasPhone || rnd.chance(0.2) ? phone : null,
           channel === 'WHATSAPP' ? phone : null,
-          company, company && rnd.chance(0.6) ? rnd.pick(POSITIONS) : null,
-          language, channel, external,
+          company,
+          company && rnd.chance(0.6) ? rnd.pick(POSITIONS) : null,
+          language,
+          channel,
+          external,
           channel === 'CUSTOM' ? `crm-${runTag}-${i + 1}` : null,
           channel === 'CUSTOM' ? String(rnd.int(1, 3)) : null,
-          hasEmail && rnd.chance(0.8), blocked, blocked ? now - rnd.next() * 200 * DAY : null,
-          group, rnd.chance(0.05) ? 'Prefers to be contacted in the morning.' : null,
-          created, created + rnd.next() * 300 * DAY,
+          hasEmail && rnd.chance(0.8),
+          blocked,
+          blocked ? now - rnd.next() * 200 * DAY : null,
+          group,
+          rnd.chance(0.05) ? 'Prefers to be contacted in the morning.' : null,
+          created,
+          created + rnd.next() * 300 * DAY,
         );
         if (batch.size >= batchSize) progress.advance(await batch.flush(prisma));
       }
@@ -488,10 +805,23 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
   progress.start('tickets', ticketCount);
   {
     const batch = new Batch('Ticket', [
-      ['id', 'int'], ['key', 'text'], ['number', 'int'], ['uniqueId', 'text'], ['subject', 'text'],
-      ['description', 'text'], ['status', '"TicketStatus"'], ['priority', '"TicketPriority"'], ['source', '"TicketSource"'],
-      ['tags', 'textarray'], ['spam', 'bool'], ['branchId', 'int'], ['reporterAgentId', 'int'],
-      ['reporterCustomerId', 'int'], ['assigneeId', 'int'], ['createdAt', 'timestamp'], ['updatedAt', 'timestamp'],
+      ['id', 'int'],
+      ['key', 'text'],
+      ['number', 'int'],
+      ['uniqueId', 'text'],
+      ['subject', 'text'],
+      ['description', 'text'],
+      ['status', '"TicketStatus"'],
+      ['priority', '"TicketPriority"'],
+      ['source', '"TicketSource"'],
+      ['tags', 'textarray'],
+      ['spam', 'bool'],
+      ['branchId', 'int'],
+      ['reporterAgentId', 'int'],
+      ['reporterCustomerId', 'int'],
+      ['assigneeId', 'int'],
+      ['createdAt', 'timestamp'],
+      ['updatedAt', 'timestamp'],
     ]);
     for (let start = 0; start < ticketCount; start += batchSize) {
       const end = Math.min(ticketCount, start + batchSize);
@@ -507,8 +837,21 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
         // Recent tickets are still open; old ones mostly closed.
         const status =
           age > 30
-            ? rnd.weighted<string>([['CLOSED', 85], ['OPEN', 4], ['PENDING', 4], ['ON_HOLD', 4], ['IN_PROGRESS', 3]])
-            : rnd.weighted<string>([['NEW', 25], ['OPEN', 25], ['IN_PROGRESS', 20], ['PENDING', 12], ['ON_HOLD', 5], ['CLOSED', 13]]);
+            ? rnd.weighted<string>([
+                ['CLOSED', 85],
+                ['OPEN', 4],
+                ['PENDING', 4],
+                ['ON_HOLD', 4],
+                ['IN_PROGRESS', 3],
+              ])
+            : rnd.weighted<string>([
+                ['NEW', 25],
+                ['OPEN', 25],
+                ['IN_PROGRESS', 20],
+                ['PENDING', 12],
+                ['ON_HOLD', 5],
+                ['CLOSED', 13],
+              ]);
         const byAgent = rnd.chance(0.12);
         let reporterCustomer: number | null = null;
         let reporterAgent: number | null = null;
@@ -516,7 +859,12 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
         let spam = false;
         if (byAgent) {
           reporterAgent = rnd.pick(agentIds);
-          source = rnd.weighted<string>([['PHONE', 40], ['EMAIL', 30], ['WEB', 20], ['OTHER', 10]]);
+          source = rnd.weighted<string>([
+            ['PHONE', 40],
+            ['EMAIL', 30],
+            ['WEB', 20],
+            ['OTHER', 10],
+          ]);
           reporterAgentOf[i] = reporterAgent;
         } else {
           const c = rnd.int(0, customerCount - 1);
@@ -536,7 +884,12 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
         assigneeOf[i] = assignee ?? 0;
         const lastActivity = Math.min(now, createdAt + 60_000 + rnd.exp(4 * DAY));
         updated[i] = lastActivity;
-        const tagCount = rnd.weighted<number>([[0, 30], [1, 40], [2, 20], [3, 10]]);
+        const tagCount = rnd.weighted<number>([
+          [0, 30],
+          [1, 40],
+          [2, 20],
+          [3, 10],
+        ]);
         const tags = new Set<string>();
         while (tags.size < tagCount) tags.add(rnd.pick(TAGS));
         const thing = rnd.pick(THINGS).replace('{n}', String(rnd.int(10_000, 999_999)));
@@ -545,9 +898,27 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
         let description = `${rnd.pick(OPENERS)}\n\n${subject}.`;
         for (let s = 0; s < sentences; s++) description += ` ${rnd.pick(SENTENCES)}`;
         batch.push(
-          id, `${branch.key}-${number}`, number, newUniqueId(), subject, description, status,
-          rnd.weighted<string>([['LOW', 30], ['MEDIUM', 50], ['HIGH', 20]]), source, [...tags], spam, branch.id,
-          reporterAgent, reporterCustomer, assignee, createdAt, lastActivity,
+          id,
+          `${branch.key}-${number}`,
+          number,
+          newUniqueId(),
+          subject,
+          description,
+          status,
+          rnd.weighted<string>([
+            ['LOW', 30],
+            ['MEDIUM', 50],
+            ['HIGH', 20],
+          ]),
+          source,
+          [...tags],
+          spam,
+          branch.id,
+          reporterAgent,
+          reporterCustomer,
+          assignee,
+          createdAt,
+          lastActivity,
         );
       }
       progress.advance(await batch.flush(prisma));
@@ -559,12 +930,22 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
   const watcherCounts = new Uint8Array(ticketCount);
   let watcherTotal = 0;
   for (let i = 0; i < ticketCount; i++) {
-    watcherTotal += watcherCounts[i] = rnd.weighted<number>([[0, 40], [1, 30], [2, 20], [3, 10]]);
+    watcherTotal += watcherCounts[i] = rnd.weighted<number>([
+      [0, 40],
+      [1, 30],
+      [2, 20],
+      [3, 10],
+    ]);
   }
   progress.start('watchers', watcherTotal);
   let watchers = 0;
   {
-    const batch = new Batch('TicketWatcher', [['ticketId', 'int'], ['agentId', 'int'], ['customerId', 'int'], ['createdAt', 'timestamp']]);
+    const batch = new Batch('TicketWatcher', [
+      ['ticketId', 'int'],
+      ['agentId', 'int'],
+      ['customerId', 'int'],
+      ['createdAt', 'timestamp'],
+    ]);
     for (let i = 0; i < ticketCount; i++) {
       const seenAgents = new Set<number>();
       const seenCustomers = new Set<number>();
@@ -607,11 +988,25 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
   for (let i = 0; i < ticketCount; i++) if (rnd.chance(0.1)) withAttachments.push(i);
   let attachments = 0;
   {
-    const perTicket = withAttachments.map(() => rnd.weighted<number>([[1, 70], [2, 20], [3, 10]]));
-    progress.start('attachments', perTicket.reduce((a, b) => a + b, 0));
+    const perTicket = withAttachments.map(() =>
+      rnd.weighted<number>([
+        [1, 70],
+        [2, 20],
+        [3, 10],
+      ]),
+    );
+    progress.start(
+      'attachments',
+      perTicket.reduce((a, b) => a + b, 0),
+    );
     const batch = new Batch('Attachment', [
-      ['ticketId', 'int'], ['filename', 'text'], ['contentType', 'text'], ['byteSize', 'int'], ['sha256', 'text'],
-      ['createdAt', 'timestamp'], ['updatedAt', 'timestamp'],
+      ['ticketId', 'int'],
+      ['filename', 'text'],
+      ['contentType', 'text'],
+      ['byteSize', 'int'],
+      ['sha256', 'text'],
+      ['createdAt', 'timestamp'],
+      ['updatedAt', 'timestamp'],
     ]);
     for (let t = 0; t < withAttachments.length; t++) {
       const i = withAttachments[t]!;
@@ -619,7 +1014,15 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
         const kind = rnd.pick(ATTACHMENT_KINDS);
         const sha256 = createHash('sha256').update(`seed ${runTag} ${ticketIds[i]} ${a} ${kind.name}`).digest('hex');
         const filename = a === 0 ? kind.name : kind.name.replace('.', `-${a + 1}.`);
-        batch.push(ticketIds[i], filename, kind.contentType, rnd.int(kind.min, kind.max), sha256, created[i], created[i]);
+        batch.push(
+          ticketIds[i],
+          filename,
+          kind.contentType,
+          rnd.int(kind.min, kind.max),
+          sha256,
+          created[i],
+          created[i],
+        );
         if (batch.size >= batchSize) {
           const n = await batch.flush(prisma);
           attachments += n;
@@ -639,8 +1042,13 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
   let comments = 0;
   {
     const batch = new Batch('Comment', [
-      ['ticketId', 'int'], ['content', 'text'], ['private', 'bool'], ['authorAgentId', 'int'], ['authorCustomerId', 'int'],
-      ['createdAt', 'timestamp'], ['updatedAt', 'timestamp'],
+      ['ticketId', 'int'],
+      ['content', 'text'],
+      ['private', 'bool'],
+      ['authorAgentId', 'int'],
+      ['authorCustomerId', 'int'],
+      ['createdAt', 'timestamp'],
+      ['updatedAt', 'timestamp'],
     ]);
     const times: number[] = [];
     for (let i = 0; i < ticketCount; i++) {
@@ -665,7 +1073,9 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
           content = isPrivate ? rnd.pick(PRIVATE_NOTES) : `${rnd.pick(AGENT_REPLIES)}\n\nBest regards,\nSupport team`;
         } else {
           customer = customerIds[rnd.chance(0.95) ? reporter : rnd.int(0, customerCount - 1)]!;
-          content = rnd.chance(0.5) ? rnd.pick(CUSTOMER_REPLIES) : `${rnd.pick(CUSTOMER_REPLIES)} ${rnd.pick(SENTENCES)}`;
+          content = rnd.chance(0.5)
+            ? rnd.pick(CUSTOMER_REPLIES)
+            : `${rnd.pick(CUSTOMER_REPLIES)} ${rnd.pick(SENTENCES)}`;
         }
         batch.push(ticketIds[i], content, isPrivate, agent, customer, times[c], times[c]);
         if (batch.size >= batchSize) {

@@ -16,7 +16,7 @@
 //     attachments over REST (13.3 MiB JSON each): 201, +126 MB.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,7 +44,13 @@ async function memory(pid: number) {
 /** Resets VmHWM to the current RSS, so the next peak belongs to the next round. */
 const resetPeak = (pid: number) => writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => {});
 
-function send(port: number, target: string, body: Buffer, headers: Record<string, string>, chunked: boolean): Promise<string> {
+function send(
+  port: number,
+  target: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  chunked: boolean,
+): Promise<string> {
   return new Promise((resolve) => {
     const req = request({
       host: '127.0.0.1',
@@ -92,7 +98,10 @@ async function main() {
     NODE_ENV: 'production',
   };
   const config = loadConfig(env);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const stop = async () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -107,28 +116,52 @@ async function main() {
     }
     const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
     const gql = async (query: string, variables = {}) =>
-      (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: JSON.stringify({ query, variables }) })).json() as Promise<any>;
+      (
+        await fetch(`${base}/graphql`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...auth },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json() as Promise<any>;
     // Warm up: one ticket to attach files to, and every code path once.
-    const branch = (await gql('mutation { createBranch(input: {name: "Memory"}) { branch { id } } }')).data.createBranch.branch.id;
+    const branch = (await gql('mutation { createBranch(input: {name: "Memory"}) { branch { id } } }')).data.createBranch
+      .branch.id;
     const ticket = (
-      await gql('mutation($b: ID!) { createTicket(input: {branch: $b, subject: "m", description: "m"}) { ticket { internalId key } } }', { b: branch })
+      await gql(
+        'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "m", description: "m"}) { ticket { internalId key } } }',
+        { b: branch },
+      )
     ).data.createTicket.ticket;
     await fetch(`${base}/api/rest/latest/desk/tickets/${ticket.internalId}.json`, { headers: auth });
 
     const cap = config.maxJsonBytes;
     const oversized = Buffer.alloc(45 * MiB, 'x');
     const padding = cap - 200;
-    const underCapGraphql = Buffer.from(JSON.stringify({ query: '{ __typename }', variables: { padding: 'p'.repeat(padding) } }));
+    const underCapGraphql = Buffer.from(
+      JSON.stringify({ query: '{ __typename }', variables: { padding: 'p'.repeat(padding) } }),
+    );
     const fileBytes = Math.min(config.attachments.maxFileSize, Math.floor(((cap - 1024) * 3) / 4));
     const underCapRest = Buffer.from(
-      JSON.stringify({ attachmentsInput: [{ filename: 'big.bin', content: randomBytes(fileBytes).toString('base64') }] }),
+      JSON.stringify({
+        attachmentsInput: [{ filename: 'big.bin', content: randomBytes(fileBytes).toString('base64') }],
+      }),
     );
     const json = { 'Content-Type': 'application/json', ...auth };
     const rounds: [string, string, Buffer, boolean][] = [
       ['45 MiB JSON to /graphql, Content-Length', '/graphql', oversized, false],
       ['45 MiB JSON to /graphql, chunked', '/graphql', oversized, true],
-      ['45 MiB JSON to REST, Content-Length', `/api/rest/latest/desk/tickets/${ticket.internalId}/attachments.json`, oversized, false],
-      [`${(underCapGraphql.length / MiB).toFixed(1)} MiB JSON (just under the cap) to /graphql`, '/graphql', underCapGraphql, false],
+      [
+        '45 MiB JSON to REST, Content-Length',
+        `/api/rest/latest/desk/tickets/${ticket.internalId}/attachments.json`,
+        oversized,
+        false,
+      ],
+      [
+        `${(underCapGraphql.length / MiB).toFixed(1)} MiB JSON (just under the cap) to /graphql`,
+        '/graphql',
+        underCapGraphql,
+        false,
+      ],
       [
         `${(underCapRest.length / MiB).toFixed(1)} MiB REST base64 attachment of ${(fileBytes / MiB).toFixed(1)} MiB (under the cap)`,
         `/api/rest/latest/desk/tickets/${ticket.internalId}/attachments.json`,
@@ -137,7 +170,9 @@ async function main() {
       ],
     ];
 
-    console.log(`JSON cap (HELPDESK_MAX_JSON_SIZE): ${cap} bytes; ${PARALLEL} requests in parallel per round; engine: ${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`);
+    console.log(
+      `JSON cap (HELPDESK_MAX_JSON_SIZE): ${cap} bytes; ${PARALLEL} requests in parallel per round; engine: ${env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`,
+    );
     const start = await memory(child.pid!);
     console.log(`RSS after start and warm-up: ${mb(start.rss)}`);
     for (const [label, target, body, chunked] of rounds) {
@@ -145,12 +180,16 @@ async function main() {
       const before = await memory(child.pid!);
       await resetPeak(child.pid!);
       const started = Date.now();
-      const statuses = await Promise.all(Array.from({ length: PARALLEL }, () => send(port, target, body, json, chunked)));
+      const statuses = await Promise.all(
+        Array.from({ length: PARALLEL }, () => send(port, target, body, json, chunked)),
+      );
       const elapsed = Date.now() - started;
       const during = await memory(child.pid!);
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const after = await memory(child.pid!);
-      const counts = Object.entries(statuses.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {}))
+      const counts = Object.entries(
+        statuses.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {}),
+      )
         .map(([status, n]) => `${n}x ${status}`)
         .join(', ');
       console.log(

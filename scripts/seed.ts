@@ -4,9 +4,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import { type SeedProgress, seed } from '../bench/seed-data.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
-import { seed, type SeedProgress } from '../bench/seed-data.ts';
 
 const USAGE = `Usage: npm run seed -- --tickets N [options]
 
@@ -133,7 +133,8 @@ try {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
   try {
     const started = performance.now();
-    const where = db.engine === 'postgresql' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${path.join(config.dataDir, 'pglite')}`;
+    const where =
+      db.engine === 'postgresql' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${path.join(config.dataDir, 'pglite')}`;
     console.log(`Seeding ${where}`);
     const applied = await db.migrate();
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);

@@ -5,15 +5,15 @@ import type { SecretBox } from './auth/secret-box.ts';
 import { DEFAULT_API_KEYS_PER_PERSON, DEFAULT_LIMITS } from './config.ts';
 import type { Context, Viewer } from './context.ts';
 import type { Database } from './db/database.ts';
+import { type AttachmentLimits, DEFAULT_ATTACHMENT_LIMITS } from './domain/attachments.ts';
+import { createDownloadHandler } from './http/downloads.ts';
 import { createGate } from './http/gate.ts';
 import type { CostLimits } from './http/operation-cost.ts';
 import { createRateLimits, type RateLimitStore } from './http/rate-limit.ts';
 import type { Logger } from './logger.ts';
-import { createHelpdeskYoga } from './yoga.ts';
-import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from './domain/attachments.ts';
-import { createDownloadHandler } from './http/downloads.ts';
 import { createRestHandler } from './rest/router.ts';
 import type { BlobStore } from './storage/blob-store.ts';
+import { createHelpdeskYoga } from './yoga.ts';
 
 export interface AppOptions {
   db: Database;

@@ -1,11 +1,18 @@
 // Configures Pothos and its plugins; defines no types (those live in src/schema/<type>.ts).
 import SchemaBuilder from '@pothos/core';
-import { GraphQLError, GraphQLScalarType, type GraphQLField } from 'graphql';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { DateTimeResolver, EmailAddressResolver, JSONObjectResolver, JSONResolver, LocaleResolver, URLResolver } from 'graphql-scalars';
+import { GraphQLError, type GraphQLField, GraphQLScalarType } from 'graphql';
+import {
+  DateTimeResolver,
+  EmailAddressResolver,
+  JSONObjectResolver,
+  JSONResolver,
+  LocaleResolver,
+  URLResolver,
+} from 'graphql-scalars';
 import type { Context } from './context.ts';
 import type PrismaTypes from './generated/pothos-types.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
@@ -18,7 +25,11 @@ export const MAX_PAGE_SIZE = 100;
  * 5 comments each is 100 x 5, not the plugin's flat list multiplier), and `nodes(ids:)` its number
  * of ids; other fields cost 1.
  */
-function connectionAwareComplexity(args: Record<string, unknown>, _ctx: Context, field: GraphQLField<unknown, Context>) {
+function connectionAwareComplexity(
+  args: Record<string, unknown>,
+  _ctx: Context,
+  field: GraphQLField<unknown, Context>,
+) {
   // `nodes(ids:)` loads one object per id: it costs what a page of that many items costs.
   if (field.name === 'nodes' && Array.isArray(args.ids)) return { field: 1, multiplier: Math.max(1, args.ids.length) };
   if (!field.args.some((arg) => arg.name === 'first')) return { field: 1, multiplier: 1 };
@@ -97,13 +108,17 @@ export const builder = new SchemaBuilder<{
     hasNextPageFieldOptions: { description: 'More items follow this page.' },
     hasPreviousPageFieldOptions: { description: 'Items precede this page.' },
     startCursorFieldOptions: { description: 'Cursor of the first item of the page.' },
-    endCursorFieldOptions: { description: 'Cursor of the last item of the page; pass it as `after` for the next page.' },
+    endCursorFieldOptions: {
+      description: 'Cursor of the last item of the page; pass it as `after` for the next page.',
+    },
     cursorFieldOptions: { description: 'Opaque position of this item, for `after`/`before`.' },
     nodeFieldOptions: { description: 'The item.' },
     edgesFieldOptions: { nullable: false, description: 'The items of this page with their cursors.' },
     nodesFieldOptions: { description: 'The items of this page.' },
     pageInfoFieldOptions: { description: 'Pagination state of this page.' },
-    firstArgOptions: { description: `Return the first n items (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).` },
+    firstArgOptions: {
+      description: `Return the first n items (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
+    },
     lastArgOptions: { description: `Return the last n items (at most ${MAX_PAGE_SIZE}).` },
     afterArgOptions: { description: 'Return items after this cursor.' },
     beforeArgOptions: { description: 'Return items before this cursor.' },
@@ -141,7 +156,11 @@ function withClientErrors(scalar: GraphQLScalarType): GraphQLScalarType {
         });
       }
     };
-  return new GraphQLScalarType({ ...config, parseValue: wrap(config.parseValue), parseLiteral: wrap(config.parseLiteral) });
+  return new GraphQLScalarType({
+    ...config,
+    parseValue: wrap(config.parseValue),
+    parseLiteral: wrap(config.parseLiteral),
+  });
 }
 
 builder.addScalarType('DateTime', withClientErrors(DateTimeResolver));

@@ -166,7 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const headersTimeoutMs = int('HELPDESK_HEADERS_TIMEOUT_MS', 15_000, 100, 600_000);
   const requestTimeoutMs = int('HELPDESK_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000);
   if (headersTimeoutMs > requestTimeoutMs) {
-    problems.push(`HELPDESK_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be larger than HELPDESK_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+    problems.push(
+      `HELPDESK_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be larger than HELPDESK_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
   }
   const maxConnections = int('HELPDESK_MAX_CONNECTIONS', 1000, 1, 1_000_000);
   const downloadTokenSeconds = int('HELPDESK_DOWNLOAD_TOKEN_TTL', 3600, 1, 7 * 24 * 3600);
@@ -175,10 +177,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`HELPDESK_PUBLIC_URL must be an http(s) URL such as https://help.example.com (got "${publicUrl}")`);
   }
 
-  const corsOrigins = (env.HELPDESK_CORS_ORIGINS ?? '').split(/[\s,]+/).filter(Boolean).map((o) => o.replace(/\/+$/, ''));
+  const corsOrigins = (env.HELPDESK_CORS_ORIGINS ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((o) => o.replace(/\/+$/, ''));
   for (const origin of corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s:]+(:\d{1,5})?$/.test(origin)) {
-      problems.push(`HELPDESK_CORS_ORIGINS must list origins such as https://app.example.com, comma-separated (got "${origin}")`);
+      problems.push(
+        `HELPDESK_CORS_ORIGINS must list origins such as https://app.example.com, comma-separated (got "${origin}")`,
+      );
     }
   }
 

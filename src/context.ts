@@ -10,6 +10,7 @@ export interface FilesConfig {
   limits: AttachmentLimits;
   downloadTokenSeconds: number;
 }
+
 import type { PrismaClient } from './generated/prisma/client.ts';
 
 export type Viewer =

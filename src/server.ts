@@ -1,14 +1,14 @@
 // One node:http server: GraphQL, attachment downloads, health probes (and the REST adapter).
-import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import { type Duplex, PassThrough } from 'node:stream';
 import type { Database } from './db/database.ts';
-import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from './domain/errors.ts';
-import { DOWNLOAD_PATH, type createDownloadHandler } from './http/downloads.ts';
+import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from './domain/errors.ts';
+import { type createDownloadHandler, DOWNLOAD_PATH } from './http/downloads.ts';
 import type { Gate } from './http/gate.ts';
 import { sendJson } from './http/node-io.ts';
-import { negotiateFormat, send } from './rest/format.ts';
-import { REST_PREFIX, type createRestHandler } from './rest/router.ts';
 import type { Logger } from './logger.ts';
+import { negotiateFormat, send } from './rest/format.ts';
+import { type createRestHandler, REST_PREFIX } from './rest/router.ts';
 import type { HelpdeskYoga } from './yoga.ts';
 
 export interface ServerDeps {
@@ -35,7 +35,11 @@ export interface ConnectionLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { headersTimeoutMs: 15_000, requestTimeoutMs: 120_000, maxConnections: 1000 };
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 120_000,
+  maxConnections: 1000,
+};
 
 /**
  * Sent with every answer. No answer but GraphiQL's page is HTML, so nothing may load, run or frame
@@ -95,7 +99,12 @@ async function readiness(db: Database, logger: Logger) {
  * reading, and a chunked body is cut off (413) the moment it passes the cap, so a 1 GiB upload is
  * never buffered. Returns the request to hand on, or null when it has been answered.
  */
-function capBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, tooLarge: () => void): IncomingMessage | null {
+function capBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  maxBytes: number,
+  tooLarge: () => void,
+): IncomingMessage | null {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     tooLarge();
@@ -142,7 +151,14 @@ export function createHttpServer({
   logger,
 }: ServerDeps): Server {
   /** An error answer: in the REST format asked for (JSON or XML) under the REST prefix, else JSON. */
-  const fail = (req: IncomingMessage, res: ServerResponse, pathname: string, status: number, error: string, headers: Record<string, string> = {}) => {
+  const fail = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathname: string,
+    status: number,
+    error: string,
+    headers: Record<string, string> = {},
+  ) => {
     if (REST_PREFIX.test(pathname)) return send(res, negotiateFormat(pathname, req).format, status, { error }, headers);
     sendJson(res, status, { error }, headers);
   };
@@ -166,7 +182,12 @@ export function createHttpServer({
     req.url = `${url.pathname}${url.search}`;
     if (url.pathname === '/graphql') {
       const multipart = isMultipart(req);
-      const body = capBody(req, res, multipart ? maxRequestBytes : maxJsonBytes, tooLarge(req, res, url.pathname, multipart));
+      const body = capBody(
+        req,
+        res,
+        multipart ? maxRequestBytes : maxJsonBytes,
+        tooLarge(req, res, url.pathname, multipart),
+      );
       if (body) await yoga.handle(body, res);
       return;
     }
@@ -235,7 +256,12 @@ export function createHttpServer({
         }
         if (isServiceUnavailable(error)) {
           logger.warn({ err: error }, 'database too slow or too busy: answered 503');
-          return sendJson(res, 503, { error: SERVICE_UNAVAILABLE_MESSAGE }, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+          return sendJson(
+            res,
+            503,
+            { error: SERVICE_UNAVAILABLE_MESSAGE },
+            { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+          );
         }
         logger.error({ err: error }, 'request failed');
         sendJson(res, 500, { error: 'Internal server error' });
@@ -264,7 +290,9 @@ export function createHttpServer({
       'Content-Length': String(Buffer.byteLength(body)),
       Connection: 'close',
     };
-    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const head = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
     // A client that never closes its side does not keep the socket.
     setTimeout(() => socket.destroy(), 1000).unref();

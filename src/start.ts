@@ -2,15 +2,15 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ensureAdmin } from './auth/bootstrap.ts';
-import { loadServerKey, secretBox, verifyServerKey, type SecretBox } from './auth/secret-box.ts';
 import { createApp } from './app.ts';
-import { filesystemBlobStore } from './storage/blob-store.ts';
-import { createOrphanSweeper, startOrphanSweeper } from './domain/attachments.ts';
+import { ensureAdmin } from './auth/bootstrap.ts';
+import { loadServerKey, type SecretBox, secretBox, verifyServerKey } from './auth/secret-box.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { createOrphanSweeper, startOrphanSweeper } from './domain/attachments.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server.ts';
+import { filesystemBlobStore } from './storage/blob-store.ts';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 const isWildcard = (host: string) => host === '' || host === '0.0.0.0' || host === '::';

@@ -1,19 +1,20 @@
 // The GraphQL endpoint, built without a socket so tests can call `yoga.fetch` directly.
-import { GraphQLError, Kind, type ExecutionArgs } from 'graphql';
+
+import { createFetch } from '@whatwg-node/fetch';
+import { type ExecutionArgs, GraphQLError, Kind } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { MAX_PAGE_SIZE } from './builder.ts';
 import type { Context, FilesConfig, Viewer } from './context.ts';
-import { createFetch } from '@whatwg-node/fetch';
-import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from './domain/errors.ts';
-import { csrfPrevention, yogaCors, type CorsPolicy } from './http/browser-safety.ts';
-import { WWW_AUTHENTICATE, type Gate } from './http/gate.ts';
-import { graphiqlOptions, graphiqlSecurityHeaders, renderOfflineGraphiQL } from './http/graphiql.ts';
-import { costLimits, type CostLimits } from './http/operation-cost.ts';
+import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from './domain/errors.ts';
+import { type CorsPolicy, csrfPrevention, yogaCors } from './http/browser-safety.ts';
 import { documentLimits } from './http/document-limits.ts';
+import { type Gate, WWW_AUTHENTICATE } from './http/gate.ts';
+import { graphiqlOptions, graphiqlSecurityHeaders, renderOfflineGraphiQL } from './http/graphiql.ts';
 import { inputLimits } from './http/input-limits.ts';
 import { introspectionLimits } from './http/introspection-limits.ts';
-import { requestParsing } from './http/request-parsing.ts';
+import { type CostLimits, costLimits } from './http/operation-cost.ts';
 import { pageSizeLimit } from './http/page-size-limit.ts';
+import { requestParsing } from './http/request-parsing.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
 
@@ -32,7 +33,10 @@ type ServerContext = { req?: { socket?: { remoteAddress?: string } } };
 export type HelpdeskYoga = YogaServerInstance<ServerContext, Context>;
 
 /** Authenticates and rate-limits each HTTP request once, before GraphQL parses anything. */
-function gatePlugin(gate: Gate, viewers: WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>): Plugin<Context> {
+function gatePlugin(
+  gate: Gate,
+  viewers: WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>,
+): Plugin<Context> {
   return {
     async onRequest({ request, serverContext, endResponse }) {
       const address = (serverContext as ServerContext | undefined)?.req?.socket?.remoteAddress;
@@ -42,7 +46,8 @@ function gatePlugin(gate: Gate, viewers: WeakMap<Request, { viewer: Viewer | nul
       else viewers.set(request, result);
     },
     onResponse({ request, response }) {
-      for (const [name, value] of Object.entries(viewers.get(request)?.headers ?? {})) response.headers.set(name, value);
+      for (const [name, value] of Object.entries(viewers.get(request)?.headers ?? {}))
+        response.headers.set(name, value);
     },
   };
 }
@@ -50,7 +55,10 @@ function gatePlugin(gate: Gate, viewers: WeakMap<Request, { viewer: Viewer | nul
 /** A slow statement, an exhausted pool or a busy embedded database: this request fails alone. */
 function serviceUnavailable() {
   return new GraphQLError(SERVICE_UNAVAILABLE_MESSAGE, {
-    extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } } },
+    extensions: {
+      code: 'SERVICE_UNAVAILABLE',
+      http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
+    },
   });
 }
 
@@ -70,9 +78,15 @@ function requireCredentials(): Plugin<Context> {
       if ((args.contextValue as Context).viewer || onlyIntrospection(args)) return;
       setResultAndStopExecution({
         errors: [
-          new GraphQLError('Authentication required: send WSSE (X-WSSE), Basic (email:apiKey) or Bearer (apiKey) credentials.', {
-            extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } } },
-          }),
+          new GraphQLError(
+            'Authentication required: send WSSE (X-WSSE), Basic (email:apiKey) or Bearer (apiKey) credentials.',
+            {
+              extensions: {
+                code: 'UNAUTHENTICATED',
+                http: { status: 401, headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } },
+              },
+            },
+          ),
         ],
       });
     },
@@ -101,7 +115,15 @@ function withCode(error: GraphQLError): GraphQLError {
 /** Characters of the base64 text of a file of `bytes` bytes, with room for line breaks every 76. */
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4 + Math.ceil(bytes / 57) * 2 + 16;
 
-export function createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors }: YogaDeps): HelpdeskYoga {
+export function createHelpdeskYoga({
+  gate,
+  logger,
+  limits,
+  files,
+  maxRequestBytes,
+  makeContext,
+  cors,
+}: YogaDeps): HelpdeskYoga {
   const viewers = new WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>();
   return createYoga<ServerContext, Context>({
     schema,

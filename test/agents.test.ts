@@ -4,12 +4,13 @@ import { createHash } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
-import { createTestApp, ok, type TestApp } from './helpers.ts';
 import { createBranch, createTicket } from './fixtures.ts';
+import { createTestApp, ok, type TestApp } from './helpers.ts';
 
 const gid = (type: string, id: number) => encodeGlobalID(type, id);
 const userErrors = 'userErrors { code field message }';
-const settings = 'timezone timeFormat editMethod ticketReplyRedirect sendPushNotifications sendWebNotifications autoFollowOnCC isPartTime reviewer';
+const settings =
+  'timezone timeFormat editMethod ticketReplyRedirect sendPushNotifications sendWebNotifications autoFollowOnCC isPartTime reviewer';
 const agentFields = `id internalId email firstName lastName name role state avatarUrl deletedAt deletedBy { id } createdBy { id } updatedBy { id } ${settings}`;
 const createMutation = `mutation($input: CreateAgentInput!) { createAgent(input: $input) { agent { ${agentFields} } ${userErrors} } }`;
 const updateMutation = `mutation($input: UpdateAgentInput!) { updateAgent(input: $input) { agent { ${agentFields} } ${userErrors} } }`;
@@ -31,9 +32,12 @@ describe('agents', () => {
   let branch: { id: string };
   const adminGid = () => gid('Agent', app.adminId);
 
-  const create = async (input: Record<string, unknown>, key?: string) => ok(await app.gql<any>(createMutation, { input }, { key })).createAgent;
-  const update = async (input: Record<string, unknown>, key?: string) => ok(await app.gql<any>(updateMutation, { input }, { key })).updateAgent;
-  const read = async (id: string) => ok(await app.gql<any>(`query($id: ID!) { agent(id: $id) { ${agentFields} } }`, { id })).agent;
+  const create = async (input: Record<string, unknown>, key?: string) =>
+    ok(await app.gql<any>(createMutation, { input }, { key })).createAgent;
+  const update = async (input: Record<string, unknown>, key?: string) =>
+    ok(await app.gql<any>(updateMutation, { input }, { key })).updateAgent;
+  const read = async (id: string) =>
+    ok(await app.gql<any>(`query($id: ID!) { agent(id: $id) { ${agentFields} } }`, { id })).agent;
   const keyFor = async (agentId: number) => (await issueApiKey(app.db.prisma, app.box, { agentId })).secret;
   const statusWith = async (key: string) => (await app.gql('{ viewer { id } }', {}, { key })).status;
   let counter = 0;
@@ -120,7 +124,12 @@ describe('agents', () => {
 
   describe('updateAgent', () => {
     it('changes only the fields sent and records who changed the agent', async () => {
-      const agent = await newAgent({ timezone: 'Asia/Tokyo', timeFormat: 'H12', autoFollowOnCC: true, lastName: 'Before' });
+      const agent = await newAgent({
+        timezone: 'Asia/Tokyo',
+        timeFormat: 'H12',
+        autoFollowOnCC: true,
+        lastName: 'Before',
+      });
       const result = await update({ id: agent.id, editMethod: 'MARKDOWN', sendWebNotifications: false });
       expect(result.userErrors).toEqual([]);
       expect(result.agent).toMatchObject({
@@ -146,17 +155,22 @@ describe('agents', () => {
       expect((await app.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.internalId } })).timezone).toBeNull();
     });
 
-    it.each(['editMethod', 'timeFormat', 'ticketReplyRedirect', 'sendPushNotifications', 'isPartTime', 'role', 'state'])(
-      'null for the non-nullable %s is INVALID and nothing changes',
-      async (field) => {
-        const agent = await newAgent({ editMethod: 'MARKDOWN' });
-        const before = await app.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.internalId } });
-        const result = await update({ id: agent.id, [field]: null, lastName: 'ShouldNotStick' });
-        expect(result.agent).toBeNull();
-        expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: [field] })]);
-        expect(await app.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.internalId } })).toEqual(before);
-      },
-    );
+    it.each([
+      'editMethod',
+      'timeFormat',
+      'ticketReplyRedirect',
+      'sendPushNotifications',
+      'isPartTime',
+      'role',
+      'state',
+    ])('null for the non-nullable %s is INVALID and nothing changes', async (field) => {
+      const agent = await newAgent({ editMethod: 'MARKDOWN' });
+      const before = await app.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.internalId } });
+      const result = await update({ id: agent.id, [field]: null, lastName: 'ShouldNotStick' });
+      expect(result.agent).toBeNull();
+      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: [field] })]);
+      expect(await app.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.internalId } })).toEqual(before);
+    });
 
     it('null for a name is refused (REQUIRED)', async () => {
       const agent = await newAgent();
@@ -193,7 +207,18 @@ describe('agents', () => {
 
     it('changes its own preferences and names; updatedBy is itself', async () => {
       const result = await update(
-        { id: self.id, firstName: 'Renamed', lastName: 'Me', timezone: 'Asia/Kolkata', timeFormat: 'H12', editMethod: 'MARKDOWN', ticketReplyRedirect: 'INBOX', sendPushNotifications: false, sendWebNotifications: false, autoFollowOnCC: true },
+        {
+          id: self.id,
+          firstName: 'Renamed',
+          lastName: 'Me',
+          timezone: 'Asia/Kolkata',
+          timeFormat: 'H12',
+          editMethod: 'MARKDOWN',
+          ticketReplyRedirect: 'INBOX',
+          sendPushNotifications: false,
+          sendWebNotifications: false,
+          autoFollowOnCC: true,
+        },
         selfKey,
       );
       expect(result.userErrors).toEqual([]);
@@ -246,9 +271,23 @@ describe('agents', () => {
     });
 
     it('an admin may change all of it', async () => {
-      const result = await update({ id: other.id, role: 'ADMIN', isPartTime: true, reviewer: true, email: 'Promoted@Example.com', timezone: 'UTC' });
+      const result = await update({
+        id: other.id,
+        role: 'ADMIN',
+        isPartTime: true,
+        reviewer: true,
+        email: 'Promoted@Example.com',
+        timezone: 'UTC',
+      });
       expect(result.userErrors).toEqual([]);
-      expect(result.agent).toMatchObject({ role: 'ADMIN', isPartTime: true, reviewer: true, email: 'promoted@example.com', timezone: 'UTC', updatedBy: { id: adminGid() } });
+      expect(result.agent).toMatchObject({
+        role: 'ADMIN',
+        isPartTime: true,
+        reviewer: true,
+        email: 'promoted@example.com',
+        timezone: 'UTC',
+        updatedBy: { id: adminGid() },
+      });
     });
   });
 
@@ -257,7 +296,11 @@ describe('agents', () => {
       const agent = await newAgent();
       const key = await keyFor(agent.internalId);
       expect(await statusWith(key)).toBe(200);
-      const assigned = await createTicket(app, { branch: branch.id, assignee: agent.id, subject: 'Assigned before deletion' });
+      const assigned = await createTicket(app, {
+        branch: branch.id,
+        assignee: agent.id,
+        subject: 'Assigned before deletion',
+      });
 
       const startedAt = Date.now();
       const deleted = await update({ id: agent.id, state: 'DELETED' });
@@ -269,22 +312,35 @@ describe('agents', () => {
 
       expect(await statusWith(key)).toBe(401);
       const refused = ok(
-        await app.gql<any>(`mutation($b: ID!, $a: ID!) { createTicket(input: {branch: $b, subject: "S", description: "D", assignee: $a}) { ticket { id } ${userErrors} } }`, { b: branch.id, a: agent.id }),
+        await app.gql<any>(
+          `mutation($b: ID!, $a: ID!) { createTicket(input: {branch: $b, subject: "S", description: "D", assignee: $a}) { ticket { id } ${userErrors} } }`,
+          { b: branch.id, a: agent.id },
+        ),
       ).createTicket;
       expect(refused.ticket).toBeNull();
       expect(refused.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['assignee'] })]);
       // Deleted agents are out of the default list, in the DELETED one; their tickets stay assigned.
-      const lists = ok(await app.gql<any>('{ active: agents(first: 100) { nodes { id } } gone: agents(first: 100, filter: {state: DELETED}) { nodes { id } } }'));
+      const lists = ok(
+        await app.gql<any>(
+          '{ active: agents(first: 100) { nodes { id } } gone: agents(first: 100, filter: {state: DELETED}) { nodes { id } } }',
+        ),
+      );
       expect(lists.active.nodes.map((n: any) => n.id)).not.toContain(agent.id);
       expect(lists.gone.nodes.map((n: any) => n.id)).toEqual([agent.id]);
-      const ticket = ok(await app.gql<any>('query($k: String!) { ticket(key: $k) { assignee { id } } }', { k: assigned.key })).ticket;
+      const ticket = ok(
+        await app.gql<any>('query($k: String!) { ticket(key: $k) { assignee { id } } }', { k: assigned.key }),
+      ).ticket;
       expect(ticket.assignee).toEqual({ id: agent.id });
 
       const restored = await update({ id: agent.id, state: 'ACTIVE' });
       expect(restored.userErrors).toEqual([]);
       expect(restored.agent).toMatchObject({ state: 'ACTIVE', deletedAt: null, deletedBy: null });
       expect(await statusWith(key)).toBe(200);
-      const again = await createTicket(app, { branch: branch.id, assignee: agent.id, subject: 'Assigned after restore' });
+      const again = await createTicket(app, {
+        branch: branch.id,
+        assignee: agent.id,
+        subject: 'Assigned after restore',
+      });
       expect(again.key).toMatch(/^DSK-\d+$/);
     });
 
@@ -301,7 +357,8 @@ describe('agents', () => {
     const agent = await newAgent();
     const someoneElse = await newAgent();
     const mine = [];
-    for (let n = 0; n < 3; n++) mine.push(await createTicket(app, { branch: branch.id, assignee: agent.id, subject: `Mine ${n}` }));
+    for (let n = 0; n < 3; n++)
+      mine.push(await createTicket(app, { branch: branch.id, assignee: agent.id, subject: `Mine ${n}` }));
     await createTicket(app, { branch: branch.id, assignee: someoneElse.id, subject: 'Not mine' });
     const data = ok(
       await app.gql<any>(
@@ -315,7 +372,11 @@ describe('agents', () => {
     expect(data.page.totalCount).toBe(3);
     expect(data.page.nodes).toHaveLength(2);
     expect(data.page.pageInfo.hasNextPage).toBe(true);
-    const none = ok(await app.gql<any>('query($id: ID!) { agent(id: $id) { tickets { totalCount nodes { key } } } }', { id: (await newAgent()).id })).agent;
+    const none = ok(
+      await app.gql<any>('query($id: ID!) { agent(id: $id) { tickets { totalCount nodes { key } } } }', {
+        id: (await newAgent()).id,
+      }),
+    ).agent;
     expect(none.tickets).toEqual({ totalCount: 0, nodes: [] });
   });
 
@@ -333,7 +394,8 @@ describe('agents', () => {
       const partTimer = await newAgent({ isPartTime: true });
       const key = await keyFor(partTimer.internalId);
       const tickets = [];
-      for (let n = 0; n < 12; n++) tickets.push(await createTicket(app, { branch: branch.id, subject: `Part-time ${n}` }));
+      for (let n = 0; n < 12; n++)
+        tickets.push(await createTicket(app, { branch: branch.id, subject: `Part-time ${n}` }));
 
       // Private notes first: they must not use up the allowance.
       for (const t of tickets.slice(10)) {

@@ -32,7 +32,8 @@ describe('API keys through GraphQL', () => {
 
   const createKey = async (input: Record<string, unknown>, key?: string) =>
     ok(await app.gql<any>(createApiKeyMutation, { input }, { key })).createApiKey;
-  const revokeKey = async (id: string, key?: string) => ok(await app.gql<any>(revokeApiKeyMutation, { input: { id } }, { key })).revokeApiKey;
+  const revokeKey = async (id: string, key?: string) =>
+    ok(await app.gql<any>(revokeApiKeyMutation, { input: { id } }, { key })).revokeApiKey;
   const viewerWith = (key: string) => app.gql<any>(viewerQuery, {}, { key });
   const basic = (email: string, key: string) =>
     app.yoga.fetch('http://localhost/graphql', {
@@ -99,11 +100,17 @@ describe('API keys through GraphQL', () => {
 
     const viaBasic = await basic('admin@example.com', secret);
     expect(viaBasic.status).toBe(200);
-    expect(((await viaBasic.json()) as any).data.viewer).toEqual({ __typename: 'Agent', id: adminGlobalId, name: 'Ada Admin' });
+    expect(((await viaBasic.json()) as any).data.viewer).toEqual({
+      __typename: 'Agent',
+      id: adminGlobalId,
+      name: 'Ada Admin',
+    });
     // Basic with someone else's email is refused.
     expect((await basic('other@example.com', secret)).status).toBe(401);
 
-    const node = ok(await app.gql<any>('query($id: ID!) { node(id: $id) { ... on ApiKey { lastUsedAt } } }', { id: apiKey.id })).node;
+    const node = ok(
+      await app.gql<any>('query($id: ID!) { node(id: $id) { ... on ApiKey { lastUsedAt } } }', { id: apiKey.id }),
+    ).node;
     expect(node.lastUsedAt).not.toBeNull();
     expect(Math.abs(Date.parse(node.lastUsedAt) - Date.now())).toBeLessThan(60_000);
   });
@@ -152,7 +159,11 @@ describe('API keys through GraphQL', () => {
     expect(result.userErrors).toEqual([]);
     expect(result.secret).toMatch(/^[0-9a-f]{40}$/);
     expect(result.apiKey.owner).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
-    expect(ok(await viewerWith(result.secret)).viewer).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
+    expect(ok(await viewerWith(result.secret)).viewer).toEqual({
+      __typename: 'Customer',
+      id: customer.id,
+      name: 'Cu Stomer',
+    });
     // Naming itself as owner is the same.
     const explicit = await createKey({ owner: customer.id }, customer.key);
     expect(explicit.userErrors).toEqual([]);
@@ -171,7 +182,10 @@ describe('API keys through GraphQL', () => {
 
   it('does not let a customer revoke the admin’s key, nor see it', async () => {
     const customer = await customerWithKey('revoking.customer@example.com');
-    const adminKeyRow = await app.db.prisma.apiKey.findFirstOrThrow({ where: { agentId: app.adminId }, orderBy: { id: 'asc' } });
+    const adminKeyRow = await app.db.prisma.apiKey.findFirstOrThrow({
+      where: { agentId: app.adminId },
+      orderBy: { id: 'asc' },
+    });
     const adminKeyId = encodeGlobalID('ApiKey', adminKeyRow.id);
     const result = await revokeKey(adminKeyId, customer.key);
     expect(result.apiKey).toBeNull();
@@ -180,7 +194,9 @@ describe('API keys through GraphQL', () => {
     expect(row.revokedAt).toBeNull();
     expect(ok(await viewerWith(app.adminKey)).viewer.__typename).toBe('Agent');
     // node(id:) does not show it either.
-    const node = ok(await app.gql<any>('query($id: ID!) { node(id: $id) { id } }', { id: adminKeyId }, { key: customer.key })).node;
+    const node = ok(
+      await app.gql<any>('query($id: ID!) { node(id: $id) { id } }', { id: adminKeyId }, { key: customer.key }),
+    ).node;
     expect(node).toBeNull();
   });
 
@@ -196,7 +212,13 @@ describe('API keys through GraphQL', () => {
 
   it('shows a customer its own apiKeys, and null for other people’s', async () => {
     const customer = await customerWithKey('curious.customer@example.com');
-    const mine = ok(await app.gql<any>('{ viewer { ... on Customer { apiKeys { id label revokedAt } } } }', {}, { key: customer.key }));
+    const mine = ok(
+      await app.gql<any>(
+        '{ viewer { ... on Customer { apiKeys { id label revokedAt } } } }',
+        {},
+        { key: customer.key },
+      ),
+    );
     expect(mine.viewer.apiKeys).toEqual([{ id: encodeGlobalID('ApiKey', customer.keyId), label: '', revokedAt: null }]);
 
     // The admin is reachable through a ticket the customer reported; its keys are not.
@@ -213,11 +235,18 @@ describe('API keys through GraphQL', () => {
     expect(seen.reporter.apiKeys).toHaveLength(1);
 
     // A plain agent does not see a customer's keys either; an admin does.
-    const agent = await app.db.prisma.agent.create({ data: { email: 'plain.agent@example.com', firstName: 'Pat', role: 'AGENT' } });
+    const agent = await app.db.prisma.agent.create({
+      data: { email: 'plain.agent@example.com', firstName: 'Pat', role: 'AGENT' },
+    });
     const { secret: agentKey } = await issueApiKey(app.db.prisma, app.box, { agentId: agent.id });
     const query = 'query($id: ID!) { node(id: $id) { ... on Customer { id apiKeys { id } } } }';
-    expect(ok(await app.gql<any>(query, { id: customer.id }, { key: agentKey })).node).toEqual({ id: customer.id, apiKeys: null });
-    expect(ok(await app.gql<any>(query, { id: customer.id })).node.apiKeys).toEqual([{ id: encodeGlobalID('ApiKey', customer.keyId) }]);
+    expect(ok(await app.gql<any>(query, { id: customer.id }, { key: agentKey })).node).toEqual({
+      id: customer.id,
+      apiKeys: null,
+    });
+    expect(ok(await app.gql<any>(query, { id: customer.id })).node.apiKeys).toEqual([
+      { id: encodeGlobalID('ApiKey', customer.keyId) },
+    ]);
   });
 
   it('lets an admin make a key for a customer', async () => {
@@ -225,7 +254,11 @@ describe('API keys through GraphQL', () => {
     const result = await createKey({ owner: customer.id, label: 'for the customer' });
     expect(result.userErrors).toEqual([]);
     expect(result.apiKey.owner).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
-    expect(ok(await viewerWith(result.secret)).viewer).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
+    expect(ok(await viewerWith(result.secret)).viewer).toEqual({
+      __typename: 'Customer',
+      id: customer.id,
+      name: 'Cu Stomer',
+    });
   });
 });
 

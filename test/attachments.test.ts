@@ -53,7 +53,9 @@ let colour = 0;
 async function image(format: 'jpeg' | 'png' | 'gif' | 'webp', width: number, height: number) {
   colour += 1;
   const background = { r: (colour * 37) % 256, g: (colour * 91) % 256, b: (colour * 53) % 256 };
-  return sharp({ create: { width, height, channels: 3, background } })[format]().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background } })
+    [format]()
+    .toBuffer();
 }
 
 let textCounter = 0;
@@ -74,7 +76,10 @@ describe('attachments over HTTP', () => {
   let storeDir: string;
   let dropDatabase = async () => {};
   let branchId: string;
-  const customers: Record<'a' | 'b', { id: string; internalId: number; key: string; ticket: { id: string; key: string } }> = {} as never;
+  const customers: Record<
+    'a' | 'b',
+    { id: string; internalId: number; key: string; ticket: { id: string; key: string } }
+  > = {} as never;
   let adminTicket: { id: string; key: string };
 
   beforeAll(async () => {
@@ -98,16 +103,23 @@ describe('attachments over HTTP', () => {
     app = await startHelpdesk(loadConfig(vars), createLogger('silent'));
     base = `http://127.0.0.1:${app.port}`;
 
-    branchId = data(await gql('mutation { createBranch(input: {name: "Files"}) { branch { id } userErrors { code } } }')).createBranch.branch.id;
+    branchId = data(
+      await gql('mutation { createBranch(input: {name: "Files"}) { branch { id } userErrors { code } } }'),
+    ).createBranch.branch.id;
     adminTicket = await createTicket(adminKey, 'Admin ticket');
     for (const who of ['a', 'b'] as const) {
       const customer = data(
-        await gql(`mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } ${userErrors} } }`, {
-          input: { email: `${who}@example.com`, firstName: who.toUpperCase(), lastName: 'Customer' },
-        }),
+        await gql(
+          `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } ${userErrors} } }`,
+          {
+            input: { email: `${who}@example.com`, firstName: who.toUpperCase(), lastName: 'Customer' },
+          },
+        ),
       ).createCustomer.customer;
       const key = data(
-        await gql(`mutation($o: ID!) { createApiKey(input: {owner: $o, label: "test"}) { secret ${userErrors} } }`, { o: customer.id }),
+        await gql(`mutation($o: ID!) { createApiKey(input: {owner: $o, label: "test"}) { secret ${userErrors} } }`, {
+          o: customer.id,
+        }),
       ).createApiKey.secret;
       expect(key).toMatch(/^[0-9a-f]{40}$/);
       const internalId = Number(decodeGlobalID(customer.id).id);
@@ -137,11 +149,22 @@ describe('attachments over HTTP', () => {
   }
 
   /** GraphQL multipart request: `operations`, `map`, then one part per file. */
-  async function multipart(query: string, variables: Record<string, unknown>, uploads: Upload[], key: string | null = adminKey) {
+  async function multipart(
+    query: string,
+    variables: Record<string, unknown>,
+    uploads: Upload[],
+    key: string | null = adminKey,
+  ) {
     const form = new FormData();
     form.append('operations', JSON.stringify({ query, variables }));
     form.append('map', JSON.stringify(Object.fromEntries(uploads.map((u, i) => [String(i), [`variables.${u.path}`]]))));
-    uploads.forEach((u, i) => form.append(String(i), new Blob([new Uint8Array(u.bytes)], { type: u.type ?? 'application/octet-stream' }), u.name));
+    uploads.forEach((u, i) =>
+      form.append(
+        String(i),
+        new Blob([new Uint8Array(u.bytes)], { type: u.type ?? 'application/octet-stream' }),
+        u.name,
+      ),
+    );
     const response = await fetch(`${base}/graphql`, {
       method: 'POST',
       // What apollo-upload-client sends, so the CSRF rule lets a multipart body through.
@@ -171,9 +194,13 @@ describe('attachments over HTTP', () => {
 
   async function createTicket(key: string, subject: string) {
     const result = data(
-      await gql(`mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id key } ${userErrors} } }`, {
-        input: { branch: branchId, subject, description: 'Please help' },
-      }, key),
+      await gql(
+        `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id key } ${userErrors} } }`,
+        {
+          input: { branch: branchId, subject, description: 'Please help' },
+        },
+        key,
+      ),
     ).createTicket;
     expect(result.userErrors).toEqual([]);
     return result.ticket as { id: string; key: string };
@@ -182,7 +209,11 @@ describe('attachments over HTTP', () => {
   const addAttachmentsMutation = `mutation($input: AddAttachmentsInput!) { addAttachments(input: $input) { attachments { ${fields} } ${userErrors} } }`;
 
   /** Multipart addAttachments on a ticket key. */
-  function uploadFiles(ticketKey: string, files: { name: string; bytes: Uint8Array; type?: string }[], key: string | null = adminKey) {
+  function uploadFiles(
+    ticketKey: string,
+    files: { name: string; bytes: Uint8Array; type?: string }[],
+    key: string | null = adminKey,
+  ) {
     return multipart(
       addAttachmentsMutation,
       { input: { ticket: { key: ticketKey }, files: files.map(() => null) } },
@@ -192,10 +223,21 @@ describe('attachments over HTTP', () => {
   }
 
   /** Base64 addAttachments on a ticket key. */
-  function uploadBase64(ticketKey: string, files: { filename: string; bytes: Uint8Array }[], key: string | null = adminKey) {
-    return gql(addAttachmentsMutation, {
-      input: { ticket: { key: ticketKey }, base64: files.map((f) => ({ filename: f.filename, content: Buffer.from(f.bytes).toString('base64') })) },
-    }, key);
+  function uploadBase64(
+    ticketKey: string,
+    files: { filename: string; bytes: Uint8Array }[],
+    key: string | null = adminKey,
+  ) {
+    return gql(
+      addAttachmentsMutation,
+      {
+        input: {
+          ticket: { key: ticketKey },
+          base64: files.map((f) => ({ filename: f.filename, content: Buffer.from(f.bytes).toString('base64') })),
+        },
+      },
+      key,
+    );
   }
 
   async function attachOk(result: { status: number; body: any }) {
@@ -239,8 +281,18 @@ describe('attachments over HTTP', () => {
         ]),
       );
       expect(attachments).toHaveLength(2);
-      expect(attachments[0]).toMatchObject({ filename: 'photo.jpg', contentType: 'image/jpeg', byteSize: jpeg.length, sha256: sha256(jpeg) });
-      expect(attachments[1]).toMatchObject({ filename: 'x.exe', contentType: 'image/png', byteSize: png.length, sha256: sha256(png) });
+      expect(attachments[0]).toMatchObject({
+        filename: 'photo.jpg',
+        contentType: 'image/jpeg',
+        byteSize: jpeg.length,
+        sha256: sha256(jpeg),
+      });
+      expect(attachments[1]).toMatchObject({
+        filename: 'x.exe',
+        contentType: 'image/png',
+        byteSize: png.length,
+        sha256: sha256(png),
+      });
       for (const a of attachments) {
         expect(a.url).toMatch(new RegExp(`^${base}/desk/attachments/download/file/${a.sha256}\\?token=`));
         expect(a.thumbnailUrl).toMatch(new RegExp(`^${base}/desk/attachments/download/thumbnail/${a.sha256}\\?token=`));
@@ -258,7 +310,12 @@ describe('attachments over HTTP', () => {
         ].sort(),
       );
       // The ticket lists them, oldest first.
-      const ticket = data(await gql('query($k: String!) { ticket(key: $k) { attachments { totalCount nodes { sha256 ticket { key } } } } }', { k: adminTicket.key })).ticket;
+      const ticket = data(
+        await gql(
+          'query($k: String!) { ticket(key: $k) { attachments { totalCount nodes { sha256 ticket { key } } } } }',
+          { k: adminTicket.key },
+        ),
+      ).ticket;
       expect(ticket.attachments.nodes.slice(-2).map((n: any) => n.sha256)).toEqual([sha256(jpeg), sha256(png)]);
       expect(ticket.attachments.nodes.at(-1).ticket.key).toBe(adminTicket.key);
     });
@@ -318,17 +375,34 @@ describe('attachments over HTTP', () => {
       expect(comment.userErrors).toEqual([]);
       expect(comment.comment.attachments.totalCount).toBe(2);
       expect(comment.comment.attachments.nodes).toMatchObject([
-        { filename: 'pic.webp', contentType: 'image/webp', sha256: sha256(commentMulti), comment: { id: comment.comment.id } },
-        { filename: 'readme.md', contentType: 'text/plain', sha256: sha256(commentB64), comment: { id: comment.comment.id } },
+        {
+          filename: 'pic.webp',
+          contentType: 'image/webp',
+          sha256: sha256(commentMulti),
+          comment: { id: comment.comment.id },
+        },
+        {
+          filename: 'readme.md',
+          contentType: 'text/plain',
+          sha256: sha256(commentB64),
+          comment: { id: comment.comment.id },
+        },
       ]);
       // Files of a comment are not the ticket's own files.
-      const ticket = data(await gql('query($k: String!) { ticket(key: $k) { attachments { totalCount } } }', { k: payload.ticket.key })).ticket;
+      const ticket = data(
+        await gql('query($k: String!) { ticket(key: $k) { attachments { totalCount } } }', { k: payload.ticket.key }),
+      ).ticket;
       expect(ticket.attachments.totalCount).toBe(2);
 
       // addAttachments can target the comment too.
       const extra = uniqueText('to comment');
       const [onComment] = await attachOk(
-        await gql(addAttachmentsMutation, { input: { comment: comment.comment.id, base64: [{ filename: 'extra.txt', content: extra.toString('base64') }] } }),
+        await gql(addAttachmentsMutation, {
+          input: {
+            comment: comment.comment.id,
+            base64: [{ filename: 'extra.txt', content: extra.toString('base64') }],
+          },
+        }),
       );
       expect(onComment).toMatchObject({ filename: 'extra.txt', sha256: sha256(extra) });
     });
@@ -338,10 +412,21 @@ describe('attachments over HTTP', () => {
     it('stores base64 files with detected types and hashes', async () => {
       const png = await image('png', 64, 32);
       const text = uniqueText('b64');
-      const attachments = await attachOk(await uploadBase64(adminTicket.key, [{ filename: 'image.txt', bytes: png }, { filename: 'a.txt', bytes: text }]));
+      const attachments = await attachOk(
+        await uploadBase64(adminTicket.key, [
+          { filename: 'image.txt', bytes: png },
+          { filename: 'a.txt', bytes: text },
+        ]),
+      );
       expect(attachments).toMatchObject([
         { filename: 'image.txt', contentType: 'image/png', byteSize: png.length, sha256: sha256(png) },
-        { filename: 'a.txt', contentType: 'text/plain', byteSize: text.length, sha256: sha256(text), thumbnailUrl: null },
+        {
+          filename: 'a.txt',
+          contentType: 'text/plain',
+          byteSize: text.length,
+          sha256: sha256(text),
+          thumbnailUrl: null,
+        },
       ]);
       const body = Buffer.from(await (await download(attachments[0].url)).arrayBuffer());
       expect(body).toEqual(png);
@@ -350,7 +435,9 @@ describe('attachments over HTTP', () => {
     it('refuses content that is not base64, storing nothing', async () => {
       const rows = await attachmentCount();
       const files = await storedFiles();
-      const result = await gql(addAttachmentsMutation, { input: { ticket: { key: adminTicket.key }, base64: [{ filename: 'x', content: '%%%not base64%%%' }] } });
+      const result = await gql(addAttachmentsMutation, {
+        input: { ticket: { key: adminTicket.key }, base64: [{ filename: 'x', content: '%%%not base64%%%' }] },
+      });
       const payload = data(result).addAttachments;
       expect(payload.attachments).toBeNull();
       expect(payload.userErrors).toMatchObject([{ code: 'INVALID', field: ['base64', '0', 'content'] }]);
@@ -368,7 +455,9 @@ describe('attachments over HTTP', () => {
 
     beforeAll(async () => {
       bytes = Buffer.concat([uniqueText('download me'), Buffer.alloc(500, 'z')]);
-      [attachment] = await attachOk(await uploadFiles(adminTicket.key, [{ name: unicodeName, bytes, type: 'text/plain' }]));
+      [attachment] = await attachOk(
+        await uploadFiles(adminTicket.key, [{ name: unicodeName, bytes, type: 'text/plain' }]),
+      );
     });
 
     it('serves the exact bytes with type, length, ETag, disposition and nosniff', async () => {
@@ -447,7 +536,9 @@ describe('attachments over HTTP', () => {
 
     it('refuses a token for another kind, a tampered token, and a malformed one', async () => {
       const token = tokenOf(attachment.url);
-      const asThumbnail = await download(`${base}/desk/attachments/download/thumbnail/${attachment.sha256}?token=${token}`);
+      const asThumbnail = await download(
+        `${base}/desk/attachments/download/thumbnail/${attachment.sha256}?token=${token}`,
+      );
       expect(asThumbnail.status).toBe(401);
       await asThumbnail.arrayBuffer();
 
@@ -462,10 +553,14 @@ describe('attachments over HTTP', () => {
     });
 
     it('answers 404 for an unknown hash and a malformed one', async () => {
-      const unknown = await download(`${base}/desk/attachments/download/file/${'0'.repeat(64)}`, { authorization: `Bearer ${adminKey}` });
+      const unknown = await download(`${base}/desk/attachments/download/file/${'0'.repeat(64)}`, {
+        authorization: `Bearer ${adminKey}`,
+      });
       expect(unknown.status).toBe(404);
       await unknown.arrayBuffer();
-      const malformed = await download(`${base}/desk/attachments/download/file/..%2F..%2Fsecret.key`, { authorization: `Bearer ${adminKey}` });
+      const malformed = await download(`${base}/desk/attachments/download/file/..%2F..%2Fsecret.key`, {
+        authorization: `Bearer ${adminKey}`,
+      });
       expect(malformed.status).toBe(404);
       expect(await malformed.text()).not.toContain((await readFile(path.join(dataDir, 'secret.key'), 'utf8')).trim());
     });
@@ -511,7 +606,9 @@ describe('attachments over HTTP', () => {
       const text = uniqueText('no preview');
       const [a] = await attachOk(await uploadFiles(adminTicket.key, [{ name: 'plain.txt', bytes: text }]));
       expect(a.thumbnailUrl).toBeNull();
-      const response = await download(`${base}/desk/attachments/download/thumbnail/${a.sha256}`, { authorization: `Bearer ${adminKey}` });
+      const response = await download(`${base}/desk/attachments/download/thumbnail/${a.sha256}`, {
+        authorization: `Bearer ${adminKey}`,
+      });
       expect(response.status).toBe(404);
       await response.arrayBuffer();
     });
@@ -577,7 +674,12 @@ describe('attachments over HTTP', () => {
     it('refuses a base64 file over the size with TOO_LONG, storing nothing', async () => {
       await expectNothingStored(async () => {
         const big = Buffer.alloc(MAX_FILE_SIZE + 1, 'c');
-        const payload = data(await uploadBase64(adminTicket.key, [{ filename: 'small.txt', bytes: uniqueText('ok') }, { filename: 'big.txt', bytes: big }])).addAttachments;
+        const payload = data(
+          await uploadBase64(adminTicket.key, [
+            { filename: 'small.txt', bytes: uniqueText('ok') },
+            { filename: 'big.txt', bytes: big },
+          ]),
+        ).addAttachments;
         expect(payload.attachments).toBeNull();
         expect(payload.userErrors).toMatchObject([{ code: 'TOO_LONG', field: ['files', '1'] }]);
         expect(payload.userErrors[0].message).toContain('big.txt');
@@ -621,7 +723,9 @@ describe('attachments over HTTP', () => {
               input: {
                 ticket: { key: adminTicket.key },
                 files: [null, null],
-                base64: four.slice(0, 2).map((f) => ({ filename: f.filename, content: Buffer.from(f.bytes).toString('base64') })),
+                base64: four
+                  .slice(0, 2)
+                  .map((f) => ({ filename: f.filename, content: Buffer.from(f.bytes).toString('base64') })),
               },
             },
             [
@@ -639,14 +743,17 @@ describe('attachments over HTTP', () => {
       const tickets = await app.db.prisma.ticket.count();
       await expectNothingStored(async () => {
         const payload = data(
-          await gql(`mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } ${userErrors} } }`, {
-            input: {
-              branch: branchId,
-              subject: 'Too big',
-              description: 'x',
-              attachments: [{ filename: 'big.bin', content: Buffer.alloc(MAX_FILE_SIZE + 1).toString('base64') }],
+          await gql(
+            `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } ${userErrors} } }`,
+            {
+              input: {
+                branch: branchId,
+                subject: 'Too big',
+                description: 'x',
+                attachments: [{ filename: 'big.bin', content: Buffer.alloc(MAX_FILE_SIZE + 1).toString('base64') }],
+              },
             },
-          }),
+          ),
         ).createTicket;
         expect(payload.ticket).toBeNull();
         expect(payload.userErrors).toMatchObject([{ code: 'TOO_LONG' }]);
@@ -657,7 +764,10 @@ describe('attachments over HTTP', () => {
     it('answers 413 to a declared Content-Length over HELPDESK_MAX_REQUEST_SIZE', async () => {
       await expectNothingStored(async () => {
         const content = Buffer.alloc(MAX_REQUEST, 'd').toString('base64');
-        const body = JSON.stringify({ query: addAttachmentsMutation, variables: { input: { ticket: { key: adminTicket.key }, base64: [{ filename: 'huge', content }] } } });
+        const body = JSON.stringify({
+          query: addAttachmentsMutation,
+          variables: { input: { ticket: { key: adminTicket.key }, base64: [{ filename: 'huge', content }] } },
+        });
         expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_REQUEST);
         const response = await fetch(`${base}/graphql`, {
           method: 'POST',
@@ -666,7 +776,9 @@ describe('attachments over HTTP', () => {
         });
         expect(response.status).toBe(413);
         // A JSON body: its cap is HELPDESK_MAX_JSON_SIZE, which defaults to at most HELPDESK_MAX_REQUEST_SIZE.
-        expect((await response.json()).error).toMatch(new RegExp(`^Request body is larger than ${MAX_REQUEST} bytes, the limit for JSON`));
+        expect((await response.json()).error).toMatch(
+          new RegExp(`^Request body is larger than ${MAX_REQUEST} bytes, the limit for JSON`),
+        );
       });
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
     });
@@ -740,7 +852,9 @@ describe('attachments over HTTP', () => {
     });
 
     it('strips paths from a multipart filename', async () => {
-      const [a] = await attachOk(await uploadFiles(adminTicket.key, [{ name: '../../etc/passwd', bytes: uniqueText('multipart traversal') }]));
+      const [a] = await attachOk(
+        await uploadFiles(adminTicket.key, [{ name: '../../etc/passwd', bytes: uniqueText('multipart traversal') }]),
+      );
       expect(a.filename).toBe('passwd');
       for (const file of await storedFiles()) expect(file).toMatch(/^(files|thumbnails)\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
     });
@@ -767,10 +881,14 @@ describe('attachments over HTTP', () => {
     beforeAll(async () => {
       aBytes = uniqueText('secret of A');
       [aFile, aOther] = await attachOk(
-        await uploadFiles(customers.a.ticket.key, [
-          { name: 'a-secret.txt', bytes: aBytes },
-          { name: 'a-other.txt', bytes: uniqueText('other of A') },
-        ], customers.a.key),
+        await uploadFiles(
+          customers.a.ticket.key,
+          [
+            { name: 'a-secret.txt', bytes: aBytes },
+            { name: 'a-other.txt', bytes: uniqueText('other of A') },
+          ],
+          customers.a.key,
+        ),
       );
     });
 
@@ -779,7 +897,13 @@ describe('attachments over HTTP', () => {
       await expectRefused(customers.b.ticket.key, customers.a.key);
       // The same with base64, and B to A's ticket.
       const rows = await attachmentCount();
-      const b64 = data(await uploadBase64(customers.a.ticket.key, [{ filename: 'x.txt', bytes: uniqueText('b into a') }], customers.b.key)).addAttachments;
+      const b64 = data(
+        await uploadBase64(
+          customers.a.ticket.key,
+          [{ filename: 'x.txt', bytes: uniqueText('b into a') }],
+          customers.b.key,
+        ),
+      ).addAttachments;
       expect(b64.attachments).toBeNull();
       expect(b64.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
       expect(await attachmentCount()).toBe(rows);
@@ -787,7 +911,9 @@ describe('attachments over HTTP', () => {
       async function expectRefused(ticketKey: string, key: string) {
         const before = await storedFiles();
         const count = await attachmentCount();
-        const payload = data(await uploadFiles(ticketKey, [{ name: 'intrude.txt', bytes: uniqueText('intrude') }], key)).addAttachments;
+        const payload = data(
+          await uploadFiles(ticketKey, [{ name: 'intrude.txt', bytes: uniqueText('intrude') }], key),
+        ).addAttachments;
         expect(payload.attachments).toBeNull();
         expect(payload.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
         expect(await attachmentCount()).toBe(count);
@@ -812,7 +938,9 @@ describe('attachments over HTTP', () => {
     });
 
     it('does not reveal A’s filename to B when B uploads the same bytes', async () => {
-      const [mine] = await attachOk(await uploadFiles(customers.b.ticket.key, [{ name: 'b-copy.txt', bytes: aBytes }], customers.b.key));
+      const [mine] = await attachOk(
+        await uploadFiles(customers.b.ticket.key, [{ name: 'b-copy.txt', bytes: aBytes }], customers.b.key),
+      );
       expect(mine.sha256).toBe(aFile.sha256);
       const response = await download(mine.url);
       expect(response.status).toBe(200);
@@ -840,13 +968,21 @@ describe('attachments over HTTP', () => {
       expect(expired.status).toBe(401);
       expect(((await expired.json()) as any).error).toMatch(/expired/i);
       // The same key makes a valid token when the expiry is in the future: the 401 is the expiry.
-      const future = await download(withToken(aFile.url, issueDownloadToken(box, viewer, 'file', aFile.sha256, past + 3600)));
+      const future = await download(
+        withToken(aFile.url, issueDownloadToken(box, viewer, 'file', aFile.sha256, past + 3600)),
+      );
       expect(future.status).toBe(200);
       expect(Buffer.from(await future.arrayBuffer())).toEqual(aBytes);
     });
 
     it('refuses removeAttachment to a customer with FORBIDDEN', async () => {
-      const payload = data(await gql(`mutation($id: ID!) { removeAttachment(input: {id: $id}) { deletedAttachmentId ${userErrors} } }`, { id: aFile.id }, customers.a.key)).removeAttachment;
+      const payload = data(
+        await gql(
+          `mutation($id: ID!) { removeAttachment(input: {id: $id}) { deletedAttachmentId ${userErrors} } }`,
+          { id: aFile.id },
+          customers.a.key,
+        ),
+      ).removeAttachment;
       expect(payload.deletedAttachmentId).toBeNull();
       expect(payload.userErrors).toMatchObject([{ code: 'FORBIDDEN' }]);
       expect(await app.db.prisma.attachment.findUnique({ where: { id: aFile.internalId } })).not.toBeNull();
@@ -857,7 +993,11 @@ describe('attachments over HTTP', () => {
       const before = await download(aFile.url);
       expect(before.status).toBe(200);
       await before.arrayBuffer();
-      const blocked = data(await gql(`mutation($id: ID!) { blockCustomer(input: {id: $id}) { customer { blocked } ${userErrors} } }`, { id: customers.a.id })).blockCustomer;
+      const blocked = data(
+        await gql(`mutation($id: ID!) { blockCustomer(input: {id: $id}) { customer { blocked } ${userErrors} } }`, {
+          id: customers.a.id,
+        }),
+      ).blockCustomer;
       expect(blocked).toMatchObject({ customer: { blocked: true }, userErrors: [] });
       const after = await download(aFile.url);
       expect(after.status).toBe(401);
@@ -878,7 +1018,9 @@ describe('attachments over HTTP', () => {
       const hash = sha256(png);
       const before = await storedFiles();
       const [first] = await attachOk(await uploadFiles(adminTicket.key, [{ name: 'one.png', bytes: png }]));
-      const [second] = await attachOk(await uploadBase64(customers.b.ticket.key, [{ filename: 'two.png', bytes: png }]));
+      const [second] = await attachOk(
+        await uploadBase64(customers.b.ticket.key, [{ filename: 'two.png', bytes: png }]),
+      );
       expect(first.id).not.toBe(second.id);
       expect(first.sha256).toBe(hash);
       expect(second.sha256).toBe(hash);
@@ -916,9 +1058,16 @@ describe('attachments over HTTP', () => {
     it('stores identical bytes sent twice in one request once', async () => {
       const text = uniqueText('twice in one');
       const before = await storedFiles();
-      const [x, y] = await attachOk(await uploadFiles(adminTicket.key, [{ name: 'x.txt', bytes: text }, { name: 'y.txt', bytes: text }]));
+      const [x, y] = await attachOk(
+        await uploadFiles(adminTicket.key, [
+          { name: 'x.txt', bytes: text },
+          { name: 'y.txt', bytes: text },
+        ]),
+      );
       expect(x.sha256).toBe(y.sha256);
-      expect((await storedFiles()).filter((f) => !before.includes(f))).toEqual([`files/${x.sha256.slice(0, 2)}/${x.sha256}`]);
+      expect((await storedFiles()).filter((f) => !before.includes(f))).toEqual([
+        `files/${x.sha256.slice(0, 2)}/${x.sha256}`,
+      ]);
     });
 
     it('deleting a ticket removes the blobs only it used, on it and on its comments', async () => {
@@ -926,11 +1075,20 @@ describe('attachments over HTTP', () => {
       const own = await image('jpeg', 300, 300);
       const shared = uniqueText('shared with another ticket');
       const onComment = await image('png', 50, 50);
-      await attachOk(await uploadFiles(ticket.key, [{ name: 'own.jpg', bytes: own }, { name: 'shared.txt', bytes: shared }]));
+      await attachOk(
+        await uploadFiles(ticket.key, [
+          { name: 'own.jpg', bytes: own },
+          { name: 'shared.txt', bytes: shared },
+        ]),
+      );
       await attachOk(await uploadBase64(adminTicket.key, [{ filename: 'shared-elsewhere.txt', bytes: shared }]));
       const comment = data(
         await gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } ${userErrors} } }`, {
-          input: { ticket: { key: ticket.key }, content: 'with picture', attachments: [{ filename: 'c.png', content: onComment.toString('base64') }] },
+          input: {
+            ticket: { key: ticket.key },
+            content: 'with picture',
+            attachments: [{ filename: 'c.png', content: onComment.toString('base64') }],
+          },
         }),
       ).addComment;
       expect(comment.userErrors).toEqual([]);
@@ -938,7 +1096,12 @@ describe('attachments over HTTP', () => {
       expect(existsSync(blobPath('thumbnails', sha256(own)))).toBe(true);
       expect(existsSync(blobPath('thumbnails', sha256(onComment)))).toBe(true);
 
-      const deleted = data(await gql(`mutation($k: String!) { deleteTicket(input: {ticket: {key: $k}}) { deletedTicketId ${userErrors} } }`, { k: ticket.key })).deleteTicket;
+      const deleted = data(
+        await gql(
+          `mutation($k: String!) { deleteTicket(input: {ticket: {key: $k}}) { deletedTicketId ${userErrors} } }`,
+          { k: ticket.key },
+        ),
+      ).deleteTicket;
       expect(deleted).toEqual({ deletedTicketId: ticket.id, userErrors: [] });
 
       expect(existsSync(blobPath('files', sha256(own)))).toBe(false);
@@ -946,7 +1109,9 @@ describe('attachments over HTTP', () => {
       expect(existsSync(blobPath('files', sha256(onComment)))).toBe(false);
       expect(existsSync(blobPath('thumbnails', sha256(onComment)))).toBe(false);
       expect(existsSync(blobPath('files', sha256(shared)))).toBe(true);
-      expect(await app.db.prisma.attachment.count({ where: { sha256: { in: [sha256(own), sha256(onComment)] } } })).toBe(0);
+      expect(
+        await app.db.prisma.attachment.count({ where: { sha256: { in: [sha256(own), sha256(onComment)] } } }),
+      ).toBe(0);
       expect(await app.db.prisma.attachment.count({ where: { sha256: sha256(shared) } })).toBe(1);
       // No temporary files are left over anywhere.
       expect((await storedFiles()).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -2,8 +2,8 @@
 // malformed ids (which must come back as GraphQL errors, never as an internal error).
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, ok, type GraphQLResponse, type TestApp } from './helpers.ts';
 import { createBranch, createTicket } from './fixtures.ts';
+import { createTestApp, type GraphQLResponse, ok, type TestApp } from './helpers.ts';
 
 const branchFields = 'id internalId key name description tags logoUrl createdAt updatedAt';
 const createMutation = `mutation($input: CreateBranchInput!) {
@@ -127,9 +127,22 @@ describe('branch mutations and lookups', () => {
   it('updates name, description, tags and logo', async () => {
     const branch = await createBranch(app, 'Before', 'BEF');
     await update({ id: branch.id, logoUrl: 'https://example.com/a.png' });
-    const result = await update({ id: branch.id, name: 'After', description: 'Now described', tags: ['x', 'y'], logoUrl: null });
+    const result = await update({
+      id: branch.id,
+      name: 'After',
+      description: 'Now described',
+      tags: ['x', 'y'],
+      logoUrl: null,
+    });
     expect(result.userErrors).toEqual([]);
-    expect(result.branch).toMatchObject({ id: branch.id, key: 'BEF', name: 'After', description: 'Now described', tags: ['x', 'y'], logoUrl: null });
+    expect(result.branch).toMatchObject({
+      id: branch.id,
+      key: 'BEF',
+      name: 'After',
+      description: 'Now described',
+      tags: ['x', 'y'],
+      logoUrl: null,
+    });
     // Absent fields stay as they are.
     const again = await update({ id: branch.id, tags: [] });
     expect(again.branch).toMatchObject({ name: 'After', description: 'Now described', tags: [] });
@@ -206,7 +219,9 @@ describe('branch mutations and lookups', () => {
   it('lists its tickets newest first with a total count, and its default assignee', async () => {
     const branch = await createBranch(app, 'Queue', 'QUE');
     for (let i = 0; i < 3; i++) await createTicket(app, { branch: branch.id, subject: `Ticket ${i + 1}` });
-    const agent = await app.db.prisma.agent.create({ data: { email: 'dora@example.com', firstName: 'Dora', lastName: 'Default' } });
+    const agent = await app.db.prisma.agent.create({
+      data: { email: 'dora@example.com', firstName: 'Dora', lastName: 'Default' },
+    });
     const query = `query($key: String!, $after: String) { branch(key: $key) {
       defaultAssignee { id internalId name email }
       tickets(first: 2, after: $after) {
@@ -265,7 +280,11 @@ describe('branch mutations and lookups', () => {
     });
 
     // Global ids whose database part is not a canonical integer must not reach (or crash) the database.
-    it.each([encodeGlobalID('Branch', 'abc'), encodeGlobalID('Branch', '1.5'), encodeGlobalID('Branch', '99999999999')])(
+    it.each([
+      encodeGlobalID('Branch', 'abc'),
+      encodeGlobalID('Branch', '1.5'),
+      encodeGlobalID('Branch', '99999999999'),
+    ])(
       'a Branch id whose database id is not a valid integer (%j) finds and changes nothing, without an internal error',
       async (id) => {
         const lookup = await app.gql<any>(lookupQuery, { id });
@@ -306,7 +325,11 @@ describe('branches connection', () => {
   it('pages with first/after', async () => {
     const seen: string[] = [];
     let after: string | undefined;
-    const pages: [string[], boolean][] = [[['AA', 'BB'], true], [['CC', 'DD'], true], [['EE'], false]];
+    const pages: [string[], boolean][] = [
+      [['AA', 'BB'], true],
+      [['CC', 'DD'], true],
+      [['EE'], false],
+    ];
     for (const [expected, hasNextPage] of pages) {
       const { branches } = ok(await app.gql<any>(listQuery, { first: 2, after }));
       expect(branches.totalCount).toBe(5);

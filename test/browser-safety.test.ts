@@ -33,7 +33,11 @@ describe('browser safety with the default configuration (no CORS origins)', () =
     for (const origin of ['https://evil.example', 'null']) {
       const preflight = await fetch(`${server.base}/graphql`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
       expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
@@ -49,10 +53,20 @@ describe('browser safety with the default configuration (no CORS origins)', () =
 
   it('never challenges with Basic on GraphQL, REST or downloads, and Basic still works when sent', async () => {
     const answers = await Promise.all([
-      fetch(`${server.base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { __typename } }"}' }),
-      fetch(`${server.base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${'f'.repeat(40)}` }, body: '{"query":"{ __typename }"}' }),
+      fetch(`${server.base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ viewer { __typename } }"}',
+      }),
+      fetch(`${server.base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${'f'.repeat(40)}` },
+        body: '{"query":"{ __typename }"}',
+      }),
       fetch(`${server.base}/api/rest/latest/desk/branches.json`),
-      fetch(`${server.base}/api/rest/latest/desk/branches.json`, { headers: { authorization: `Basic ${Buffer.from('x@example.com:nope').toString('base64')}` } }),
+      fetch(`${server.base}/api/rest/latest/desk/branches.json`, {
+        headers: { authorization: `Basic ${Buffer.from('x@example.com:nope').toString('base64')}` },
+      }),
       fetch(`${server.base}/desk/attachments/download/file/${'a'.repeat(64)}`),
       fetch(`${server.base}/desk/attachments/download/file/${'a'.repeat(64)}?token=forged`),
     ]);
@@ -62,7 +76,9 @@ describe('browser safety with the default configuration (no CORS origins)', () =
       expect(challenge).toMatch(/^WSSE realm="helpdesk"/);
       expect(challenge).not.toMatch(/basic/i);
     }
-    const withBasic = await fetch(`${server.base}/api/rest/latest/desk/branches.json`, { headers: { authorization: basic } });
+    const withBasic = await fetch(`${server.base}/api/rest/latest/desk/branches.json`, {
+      headers: { authorization: basic },
+    });
     expect(withBasic.status).toBe(200);
   });
 
@@ -126,7 +142,11 @@ describe('browser safety with the default configuration (no CORS origins)', () =
     const form = new URLSearchParams({ name: 'Planted', key: 'PLNT' }).toString();
     const crossSite = await fetch(`${server.base}/api/rest/latest/desk/branches.json`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic, origin: 'https://evil.example' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basic,
+        origin: 'https://evil.example',
+      },
       body: form,
     });
     expect(crossSite.status).toBe(403);
@@ -150,14 +170,22 @@ describe('browser safety with HELPDESK_CORS_ORIGINS', () => {
   it('answers CORS for listed origins only, never with credentials', async () => {
     const preflight = await fetch(`${server.base}/graphql`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/);
     expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
     const post = await fetch(`${server.base}/graphql`, {
       method: 'POST',
-      headers: { origin: 'http://localhost:5173', 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+      headers: {
+        origin: 'http://localhost:5173',
+        'content-type': 'application/json',
+        authorization: `Bearer ${adminKey}`,
+      },
       body: JSON.stringify({ query: '{ viewer { __typename } }' }),
     });
     expect(post.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
@@ -174,7 +202,11 @@ describe('browser safety with HELPDESK_CORS_ORIGINS', () => {
   it('takes REST writes from a listed origin', async () => {
     const response = await fetch(`${server.base}/api/rest/latest/desk/branches.json`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}`, origin: 'https://app.example.com' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${adminKey}`,
+        origin: 'https://app.example.com',
+      },
       body: JSON.stringify({ name: 'Allowed', key: 'ALWD' }),
     });
     expect(response.status).toBe(201);

@@ -73,7 +73,10 @@ describe('configuration', () => {
     [{ HELPDESK_MAX_JSON_SIZE: '10' }, /HELPDESK_MAX_JSON_SIZE must be an integer from 1024/],
     [{ HELPDESK_HEADERS_TIMEOUT_MS: '0' }, /HELPDESK_HEADERS_TIMEOUT_MS must be an integer from 100/],
     [{ HELPDESK_MAX_CONNECTIONS: 'many' }, /HELPDESK_MAX_CONNECTIONS must be an integer/],
-    [{ HELPDESK_HEADERS_TIMEOUT_MS: '60000', HELPDESK_REQUEST_TIMEOUT_MS: '30000' }, /must not be larger than HELPDESK_REQUEST_TIMEOUT_MS/],
+    [
+      { HELPDESK_HEADERS_TIMEOUT_MS: '60000', HELPDESK_REQUEST_TIMEOUT_MS: '30000' },
+      /must not be larger than HELPDESK_REQUEST_TIMEOUT_MS/,
+    ],
   ])('rejects %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrphanSweeper } from '../src/domain/attachments.ts';
-import { filesystemBlobStore, type BlobStore } from '../src/storage/blob-store.ts';
-import { createTestApp, ok, type TestApp } from './helpers.ts';
+import { type BlobStore, filesystemBlobStore } from '../src/storage/blob-store.ts';
 import { createBranch } from './fixtures.ts';
+import { createTestApp, ok, type TestApp } from './helpers.ts';
 import { ADMIN_KEY, startRestServer } from './rest-helpers.ts';
 
 type Server = Awaited<ReturnType<typeof startRestServer>>;
@@ -76,11 +76,18 @@ describe('content security over GraphQL and REST', () => {
     const created = await server.call('POST', `${API}/branches`, { body: { name: 'Content', key: 'CONT' } });
     expect(created.status).toBe(201);
     branch = { id: encodeGlobalID('Branch', String(created.json.id)), internalId: created.json.id };
-    const user = await server.call('POST', `${API}/users`, { body: { email: 'carol@example.com', firstName: 'Carol', lastName: 'C' } });
+    const user = await server.call('POST', `${API}/users`, {
+      body: { email: 'carol@example.com', firstName: 'Carol', lastName: 'C' },
+    });
     expect(user.status).toBe(201);
     const globalId = encodeGlobalID('Customer', String(user.json.id));
     const key = (
-      await graphql(server, ADMIN_KEY, 'mutation($o: ID!) { createApiKey(input: {owner: $o, label: "t"}) { secret } }', { o: globalId })
+      await graphql(
+        server,
+        ADMIN_KEY,
+        'mutation($o: ID!) { createApiKey(input: {owner: $o, label: "t"}) { secret } }',
+        { o: globalId },
+      )
     ).createApiKey.secret;
     customer = { id: user.json.id, email: 'carol@example.com', key, globalId };
   }, 120_000);
@@ -155,13 +162,23 @@ describe('content security over GraphQL and REST', () => {
       expect(ticket.description).toBe(PLAIN);
       expect((await addComment(customer.key, ticket.id, PLAIN)).content).toBe(PLAIN);
       // Markdown with inline HTML keeps its Markdown (quotes included); only the HTML is sanitised.
-      const mixed = await addComment(customer.key, ticket.id, '> quoted\n\n**bold** <b onclick="x()">b</b> <script>bad()</script>');
+      const mixed = await addComment(
+        customer.key,
+        ticket.id,
+        '> quoted\n\n**bold** <b onclick="x()">b</b> <script>bad()</script>',
+      );
       expect(mixed.content).toBe('> quoted\n\n**bold** <b>b</b> ');
     });
 
     it('REST: sanitises tickets and comments created and updated through the DiamanteDesk API', async () => {
       const created = await server.call('POST', `${API}/tickets`, {
-        body: { branch: branch.internalId, subject: 'REST markup', description: `${ATTACKS}\n<b>kept</b>`, reporter: 'oro_1', source: 'web' },
+        body: {
+          branch: branch.internalId,
+          subject: 'REST markup',
+          description: `${ATTACKS}\n<b>kept</b>`,
+          reporter: 'oro_1',
+          source: 'web',
+        },
       });
       expect(created.status, created.text).toBe(201);
       expectInert(created.json.description);
@@ -169,14 +186,20 @@ describe('content security over GraphQL and REST', () => {
       const read = await server.call('GET', `${API}/tickets/${created.json.id}`);
       expect(read.json.description).toBe(created.json.description);
 
-      const put = await server.call('PUT', `${API}/tickets/${created.json.id}`, { body: { description: '<img src=x onerror=alert(1)>ok' } });
+      const put = await server.call('PUT', `${API}/tickets/${created.json.id}`, {
+        body: { description: '<img src=x onerror=alert(1)>ok' },
+      });
       expect(put.status, put.text).toBe(200);
       expect(put.json.description).toBe('<img src="x" />ok');
 
-      const comment = await server.call('POST', `${API}/comments`, { body: { ticket: created.json.id, content: `${ATTACKS}\nfine` } });
+      const comment = await server.call('POST', `${API}/comments`, {
+        body: { ticket: created.json.id, content: `${ATTACKS}\nfine` },
+      });
       expect(comment.status, comment.text).toBe(201);
       expectInert(comment.json.content);
-      const patched = await server.call('PATCH', `${API}/comments/${comment.json.id}`, { body: { content: '<svg onload=alert(1)>' + PLAIN } });
+      const patched = await server.call('PATCH', `${API}/comments/${comment.json.id}`, {
+        body: { content: '<svg onload=alert(1)>' + PLAIN },
+      });
       expect(patched.status, patched.text).toBe(200);
       expectInert(patched.json.content);
 
@@ -187,7 +210,12 @@ describe('content security over GraphQL and REST', () => {
       const own = await server.call('POST', `${PORTAL}/tickets`, {
         email: customer.email,
         key: customer.key,
-        body: { branch: branch.internalId, subject: 'Portal', description: '<img src=x onerror=alert(1)>hi', source: 'web' },
+        body: {
+          branch: branch.internalId,
+          subject: 'Portal',
+          description: '<img src=x onerror=alert(1)>hi',
+          source: 'web',
+        },
       });
       expect(own.status, own.text).toBe(201);
       expect(own.json.description).toBe('<img src="x" />hi');
@@ -205,14 +233,16 @@ describe('content security over GraphQL and REST', () => {
 
   describe("customers' updatedAt", () => {
     const read = async (key: string, id: string) =>
-      (await graphql(server, key, 'query($id: ID!) { ticket(id: $id) { updatedAt } }', { id })).ticket.updatedAt as string;
+      (await graphql(server, key, 'query($id: ID!) { ticket(id: $id) { updatedAt } }', { id })).ticket
+        .updatedAt as string;
 
     it('does not move for a private note; moves for public comments; agents see every change', async () => {
       const ticket = await createTicket(customer.key, 'When did this change?');
       const seen = await read(customer.key, ticket.id);
       expect(await read(ADMIN_KEY, ticket.id)).toBe(seen);
-      const restSeen = (await server.call('GET', `${PORTAL}/tickets/${ticket.internalId}`, { email: customer.email, key: customer.key })).json
-        .updated_at;
+      const restSeen = (
+        await server.call('GET', `${PORTAL}/tickets/${ticket.internalId}`, { email: customer.email, key: customer.key })
+      ).json.updated_at;
 
       await sleep(1100); // REST dates have whole seconds
       await addComment(ADMIN_KEY, ticket.id, 'internal: customer is difficult', {
@@ -222,7 +252,10 @@ describe('content security over GraphQL and REST', () => {
       const staffSees = await read(ADMIN_KEY, ticket.id);
       expect(new Date(staffSees).getTime()).toBeGreaterThan(new Date(seen).getTime());
       expect(await read(customer.key, ticket.id)).toBe(seen);
-      const portal = await server.call('GET', `${PORTAL}/tickets/${ticket.internalId}`, { email: customer.email, key: customer.key });
+      const portal = await server.call('GET', `${PORTAL}/tickets/${ticket.internalId}`, {
+        email: customer.email,
+        key: customer.key,
+      });
       expect(portal.json.updated_at).toBe(restSeen);
 
       // Filtering and sorting by updatedAt use the time the viewer is shown.
@@ -234,16 +267,24 @@ describe('content security over GraphQL and REST', () => {
         { f: { updatedAfter: after, branch: branch.id } },
       );
       expect(filtered.tickets.totalCount).toBe(0);
-      const staffFiltered = await graphql(server, ADMIN_KEY, 'query($f: TicketFilter) { tickets(filter: $f) { nodes { id } } }', {
-        f: { updatedAfter: after, branch: branch.id },
-      });
+      const staffFiltered = await graphql(
+        server,
+        ADMIN_KEY,
+        'query($f: TicketFilter) { tickets(filter: $f) { nodes { id } } }',
+        {
+          f: { updatedAfter: after, branch: branch.id },
+        },
+      );
       expect(staffFiltered.tickets.nodes.map((n: { id: string }) => n.id)).toContain(ticket.id);
 
       await addComment(ADMIN_KEY, ticket.id, 'We are on it.');
       const both = await read(ADMIN_KEY, ticket.id);
       expect(new Date(both).getTime()).toBeGreaterThan(new Date(staffSees).getTime());
       expect(await read(customer.key, ticket.id)).toBe(both);
-      const portalAfter = await server.call('GET', `${PORTAL}/tickets/${ticket.internalId}`, { email: customer.email, key: customer.key });
+      const portalAfter = await server.call('GET', `${PORTAL}/tickets/${ticket.internalId}`, {
+        email: customer.email,
+        key: customer.key,
+      });
       expect(portalAfter.json.updated_at).not.toBe(restSeen);
     });
   });
@@ -260,7 +301,8 @@ describe('files written before their rows, orphans swept', () => {
   }, 120_000);
   afterAll(async () => app?.close());
 
-  const blobPath = (root: string, kind: 'files' | 'thumbnails', hash: string) => path.join(root, kind, hash.slice(0, 2), hash);
+  const blobPath = (root: string, kind: 'files' | 'thumbnails', hash: string) =>
+    path.join(root, kind, hash.slice(0, 2), hash);
 
   it('sweeps a blob that was stored but never committed, once its grace period is over, and never a blob in use', async () => {
     const store = filesystemBlobStore(app.storeDir);
@@ -271,7 +313,14 @@ describe('files written before their rows, orphans swept', () => {
     const created = ok(
       await app.gql(
         'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } userErrors { code } } }',
-        { input: { branch: branchId, subject: 'Has a file', description: 'd', attachments: [{ filename: 'a.bin', content: inUse.toString('base64') }] } },
+        {
+          input: {
+            branch: branchId,
+            subject: 'Has a file',
+            description: 'd',
+            attachments: [{ filename: 'a.bin', content: inUse.toString('base64') }],
+          },
+        },
       ),
     );
     expect(created.createTicket.userErrors).toEqual([]);
@@ -333,25 +382,45 @@ describe('files written before their rows, orphans swept', () => {
   it('writes the blobs before the transaction: a failed commit leaves no ticket or comment, only a blob the sweeper removes', async () => {
     const prisma = app.db.prisma;
     const ticket = ok(
-      await app.gql('mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Target", description: "d"}) { ticket { id internalId } } }', {
-        b: branchId,
-      }),
+      await app.gql(
+        'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Target", description: "d"}) { ticket { id internalId } } }',
+        {
+          b: branchId,
+        },
+      ),
     ).createTicket.ticket;
     // A real database failure inside the transaction, after the blobs are written.
     await prisma.$executeRawUnsafe(
       `CREATE OR REPLACE FUNCTION refuse_attachment() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`,
     );
-    await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_attachment BEFORE INSERT ON "Attachment" FOR EACH ROW EXECUTE FUNCTION refuse_attachment()`);
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_attachment BEFORE INSERT ON "Attachment" FOR EACH ROW EXECUTE FUNCTION refuse_attachment()`,
+    );
     const bytes = randomBytes(48);
     const commentBytes = randomBytes(48);
     try {
-      const failed = await app.gql('mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }', {
-        input: { branch: branchId, subject: 'Never committed', description: 'd', attachments: [{ filename: 'x.bin', content: bytes.toString('base64') }] },
-      });
+      const failed = await app.gql(
+        'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }',
+        {
+          input: {
+            branch: branchId,
+            subject: 'Never committed',
+            description: 'd',
+            attachments: [{ filename: 'x.bin', content: bytes.toString('base64') }],
+          },
+        },
+      );
       expect(failed.errors?.length).toBeGreaterThan(0);
-      const failedComment = await app.gql('mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }', {
-        input: { ticket: { id: ticket.id }, content: 'never committed', attachments: [{ filename: 'y.bin', content: commentBytes.toString('base64') }] },
-      });
+      const failedComment = await app.gql(
+        'mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }',
+        {
+          input: {
+            ticket: { id: ticket.id },
+            content: 'never committed',
+            attachments: [{ filename: 'y.bin', content: commentBytes.toString('base64') }],
+          },
+        },
+      );
       expect(failedComment.errors?.length).toBeGreaterThan(0);
     } finally {
       await prisma.$executeRawUnsafe('DROP TRIGGER refuse_attachment ON "Attachment"');
@@ -363,7 +432,10 @@ describe('files written before their rows, orphans swept', () => {
     expect(existsSync(blobPath(app.storeDir, 'files', sha256(bytes)))).toBe(true);
     expect(existsSync(blobPath(app.storeDir, 'files', sha256(commentBytes)))).toBe(true);
     // ...which the sweeper removes after the grace period.
-    await createOrphanSweeper(prisma, filesystemBlobStore(app.storeDir), { graceMs: HOUR, now: () => Date.now() + 2 * HOUR })();
+    await createOrphanSweeper(prisma, filesystemBlobStore(app.storeDir), {
+      graceMs: HOUR,
+      now: () => Date.now() + 2 * HOUR,
+    })();
     expect(existsSync(blobPath(app.storeDir, 'files', sha256(bytes)))).toBe(false);
     expect(existsSync(blobPath(app.storeDir, 'files', sha256(commentBytes)))).toBe(false);
   });
@@ -380,16 +452,25 @@ describe('files written before their rows, orphans swept', () => {
     try {
       const b = (await createBranch(broken, 'Disk full')).id;
       const ticket = ok(
-        await broken.gql('mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Exists", description: "d"}) { ticket { id } } }', { b }),
+        await broken.gql(
+          'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Exists", description: "d"}) { ticket { id } } }',
+          { b },
+        ),
       ).createTicket.ticket;
       const file = [{ filename: 'f.txt', content: Buffer.from('some bytes').toString('base64') }];
-      const created = await broken.gql('mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }', {
-        input: { branch: b, subject: 'Lost its file', description: 'd', attachments: file },
-      });
+      const created = await broken.gql(
+        'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }',
+        {
+          input: { branch: b, subject: 'Lost its file', description: 'd', attachments: file },
+        },
+      );
       expect(created.errors?.length).toBeGreaterThan(0);
-      const comment = await broken.gql('mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }', {
-        input: { ticket: { id: ticket.id }, content: 'lost its file', attachments: file },
-      });
+      const comment = await broken.gql(
+        'mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } } }',
+        {
+          input: { ticket: { id: ticket.id }, content: 'lost its file', attachments: file },
+        },
+      );
       expect(comment.errors?.length).toBeGreaterThan(0);
       expect(await broken.db.prisma.ticket.count({ where: { subject: 'Lost its file' } })).toBe(0);
       expect(await broken.db.prisma.comment.count({ where: { content: 'lost its file' } })).toBe(0);

@@ -4,8 +4,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
-import { createTestApp, ok, type GraphQLResponse, type TestApp } from './helpers.ts';
 import { createBranch, createTicket } from './fixtures.ts';
+import { createTestApp, type GraphQLResponse, ok, type TestApp } from './helpers.ts';
 
 const gid = (type: string, id: number) => encodeGlobalID(type, id);
 const userErrors = 'userErrors { code field message }';
@@ -38,7 +38,11 @@ function helpers(getApp: () => TestApp) {
     /** Runs `name(input: {id})` returning `{ customer { selection } userErrors }`. */
     async act(name: string, id: string, key?: string, selection = 'id blocked deleted state') {
       return ok(
-        await app().gql<any>(`mutation($id: ID!) { ${name}(input: {id: $id}) { customer { ${selection} } ${userErrors} } }`, { id }, { key }),
+        await app().gql<any>(
+          `mutation($id: ID!) { ${name}(input: {id: $id}) { customer { ${selection} } ${userErrors} } }`,
+          { id },
+          { key },
+        ),
       )[name];
     },
     async keyFor(customerId: number) {
@@ -51,7 +55,12 @@ function helpers(getApp: () => TestApp) {
       return ok(await app().gql<any>(`query($id: ID!) { customer(id: $id) { ${selection} } }`, { id })).customer;
     },
     async listIds(filter: Record<string, unknown> | null) {
-      const data = ok(await app().gql<any>('query($f: CustomerFilter) { customers(first: 100, filter: $f) { totalCount nodes { id } } }', { f: filter }));
+      const data = ok(
+        await app().gql<any>(
+          'query($f: CustomerFilter) { customers(first: 100, filter: $f) { totalCount nodes { id } } }',
+          { f: filter },
+        ),
+      );
       expect(data.customers.totalCount).toBe(data.customers.nodes.length);
       return data.customers.nodes.map((n: any) => n.id) as string[];
     },
@@ -125,13 +134,31 @@ describe('customer profiles', () => {
   it('defaults: EMAIL channel, not confirmed, no custom fields', async () => {
     const result = await h.create({ email: 'plain@example.com', firstName: 'Plain' });
     expect(result.userErrors).toEqual([]);
-    expect(result.customer).toMatchObject({ channel: 'EMAIL', confirmed: false, customFields: {}, lastName: '', name: 'Plain', phone: null, language: null });
+    expect(result.customer).toMatchObject({
+      channel: 'EMAIL',
+      confirmed: false,
+      customFields: {},
+      lastName: '',
+      name: 'Plain',
+      phone: null,
+      language: null,
+    });
   });
 
   it('creates a messenger profile without an email', async () => {
-    const result = await h.create({ firstName: 'Tele', lastName: 'Gram', channel: 'TELEGRAM', channelExternalId: '987654' });
+    const result = await h.create({
+      firstName: 'Tele',
+      lastName: 'Gram',
+      channel: 'TELEGRAM',
+      channelExternalId: '987654',
+    });
     expect(result.userErrors).toEqual([]);
-    expect(result.customer).toMatchObject({ email: null, channel: 'TELEGRAM', channelExternalId: '987654', name: 'Tele Gram' });
+    expect(result.customer).toMatchObject({
+      email: null,
+      channel: 'TELEGRAM',
+      channelExternalId: '987654',
+      name: 'Tele Gram',
+    });
     // A second messenger profile without an email is fine too (no unique clash on null).
     const second = await h.create({ firstName: 'Whats', channel: 'WHATSAPP', whatsappPhone: '+1 555 0101' });
     expect(second.userErrors).toEqual([]);
@@ -171,13 +198,17 @@ describe('customer profiles', () => {
     ['thumbnailUrl', { thumbnailUrl: 'not a url' }],
   ])('refuses a bad %s (%j) without a crash and without creating anything', async (field, bad) => {
     const before = await app.db.prisma.customer.count();
-    const response = await app.gql<any>(createMutation, { input: { firstName: 'Bad', email: `bad-${Math.random().toString(36).slice(2)}@example.com`, ...bad } });
+    const response = await app.gql<any>(createMutation, {
+      input: { firstName: 'Bad', email: `bad-${Math.random().toString(36).slice(2)}@example.com`, ...bad },
+    });
     expectNoCrash(response);
     if (response.errors?.length) {
       expect(response.data?.createCustomer ?? null).toBeNull();
     } else {
       expect(response.data.createCustomer.customer).toBeNull();
-      expect(response.data.createCustomer.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: [field] })]);
+      expect(response.data.createCustomer.userErrors).toEqual([
+        expect.objectContaining({ code: 'INVALID', field: [field] }),
+      ]);
     }
     expect(await app.db.prisma.customer.count()).toBe(before);
   });
@@ -207,10 +238,23 @@ describe('customer profiles', () => {
       channel: 'EMAIL',
     });
     const renamed = await h.update({ id: customer.id, lastName: 'Changed' });
-    expect(renamed.customer).toMatchObject({ firstName: 'Una', lastName: 'Changed', name: 'Una Changed', companyPosition: 'CTO', note: 'keep me' });
-    expect((await app.db.prisma.customer.findUniqueOrThrow({ where: { id: customer.internalId } })).fullName).toBe('Una Changed');
+    expect(renamed.customer).toMatchObject({
+      firstName: 'Una',
+      lastName: 'Changed',
+      name: 'Una Changed',
+      companyPosition: 'CTO',
+      note: 'keep me',
+    });
+    expect((await app.db.prisma.customer.findUniqueOrThrow({ where: { id: customer.internalId } })).fullName).toBe(
+      'Una Changed',
+    );
     const byFullName = await h.update({ id: customer.id, fullName: 'Una Maria Full' });
-    expect(byFullName.customer).toMatchObject({ firstName: 'Una', lastName: 'Maria Full', name: 'Una Maria Full', companyPosition: 'CTO' });
+    expect(byFullName.customer).toMatchObject({
+      firstName: 'Una',
+      lastName: 'Maria Full',
+      name: 'Una Maria Full',
+      companyPosition: 'CTO',
+    });
     // A required name cannot be cleared; nothing changes.
     const cleared = await h.update({ id: customer.id, firstName: null, note: 'changed' });
     expect(cleared.customer).toBeNull();
@@ -248,7 +292,11 @@ describe('customer profiles', () => {
       const agent = await app.db.prisma.agent.create({ data: { email: 'cf-agent@example.com', firstName: 'Cf' } });
       const key = (await issueApiKey(app.db.prisma, app.box, { agentId: agent.id })).secret;
       const result = ok(
-        await app.gql<any>(`mutation { createCustomFieldDefinition(input: {name: "Nope", type: STRING}) { customFieldDefinition { key } ${userErrors} } }`, {}, { key }),
+        await app.gql<any>(
+          `mutation { createCustomFieldDefinition(input: {name: "Nope", type: STRING}) { customFieldDefinition { key } ${userErrors} } }`,
+          {},
+          { key },
+        ),
       ).createCustomFieldDefinition;
       expect(result.customFieldDefinition).toBeNull();
       expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
@@ -267,21 +315,38 @@ describe('customer profiles', () => {
       ['BOOLEAN', () => vip.key, 'yes'],
       ['DATE', () => since.key, 'yesterday'],
       ['DATE', () => since.key, 20200517],
-    ])('refuses a value of the wrong type for a %s field as INVALID on [customFields, key]', async (_type, key, value) => {
-      const before = await app.db.prisma.customer.count();
-      const result = await h.create({ firstName: 'Cf', email: `cf-bad-${Math.random().toString(36).slice(2)}@example.com`, customFields: { [key()]: value } });
-      expect(result.customer).toBeNull();
-      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['customFields', key()] })]);
-      expect(await app.db.prisma.customer.count()).toBe(before);
-    });
+    ])(
+      'refuses a value of the wrong type for a %s field as INVALID on [customFields, key]',
+      async (_type, key, value) => {
+        const before = await app.db.prisma.customer.count();
+        const result = await h.create({
+          firstName: 'Cf',
+          email: `cf-bad-${Math.random().toString(36).slice(2)}@example.com`,
+          customFields: { [key()]: value },
+        });
+        expect(result.customer).toBeNull();
+        expect(result.userErrors).toEqual([
+          expect.objectContaining({ code: 'INVALID', field: ['customFields', key()] }),
+        ]);
+        expect(await app.db.prisma.customer.count()).toBe(before);
+      },
+    );
 
     it('refuses an unknown key as INVALID', async () => {
-      const result = await h.create({ firstName: 'Cf', email: 'cf-unknown@example.com', customFields: { cf_999999: 'x' } });
+      const result = await h.create({
+        firstName: 'Cf',
+        email: 'cf-unknown@example.com',
+        customFields: { cf_999999: 'x' },
+      });
       expect(result.customer).toBeNull();
-      expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['customFields', 'cf_999999'] })]);
+      expect(result.userErrors).toEqual([
+        expect.objectContaining({ code: 'INVALID', field: ['customFields', 'cf_999999'] }),
+      ]);
       const { customer } = await h.create({ firstName: 'Cf', email: 'cf-unknown2@example.com' });
       const update = await h.update({ id: customer.id, customFields: { shoe_size: 44 } });
-      expect(update.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['customFields', 'shoe_size'] })]);
+      expect(update.userErrors).toEqual([
+        expect.objectContaining({ code: 'INVALID', field: ['customFields', 'shoe_size'] }),
+      ]);
     });
 
     it('merges on update: keys sent replace, null removes a key, others stay', async () => {
@@ -298,13 +363,23 @@ describe('customer profiles', () => {
       expect(renamed.customer.customFields).toEqual({ [score.key]: 7, [vip.key]: false });
       // A wrong value in a merge changes nothing.
       const bad = await h.update({ id: customer.id, customFields: { [score.key]: 'eight', [vip.key]: true } });
-      expect(bad.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['customFields', score.key] })]);
+      expect(bad.userErrors).toEqual([
+        expect.objectContaining({ code: 'INVALID', field: ['customFields', score.key] }),
+      ]);
       expect((await h.customer(customer.id)).customFields).toEqual({ [score.key]: 7, [vip.key]: false });
     });
 
     it('filters customers by a custom field value', async () => {
-      const a = await h.create({ firstName: 'Platinum', email: 'cf-plat@example.com', customFields: { [tier.key]: 'platinum', [score.key]: 99 } });
-      const b = await h.create({ firstName: 'Bronze', email: 'cf-bronze@example.com', customFields: { [tier.key]: 'bronze', [score.key]: 99 } });
+      const a = await h.create({
+        firstName: 'Platinum',
+        email: 'cf-plat@example.com',
+        customFields: { [tier.key]: 'platinum', [score.key]: 99 },
+      });
+      const b = await h.create({
+        firstName: 'Bronze',
+        email: 'cf-bronze@example.com',
+        customFields: { [tier.key]: 'bronze', [score.key]: 99 },
+      });
       expect(await h.listIds({ customField: { key: tier.key, value: 'platinum' } })).toEqual([a.customer.id]);
       expect(await h.listIds({ customField: { key: score.key, value: 99 } })).toEqual([a.customer.id, b.customer.id]);
       expect(await h.listIds({ customField: { key: tier.key, value: 'nothing-like-this' } })).toEqual([]);
@@ -348,27 +423,47 @@ describe('customer profiles', () => {
 
     it('a customer changes its own phone, but not its note', async () => {
       const phone = ok(
-        await app.gql<any>(`mutation($id: ID!) { updateCustomer(input: {id: $id, phone: "+1 555 0399"}) { customer { phone note } ${userErrors} } }`, { id: self.id }, { key: selfKey }),
+        await app.gql<any>(
+          `mutation($id: ID!) { updateCustomer(input: {id: $id, phone: "+1 555 0399"}) { customer { phone note } ${userErrors} } }`,
+          { id: self.id },
+          { key: selfKey },
+        ),
       ).updateCustomer;
       expect(phone.userErrors).toEqual([]);
       expect(phone.customer.phone).toBe('+1 555 0399');
       expect(phone.customer.note).toBeNull();
       const note = ok(
-        await app.gql<any>(`mutation($id: ID!) { updateCustomer(input: {id: $id, note: "I am great"}) { customer { id } ${userErrors} } }`, { id: self.id }, { key: selfKey }),
+        await app.gql<any>(
+          `mutation($id: ID!) { updateCustomer(input: {id: $id, note: "I am great"}) { customer { id } ${userErrors} } }`,
+          { id: self.id },
+          { key: selfKey },
+        ),
       ).updateCustomer;
       expect(note.customer).toBeNull();
       expect(note.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN', field: ['note'] })]);
-      expect((await app.db.prisma.customer.findUniqueOrThrow({ where: { id: self.internalId } })).note).toBe('Internal: VIP');
+      expect((await app.db.prisma.customer.findUniqueOrThrow({ where: { id: self.internalId } })).note).toBe(
+        'Internal: VIP',
+      );
     });
 
     it('a customer never sees the note, even its own; an agent does', async () => {
-      const viewer = ok(await app.gql<any>('{ viewer { ... on Customer { id phone note } } }', {}, { key: selfKey })).viewer;
+      const viewer = ok(
+        await app.gql<any>('{ viewer { ... on Customer { id phone note } } }', {}, { key: selfKey }),
+      ).viewer;
       expect(viewer.id).toBe(self.id);
       expect(viewer.phone).toBe('+1 555 0399');
       expect(viewer.note).toBeNull();
-      const node = ok(await app.gql<any>('query($id: ID!) { node(id: $id) { ... on Customer { phone note } } }', { id: self.id }, { key: selfKey })).node;
+      const node = ok(
+        await app.gql<any>(
+          'query($id: ID!) { node(id: $id) { ... on Customer { phone note } } }',
+          { id: self.id },
+          { key: selfKey },
+        ),
+      ).node;
       expect(node).toEqual({ phone: '+1 555 0399', note: null });
-      const seen = ok(await app.gql<any>('query($id: ID!) { customer(id: $id) { note } }', { id: self.id }, { key: agentKey })).customer;
+      const seen = ok(
+        await app.gql<any>('query($id: ID!) { customer(id: $id) { note } }', { id: self.id }, { key: agentKey }),
+      ).customer;
       expect(seen.note).toBe('Internal: VIP');
     });
   });
@@ -386,7 +481,11 @@ describe('blocking, disabling and permanent deletion', () => {
   afterAll(() => app?.close());
 
   const ticketOf = async (key: string) =>
-    ok(await app.gql<any>('query($k: String!) { ticket(key: $k) { key spam reporter { __typename id name } } }', { k: key })).ticket;
+    ok(
+      await app.gql<any>('query($k: String!) { ticket(key: $k) { key spam reporter { __typename id name } } }', {
+        k: key,
+      }),
+    ).ticket;
 
   it('blocking: the key gets 401, new tickets with that reporter are spam; restoring undoes both', async () => {
     const { customer } = await h.create({ firstName: 'Spammy', email: 'spammy@example.com' });
@@ -417,7 +516,11 @@ describe('blocking, disabling and permanent deletion', () => {
     expect((await ticketOf(spam.key)).spam).toBe(true); // history stays
     // A customer who is no longer blocked creates tickets with their own key, not spam.
     const own = ok(
-      await app.gql<any>(`mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Mine", description: "d"}) { ticket { spam } ${userErrors} } }`, { b: branch.id }, { key }),
+      await app.gql<any>(
+        `mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Mine", description: "d"}) { ticket { spam } ${userErrors} } }`,
+        { b: branch.id },
+        { key },
+      ),
     ).createTicket;
     expect(own.userErrors).toEqual([]);
     expect(own.ticket.spam).toBe(false);
@@ -428,7 +531,9 @@ describe('blocking, disabling and permanent deletion', () => {
     await h.act('blockCustomer', customer.id);
     const spam = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Spam for the filter' });
     const all = ok(await app.gql<any>('{ tickets(first: 100) { totalCount nodes { key spam } } }')).tickets;
-    const response = await app.gql<any>('{ spam: tickets(first: 100, filter: {spam: true}) { totalCount nodes { key } } ham: tickets(first: 100, filter: {spam: false}) { totalCount nodes { key } } }');
+    const response = await app.gql<any>(
+      '{ spam: tickets(first: 100, filter: {spam: true}) { totalCount nodes { key } } ham: tickets(first: 100, filter: {spam: false}) { totalCount nodes { key } } }',
+    );
     const data = ok(response);
     const spamKeys = all.nodes.filter((t: any) => t.spam).map((t: any) => t.key);
     expect(spamKeys).toContain(spam.key);
@@ -469,7 +574,11 @@ describe('blocking, disabling and permanent deletion', () => {
 
   describe('deleteCustomerPermanently', () => {
     const erase = async (id: string, key?: string) => {
-      const response = await app.gql<any>(`mutation($id: ID!) { deleteCustomerPermanently(input: {id: $id}) { deletedCustomerId ${userErrors} } }`, { id }, { key });
+      const response = await app.gql<any>(
+        `mutation($id: ID!) { deleteCustomerPermanently(input: {id: $id}) { deletedCustomerId ${userErrors} } }`,
+        { id },
+        { key },
+      );
       expect(response.status).toBe(200);
       return ok(response).deleteCustomerPermanently;
     };
@@ -479,10 +588,18 @@ describe('blocking, disabling and permanent deletion', () => {
       const key = await h.keyFor(customer.internalId);
       const ticket = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Erase me later' });
       const comment = ok(
-        await app.gql<any>(`mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "my last words"}) { comment { id } ${userErrors} } }`, { k: ticket.key }, { key }),
+        await app.gql<any>(
+          `mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "my last words"}) { comment { id } ${userErrors} } }`,
+          { k: ticket.key },
+          { key },
+        ),
       ).addComment;
       expect(comment.userErrors).toEqual([]);
-      const code = ok(await app.gql<any>(`mutation { generateIdentificationCode(input: {email: "gone@example.com"}) { code ${userErrors} } }`)).generateIdentificationCode;
+      const code = ok(
+        await app.gql<any>(
+          `mutation { generateIdentificationCode(input: {email: "gone@example.com"}) { code ${userErrors} } }`,
+        ),
+      ).generateIdentificationCode;
       expect(code.code).toHaveLength(10);
 
       const result = await erase(customer.id);
@@ -496,7 +613,10 @@ describe('blocking, disabling and permanent deletion', () => {
       expect(await h.statusWith(key)).toBe(401);
 
       const after = ok(
-        await app.gql<any>('query($k: String!) { ticket(key: $k) { key reporter { __typename id name email } comments { nodes { id content author { __typename id name } } } } }', { k: ticket.key }),
+        await app.gql<any>(
+          'query($k: String!) { ticket(key: $k) { key reporter { __typename id name email } comments { nodes { id content author { __typename id name } } } } }',
+          { k: ticket.key },
+        ),
       ).ticket;
       expect(after).not.toBeNull();
       expect(after.reporter.__typename).toBe('Customer');
@@ -504,11 +624,16 @@ describe('blocking, disabling and permanent deletion', () => {
       expect(after.reporter.id).not.toBe(customer.id);
       expect(after.reporter.email).toBeNull();
       const kept = after.comments.nodes.find((c: any) => c.id === comment.comment.id);
-      expect(kept).toMatchObject({ content: 'my last words', author: { __typename: 'Customer', name: 'Deleted person', id: after.reporter.id } });
+      expect(kept).toMatchObject({
+        content: 'my last words',
+        author: { __typename: 'Customer', name: 'Deleted person', id: after.reporter.id },
+      });
       // The placeholder is no customer of the list, and cannot be blocked or edited.
       expect(await h.listIds(null)).not.toContain(after.reporter.id);
       expect(await h.listIds({ deleted: true })).not.toContain(after.reporter.id);
-      expect((await h.act('blockCustomer', after.reporter.id)).userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+      expect((await h.act('blockCustomer', after.reporter.id)).userErrors).toEqual([
+        expect.objectContaining({ code: 'NOT_FOUND' }),
+      ]);
     });
 
     it('a second deletion of the same customer is NOT_FOUND', async () => {
@@ -535,9 +660,15 @@ describe('blocking, disabling and permanent deletion', () => {
 
     it('a linked customer can be erased; the rest of its group stays linked', async () => {
       const ids = [];
-      for (const name of ['La', 'Lb', 'Lc']) ids.push((await h.create({ firstName: name, email: `${name.toLowerCase()}@erase.example.com` })).customer.id);
+      for (const name of ['La', 'Lb', 'Lc'])
+        ids.push((await h.create({ firstName: name, email: `${name.toLowerCase()}@erase.example.com` })).customer.id);
       for (const other of ids.slice(1)) {
-        const linked = ok(await app.gql<any>(`mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { ${userErrors} } }`, { id: ids[0], w: other })).linkCustomerProfiles;
+        const linked = ok(
+          await app.gql<any>(
+            `mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { ${userErrors} } }`,
+            { id: ids[0], w: other },
+          ),
+        ).linkCustomerProfiles;
         expect(linked.userErrors).toEqual([]);
       }
       expect((await erase(ids[1]!)).userErrors).toEqual([]);
@@ -576,9 +707,13 @@ describe('linked profiles and identification codes', () => {
       ),
     ).linkCustomerProfiles;
   const unlink = (id: string) => h.act('unlinkCustomerProfiles', id, undefined, 'id linkedProfiles { id }');
-  const linkedOf = async (id: string) => ((await h.customer(id, 'linkedProfiles { id }')).linkedProfiles as { id: string }[]).map((p) => p.id);
+  const linkedOf = async (id: string) =>
+    ((await h.customer(id, 'linkedProfiles { id }')).linkedProfiles as { id: string }[]).map((p) => p.id);
   const make = async (name: string, extra: Record<string, unknown> = {}) =>
-    (await h.create({ firstName: name, email: `${name.toLowerCase()}@link.example.com`, ...extra })).customer as { id: string; internalId: number };
+    (await h.create({ firstName: name, email: `${name.toLowerCase()}@link.example.com`, ...extra })).customer as {
+      id: string;
+      internalId: number;
+    };
 
   it('links symmetrically and transitively; unlinking the middle keeps the others; the last pair dissolves', async () => {
     const a = await make('Alpha');
@@ -611,7 +746,9 @@ describe('linked profiles and identification codes', () => {
     expect((await unlink(c.id)).userErrors).toEqual([]);
     expect(await linkedOf(a.id)).toEqual([]);
     expect(await linkedOf(c.id)).toEqual([]);
-    const rows = await app.db.prisma.customer.findMany({ where: { id: { in: [a.internalId, b.internalId, c.internalId] } } });
+    const rows = await app.db.prisma.customer.findMany({
+      where: { id: { in: [a.internalId, b.internalId, c.internalId] } },
+    });
     expect(rows.map((r) => r.linkGroup)).toEqual([null, null, null]);
 
     const again = await unlink(a.id);
@@ -647,7 +784,10 @@ describe('linked profiles and identification codes', () => {
     const mail = await make('Mail');
     const tg = (await h.create({ firstName: 'Mail', channel: 'TELEGRAM', channelExternalId: 'tg-mail' })).customer;
     const stranger = await make('Stranger');
-    const own = [await createTicket(app, { branch: branch.id, reporter: mail.id }), await createTicket(app, { branch: branch.id, reporter: mail.id })];
+    const own = [
+      await createTicket(app, { branch: branch.id, reporter: mail.id }),
+      await createTicket(app, { branch: branch.id, reporter: mail.id }),
+    ];
     const fromTg = await createTicket(app, { branch: branch.id, reporter: tg.id });
     const notTheirs = await createTicket(app, { branch: branch.id, reporter: stranger.id });
     expect((await link(mail.id, { id: tg.id })).userErrors).toEqual([]);
@@ -665,7 +805,11 @@ describe('linked profiles and identification codes', () => {
     expect(data.all.nodes.map((t: any) => t.key)).not.toContain(notTheirs.key);
     expect(data.firstOnly.totalCount).toBe(3);
     expect(data.firstOnly.nodes).toHaveLength(1);
-    const tgView = ok(await app.gql<any>('query($id: ID!) { customer(id: $id) { tickets(includeLinked: true) { totalCount } } }', { id: tg.id })).customer;
+    const tgView = ok(
+      await app.gql<any>('query($id: ID!) { customer(id: $id) { tickets(includeLinked: true) { totalCount } } }', {
+        id: tg.id,
+      }),
+    ).customer;
     expect(tgView.tickets.totalCount).toBe(3);
   });
 
@@ -685,7 +829,10 @@ describe('linked profiles and identification codes', () => {
         ),
       ).redeemIdentificationCode;
     const telegram = async (id: string) =>
-      (await h.create({ firstName: 'Tg', channel: 'TELEGRAM', channelExternalId: id })).customer as { id: string; internalId: number };
+      (await h.create({ firstName: 'Tg', channel: 'TELEGRAM', channelExternalId: id })).customer as {
+        id: string;
+        internalId: number;
+      };
 
     it('finds an existing customer by email and returns a 10-character code valid for a while', async () => {
       const known = await make('Known');
@@ -703,7 +850,12 @@ describe('linked profiles and identification codes', () => {
       const before = await app.db.prisma.customer.count();
       const result = await generate({ fullName: 'Nina New Person', phone: '+1 555 0199' });
       expect(result.userErrors).toEqual([]);
-      expect(result.customer).toMatchObject({ name: 'Nina New Person', email: null, phone: '+1 555 0199', channel: 'PHONE' });
+      expect(result.customer).toMatchObject({
+        name: 'Nina New Person',
+        email: null,
+        phone: '+1 555 0199',
+        channel: 'PHONE',
+      });
       expect(await app.db.prisma.customer.count()).toBe(before + 1);
       // Asking again with the same phone finds that profile, with a different code.
       const again = await generate({ phone: '+1 555 0199' });
@@ -738,7 +890,10 @@ describe('linked profiles and identification codes', () => {
       await make('Expired');
       const tg = await telegram('tg-expired');
       const { code } = await generate({ email: 'expired@link.example.com' });
-      await app.db.prisma.identificationCode.update({ where: { code }, data: { expiresAt: new Date(Date.now() - 1000) } });
+      await app.db.prisma.identificationCode.update({
+        where: { code },
+        data: { expiresAt: new Date(Date.now() - 1000) },
+      });
       const result = await redeem(code, tg.id);
       expect(result.customer).toBeNull();
       expect(result.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
@@ -777,8 +932,20 @@ describe('customer search', () => {
       ['ann', { fullName: 'Ann Lee', email: 'ann.lee@example.com', companyName: 'Lee Corp', language: 'en' }],
       ['anna', { fullName: 'Anna Leeson', email: 'anna@example.com', language: 'de' }],
       ['joann', { fullName: 'Joann Jackson', email: 'jj@example.com', companyName: 'Widgets Ltd' }],
-      ['bob', { fullName: 'Bob Smith', email: 'bob@smith.test', phone: '+1 555 0100', companyName: 'Acme Anvils', language: 'de' }],
-      ['tg', { fullName: 'Tele Gram', channel: 'TELEGRAM', channelExternalId: '5550001', whatsappPhone: '+49 151 777' }],
+      [
+        'bob',
+        {
+          fullName: 'Bob Smith',
+          email: 'bob@smith.test',
+          phone: '+1 555 0100',
+          companyName: 'Acme Anvils',
+          language: 'de',
+        },
+      ],
+      [
+        'tg',
+        { fullName: 'Tele Gram', channel: 'TELEGRAM', channelExternalId: '5550001', whatsappPhone: '+49 151 777' },
+      ],
       ['pct', { fullName: 'Percy Cent', email: 'percy@example.com', companyName: '100% Fun' }],
     ];
     for (const [name, input] of people) {
@@ -838,12 +1005,17 @@ describe('customer list data loading', () => {
   beforeAll(async () => {
     app = await createTestApp();
     const ids: string[] = [];
-    for (let n = 0; n < 24; n++) ids.push((await h.create({ firstName: `Load${n}`, email: `load${n}@example.com` })).customer.id);
+    for (let n = 0; n < 24; n++)
+      ids.push((await h.create({ firstName: `Load${n}`, email: `load${n}@example.com` })).customer.id);
     // Groups of three: 0-1-2, 3-4-5, ...
     for (let n = 0; n < ids.length; n += 3) {
       for (const other of [ids[n + 1], ids[n + 2]]) {
-        const result = ok(await app.gql<any>(`mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { ${userErrors} } }`, { id: ids[n], w: other }))
-          .linkCustomerProfiles;
+        const result = ok(
+          await app.gql<any>(
+            `mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { ${userErrors} } }`,
+            { id: ids[n], w: other },
+          ),
+        ).linkCustomerProfiles;
         expect(result.userErrors).toEqual([]);
       }
     }
@@ -851,7 +1023,8 @@ describe('customer list data loading', () => {
   afterAll(() => app?.close());
 
   it('loads linked profiles with the same number of statements for 2 and 20 customers', async () => {
-    const query = 'query($n: Int!) { customers(first: $n) { totalCount nodes { id name linkedProfiles { id name } } } }';
+    const query =
+      'query($n: Int!) { customers(first: $n) { totalCount nodes { id name linkedProfiles { id name } } } }';
     const count = async (n: number) => {
       const before = app.db.statements;
       const data = ok(await app.gql<any>(query, { n }));

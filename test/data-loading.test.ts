@@ -1,7 +1,7 @@
 // SQL statements per request, counted at the driver: list queries must not grow with page size.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, ok, type TestApp } from './helpers.ts';
 import { createBranch, createCustomer } from './fixtures.ts';
+import { createTestApp, ok, type TestApp } from './helpers.ts';
 
 const listQuery = `query($first: Int!) {
   tickets(first: $first) {
@@ -26,7 +26,10 @@ describe('ticket list data loading', () => {
     const customer = await createCustomer(app, 'many@example.com');
     const agent = await app.db.prisma.agent.create({ data: { email: 'agent@example.com', firstName: 'Al' } });
     // Bulk rows straight through Prisma: the fixture is not what is measured.
-    await app.db.prisma.branch.update({ where: { id: branch.internalId }, data: { ticketSequence: 120, defaultAssigneeId: agent.id } });
+    await app.db.prisma.branch.update({
+      where: { id: branch.internalId },
+      data: { ticketSequence: 120, defaultAssigneeId: agent.id },
+    });
     for (let n = 1; n <= 120; n++) {
       await app.db.prisma.ticket.create({
         data: {
@@ -42,18 +45,30 @@ describe('ticket list data loading', () => {
           watchers: { create: [{ agentId: agent.id }, { customerId: customer.internalId }] },
           comments: {
             create: Array.from({ length: 7 }, (_, i) =>
-              i % 2 ? { content: `c${i}`, authorAgentId: agent.id } : { content: `c${i}`, authorCustomerId: customer.internalId },
+              i % 2
+                ? { content: `c${i}`, authorAgentId: agent.id }
+                : { content: `c${i}`, authorCustomerId: customer.internalId },
             ),
           },
         },
       });
     }
     for (const key of ['ONE', 'TWO', 'THREE', 'FOUR']) {
-      const other = await app.db.prisma.branch.create({ data: { key, name: key, ticketSequence: 6, defaultAssigneeId: agent.id } });
+      const other = await app.db.prisma.branch.create({
+        data: { key, name: key, ticketSequence: 6, defaultAssigneeId: agent.id },
+      });
       for (let n = 1; n <= 6; n++) {
         await app.db.prisma.ticket.create({
-          data: { key: `${key}-${n}`, number: n, uniqueId: `${key}${n}`.padEnd(32, '0'), subject: 'ticket', description: 'x',
-            branchId: other.id, assigneeId: agent.id, reporterAgentId: agent.id },
+          data: {
+            key: `${key}-${n}`,
+            number: n,
+            uniqueId: `${key}${n}`.padEnd(32, '0'),
+            subject: 'ticket',
+            description: 'x',
+            branchId: other.id,
+            assigneeId: agent.id,
+            reporterAgentId: agent.id,
+          },
         });
       }
     }
@@ -77,7 +92,9 @@ describe('ticket list data loading', () => {
     expect(node.comments.totalCount).toBe(7);
     expect(node.watchers).toHaveLength(2);
     expect(node.branch.defaultAssignee.name).toBe('Al');
-    expect(new Set(hundred.data.tickets.edges.map((e: any) => e.node.reporter.__typename))).toEqual(new Set(['Agent', 'Customer']));
+    expect(new Set(hundred.data.tickets.edges.map((e: any) => e.node.reporter.__typename))).toEqual(
+      new Set(['Agent', 'Customer']),
+    );
     console.info(`statements: first 10 -> ${ten.statements}, first 100 -> ${hundred.statements}`);
     // Authentication reads the API key once per request; the rest is the query itself.
     expect(hundred.statements).toBe(ten.statements);
@@ -85,11 +102,23 @@ describe('ticket list data loading', () => {
   });
 
   it.each([
-    ['branches with nested tickets', (n: number) => `{ branches(first: ${n}) { totalCount nodes { key defaultAssignee { name } tickets(first: 5) { totalCount nodes { key assignee { name } } } } } }`],
-    ['comments with author and ticket', (n: number) => `{ comments(first: ${n}) { totalCount nodes { content author { name } ticket { key branch { key } } attachments(first: 3) { totalCount nodes { filename } } } } }`],
+    [
+      'branches with nested tickets',
+      (n: number) =>
+        `{ branches(first: ${n}) { totalCount nodes { key defaultAssignee { name } tickets(first: 5) { totalCount nodes { key assignee { name } } } } } }`,
+    ],
+    [
+      'comments with author and ticket',
+      (n: number) =>
+        `{ comments(first: ${n}) { totalCount nodes { content author { name } ticket { key branch { key } } attachments(first: 3) { totalCount nodes { filename } } } } }`,
+    ],
     ['agents', (n: number) => `{ agents(first: ${n}) { totalCount nodes { name email role } } }`],
     ['customers', (n: number) => `{ customers(first: ${n}) { totalCount nodes { name email } } }`],
-    ['search', (n: number) => `{ searchTickets(query: "ticket", first: ${n}) { totalCount nodes { key reporter { name } watchers { name } } } }`],
+    [
+      'search',
+      (n: number) =>
+        `{ searchTickets(query: "ticket", first: ${n}) { totalCount nodes { key reporter { name } watchers { name } } } }`,
+    ],
   ])('%s: statement count does not grow with the page size', async (_name, query) => {
     const count = async (n: number) => {
       const before = app.db.statements;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { DatabaseBusyError, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from '../src/domain/errors.ts';
+import { DatabaseBusyError, isServiceUnavailable, SERVICE_UNAVAILABLE_MESSAGE } from '../src/domain/errors.ts';
 import { createLogger } from '../src/logger.ts';
 import { startHelpdesk } from '../src/start.ts';
 import { createPostgresDatabase, testEngine } from './helpers.ts';
@@ -70,7 +70,10 @@ describe('statement and pool timeouts', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(503);
     expect(answer.headers.get('retry-after')).toBe('5');
     expect(answer.body.errors).toEqual([
-      expect.objectContaining({ message: SERVICE_UNAVAILABLE_MESSAGE, extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) }),
+      expect.objectContaining({
+        message: SERVICE_UNAVAILABLE_MESSAGE,
+        extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }),
+      }),
     ]);
     expect(JSON.stringify(answer.body)).not.toMatch(/select|from "|pg_|prisma|timeout exceeded|statement/i);
   };
@@ -166,12 +169,12 @@ describe('statement and pool timeouts', () => {
         // A request that does not touch the slow table is served meanwhile.
         const viewer = await graphql('{ viewer { name } }');
         expect(viewer.status).toBe(200);
-        expect(viewer.body.data).toEqual({ viewer: { name: "Admin" } });
+        expect(viewer.body.data).toEqual({ viewer: { name: 'Admin' } });
       } finally {
         await locker.query('ROLLBACK');
         await locker.end();
       }
-      expect((await graphql("{ tickets { totalCount } }")).body.data).toEqual({ tickets: { totalCount: 0 } });
+      expect((await graphql('{ tickets { totalCount } }')).body.data).toEqual({ tickets: { totalCount: 0 } });
     },
   );
 });

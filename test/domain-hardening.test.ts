@@ -36,7 +36,10 @@ describe('moving the same ticket from many clients at once', () => {
     const moved = outcomes.filter((o) => o === 'moved').length;
     expect(moved).toBeGreaterThanOrEqual(1);
 
-    const row = await app.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.internalId }, include: { branch: true } });
+    const row = await app.db.prisma.ticket.findUniqueOrThrow({
+      where: { id: ticket.internalId },
+      include: { branch: true },
+    });
     expect(row.key).toBe(`${row.branch.key}-${row.number}`);
     const aliases = await app.db.prisma.ticketKeyAlias.findMany({ where: { ticketId: ticket.internalId } });
     // One old key per successful move, all distinct, the first one being the original key.
@@ -56,7 +59,9 @@ describe('Agent.avatarUrl', () => {
   beforeAll(async () => {
     app = await createTestApp();
     const prisma = app.db.prisma;
-    const customer = await prisma.customer.create({ data: { email: 'reader@example.com', firstName: 'Rea', lastName: 'Der' } });
+    const customer = await prisma.customer.create({
+      data: { email: 'reader@example.com', firstName: 'Rea', lastName: 'Der' },
+    });
     customerKey = (await issueApiKey(prisma, app.box, { customerId: customer.id })).secret;
     const branch = await createBranch(app, 'Avatars', 'AVA');
     const ticket = await createTicket(app, { branch: branch.id, reporter: gid('Customer', customer.id) });
@@ -79,7 +84,9 @@ describe('Agent.avatarUrl', () => {
 
   it('still gives staff the Gravatar URL', async () => {
     const response = ok(await app.gql<any>(query, { k: ticketKey }));
-    expect(response.ticket.comments.nodes[0].author.avatarUrl).toMatch(/^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{32}\?d=identicon$/);
+    expect(response.ticket.comments.nodes[0].author.avatarUrl).toMatch(
+      /^https:\/\/www\.gravatar\.com\/avatar\/[0-9a-f]{32}\?d=identicon$/,
+    );
   });
 });
 
@@ -93,9 +100,14 @@ describe('customers cannot probe accounts through watchers or their profile', ()
   beforeAll(async () => {
     app = await createTestApp();
     const prisma = app.db.prisma;
-    agentId = (await prisma.agent.create({ data: { email: 'agnes@example.com', firstName: 'Agnes', role: 'AGENT' } })).id;
-    ownerId = (await prisma.customer.create({ data: { email: 'owner@example.com', firstName: 'Olga', lastName: 'Owner' } })).id;
-    otherId = (await prisma.customer.create({ data: { email: 'otto@example.com', firstName: 'Otto', lastName: 'Other' } })).id;
+    agentId = (await prisma.agent.create({ data: { email: 'agnes@example.com', firstName: 'Agnes', role: 'AGENT' } }))
+      .id;
+    ownerId = (
+      await prisma.customer.create({ data: { email: 'owner@example.com', firstName: 'Olga', lastName: 'Owner' } })
+    ).id;
+    otherId = (
+      await prisma.customer.create({ data: { email: 'otto@example.com', firstName: 'Otto', lastName: 'Other' } })
+    ).id;
     ownerKey = (await issueApiKey(prisma, app.box, { customerId: ownerId })).secret;
     const branch = await createBranch(app, 'Probe', 'PRB');
     ticketKey = (await createTicket(app, { branch: branch.id, reporter: gid('Customer', ownerId) })).key;
@@ -105,11 +117,21 @@ describe('customers cannot probe accounts through watchers or their profile', ()
   const watcherMutation = (name: string) =>
     `mutation($input: WatcherInput!) { ${name}(input: $input) { ticket { id key watchers { __typename id name } } userErrors { code field message } } }`;
   const asOwner = async (name: string, watcher: Record<string, unknown>) => {
-    const response = await app.gql<any>(watcherMutation(name), { input: { ticket: { key: ticketKey }, ...watcher } }, { key: ownerKey });
+    const response = await app.gql<any>(
+      watcherMutation(name),
+      { input: { ticket: { key: ticketKey }, ...watcher } },
+      { key: ownerKey },
+    );
     return { status: response.status, errors: response.errors, data: response.data };
   };
   const ownersView = async () =>
-    ok(await app.gql<any>('query($k: String) { ticket(key: $k) { watchers { __typename id name } } }', { k: ticketKey }, { key: ownerKey }));
+    ok(
+      await app.gql<any>(
+        'query($k: String) { ticket(key: $k) { watchers { __typename id name } } }',
+        { k: ticketKey },
+        { key: ownerKey },
+      ),
+    );
 
   it('answers addWatcher by email the same for an agent, another customer and nobody, and lists none of them back', async () => {
     const before = await ownersView();
@@ -126,9 +148,17 @@ describe('customers cannot probe accounts through watchers or their profile', ()
 
     // The additions did happen: staff see both watchers, and the customer added sees the ticket.
     const staff = ok(await app.gql<any>('query($k: String) { ticket(key: $k) { watchers { id } } }', { k: ticketKey }));
-    expect(staff.ticket.watchers.map((w: any) => w.id).sort()).toEqual([gid('Agent', agentId), gid('Customer', otherId)].sort());
+    expect(staff.ticket.watchers.map((w: any) => w.id).sort()).toEqual(
+      [gid('Agent', agentId), gid('Customer', otherId)].sort(),
+    );
     const ottoKey = (await issueApiKey(app.db.prisma, app.box, { customerId: otherId })).secret;
-    const ottoView = ok(await app.gql<any>('query($k: String) { ticket(key: $k) { watchers { id name } } }', { k: ticketKey }, { key: ottoKey }));
+    const ottoView = ok(
+      await app.gql<any>(
+        'query($k: String) { ticket(key: $k) { watchers { id name } } }',
+        { k: ticketKey },
+        { key: ottoKey },
+      ),
+    );
     expect(ottoView.ticket.watchers).toEqual([{ id: gid('Customer', otherId), name: 'Otto Other' }]);
   });
 
@@ -142,15 +172,23 @@ describe('customers cannot probe accounts through watchers or their profile', ()
     expect(removeReal.data.removeWatcher.userErrors).toEqual([]);
     expect(removeNobody).toEqual(removeReal);
     // Staff still hear that someone does not watch.
-    const staff = await app.gql<any>(watcherMutation('removeWatcher'), { input: { ticket: { key: ticketKey }, watcherEmail: 'otto@example.com' } });
+    const staff = await app.gql<any>(watcherMutation('removeWatcher'), {
+      input: { ticket: { key: ticketKey }, watcherEmail: 'otto@example.com' },
+    });
     expect(ok(staff).removeWatcher.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
   });
 
   it('lets a customer add and remove themself, and see themself listed', async () => {
     const added = await asOwner('addWatcher', {});
-    expect(added.data.addWatcher.ticket.watchers).toContainEqual({ __typename: 'Customer', id: gid('Customer', ownerId), name: 'Olga Owner' });
+    expect(added.data.addWatcher.ticket.watchers).toContainEqual({
+      __typename: 'Customer',
+      id: gid('Customer', ownerId),
+      name: 'Olga Owner',
+    });
     const removed = await asOwner('removeWatcher', {});
-    expect(removed.data.removeWatcher.ticket.watchers).not.toContainEqual(expect.objectContaining({ id: gid('Customer', ownerId) }));
+    expect(removed.data.removeWatcher.ticket.watchers).not.toContainEqual(
+      expect.objectContaining({ id: gid('Customer', ownerId) }),
+    );
   });
 
   const updateCustomer = (input: Record<string, unknown>, key?: string) =>
@@ -163,7 +201,10 @@ describe('customers cannot probe accounts through watchers or their profile', ()
   it('refuses a customer changing their own email, the same way whether the new one is taken or free', async () => {
     const taken = ok(await updateCustomer({ email: 'otto@example.com' }, ownerKey)).updateCustomer;
     const free = ok(await updateCustomer({ email: 'fresh-address@example.com' }, ownerKey)).updateCustomer;
-    expect(taken).toEqual({ customer: null, userErrors: [expect.objectContaining({ code: 'FORBIDDEN', field: ['email'] })] });
+    expect(taken).toEqual({
+      customer: null,
+      userErrors: [expect.objectContaining({ code: 'FORBIDDEN', field: ['email'] })],
+    });
     expect(free).toEqual(taken);
     // Sending the current address back (as full-profile clients do) is not a change.
     const same = ok(await updateCustomer({ email: 'OWNER@example.com', firstName: 'Olga' }, ownerKey)).updateCustomer;
@@ -175,6 +216,9 @@ describe('customers cannot probe accounts through watchers or their profile', ()
     const taken = ok(await updateCustomer({ email: 'otto@example.com' })).updateCustomer;
     expect(taken.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['email'] })]);
     const changed = ok(await updateCustomer({ email: 'owner-new@example.com' })).updateCustomer;
-    expect(changed).toEqual({ customer: { email: 'owner-new@example.com', firstName: expect.any(String) }, userErrors: [] });
+    expect(changed).toEqual({
+      customer: { email: 'owner-new@example.com', firstName: expect.any(String) },
+      userErrors: [],
+    });
   });
 });

@@ -17,10 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { schema } from '../src/schema/index.ts';
 import { startHelpdesk } from '../src/start.ts';
-import { authArbitrary, resolveAuth, type Callers } from './fuzz/auth.ts';
+import { authArbitrary, type Callers, resolveAuth } from './fuzz/auth.ts';
 import { graphqlRequests } from './fuzz/graphql.ts';
-import { FailureLog, describeRequest, judge, requestText } from './fuzz/oracle.ts';
-import { encodeRequest, isIncomplete, sendRaw, type FuzzRequest } from './fuzz/raw-http.ts';
+import { describeRequest, FailureLog, judge, requestText } from './fuzz/oracle.ts';
+import { encodeRequest, type FuzzRequest, isIncomplete, sendRaw } from './fuzz/raw-http.ts';
 import { restRequests, type Victims } from './fuzz/rest.ts';
 import type { Seeds } from './fuzz/values.ts';
 import { createPostgresDatabase } from './helpers.ts';
@@ -91,29 +91,56 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
 
     const viewer = (await gql('{ viewer { id ... on Agent { internalId } } }')).viewer;
     const branch = async (name: string, key: string) =>
-      (await gql('mutation($input: CreateBranchInput!) { createBranch(input: $input) { branch { id internalId key } } }', { input: { name, key } })).createBranch.branch;
+      (
+        await gql(
+          'mutation($input: CreateBranchInput!) { createBranch(input: $input) { branch { id internalId key } } }',
+          { input: { name, key } },
+        )
+      ).createBranch.branch;
     const customer = async (email: string) =>
-      (await gql('mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id internalId } } }', { input: { email, firstName: 'Fuzz', lastName: 'Customer' } }))
-        .createCustomer.customer;
+      (
+        await gql(
+          'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id internalId } } }',
+          { input: { email, firstName: 'Fuzz', lastName: 'Customer' } },
+        )
+      ).createCustomer.customer;
     const ticket = async (branchId: string, reporter: string) =>
       (
-        await gql('mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id internalId key } } }', {
-          input: { branch: branchId, reporter, subject: 'Printer on fire', description: 'It is <b>really</b> on fire.' },
-        })
+        await gql(
+          'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id internalId key } } }',
+          {
+            input: {
+              branch: branchId,
+              reporter,
+              subject: 'Printer on fire',
+              description: 'It is <b>really</b> on fire.',
+            },
+          },
+        )
       ).createTicket.ticket;
     const comment = async (ticketId: string) =>
-      (await gql('mutation($id: ID!) { addComment(input: { ticket: { id: $id }, content: "Have you tried water?" }) { comment { id internalId } } }', { id: ticketId })).addComment.comment;
+      (
+        await gql(
+          'mutation($id: ID!) { addComment(input: { ticket: { id: $id }, content: "Have you tried water?" }) { comment { id internalId } } }',
+          { id: ticketId },
+        )
+      ).addComment.comment;
 
     const mainBranch = await branch('Fuzz', 'FUZZ');
     const actor = await customer('fuzz.customer@example.com');
-    const { secret } = (await gql('mutation($owner: ID!) { createApiKey(input: { owner: $owner }) { secret } }', { owner: actor.id })).createApiKey;
+    const { secret } = (
+      await gql('mutation($owner: ID!) { createApiKey(input: { owner: $owner }) { secret } }', { owner: actor.id })
+    ).createApiKey;
     const mainTicket = await ticket(mainBranch.id, actor.id);
     const mainComment = await comment(mainTicket.id);
     const [attachment] = (
-      await gql('mutation($id: ID!, $files: [Base64FileInput!]) { addAttachments(input: { ticket: { id: $id }, base64: $files }) { attachments { id internalId sha256 } } }', {
-        id: mainTicket.id,
-        files: [{ filename: 'notes.txt', content: Buffer.from('fuzz me').toString('base64') }],
-      })
+      await gql(
+        'mutation($id: ID!, $files: [Base64FileInput!]) { addAttachments(input: { ticket: { id: $id }, base64: $files }) { attachments { id internalId sha256 } } }',
+        {
+          id: mainTicket.id,
+          files: [{ filename: 'notes.txt', content: Buffer.from('fuzz me').toString('base64') }],
+        },
+      )
     ).addAttachments.attachments;
     const victimBranch = await branch('Victim', 'VICTIM');
     const victimCustomer = await customer('victim@example.com');
@@ -142,11 +169,16 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
       customer: {
         key: secret,
         // updateCustomer may rename the caller's email mid-run; Basic and WSSE need the current one.
-        email: async () => (await app.db.prisma.customer.findUnique({ where: { id: actor.internalId }, select: { email: true } }))?.email ?? '',
+        email: async () =>
+          (await app.db.prisma.customer.findUnique({ where: { id: actor.internalId }, select: { email: true } }))
+            ?.email ?? '',
       },
     };
     const auth = authArbitrary();
-    arbitrary = fc.oneof({ weight: 1, arbitrary: graphqlRequests(schema, seeds, auth) }, { weight: 1, arbitrary: restRequests(seeds, victims, auth) });
+    arbitrary = fc.oneof(
+      { weight: 1, arbitrary: graphqlRequests(schema, seeds, auth) },
+      { weight: 1, arbitrary: restRequests(seeds, victims, auth) },
+    );
     rssBefore = process.memoryUsage().rss;
   });
 
@@ -161,14 +193,21 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
     const authHeaders = await resolveAuth(request.auth, callers);
     const bytes = encodeRequest(request, `127.0.0.1:${app.port}`, authHeaders);
     logged.length = 0;
-    const answer = await sendRaw(app.port, bytes, { timeoutMs: TIMEOUT_MS, halfClose: isIncomplete(request), method: request.method });
+    const answer = await sendRaw(app.port, bytes, {
+      timeoutMs: TIMEOUT_MS,
+      halfClose: isIncomplete(request),
+      method: request.method,
+    });
     sent++;
     // Errors are logged as the request fails; give a streamed answer's logger a tick to catch up.
     await new Promise((resolve) => setImmediate(resolve));
     const messages = logged.map(logMessage);
     const found = judge(request, answer, requestText(request, bytes), messages);
     const what = `${answer.status} ${request.method} ${request.target.slice(0, 100)} (${request.family}, ${bytes.length} bytes, ${answer.ms.toFixed(0)} ms)`;
-    slowest.push({ ms: answer.ms, what: `${what}\n        after ${previous}${answer.ms > 2000 ? `\n${describeRequest(request).replace(/^/gm, '        ').slice(0, 1500)}` : ''}` });
+    slowest.push({
+      ms: answer.ms,
+      what: `${what}\n        after ${previous}${answer.ms > 2000 ? `\n${describeRequest(request).replace(/^/gm, '        ').slice(0, 1500)}` : ''}`,
+    });
     previous = what;
     const group = `${request.endpoint.split(' ').slice(0, 2).join(' ')} ${answer.timedOut ? 'timeout' : answer.status}`;
     statuses.set(group, (statuses.get(group) ?? 0) + 1);
@@ -190,20 +229,30 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
       const { found, answer } = await exchange(request, runLog);
       if (found.length === 0 || REPORT) return true;
       firstFailureAt ??= sent;
-      throw new Error(`${found.map((f) => f.klass).join('; ')}\nanswer ${answer.status}: ${answer.body.slice(0, 200)}\n${describeRequest(request)}`);
+      throw new Error(
+        `${found.map((f) => f.klass).join('; ')}\nanswer ${answer.status}: ${answer.body.slice(0, 200)}\n${describeRequest(request)}`,
+      );
     });
     const startedAt = performance.now();
     const cpuBefore = process.cpuUsage();
     const sentBefore = sent;
     console.log(`fuzz ${label}: seed ${seed} (replay with FUZZ_SEED=${seed}), ${RUNS} requests`);
     try {
-      await fc.assert(property, { seed, numRuns: RUNS, path: label === 'random seed' ? REPLAY_PATH : undefined, endOnFailure: false, verbose: 0 });
+      await fc.assert(property, {
+        seed,
+        numRuns: RUNS,
+        path: label === 'random seed' ? REPLAY_PATH : undefined,
+        endOnFailure: false,
+        verbose: 0,
+      });
     } catch (error) {
       const message = String((error as Error).message);
       const shrunkPath = /path: "([\d:]+)"/.exec(message)?.[1];
       throw new Error(
         `Fuzz (${label}) failed. Replay: FUZZ_SEED=${seed} npx vitest run test/fuzz.test.ts` +
-          (shrunkPath ? `\nReplay only the shrunk request: FUZZ_SEED=${seed} FUZZ_PATH="${shrunkPath}" npx vitest run test/fuzz.test.ts` : '') +
+          (shrunkPath
+            ? `\nReplay only the shrunk request: FUZZ_SEED=${seed} FUZZ_PATH="${shrunkPath}" npx vitest run test/fuzz.test.ts`
+            : '') +
           `\nList every failure class: FUZZ_REPORT=1 FUZZ_SEED=${seed} npx vitest run test/fuzz.test.ts\n\n` +
           `Failure classes of this run (the first failure and its shrinking), each with its smallest request:\n\n${runLog.report()}\n\n` +
           `fast-check's shrunk counterexample:\n${message.slice(0, 3000)}`,
@@ -231,14 +280,21 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
   it('sent at least 2,000 requests and found no failure class', () => {
     if (REPORT) {
       console.log(`\nfuzz report: ${sent} requests, ${failures.size} failure classes\n\n${failures.report()}\n`);
-      console.log(`answers by endpoint and status:\n${[...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `  ${k}: ${n}`).join('\n')}`);
+      console.log(
+        `answers by endpoint and status:\n${[...statuses]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, n]) => `  ${k}: ${n}`)
+          .join('\n')}`,
+      );
       console.log(`slowest answers:\n${slowest.map((s) => `  ${s.ms.toFixed(0)} ms  ${s.what}`).join('\n')}`);
     }
     expect(failures.size, `failure classes:\n${failures.report()}`).toBe(0);
     if (REPLAY_SEED === undefined) expect(sent).toBeGreaterThanOrEqual(2000);
   });
 
-  it('still answers afterwards: /healthz and an authenticated GraphQL query as admin and customer', { timeout: 60_000 }, async () => {
+  it('still answers afterwards: /healthz and an authenticated GraphQL query as admin and customer', {
+    timeout: 60_000,
+  }, async () => {
     const base = `http://127.0.0.1:${app.port}`;
     const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(10_000) });
     expect(health.status).toBe(200);
@@ -257,7 +313,9 @@ describe('fuzz: malformed requests never get a 5xx, a stack trace or SQL', () =>
     }
     const rssAfter = process.memoryUsage().rss;
     const MiB = 1024 * 1024;
-    console.log(`fuzz RSS (server and test share the process): ${(rssBefore / MiB).toFixed(0)} MiB before, ${(rssAfter / MiB).toFixed(0)} MiB after, ${((rssAfter - rssBefore) / MiB).toFixed(0)} MiB more`);
+    console.log(
+      `fuzz RSS (server and test share the process): ${(rssBefore / MiB).toFixed(0)} MiB before, ${(rssAfter / MiB).toFixed(0)} MiB after, ${((rssAfter - rssBefore) / MiB).toFixed(0)} MiB more`,
+    );
   });
 });
 

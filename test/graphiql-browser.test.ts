@@ -2,7 +2,7 @@
 // opens /graphql with no way out to the internet, enters the key in the Headers tab, runs a query
 // and reads the answer on the page. `.ci/run` installs Chromium; without it this test is skipped.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from './helpers.ts';
 
@@ -15,7 +15,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`GraphiQL in headless Chromium (${CHROMIU
 
   beforeAll(async () => {
     server = await startTestServer({ HELPDESK_ADMIN_EMAIL: 'grace@example.com', HELPDESK_ADMIN_API_KEY: adminKey });
-    await server.app.db.prisma.agent.update({ where: { email: 'grace@example.com' }, data: { firstName: 'Grace', lastName: 'Hopper' } });
+    await server.app.db.prisma.agent.update({
+      where: { email: 'grace@example.com' },
+      data: { firstName: 'Grace', lastName: 'Hopper' },
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -74,7 +77,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`GraphiQL in headless Chromium (${CHROMIU
     await page.locator('.graphiql-execute-button').click();
     const result = page.locator('.graphiql-response');
     // Monaco renders spaces as no-break spaces.
-    await expect.poll(async () => (await result.innerText()).replace(/\s+/g, ' '), { timeout: 30_000 }).toContain('"name": "Grace Hopper"');
+    await expect
+      .poll(async () => (await result.innerText()).replace(/\s+/g, ' '), { timeout: 30_000 })
+      .toContain('"name": "Grace Hopper"');
 
     expect(outside).toEqual([]);
     expect(problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([]);

@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import {
+  type GraphQLInputType,
   getIntrospectionQuery,
   getNamedType,
   isInputObjectType,
@@ -11,7 +12,6 @@ import {
   isNonNullType,
   isObjectType,
   isScalarType,
-  type GraphQLInputType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
@@ -19,7 +19,7 @@ import { schema } from '../src/schema/index.ts';
 import { SEARCH_TEXT_MAX } from '../src/schema/input-limits.ts';
 import { createHttpServer } from '../src/server.ts';
 import { createBranch, createCustomer, createTicket } from './fixtures.ts';
-import { createTestApp, ok, type GraphQLResponse, type TestApp } from './helpers.ts';
+import { createTestApp, type GraphQLResponse, ok, type TestApp } from './helpers.ts';
 
 let app: TestApp;
 let branchId: string;
@@ -60,16 +60,24 @@ function expectRefused(response: GraphQLResponse, code: string, message?: RegExp
 describe('string arguments are bounded', () => {
   it('refuses a 1M-character searchTickets query in milliseconds, naming the argument', async () => {
     const started = performance.now();
-    const response = await app.gql('query($q: String!) { searchTickets(query: $q) { totalCount } }', { q: 'x'.repeat(1_000_000) });
+    const response = await app.gql('query($q: String!) { searchTickets(query: $q) { totalCount } }', {
+      q: 'x'.repeat(1_000_000),
+    });
     const elapsed = performance.now() - started;
-    expectRefused(response, 'BAD_USER_INPUT', /Argument "query" of "Query.searchTickets" is too long: 1000000 characters, at most 200/);
+    expectRefused(
+      response,
+      'BAD_USER_INPUT',
+      /Argument "query" of "Query.searchTickets" is too long: 1000000 characters, at most 200/,
+    );
     expect(elapsed).toBeLessThan(1000);
   });
 
   it('refuses an over-long inline search literal too, and accepts one at the limit', async () => {
     const over = await app.gql(`{ searchTickets(query: "${'x'.repeat(SEARCH_TEXT_MAX + 1)}") { totalCount } }`);
     expectRefused(over, 'BAD_USER_INPUT', /at most 200/);
-    const at = await app.gql('query($q: String!) { searchTickets(query: $q) { totalCount } }', { q: 'x'.repeat(SEARCH_TEXT_MAX) });
+    const at = await app.gql('query($q: String!) { searchTickets(query: $q) { totalCount } }', {
+      q: 'x'.repeat(SEARCH_TEXT_MAX),
+    });
     expect(ok<any>(at).searchTickets.totalCount).toBe(0);
     expect(ok<any>(await app.gql('{ searchTickets(query: "fire") { totalCount } }')).searchTickets.totalCount).toBe(1);
   });
@@ -82,7 +90,11 @@ describe('string arguments are bounded', () => {
   ])('refuses a %s text filter over 200 characters with the field path', async (field, type, path) => {
     const query = `query($f: ${type}) { ${field}(filter: $f) { totalCount } }`;
     const over = await app.gql(query, { f: { text: 'y'.repeat(201) } });
-    expectRefused(over, 'BAD_USER_INPUT', new RegExp(`Argument "${path}" of "Query.${field}" is too long: 201 characters`));
+    expectRefused(
+      over,
+      'BAD_USER_INPUT',
+      new RegExp(`Argument "${path}" of "Query.${field}" is too long: 201 characters`),
+    );
     expect(ok<any>(await app.gql(query, { f: { text: 'y'.repeat(200) } }))[field].totalCount).toBe(0);
   });
 
@@ -96,14 +108,23 @@ describe('string arguments are bounded', () => {
       'mutation($input: GenerateIdentificationCodeInput!) { generateIdentificationCode(input: $input) { code } }',
       { input: { phone: '1'.repeat(51) } },
     );
-    expectRefused(response, 'BAD_USER_INPUT', /Argument "input.phone" of "Mutation.generateIdentificationCode" is too long: 51 characters, at most 50/);
+    expectRefused(
+      response,
+      'BAD_USER_INPUT',
+      /Argument "input.phone" of "Mutation.generateIdentificationCode" is too long: 51 characters, at most 50/,
+    );
   });
 
   it('keeps the TOO_LONG user errors of fields with a domain rule, and refuses any string over 1 Mi characters', async () => {
-    const mutation = 'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } userErrors { code field } } }';
-    const tooLong = ok<any>(await app.gql(mutation, { input: { branch: branchId, subject: 's'.repeat(256), description: 'd' } }));
+    const mutation =
+      'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } userErrors { code field } } }';
+    const tooLong = ok<any>(
+      await app.gql(mutation, { input: { branch: branchId, subject: 's'.repeat(256), description: 'd' } }),
+    );
     expect(tooLong.createTicket.userErrors).toEqual([{ code: 'TOO_LONG', field: ['subject'] }]);
-    const huge = await app.gql(mutation, { input: { branch: branchId, subject: 's', description: 'd'.repeat(1024 * 1024 + 1) } });
+    const huge = await app.gql(mutation, {
+      input: { branch: branchId, subject: 's', description: 'd'.repeat(1024 * 1024 + 1) },
+    });
     expectRefused(huge, 'BAD_USER_INPUT', /Argument "input.description" of "Mutation.createTicket" is too long/);
   });
 
@@ -111,11 +132,22 @@ describe('string arguments are bounded', () => {
     const query = 'query($f: CustomerFilter) { customers(filter: $f) { totalCount } }';
     let nested: unknown = 'x';
     for (let i = 0; i < 10; i++) nested = { a: nested };
-    expectRefused(await app.gql(query, { f: { customField: { key: 'cf_1', value: nested } } }), 'BAD_USER_INPUT', /nested too deeply/);
     expectRefused(
-      await app.gql('mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { userErrors { code } } }', {
-        input: { email: 'json@example.com', firstName: 'J', customFields: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`cf_${i}`, 1])) },
-      }),
+      await app.gql(query, { f: { customField: { key: 'cf_1', value: nested } } }),
+      'BAD_USER_INPUT',
+      /nested too deeply/,
+    );
+    expectRefused(
+      await app.gql(
+        'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { userErrors { code } } }',
+        {
+          input: {
+            email: 'json@example.com',
+            firstName: 'J',
+            customFields: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`cf_${i}`, 1])),
+          },
+        },
+      ),
       'BAD_USER_INPUT',
       /has 101 keys, at most 100/,
     );
@@ -145,9 +177,19 @@ describe('string arguments are bounded', () => {
     'UpdateTicketInput.description',
     'UpdateTicketInput.tags',
     ...['CreateCustomerInput', 'UpdateCustomerInput'].flatMap((type) =>
-      ['channelExternalId', 'companyName', 'companyPosition', 'customChannel', 'customId', 'firstName', 'fullName', 'lastName', 'note', 'phone', 'whatsappPhone'].map(
-        (field) => `${type}.${field}`,
-      ),
+      [
+        'channelExternalId',
+        'companyName',
+        'companyPosition',
+        'customChannel',
+        'customId',
+        'firstName',
+        'fullName',
+        'lastName',
+        'note',
+        'phone',
+        'whatsappPhone',
+      ].map((field) => `${type}.${field}`),
     ),
   ]);
 
@@ -160,7 +202,9 @@ describe('string arguments are bounded', () => {
     };
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith('__')) continue;
-      if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) check(`${type.name}.${field.name}`, field.type, field.extensions);
+      if (isInputObjectType(type))
+        for (const field of Object.values(type.getFields()))
+          check(`${type.name}.${field.name}`, field.type, field.extensions);
       if (isObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
           for (const arg of field.args) {
@@ -181,7 +225,11 @@ describe('nodes(ids:)', () => {
 
   it('refuses more than 100 ids with BAD_USER_INPUT', async () => {
     const started = performance.now();
-    expectRefused(await app.gql(query, { ids: ids(10_000) }), 'BAD_USER_INPUT', /Argument "ids" of "Query.nodes" has 10000 items, at most 100/);
+    expectRefused(
+      await app.gql(query, { ids: ids(10_000) }),
+      'BAD_USER_INPUT',
+      /Argument "ids" of "Query.nodes" has 10000 items, at most 100/,
+    );
     expect(performance.now() - started).toBeLessThan(2000);
     expectRefused(await app.gql(query, { ids: ids(101) }), 'BAD_USER_INPUT', /has 101 items/);
   });
@@ -197,7 +245,17 @@ describe('anonymous introspection', () => {
   const anonymous = (query: string) => post(JSON.stringify({ query }), null);
 
   it("answers GraphiQL's introspection query without credentials", async () => {
-    for (const options of [{}, { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true }]) {
+    for (const options of [
+      {},
+      {
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+        oneOf: true,
+      },
+    ]) {
       const response = await anonymous(getIntrospectionQuery(options));
       expect(response.status).toBe(200);
       expect(response.errors).toBeUndefined();
@@ -225,7 +283,9 @@ describe('anonymous introspection', () => {
   });
 
   it('still answers small introspection and __typename', async () => {
-    expect((await anonymous('{ __typename __type(name: "Ticket") { name fields { name } } }')).data.__type.name).toBe('Ticket');
+    expect((await anonymous('{ __typename __type(name: "Ticket") { name fields { name } } }')).data.__type.name).toBe(
+      'Ticket',
+    );
   });
 });
 
@@ -242,7 +302,9 @@ describe('document size and nesting, before validation (authenticated callers to
     const list = `{ tickets(filter: { status: ${'['.repeat(3000)}OPEN${']'.repeat(3000)} }) { totalCount } }`;
     expectRefused(await post(JSON.stringify({ query: list })), 'QUERY_TOO_COMPLEX');
     const deepVariable = `${'['.repeat(100_000)}"OPEN"${']'.repeat(100_000)}`;
-    const response = await post(`{"query":"query($f: TicketFilter) { tickets(filter: $f) { totalCount } }","variables":{"f":{"status":${deepVariable}}}}`);
+    const response = await post(
+      `{"query":"query($f: TicketFilter) { tickets(filter: $f) { totalCount } }","variables":{"f":{"status":${deepVariable}}}}`,
+    );
     expectRefused(response, 'BAD_USER_INPUT', /nested too deeply/);
     const deepJson = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
     const json = await post(
@@ -252,7 +314,11 @@ describe('document size and nesting, before validation (authenticated callers to
   });
 
   it('refuses too many tokens, aliases or directives', async () => {
-    expectRefused(await post(JSON.stringify({ query: `{ ${'__typename '.repeat(6000)}}` })), 'QUERY_TOO_COMPLEX', /more than 5000 tokens/);
+    expectRefused(
+      await post(JSON.stringify({ query: `{ ${'__typename '.repeat(6000)}}` })),
+      'QUERY_TOO_COMPLEX',
+      /more than 5000 tokens/,
+    );
     const aliases = `{ ${Array.from({ length: 101 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
     expectRefused(await post(JSON.stringify({ query: aliases })), 'QUERY_TOO_COMPLEX', /101 aliases, at most 100/);
     const directives = `{ __typename ${'@include(if: true) '.repeat(51)}}`;
@@ -266,18 +332,32 @@ describe('text PostgreSQL cannot store', () => {
   it('refuses NUL in a variable and in a literal with BAD_USER_INPUT', async () => {
     expectRefused(await app.gql(search, { q: 'a\u0000b' }), 'BAD_USER_INPUT', /contains a NUL character/);
     expectRefused(await app.gql('{ searchTickets(query: "a\\u0000b") { totalCount } }'), 'BAD_USER_INPUT', /NUL/);
-    const created = await app.gql('mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }', {
-      input: { branch: branchId, subject: 'ok', description: 'nul \u0000 inside' },
-    });
-    expectRefused(created, 'BAD_USER_INPUT', /Argument "input.description" of "Mutation.createTicket" contains a NUL character/);
+    const created = await app.gql(
+      'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }',
+      {
+        input: { branch: branchId, subject: 'ok', description: 'nul \u0000 inside' },
+      },
+    );
+    expectRefused(
+      created,
+      'BAD_USER_INPUT',
+      /Argument "input.description" of "Mutation.createTicket" contains a NUL character/,
+    );
   });
 
   it('refuses lone surrogates in variables (and in literals, as a syntax error)', async () => {
-    const response = await post('{"query":"query($q: String!) { searchTickets(query: $q) { totalCount } }","variables":{"q":"a\\ud800b"}}');
+    const response = await post(
+      '{"query":"query($q: String!) { searchTickets(query: $q) { totalCount } }","variables":{"q":"a\\ud800b"}}',
+    );
     expectRefused(response, 'BAD_USER_INPUT', /lone UTF-16 surrogate/);
-    const trailing = await post('{"query":"query($q: String!) { searchTickets(query: $q) { totalCount } }","variables":{"q":"\\udc00"}}');
+    const trailing = await post(
+      '{"query":"query($q: String!) { searchTickets(query: $q) { totalCount } }","variables":{"q":"\\udc00"}}',
+    );
     expectRefused(trailing, 'BAD_USER_INPUT', /lone UTF-16 surrogate/);
-    expectRefused(await post(JSON.stringify({ query: '{ searchTickets(query: "a\\ud800b") { totalCount } }' })), 'GRAPHQL_PARSE_FAILED');
+    expectRefused(
+      await post(JSON.stringify({ query: '{ searchTickets(query: "a\\ud800b") { totalCount } }' })),
+      'GRAPHQL_PARSE_FAILED',
+    );
     // A well-formed pair is fine.
     expect(ok<any>(await app.gql(search, { q: '🔥' })).searchTickets.totalCount).toBe(0);
   });
@@ -301,22 +381,65 @@ describe('malformed requests are 400 with a code', () => {
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     body,
   });
-  const part = (name: string, value: string, boundary = 'XX') => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const file = (name: string) => `--XX\r\nContent-Disposition: form-data; name="${name}"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n`;
-  const upload = '{"query":"mutation($f: [File!]) { addAttachments(input: {files: $f}) { userErrors { message } } }","variables":{"f":[null]}}';
+  const part = (name: string, value: string, boundary = 'XX') =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const file = (name: string) =>
+    `--XX\r\nContent-Disposition: form-data; name="${name}"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n`;
+  const upload =
+    '{"query":"mutation($f: [File!]) { addAttachments(input: {files: $f}) { userErrors { message } } }","variables":{"f":[null]}}';
   cases.push(
-    ['multipart with a broken boundary', '/graphql', multipart(`${part('operations', '{"query":"{__typename}"}', 'YY')}--YY--\r\n`)],
-    ['multipart without a boundary', '/graphql', { ...multipart('abc'), headers: { 'content-type': 'multipart/form-data' } }],
-    ['multipart cut short', '/graphql', multipart('--XX\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{__ty')],
+    [
+      'multipart with a broken boundary',
+      '/graphql',
+      multipart(`${part('operations', '{"query":"{__typename}"}', 'YY')}--YY--\r\n`),
+    ],
+    [
+      'multipart without a boundary',
+      '/graphql',
+      { ...multipart('abc'), headers: { 'content-type': 'multipart/form-data' } },
+    ],
+    [
+      'multipart cut short',
+      '/graphql',
+      multipart('--XX\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query":"{__ty'),
+    ],
     ['multipart without operations', '/graphql', multipart(`${part('map', '{}')}--XX--\r\n`)],
     ['multipart with invalid operations JSON', '/graphql', multipart(`${part('operations', '{bad')}--XX--\r\n`)],
-    ['multipart with operations that are not an object', '/graphql', multipart(`${part('operations', '"x"')}--XX--\r\n`)],
-    ['multipart with invalid map JSON', '/graphql', multipart(`${part('operations', upload)}${part('map', '{bad')}--XX--\r\n`)],
-    ['multipart with a map that is not an object', '/graphql', multipart(`${part('operations', upload)}${part('map', '[1]')}--XX--\r\n`)],
-    ['multipart with a map entry that is not a list', '/graphql', multipart(`${part('operations', upload)}${file('0')}${part('map', '{"0":5}')}--XX--\r\n`)],
-    ['multipart with a map naming a missing file', '/graphql', multipart(`${part('operations', upload)}${part('map', '{"0":["variables.f.0"]}')}--XX--\r\n`)],
-    ['multipart with a map path outside the variables', '/graphql', multipart(`${part('operations', upload)}${file('0')}${part('map', '{"0":["query"]}')}--XX--\r\n`)],
-    ['multipart with a map path to __proto__', '/graphql', multipart(`${part('operations', upload)}${file('0')}${part('map', '{"0":["variables.__proto__.x"]}')}--XX--\r\n`)],
+    [
+      'multipart with operations that are not an object',
+      '/graphql',
+      multipart(`${part('operations', '"x"')}--XX--\r\n`),
+    ],
+    [
+      'multipart with invalid map JSON',
+      '/graphql',
+      multipart(`${part('operations', upload)}${part('map', '{bad')}--XX--\r\n`),
+    ],
+    [
+      'multipart with a map that is not an object',
+      '/graphql',
+      multipart(`${part('operations', upload)}${part('map', '[1]')}--XX--\r\n`),
+    ],
+    [
+      'multipart with a map entry that is not a list',
+      '/graphql',
+      multipart(`${part('operations', upload)}${file('0')}${part('map', '{"0":5}')}--XX--\r\n`),
+    ],
+    [
+      'multipart with a map naming a missing file',
+      '/graphql',
+      multipart(`${part('operations', upload)}${part('map', '{"0":["variables.f.0"]}')}--XX--\r\n`),
+    ],
+    [
+      'multipart with a map path outside the variables',
+      '/graphql',
+      multipart(`${part('operations', upload)}${file('0')}${part('map', '{"0":["query"]}')}--XX--\r\n`),
+    ],
+    [
+      'multipart with a map path to __proto__',
+      '/graphql',
+      multipart(`${part('operations', upload)}${file('0')}${part('map', '{"0":["variables.__proto__.x"]}')}--XX--\r\n`),
+    ],
   );
 
   const check = async (response: Response) => {
@@ -329,7 +452,12 @@ describe('malformed requests are 400 with a code', () => {
 
   it.each(cases)('%s (yoga.fetch)', async (_name, path, init) => {
     // A real client's preflight header, so these reach the parser instead of the CSRF rule.
-    const headers = { accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${app.adminKey}`, 'graphql-preflight': '1', ...(init.headers as object) };
+    const headers = {
+      accept: 'application/graphql-response+json, application/json',
+      authorization: `Bearer ${app.adminKey}`,
+      'graphql-preflight': '1',
+      ...(init.headers as object),
+    };
     await check(await app.yoga.fetch(`http://localhost${path}`, { ...init, headers }));
   });
 
@@ -345,16 +473,29 @@ describe('malformed requests are 400 with a code', () => {
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     it.each(cases)('%s', async (_name, path, init) => {
-      await check(await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${app.adminKey}`, 'graphql-preflight': '1', ...(init.headers as object) } }));
+      await check(
+        await fetch(`${base}${path}`, {
+          ...init,
+          headers: { authorization: `Bearer ${app.adminKey}`, 'graphql-preflight': '1', ...(init.headers as object) },
+        }),
+      );
     });
 
     it('still uploads a well-formed multipart request', async () => {
       const operations = JSON.stringify({
-        query: 'mutation($f: [File!]) { addAttachments(input: { ticket: { key: "SUP-1" }, files: $f }) { attachments { filename } userErrors { message } } }',
+        query:
+          'mutation($f: [File!]) { addAttachments(input: { ticket: { key: "SUP-1" }, files: $f }) { attachments { filename } userErrors { message } } }',
         variables: { f: [null] },
       });
       const body = `${part('operations', operations)}${part('map', '{"0":["variables.f.0"]}')}${file('0')}--XX--\r\n`;
-      const response = await fetch(`${base}/graphql`, { ...multipart(body), headers: { authorization: `Bearer ${app.adminKey}`, 'apollo-require-preflight': 'true', 'content-type': 'multipart/form-data; boundary=XX' } });
+      const response = await fetch(`${base}/graphql`, {
+        ...multipart(body),
+        headers: {
+          authorization: `Bearer ${app.adminKey}`,
+          'apollo-require-preflight': 'true',
+          'content-type': 'multipart/form-data; boundary=XX',
+        },
+      });
       const result = (await response.json()) as any;
       expect(result.data.addAttachments).toEqual({ attachments: [{ filename: 'a.txt' }], userErrors: [] });
     });
@@ -376,28 +517,107 @@ describe('fuzzed GraphQL inputs (fixed seed)', () => {
   const runs = Number(process.env.FUZZ_RUNS ?? 300);
   const rnd = random(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)]!;
-  const strings = ['', ' ', '\u0000', 'a\u0000b', '\ud800', '\udfff', 'x'.repeat(70_000), '%', '_', '\\', "'", '"', '🔥', '\u202e', 'SUP-1', 'null', '1e400', 'VGlja2V0OjE='];
-  const values = [...strings, 0, -1, 2 ** 31, 2 ** 53, 1e400, -0, 1.5, true, false, null, [], {}, [null], { a: 1 }, ['OPEN'], [1, 2, 3]];
+  const strings = [
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    '\udfff',
+    'x'.repeat(70_000),
+    '%',
+    '_',
+    '\\',
+    "'",
+    '"',
+    '🔥',
+    '\u202e',
+    'SUP-1',
+    'null',
+    '1e400',
+    'VGlja2V0OjE=',
+  ];
+  const values = [
+    ...strings,
+    0,
+    -1,
+    2 ** 31,
+    2 ** 53,
+    1e400,
+    -0,
+    1.5,
+    true,
+    false,
+    null,
+    [],
+    {},
+    [null],
+    { a: 1 },
+    ['OPEN'],
+    [1, 2, 3],
+  ];
 
   const operations: [string, () => Record<string, unknown>][] = [
     ['query($q: String!) { searchTickets(query: $q, first: 5) { totalCount } }', () => ({ q: pick(values) })],
-    ['query($f: TicketFilter, $o: Int) { tickets(filter: $f, offset: $o) { totalCount } }', () => ({ f: { text: pick(values), tag: pick(values), status: pick(values), createdAfter: pick(values) }, o: pick(values) })],
-    ['query($k: String, $i: ID) { ticket(key: $k, id: $i) { id } }', () => (rnd() < 0.5 ? { k: pick(values) } : { i: pick(values) })],
+    [
+      'query($f: TicketFilter, $o: Int) { tickets(filter: $f, offset: $o) { totalCount } }',
+      () => ({
+        f: { text: pick(values), tag: pick(values), status: pick(values), createdAfter: pick(values) },
+        o: pick(values),
+      }),
+    ],
+    [
+      'query($k: String, $i: ID) { ticket(key: $k, id: $i) { id } }',
+      () => (rnd() < 0.5 ? { k: pick(values) } : { i: pick(values) }),
+    ],
     ['query($ids: [ID!]!) { nodes(ids: $ids) { id } }', () => ({ ids: pick(values) })],
-    ['query($f: CustomerFilter) { customers(filter: $f) { totalCount } }', () => ({ f: { text: pick(values), language: pick(values), customField: { key: pick(values), value: pick(values) } } })],
+    [
+      'query($f: CustomerFilter) { customers(filter: $f) { totalCount } }',
+      () => ({
+        f: { text: pick(values), language: pick(values), customField: { key: pick(values), value: pick(values) } },
+      }),
+    ],
     ['query($e: EmailAddress) { agent(email: $e) { id } }', () => ({ e: pick(values) })],
-    ['query($n: Int, $a: String) { tickets(first: $n, after: $a) { totalCount } }', () => ({ n: pick(values), a: pick(values) })],
+    [
+      'query($n: Int, $a: String) { tickets(first: $n, after: $a) { totalCount } }',
+      () => ({ n: pick(values), a: pick(values) }),
+    ],
     [
       'mutation($input: CreateTicketInput!) { createTicket(input: $input) { userErrors { code } } }',
-      () => ({ input: { branch: rnd() < 0.5 ? branchId : pick(values), subject: pick(values), description: pick(values), tags: pick(values), priority: pick(values) } }),
+      () => ({
+        input: {
+          branch: rnd() < 0.5 ? branchId : pick(values),
+          subject: pick(values),
+          description: pick(values),
+          tags: pick(values),
+          priority: pick(values),
+        },
+      }),
     ],
     [
       'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { userErrors { code } } }',
-      () => ({ input: { email: pick(values), firstName: pick(values), phone: pick(values), language: pick(values), customFields: pick(values), thumbnailUrl: pick(values) } }),
+      () => ({
+        input: {
+          email: pick(values),
+          firstName: pick(values),
+          phone: pick(values),
+          language: pick(values),
+          customFields: pick(values),
+          thumbnailUrl: pick(values),
+        },
+      }),
     ],
     [
       'mutation($input: CreateBranchInput!) { createBranch(input: $input) { userErrors { code } } }',
-      () => ({ input: { name: pick(values), key: pick(values), description: pick(values), logoUrl: pick(values), tags: pick(values) } }),
+      () => ({
+        input: {
+          name: pick(values),
+          key: pick(values),
+          description: pick(values),
+          logoUrl: pick(values),
+          tags: pick(values),
+        },
+      }),
     ],
   ];
 
@@ -427,7 +647,13 @@ describe('fuzzed GraphQL inputs (fixed seed)', () => {
       case 'EmailAddress':
         return pick(['a@example.com', 'cu@example.com', 'admin@example.com', 'x'.repeat(300), 'a\u0000@b.c']);
       case 'DateTime':
-        return pick(['2020-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z', 'yesterday', '2020-13-45T99:99:99Z']);
+        return pick([
+          '2020-01-01T00:00:00Z',
+          '9999-12-31T23:59:59Z',
+          '0000-01-01T00:00:00Z',
+          'yesterday',
+          '2020-13-45T99:99:99Z',
+        ]);
       case 'JSON':
       case 'JSONObject':
         return pick([{ cf_1: 'x' }, { cf_1: 1e308 }, {}, { 'a.b': [1] }, 'text', 1]);
@@ -443,11 +669,22 @@ describe('fuzzed GraphQL inputs (fixed seed)', () => {
 
   const outcomes = new Map<string, number>();
   afterAll(() => {
-    if (process.env.FUZZ_STATS) console.log([...outcomes].sort().map(([k, v]) => `${k}: ${v}`).join('\n'));
+    if (process.env.FUZZ_STATS)
+      console.log(
+        [...outcomes]
+          .sort()
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n'),
+      );
   });
   it(`never answers "Unexpected error." or a 5xx or an error without a code, for any root field with random arguments (seed ${seed})`, async () => {
-    const found = ok<any>(await app.gql('{ tickets { nodes { id } } customers { nodes { id } } branches { nodes { id } } agents { nodes { id } } }'));
-    for (const list of Object.values(found) as { nodes: { id: string }[] }[]) knownIds.push(...list.nodes.map((n) => n.id));
+    const found = ok<any>(
+      await app.gql(
+        '{ tickets { nodes { id } } customers { nodes { id } } branches { nodes { id } } agents { nodes { id } } }',
+      ),
+    );
+    for (const list of Object.values(found) as { nodes: { id: string }[] }[])
+      knownIds.push(...list.nodes.map((n) => n.id));
     const failures: string[] = [];
     for (let i = 0; i < runs; i++) {
       const { root, field } = pick(rootFields);
@@ -458,9 +695,15 @@ describe('fuzzed GraphQL inputs (fixed seed)', () => {
       const vars = Object.fromEntries(field.args.map((a) => [a.name, valueFor(a.type)]));
       const response = await app.gql(query, vars);
       const codes = (response.errors ?? []).map((e) => e.extensions?.code);
-      if (process.env.FUZZ_STATS) outcomes.set(`${field.name} ${codes[0] ?? (response.data ? 'data' : '?')}`, (outcomes.get(`${field.name} ${codes[0] ?? (response.data ? 'data' : '?')}`) ?? 0) + 1);
+      if (process.env.FUZZ_STATS)
+        outcomes.set(
+          `${field.name} ${codes[0] ?? (response.data ? 'data' : '?')}`,
+          (outcomes.get(`${field.name} ${codes[0] ?? (response.data ? 'data' : '?')}`) ?? 0) + 1,
+        );
       if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR') || codes.includes(undefined)) {
-        failures.push(`${response.status} ${JSON.stringify(response.errors).slice(0, 300)} for ${query} ${JSON.stringify(vars).slice(0, 300)}`);
+        failures.push(
+          `${response.status} ${JSON.stringify(response.errors).slice(0, 300)} for ${query} ${JSON.stringify(vars).slice(0, 300)}`,
+        );
       }
     }
     expect(failures).toEqual([]);
@@ -474,7 +717,9 @@ describe('fuzzed GraphQL inputs (fixed seed)', () => {
       const response = await app.gql(query, vars);
       const codes = (response.errors ?? []).map((e) => e.extensions?.code);
       if (response.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR') || codes.includes(undefined)) {
-        failures.push(`${response.status} ${JSON.stringify(response.errors)} for ${query} ${JSON.stringify(vars).slice(0, 300)}`);
+        failures.push(
+          `${response.status} ${JSON.stringify(response.errors)} for ${query} ${JSON.stringify(vars).slice(0, 300)}`,
+        );
       }
     }
     expect(failures).toEqual([]);

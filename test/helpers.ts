@@ -1,17 +1,17 @@
 // Every test file gets its own empty database with all migrations applied: an in-memory PGlite by
 // default, or a fresh database on the PostgreSQL server named by TEST_DATABASE_URL (dropped after).
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { issueApiKey } from '../src/auth/api-keys.ts';
-import { secretBox } from '../src/auth/secret-box.ts';
-import type { Database } from '../src/db/database.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { createLogger } from '../src/logger.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp, type App, type AppOptions } from '../src/app.ts';
+import pg from 'pg';
+import { type App, type AppOptions, createApp } from '../src/app.ts';
+import { issueApiKey } from '../src/auth/api-keys.ts';
+import { secretBox } from '../src/auth/secret-box.ts';
 import { loadConfig } from '../src/config.ts';
+import type { Database } from '../src/db/database.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { createLogger } from '../src/logger.ts';
 import { startHelpdesk } from '../src/start.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import type { HelpdeskYoga } from '../src/yoga.ts';
@@ -76,11 +76,17 @@ export interface TestApp {
   /** API key of an admin agent created for the test. */
   adminKey: string;
   adminId: number;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null }): Promise<GraphQLResponse<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { key?: string | null },
+  ): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: Partial<Omit<AppOptions, 'db' | 'box' | 'logger'>> = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: Partial<Omit<AppOptions, 'db' | 'box' | 'logger'>> = {},
+): Promise<TestApp> {
   const { db, close } = await openTestDatabase();
   const logger = createLogger('silent');
   const box = secretBox(randomBytes(32));

@@ -2,14 +2,14 @@
 // percent-encoding, NUL, bad Host headers, huge form and JSON bodies, slow clients, too many
 // connections, links built from a forged Host, and the security headers on every kind of answer.
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import wsse from 'wsse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import wsse from 'wsse';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { startHelpdesk } from '../src/start.ts';
@@ -61,7 +61,15 @@ describe('HTTP hardening', () => {
       const headers: Record<string, string> = { ...(options.auth ? wsseHeaders() : {}), ...options.headers };
       if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
       headers.Host = options.host ?? `127.0.0.1:${port}`;
-      const req = httpRequest({ host: '127.0.0.1', port, path: target, method: options.method ?? 'GET', headers, agent: false, setHost: false });
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port,
+        path: target,
+        method: options.method ?? 'GET',
+        headers,
+        agent: false,
+        setHost: false,
+      });
       req.on('error', reject);
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
@@ -82,9 +90,21 @@ describe('HTTP hardening', () => {
   }
 
   const json = (target: string, body: unknown, options: CallOptions = {}) =>
-    call(target, { method: 'POST', auth: true, ...options, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...options.headers } });
+    call(target, {
+      method: 'POST',
+      auth: true,
+      ...options,
+      body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', ...options.headers },
+    });
   const form = (target: string, body: string, options: CallOptions = {}) =>
-    call(target, { method: 'POST', auth: true, ...options, body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...options.headers } });
+    call(target, {
+      method: 'POST',
+      auth: true,
+      ...options,
+      body,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...options.headers },
+    });
   const graphql = (query: string, variables: Record<string, unknown> = {}, options: CallOptions = {}) =>
     call('/graphql', {
       method: 'POST',
@@ -176,8 +196,16 @@ describe('HTTP hardening', () => {
       expect((await call(`${API}/tickets/%2500.json`, { auth: true })).status).toBe(404);
 
       expect400(await json(`${API}/branches.json`, { name: 'a\u0000b' }), /Request body values must not contain NUL/);
-      expect400(await json(`${API}/tickets/${ticket.id}.json`, { description: 'x\u0000' }, { method: 'PATCH' }), /must not contain NUL/);
-      expect400(await json(`${API}/tickets/${ticket.id}/attachments`, { attachmentsInput: [{ filename: 'a\u0000.txt', content: 'aGk=' }] }), /NUL/);
+      expect400(
+        await json(`${API}/tickets/${ticket.id}.json`, { description: 'x\u0000' }, { method: 'PATCH' }),
+        /must not contain NUL/,
+      );
+      expect400(
+        await json(`${API}/tickets/${ticket.id}/attachments`, {
+          attachmentsInput: [{ filename: 'a\u0000.txt', content: 'aGk=' }],
+        }),
+        /NUL/,
+      );
       expect400(await json(`${API}/branches.json`, { name: 'lone \ud800 surrogate' }), /well-formed Unicode/);
       expect400(await json(`${API}/branches.json`, { ['na\u0000me']: 'x' }), /keys must not contain NUL/);
       expect400(await form(`${API}/branches.json`, 'name=a%00b'), /must not contain NUL/);
@@ -191,12 +219,21 @@ describe('HTTP hardening', () => {
         /NUL|could not be parsed/,
       );
       // Nothing was stored.
-      const names = (await call(`${API}/branches.json?limit=100`, { auth: true })).json.map((b: { name: string }) => b.name);
+      const names = (await call(`${API}/branches.json?limit=100`, { auth: true })).json.map(
+        (b: { name: string }) => b.name,
+      );
       expect(names).toEqual(['Hardening']);
     });
 
     it('refuses an invalid Host header with 400 on every route', async () => {
-      for (const target of ['/graphql', `${API}/branches.json`, '/healthz', '/readyz', '/desk/attachments/download/file/abc', '/nope']) {
+      for (const target of [
+        '/graphql',
+        `${API}/branches.json`,
+        '/healthz',
+        '/readyz',
+        '/desk/attachments/download/file/abc',
+        '/nope',
+      ]) {
         for (const host of ['bad host', 'a:99999', 'a/b', '%zz', 'x@y']) {
           const answer = await call(target, { host, auth: true });
           expect(answer.status, `${target} with Host ${host}: ${answer.text}`).toBe(400);
@@ -246,7 +283,7 @@ describe('HTTP hardening', () => {
       expect(unknown.json.error).toMatch(/does not have "k0" property/);
     });
 
-    it("reads PHP bracket keys: nested attachmentsInput objects and name[] lists, keys camelCased at the top", async () => {
+    it('reads PHP bracket keys: nested attachmentsInput objects and name[] lists, keys camelCased at the top', async () => {
       const content = Buffer.from('from a PHP shop\n');
       const encoded = encodeURIComponent(content.toString('base64'));
       for (const key of ['attachmentsInput', 'attachments_input']) {
@@ -259,7 +296,9 @@ describe('HTTP hardening', () => {
         const download = await fetch(answer.json[0].file.url);
         expect(Buffer.from(await download.arrayBuffer())).toEqual(content);
       }
-      const tagged = await form(`${API}/tickets/${ticket.id}.json`, 'tags[]=a&tags[]=b&subject=Form+subject', { method: 'PATCH' });
+      const tagged = await form(`${API}/tickets/${ticket.id}.json`, 'tags[]=a&tags[]=b&subject=Form+subject', {
+        method: 'PATCH',
+      });
       expect(tagged.status, tagged.text).toBe(200);
       expect(tagged.json).toMatchObject({ subject: 'Form subject', tags: ['a', 'b'] });
       const single = await form(`${API}/tickets/${ticket.id}.json`, 'tags[]=only', { method: 'PATCH' });
@@ -317,7 +356,12 @@ describe('HTTP hardening', () => {
         [`${API}/branches.xml`, 'application/xml'],
         [`${API}/branches.json`, 'multipart/form-data; boundary=x'],
       ] as const) {
-        const answer = await call(target, { method: 'POST', auth: true, headers: { 'Content-Type': type }, body: over });
+        const answer = await call(target, {
+          method: 'POST',
+          auth: true,
+          headers: { 'Content-Type': type },
+          body: over,
+        });
         expect(answer.status, `${target} ${type}`).toBe(413);
         if (target.endsWith('.xml')) expect(answer.text).toContain('HELPDESK_MAX_JSON_SIZE');
         else expect(answer.json.error).toMatch(/larger than \d+ bytes.*HELPDESK_MAX_JSON_SIZE/);
@@ -330,11 +374,15 @@ describe('HTTP hardening', () => {
       formData.append(
         'operations',
         JSON.stringify({
-          query: 'mutation($input: AddAttachmentsInput!) { addAttachments(input: $input) { attachments { byteSize } userErrors { message } } }',
+          query:
+            'mutation($input: AddAttachmentsInput!) { addAttachments(input: $input) { attachments { byteSize } userErrors { message } } }',
           variables: { input: { ticket: { key: ticket.key }, files: files.map(() => null) } },
         }),
       );
-      formData.append('map', JSON.stringify(Object.fromEntries(files.map((_, i) => [String(i), [`variables.input.files.${i}`]]))));
+      formData.append(
+        'map',
+        JSON.stringify(Object.fromEntries(files.map((_, i) => [String(i), [`variables.input.files.${i}`]]))),
+      );
       files.forEach((bytes, i) => formData.append(String(i), new Blob([new Uint8Array(bytes)]), `part${i}.bin`));
       const encoded = new Response(formData);
       const body = Buffer.from(await encoded.arrayBuffer());
@@ -361,7 +409,10 @@ describe('HTTP hardening', () => {
       const { socket, received, closed } = rawSocket();
       socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
       const drip = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 100);
-      const elapsed = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 4 * HEADERS_TIMEOUT))]);
+      const elapsed = await Promise.race([
+        closed,
+        new Promise<number>((resolve) => setTimeout(() => resolve(-1), 4 * HEADERS_TIMEOUT)),
+      ]);
       clearInterval(drip);
       socket.destroy();
       expect(elapsed).toBeGreaterThanOrEqual(HEADERS_TIMEOUT - 100);
@@ -378,7 +429,10 @@ describe('HTTP hardening', () => {
           'Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"name":"',
       );
       const drip = setInterval(() => socket.writable && socket.write('a'), 100);
-      const elapsed = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 3 * REQUEST_TIMEOUT))]);
+      const elapsed = await Promise.race([
+        closed,
+        new Promise<number>((resolve) => setTimeout(() => resolve(-1), 3 * REQUEST_TIMEOUT)),
+      ]);
       clearInterval(drip);
       socket.destroy();
       expect(elapsed).toBeGreaterThan(0);
@@ -390,7 +444,12 @@ describe('HTTP hardening', () => {
     it(`refuses connections beyond HELPDESK_MAX_CONNECTIONS (${MAX_CONNECTIONS})`, async () => {
       const sockets = Array.from({ length: MAX_CONNECTIONS + 20 }, () => rawSocket());
       const closedEarly = await Promise.all(
-        sockets.map(({ closed }) => Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 500))])),
+        sockets.map(({ closed }) =>
+          Promise.race([
+            closed.then(() => true),
+            new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 500)),
+          ]),
+        ),
       );
       const refused = closedEarly.filter(Boolean).length;
       expect(refused).toBeGreaterThanOrEqual(20);
@@ -415,7 +474,11 @@ describe('HTTP hardening', () => {
       expect(one.status).toBe(200);
       links.push(...one.json.attachments.map((a: { file: { url: string } }) => a.file.url));
 
-      const created = await json(`${API}/tickets.json`, { branch: branchId, subject: 'Via evil', description: 'x', reporter: 'oro_1' }, { host: EVIL });
+      const created = await json(
+        `${API}/tickets.json`,
+        { branch: branchId, subject: 'Via evil', description: 'x', reporter: 'oro_1' },
+        { host: EVIL },
+      );
       expect(created.status).toBe(201);
       links.push(String(created.headers.location));
 
@@ -424,9 +487,15 @@ describe('HTTP hardening', () => {
       links.push(String(list.headers.link));
 
       const target = await json(`${API}/branches.json`, { name: 'Elsewhere', key: 'ELSE' });
-      const moved = await graphql('mutation($input: MoveTicketInput!) { moveTicket(input: $input) { ticket { key } userErrors { message } } }', {
-        input: { branch: encodeGlobalID('Branch', String(target.json.id)), ticket: { id: encodeGlobalID('Ticket', String(created.json.id)) } },
-      });
+      const moved = await graphql(
+        'mutation($input: MoveTicketInput!) { moveTicket(input: $input) { ticket { key } userErrors { message } } }',
+        {
+          input: {
+            branch: encodeGlobalID('Branch', String(target.json.id)),
+            ticket: { id: encodeGlobalID('Ticket', String(created.json.id)) },
+          },
+        },
+      );
       expect(moved.json.data.moveTicket.userErrors).toEqual([]);
       const old = await call(`${API}/tickets/${created.json.key}.json`, { host: EVIL, auth: true });
       expect(old.status).toBe(301);
@@ -441,7 +510,11 @@ describe('HTTP hardening', () => {
   });
 
   describe('security headers', () => {
-    const expectSecurityHeaders = (answer: Answer, label: string, csp = "default-src 'none'; frame-ancestors 'none'") => {
+    const expectSecurityHeaders = (
+      answer: Answer,
+      label: string,
+      csp = "default-src 'none'; frame-ancestors 'none'",
+    ) => {
       expect(answer.headers['x-content-type-options'], label).toBe('nosniff');
       expect(answer.headers['x-frame-options'], label).toBe('DENY');
       expect(answer.headers['referrer-policy'], label).toBe('no-referrer');
@@ -455,17 +528,40 @@ describe('HTTP hardening', () => {
       const answers: [string, Promise<Answer>, number][] = [
         ['GraphQL 200', graphql('{ __typename }'), 200],
         ['GraphQL 401', graphql('{ __typename }', {}, { headers: { Authorization: `Bearer ${'f'.repeat(40)}` } }), 401],
-        ['GraphQL GET', call('/graphql?query=%7B__typename%7D', { headers: { Accept: 'application/json', 'GraphQL-Preflight': '1' } }), 200],
+        [
+          'GraphQL GET',
+          call('/graphql?query=%7B__typename%7D', {
+            headers: { Accept: 'application/json', 'GraphQL-Preflight': '1' },
+          }),
+          200,
+        ],
         ['REST 200', call(`${API}/branches.json`, { auth: true }), 200],
         ['REST 201', json(`${API}/branches.json`, { name: 'Headers' }), 201],
-        ['REST DELETE 404', call(`${API}/tickets/${ticket.id}/attachments/999999`, { method: 'DELETE', auth: true }), 404],
+        [
+          'REST DELETE 404',
+          call(`${API}/tickets/${ticket.id}/attachments/999999`, { method: 'DELETE', auth: true }),
+          404,
+        ],
         ['REST XML', call(`${API}/branches.xml`, { auth: true }), 200],
         ['REST 401', call(`${API}/branches.json`), 401],
         ['REST 404', call(`${API}/nothing-here.json`, { auth: true }), 404],
         ['REST 400', call(`${API}/%ZZ`), 400],
-        ['REST 413', call(`${API}/branches.json`, { method: 'POST', auth: true, headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(loadConfig(env).maxJsonBytes + 1) }), 413],
+        [
+          'REST 413',
+          call(`${API}/branches.json`, {
+            method: 'POST',
+            auth: true,
+            headers: { 'Content-Type': 'application/json' },
+            body: 'x'.repeat(loadConfig(env).maxJsonBytes + 1),
+          }),
+          413,
+        ],
         ['download 200', call(`${fileUrl.pathname}${fileUrl.search}`), 200],
-        ['download 304', call(`${fileUrl.pathname}${fileUrl.search}`, { headers: { 'If-None-Match': `"${bare.split('/').pop()}"` } }), 304],
+        [
+          'download 304',
+          call(`${fileUrl.pathname}${fileUrl.search}`, { headers: { 'If-None-Match': `"${bare.split('/').pop()}"` } }),
+          304,
+        ],
         ['download 401', call(bare), 401],
         ['download 404', call(`/desk/attachments/download/file/${'0'.repeat(64)}`, { auth: true }), 404],
         ['healthz', call('/healthz'), 200],
@@ -505,7 +601,11 @@ describe('HTTP hardening', () => {
       }
       expect(answer!.status).toBe(429);
       expectSecurityHeaders(answer!, 'REST 429');
-      const gql = await call('/graphql', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      const gql = await call('/graphql', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
       expect(gql.status).toBe(429);
       expectSecurityHeaders(gql, 'GraphQL 429');
     });
@@ -552,7 +652,9 @@ describe('start without HELPDESK_PUBLIC_URL on a non-loopback address', () => {
         body: JSON.stringify({ name: 'Wildcard' }),
       });
       expect(created.status).toBe(201);
-      expect(created.headers.get('location')).toBe(`http://localhost:${wildcard.port}${API}/branches/${(await created.json()).id}`);
+      expect(created.headers.get('location')).toBe(
+        `http://localhost:${wildcard.port}${API}/branches/${(await created.json()).id}`,
+      );
     } finally {
       await wildcard.close();
       await drop();

@@ -43,7 +43,9 @@ describe('rate limit of 3 requests per minute', () => {
     expect(body.error).toMatch(/Rate limit exceeded/);
     expect(body.data).toBeUndefined();
 
-    const agent = await app.db.prisma.agent.create({ data: { email: 'second@example.com', firstName: 'Sam', role: 'AGENT' } });
+    const agent = await app.db.prisma.agent.create({
+      data: { email: 'second@example.com', firstName: 'Sam', role: 'AGENT' },
+    });
     const { secret } = await issueApiKey(app.db.prisma, app.box, { agentId: agent.id });
     const other = await request(secret);
     expect(other.status).toBe(200);
@@ -138,16 +140,22 @@ describe('query cost and depth limits', () => {
     expectRefused(deep, /too deep/);
     expect(await app.db.prisma.branch.count({ where: { name: 'Deeply' } })).toBe(0);
     // The same mutation within the limits runs.
-    const cheap = ok(await app.gql<any>('mutation { createBranch(input: { name: "Cheap" }) { branch { key } userErrors { code } } }'));
+    const cheap = ok(
+      await app.gql<any>('mutation { createBranch(input: { name: "Cheap" }) { branch { key } userErrors { code } } }'),
+    );
     expect(cheap.createBranch).toEqual({ branch: { key: expect.stringMatching(/^[A-Z]+$/) }, userErrors: [] });
     expect(await app.db.prisma.branch.count({ where: { name: 'Cheap' } })).toBe(1);
   });
 
   it('refuses a query deeper than 4 and answers one of depth 4', async () => {
-    const response = (await app.gql('{ tickets(first: 1) { nodes { branch { tickets(first: 1) { nodes { key } } } } } }')) as any;
+    const response = (await app.gql(
+      '{ tickets(first: 1) { nodes { branch { tickets(first: 1) { nodes { key } } } } } }',
+    )) as any;
     expectRefused(response, /too deep/);
     expect(response.errors[0].extensions.cost.depth).toBeGreaterThan(4);
-    const five = (await app.gql('{ tickets(first: 1) { nodes { branch { tickets(first: 1) { totalCount } } } } }')) as any;
+    const five = (await app.gql(
+      '{ tickets(first: 1) { nodes { branch { tickets(first: 1) { totalCount } } } } }',
+    )) as any;
     expectRefused(five, /too deep: depth 5, at most 4/);
     const four = (await app.gql('{ tickets(first: 1) { nodes { branch { key } } } }')) as any;
     expect(ok<any>(four).tickets.nodes).toEqual([]);

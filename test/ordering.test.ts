@@ -1,7 +1,7 @@
 // filter and orderBy on the lists other than tickets (tickets have their own tests).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, ok, type TestApp } from './helpers.ts';
 import { createBranch, createCustomer, createTicket } from './fixtures.ts';
+import { createTestApp, ok, type TestApp } from './helpers.ts';
 
 describe('list filters and ordering', () => {
   let app: TestApp;
@@ -9,13 +9,22 @@ describe('list filters and ordering', () => {
     app = await createTestApp();
     await createBranch(app, 'Zulu desk', 'ZED');
     await createBranch(app, 'Alpha support', 'ALP');
-    const [b] = (ok(await app.gql<any>('{ branches(filter: {text: "zulu"}) { nodes { id } } }')).branches.nodes);
-    ok(await app.gql('mutation($id: ID!) { updateBranch(input: {id: $id, tags: ["vip"]}) { userErrors { code } } }', { id: b.id }));
+    const [b] = ok(await app.gql<any>('{ branches(filter: {text: "zulu"}) { nodes { id } } }')).branches.nodes;
+    ok(
+      await app.gql('mutation($id: ID!) { updateBranch(input: {id: $id, tags: ["vip"]}) { userErrors { code } } }', {
+        id: b.id,
+      }),
+    );
     await createCustomer(app, 'b@example.com');
     await createCustomer(app, 'a_percent%@example.com');
     const ticket = await createTicket(app, { branch: b.id });
     for (const content of ['first', 'second', 'third']) {
-      ok(await app.gql('mutation($t: String!, $c: String!) { addComment(input: {ticket: {key: $t}, content: $c}) { userErrors { code } } }', { t: ticket.key, c: content }));
+      ok(
+        await app.gql(
+          'mutation($t: String!, $c: String!) { addComment(input: {ticket: {key: $t}, content: $c}) { userErrors { code } } }',
+          { t: ticket.key, c: content },
+        ),
+      );
     }
   });
   afterAll(() => app?.close());
@@ -64,9 +73,12 @@ describe('list filters and ordering', () => {
     expect(data.desc.nodes.map((c: any) => c.content)).toEqual(['third', 'second', 'first']);
     expect(data.page.pageInfo.hasNextPage).toBe(true);
     const next = ok(
-      await app.gql<any>('query($after: String) { comments(first: 2, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { content } } }', {
-        after: data.page.pageInfo.endCursor,
-      }),
+      await app.gql<any>(
+        'query($after: String) { comments(first: 2, after: $after, orderBy: {field: CREATED_AT, direction: DESC}) { nodes { content } } }',
+        {
+          after: data.page.pageInfo.endCursor,
+        },
+      ),
     );
     expect(next.comments.nodes.map((c: any) => c.content)).toEqual(['first']);
   });

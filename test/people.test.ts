@@ -2,7 +2,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
-import { createTestApp, ok, type GraphQLResponse, type TestApp } from './helpers.ts';
+import { createTestApp, type GraphQLResponse, ok, type TestApp } from './helpers.ts';
 
 const agentFields = 'id internalId email firstName lastName name role state';
 const customerFields = 'id internalId email firstName lastName name phone state';
@@ -26,11 +26,16 @@ function expectClientError(response: GraphQLResponse, messagePart?: RegExp) {
 
 describe('agents and customers', () => {
   let app: TestApp;
-  const gqlData = async (query: string, variables?: Record<string, unknown>) => ok(await app.gql<any>(query, variables));
-  const createAgent = async (input: Record<string, unknown>) => (await gqlData(createAgentMutation, { input })).createAgent;
-  const updateAgent = async (input: Record<string, unknown>) => (await gqlData(updateAgentMutation, { input })).updateAgent;
-  const createCustomer = async (input: Record<string, unknown>) => (await gqlData(createCustomerMutation, { input })).createCustomer;
-  const updateCustomer = async (input: Record<string, unknown>) => (await gqlData(updateCustomerMutation, { input })).updateCustomer;
+  const gqlData = async (query: string, variables?: Record<string, unknown>) =>
+    ok(await app.gql<any>(query, variables));
+  const createAgent = async (input: Record<string, unknown>) =>
+    (await gqlData(createAgentMutation, { input })).createAgent;
+  const updateAgent = async (input: Record<string, unknown>) =>
+    (await gqlData(updateAgentMutation, { input })).updateAgent;
+  const createCustomer = async (input: Record<string, unknown>) =>
+    (await gqlData(createCustomerMutation, { input })).createCustomer;
+  const updateCustomer = async (input: Record<string, unknown>) =>
+    (await gqlData(updateCustomerMutation, { input })).updateCustomer;
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -57,9 +62,21 @@ describe('agents and customers', () => {
     const { agent } = await createAgent({ email: 'carl@example.com', firstName: 'Carl', lastName: 'Coder' });
     const result = await updateAgent({ id: agent.id, role: 'ADMIN', firstName: 'Karl', email: 'Karl@Example.com' });
     expect(result.userErrors).toEqual([]);
-    expect(result.agent).toMatchObject({ id: agent.id, role: 'ADMIN', firstName: 'Karl', lastName: 'Coder', email: 'karl@example.com' });
+    expect(result.agent).toMatchObject({
+      id: agent.id,
+      role: 'ADMIN',
+      firstName: 'Karl',
+      lastName: 'Coder',
+      email: 'karl@example.com',
+    });
     const again = await updateAgent({ id: agent.id, lastName: 'Kode', role: 'AGENT' });
-    expect(again.agent).toMatchObject({ role: 'AGENT', firstName: 'Karl', lastName: 'Kode', name: 'Karl Kode', email: 'karl@example.com' });
+    expect(again.agent).toMatchObject({
+      role: 'AGENT',
+      firstName: 'Karl',
+      lastName: 'Kode',
+      name: 'Karl Kode',
+      email: 'karl@example.com',
+    });
   });
 
   it('refuses an email another agent uses, whatever its case', async () => {
@@ -73,7 +90,10 @@ describe('agents and customers', () => {
     const taken = await updateAgent({ id: agent.id, email: 'admin@example.com', firstName: 'Changed' });
     expect(taken.agent).toBeNull();
     expect(taken.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['email'] })]);
-    expect(await app.db.prisma.agent.findUnique({ where: { id: agent.internalId } })).toMatchObject({ email: 'dave@example.com', firstName: 'Dave' });
+    expect(await app.db.prisma.agent.findUnique({ where: { id: agent.internalId } })).toMatchObject({
+      email: 'dave@example.com',
+      firstName: 'Dave',
+    });
   });
 
   it('refuses a blank first name as REQUIRED and an invalid email as a GraphQL error', async () => {
@@ -91,23 +111,45 @@ describe('agents and customers', () => {
     const blankUpdate = await updateAgent({ id: agent.id, firstName: '' });
     expect(blankUpdate.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED', field: ['firstName'] })]);
     expectClientError(await app.gql<any>(updateAgentMutation, { input: { id: agent.id, email: 'fay@' } }));
-    expect(await app.db.prisma.agent.findUnique({ where: { id: agent.internalId } })).toMatchObject({ firstName: 'Fay', email: 'fay@example.com' });
+    expect(await app.db.prisma.agent.findUnique({ where: { id: agent.internalId } })).toMatchObject({
+      firstName: 'Fay',
+      email: 'fay@example.com',
+    });
   });
 
   it('reports unknown agents and customers as NOT_FOUND', async () => {
     const agent = await updateAgent({ id: encodeGlobalID('Agent', 99999), firstName: 'Ghost' });
     expect(agent).toEqual({ agent: null, userErrors: [expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })] });
     const customer = await updateCustomer({ id: encodeGlobalID('Customer', 99999), firstName: 'Ghost' });
-    expect(customer).toEqual({ customer: null, userErrors: [expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })] });
+    expect(customer).toEqual({
+      customer: null,
+      userErrors: [expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })],
+    });
   });
 
   it('creates and updates a customer; phone null removes it', async () => {
-    const created = await createCustomer({ email: 'Gina@Example.com', firstName: 'Gina', lastName: 'Guest', phone: ' +1 555 0100 ' });
+    const created = await createCustomer({
+      email: 'Gina@Example.com',
+      firstName: 'Gina',
+      lastName: 'Guest',
+      phone: ' +1 555 0100 ',
+    });
     expect(created.userErrors).toEqual([]);
-    expect(created.customer).toMatchObject({ email: 'gina@example.com', name: 'Gina Guest', phone: '+1 555 0100', state: 'ACTIVE' });
+    expect(created.customer).toMatchObject({
+      email: 'gina@example.com',
+      name: 'Gina Guest',
+      phone: '+1 555 0100',
+      state: 'ACTIVE',
+    });
     const id = created.customer.id;
     const updated = await updateCustomer({ id, lastName: 'Host', email: 'GINA.HOST@example.com' });
-    expect(updated.customer).toMatchObject({ id, firstName: 'Gina', lastName: 'Host', email: 'gina.host@example.com', phone: '+1 555 0100' });
+    expect(updated.customer).toMatchObject({
+      id,
+      firstName: 'Gina',
+      lastName: 'Host',
+      email: 'gina.host@example.com',
+      phone: '+1 555 0100',
+    });
     const noPhone = await updateCustomer({ id, phone: null });
     expect(noPhone.customer.phone).toBeNull();
 
@@ -127,7 +169,12 @@ describe('agents and customers', () => {
     const before = await app.db.prisma.customer.count();
     const restored = await createCustomer({ email: 'IVY@example.com', firstName: 'Ivy', lastName: 'New' });
     expect(restored.userErrors).toEqual([]);
-    expect(restored.customer).toMatchObject({ id: customer.id, internalId: customer.internalId, state: 'ACTIVE', lastName: 'New' });
+    expect(restored.customer).toMatchObject({
+      id: customer.id,
+      internalId: customer.internalId,
+      state: 'ACTIVE',
+      lastName: 'New',
+    });
     expect(await app.db.prisma.customer.count()).toBe(before);
   });
 
@@ -140,7 +187,10 @@ describe('agents and customers', () => {
     expect((await gqlData(agentQuery, { email: 'JAY@Example.com' })).agent).toEqual({ id: agent.id, name: 'Jay' });
     expect((await gqlData(agentQuery, { email: 'nobody@example.com' })).agent).toBeNull();
     expect((await gqlData(customerQuery, { id: customer.id })).customer).toEqual({ id: customer.id, name: 'Kim K' });
-    expect((await gqlData(customerQuery, { email: 'KIM@example.com' })).customer).toEqual({ id: customer.id, name: 'Kim K' });
+    expect((await gqlData(customerQuery, { email: 'KIM@example.com' })).customer).toEqual({
+      id: customer.id,
+      name: 'Kim K',
+    });
     expect((await gqlData(customerQuery, { id: encodeGlobalID('Customer', 99999) })).customer).toBeNull();
 
     expectClientError(await app.gql<any>(agentQuery, {}), /exactly one/i);
@@ -153,7 +203,9 @@ describe('agents and customers', () => {
   });
 
   it('does not crash on an Agent id whose database part is not an integer', async () => {
-    const response = await app.gql<any>('query($id: ID!) { agent(id: $id) { id } }', { id: encodeGlobalID('Agent', 'abc') });
+    const response = await app.gql<any>('query($id: ID!) { agent(id: $id) { id } }', {
+      id: encodeGlobalID('Agent', 'abc'),
+    });
     if (response.errors) expectClientError(response);
     else expect(response.data.agent).toBeNull();
   });
@@ -198,18 +250,37 @@ describe('agents and customers', () => {
     const { customer } = await createCustomer({ email: 'rae@example.com', firstName: 'Rae', lastName: 'Node' });
     const adminId = encodeGlobalID('Agent', app.adminId);
     const nodeQuery = `query($id: ID!) { node(id: $id) { __typename id ... on Agent { role } ... on Customer { phone } ... on Person { name } } }`;
-    expect((await gqlData(nodeQuery, { id: adminId })).node).toEqual({ __typename: 'Agent', id: adminId, role: 'ADMIN', name: 'Ada Admin' });
-    expect((await gqlData(nodeQuery, { id: customer.id })).node).toEqual({ __typename: 'Customer', id: customer.id, phone: null, name: 'Rae Node' });
-    const nodes = await gqlData('query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', { ids: [customer.id, adminId] });
-    expect(nodes.nodes).toEqual([{ __typename: 'Customer', id: customer.id }, { __typename: 'Agent', id: adminId }]);
+    expect((await gqlData(nodeQuery, { id: adminId })).node).toEqual({
+      __typename: 'Agent',
+      id: adminId,
+      role: 'ADMIN',
+      name: 'Ada Admin',
+    });
+    expect((await gqlData(nodeQuery, { id: customer.id })).node).toEqual({
+      __typename: 'Customer',
+      id: customer.id,
+      phone: null,
+      name: 'Rae Node',
+    });
+    const nodes = await gqlData('query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', {
+      ids: [customer.id, adminId],
+    });
+    expect(nodes.nodes).toEqual([
+      { __typename: 'Customer', id: customer.id },
+      { __typename: 'Agent', id: adminId },
+    ]);
   });
 
   it('gives null from node and nodes for a well-formed id of a missing person', async () => {
     const adminId = encodeGlobalID('Agent', app.adminId);
     const missing = encodeGlobalID('Customer', 99999);
     expect((await gqlData('query($id: ID!) { node(id: $id) { id } }', { id: missing })).node).toBeNull();
-    expect((await gqlData('query($id: ID!) { node(id: $id) { id } }', { id: encodeGlobalID('Agent', 99999) })).node).toBeNull();
-    const nodes = await gqlData('query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', { ids: [missing, adminId] });
+    expect(
+      (await gqlData('query($id: ID!) { node(id: $id) { id } }', { id: encodeGlobalID('Agent', 99999) })).node,
+    ).toBeNull();
+    const nodes = await gqlData('query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', {
+      ids: [missing, adminId],
+    });
     expect(nodes.nodes).toEqual([null, { __typename: 'Agent', id: adminId }]);
   });
 });
@@ -265,10 +336,17 @@ describe('viewer and authentication', () => {
   });
 
   it('a customer key makes a Customer viewer', async () => {
-    const customer = await app.db.prisma.customer.create({ data: { email: 'sam@example.com', firstName: 'Sam', lastName: 'Client' } });
+    const customer = await app.db.prisma.customer.create({
+      data: { email: 'sam@example.com', firstName: 'Sam', lastName: 'Client' },
+    });
     const { secret } = await issueApiKey(app.db.prisma, app.box, { customerId: customer.id });
     const data = ok(await app.gql<any>(viewerQuery, {}, { key: secret }));
-    expect(data.viewer).toEqual({ __typename: 'Customer', id: encodeGlobalID('Customer', customer.id), name: 'Sam Client', email: 'sam@example.com' });
+    expect(data.viewer).toEqual({
+      __typename: 'Customer',
+      id: encodeGlobalID('Customer', customer.id),
+      name: 'Sam Client',
+      email: 'sam@example.com',
+    });
   });
 
   it('refuses Basic with the wrong email with 401 and WWW-Authenticate', async () => {

@@ -8,17 +8,17 @@ import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../src/app.ts';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { secretBox } from '../src/auth/secret-box.ts';
-import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { openDatabase, type Database } from '../src/db/database.ts';
+import { type Database, openDatabase } from '../src/db/database.ts';
 import { addressKey } from '../src/http/rate-limit.ts';
 import { createLogger } from '../src/logger.ts';
 import { createHttpServer } from '../src/server.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import { createCustomer } from './fixtures.ts';
-import { createPostgresDatabase, createTestApp, ok, openTestDatabase, testEngine, type TestApp } from './helpers.ts';
+import { createPostgresDatabase, createTestApp, ok, openTestDatabase, type TestApp, testEngine } from './helpers.ts';
 
 const logger = createLogger('silent');
 const VIEWER = JSON.stringify({ query: '{ viewer { __typename } }' });
@@ -32,7 +32,11 @@ interface Answer {
 }
 
 /** A real HTTP request, from a chosen loopback address (127.0.0.x) when asked. */
-function send(base: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string; from?: string } = {}) {
+function send(
+  base: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; from?: string } = {},
+) {
   return new Promise<Answer>((resolve, reject) => {
     const url = new URL(path, base);
     const req = httpRequest(
@@ -70,7 +74,8 @@ async function listen(app: App, db: Database) {
   await new Promise((resolve) => server.once('listening', resolve));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
-const stop = (server: Server | undefined) => new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+const stop = (server: Server | undefined) =>
+  new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
 
 const graphql = (base: string, headers: Record<string, string>, from?: string) =>
   send(base, '/graphql', { method: 'POST', headers, body: VIEWER, from });
@@ -121,10 +126,15 @@ describe('failed authentications per client address', () => {
     // While blocked, credentials are not even checked: a correct key is refused too (no oracle).
     expect((await graphql(base, bearer(app.adminKey), '127.0.0.2')).status).toBe(429);
     // Over REST and downloads as well: one gate.
-    const rest = await send(base, '/api/rest/latest/desk/branches', { headers: bearer(app.adminKey), from: '127.0.0.2' });
+    const rest = await send(base, '/api/rest/latest/desk/branches', {
+      headers: bearer(app.adminKey),
+      from: '127.0.0.2',
+    });
     expect(rest.status).toBe(429);
     expect(rest.json.error).toMatch(/Too many failed authentications/);
-    const download = await send(base, `/desk/attachments/download/file/${'0'.repeat(64)}?token=nonsense`, { from: '127.0.0.2' });
+    const download = await send(base, `/desk/attachments/download/file/${'0'.repeat(64)}?token=nonsense`, {
+      from: '127.0.0.2',
+    });
     expect(download.status).toBe(429);
 
     // Another address is not affected.
@@ -136,7 +146,15 @@ describe('failed authentications per client address', () => {
     const from = '127.0.0.4';
     const badWsse = `UsernameToken Username="admin@example.com", PasswordDigest="${randomBytes(20).toString('base64')}", Nonce="${randomBytes(16).toString('base64')}", Created="${new Date().toISOString()}"`;
     expect((await graphql(base, { 'x-wsse': badWsse }, from)).status).toBe(401);
-    expect((await graphql(base, { authorization: `Basic ${Buffer.from(`admin@example.com:${'f'.repeat(40)}`).toString('base64')}` }, from)).status).toBe(401);
+    expect(
+      (
+        await graphql(
+          base,
+          { authorization: `Basic ${Buffer.from(`admin@example.com:${'f'.repeat(40)}`).toString('base64')}` },
+          from,
+        )
+      ).status,
+    ).toBe(401);
     for (let i = 0; i < 3; i++) {
       const bad = await send(base, `/desk/attachments/download/file/${'0'.repeat(64)}?token=nonsense`, { from });
       expect(bad.status).toBe(401);
@@ -147,7 +165,11 @@ describe('failed authentications per client address', () => {
 
   it('does not count anonymous requests, and lets anonymous ones through', async () => {
     for (let i = 0; i < 8; i++) {
-      const anonymous = await send(base, '/graphql', { method: 'POST', body: JSON.stringify({ query: '{ __typename }' }), from: '127.0.0.5' });
+      const anonymous = await send(base, '/graphql', {
+        method: 'POST',
+        body: JSON.stringify({ query: '{ __typename }' }),
+        from: '127.0.0.5',
+      });
       expect(anonymous.status).toBe(200);
     }
     expect((await graphql(base, bearer(app.adminKey), '127.0.0.5')).status).toBe(200);
@@ -156,7 +178,9 @@ describe('failed authentications per client address', () => {
   it('is on by default in the configuration: 30 a minute', () => {
     expect(loadConfig({}).authFailuresPerMinute).toBe(30);
     expect(loadConfig({ HELPDESK_AUTH_FAILURES_PER_MINUTE: '0' }).authFailuresPerMinute).toBe(0);
-    expect(() => loadConfig({ HELPDESK_AUTH_FAILURES_PER_MINUTE: 'many' })).toThrow(/HELPDESK_AUTH_FAILURES_PER_MINUTE/);
+    expect(() => loadConfig({ HELPDESK_AUTH_FAILURES_PER_MINUTE: 'many' })).toThrow(
+      /HELPDESK_AUTH_FAILURES_PER_MINUTE/,
+    );
   });
 });
 
@@ -190,7 +214,8 @@ describe('one request budget per person', () => {
   it('counts signed-token downloads in the budget of the token’s person', async () => {
     const customer = await createCustomer(app, 'downloader@example.com');
     const { secret } = await issueApiKey(app.db.prisma, app.box, { customerId: customer.internalId });
-    const branch = ok(await app.gql('mutation { createBranch(input: {name: "Downloads"}) { branch { id } } }')).createBranch.branch.id;
+    const branch = ok(await app.gql('mutation { createBranch(input: {name: "Downloads"}) { branch { id } } }'))
+      .createBranch.branch.id;
     const created = ok(
       await app.gql(
         `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { attachments { nodes { url } } } userErrors { message } } }`,
@@ -245,14 +270,20 @@ describe('API keys per person', () => {
     }
     const refused = ok(await app.gql(mutation, { input: { label: 'one too many' } }, { key: secret })).createApiKey;
     expect(refused.secret).toBeNull();
-    expect(refused.userErrors).toEqual([{ code: 'LIMIT_REACHED', message: expect.stringMatching(/At most 3 active API keys/), field: null }]);
+    expect(refused.userErrors).toEqual([
+      { code: 'LIMIT_REACHED', message: expect.stringMatching(/At most 3 active API keys/), field: null },
+    ]);
     // An admin making one for the customer meets the same cap.
     const byAdmin = ok(await app.gql(mutation, { input: { owner: customer.id } })).createApiKey;
     expect(byAdmin.userErrors).toMatchObject([{ code: 'LIMIT_REACHED' }]);
     expect(await app.db.prisma.apiKey.count({ where: { customerId: customer.internalId } })).toBe(3);
 
     const revoked = ok(
-      await app.gql(`mutation($id: ID!) { revokeApiKey(input: {id: $id}) { userErrors { code } } }`, { id: made[0] }, { key: secret }),
+      await app.gql(
+        `mutation($id: ID!) { revokeApiKey(input: {id: $id}) { userErrors { code } } }`,
+        { id: made[0] },
+        { key: secret },
+      ),
     ).revokeApiKey;
     expect(revoked.userErrors).toEqual([]);
     const again = ok(await app.gql(mutation, { input: { label: 'after revoking' } }, { key: secret })).createApiKey;
@@ -265,7 +296,9 @@ describe('API keys per person', () => {
     await issueApiKey(app.db.prisma, app.box, { customerId: customer.internalId });
     await issueApiKey(app.db.prisma, app.box, { customerId: customer.internalId });
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => app.gql(mutation, { input: { owner: customer.id, label: 'race' } }).then((r) => ok(r).createApiKey)),
+      Array.from({ length: 6 }, () =>
+        app.gql(mutation, { input: { owner: customer.id, label: 'race' } }).then((r) => ok(r).createApiKey),
+      ),
     );
     expect(results.filter((r) => r.userErrors.length === 0)).toHaveLength(1);
     expect(results.filter((r) => r.userErrors[0]?.code === 'LIMIT_REACHED')).toHaveLength(5);
@@ -283,8 +316,17 @@ describe('when the database is down', () => {
   it('the gate answers a clean 503 on GraphQL, REST and downloads, never a stack or SQL', async () => {
     const { db, close } = await openTestDatabase();
     const box = secretBox(randomBytes(32));
-    const app = createApp({ db, box, logger, store: filesystemBlobStore('/nonexistent'), rateLimitPerMinute: 100, authFailuresPerMinute: 10 });
-    const admin = await db.prisma.agent.create({ data: { email: 'admin@example.com', firstName: 'Ada', role: 'ADMIN' } });
+    const app = createApp({
+      db,
+      box,
+      logger,
+      store: filesystemBlobStore('/nonexistent'),
+      rateLimitPerMinute: 100,
+      authFailuresPerMinute: 10,
+    });
+    const admin = await db.prisma.agent.create({
+      data: { email: 'admin@example.com', firstName: 'Ada', role: 'ADMIN' },
+    });
     const { secret } = await issueApiKey(db.prisma, box, { agentId: admin.id });
     const { server, base } = await listen(app, db);
     try {
@@ -293,7 +335,9 @@ describe('when the database is down', () => {
       await close();
       const created = new Date().toISOString();
       const nonce = randomBytes(16);
-      const digest = createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created + secret)])).digest('base64');
+      const digest = createHash('sha1')
+        .update(Buffer.concat([nonce, Buffer.from(created + secret)]))
+        .digest('base64');
       const wsse = `UsernameToken Username="admin@example.com", PasswordDigest="${digest}", Nonce="${nonce.toString('base64')}", Created="${created}"`;
       const answers = [
         await graphql(base, bearer(secret)),
@@ -316,7 +360,10 @@ describe('when the database is down', () => {
 });
 
 /** Two app instances on one database and one store, as two servers behind a load balancer. */
-async function twoInstances(storeFor: (prefix: string) => Parameters<typeof createApp>[0]['rateLimitStore'], databaseUrl?: string) {
+async function twoInstances(
+  storeFor: (prefix: string) => Parameters<typeof createApp>[0]['rateLimitStore'],
+  databaseUrl?: string,
+) {
   let db: Database;
   let drop = async () => {};
   if (databaseUrl) {
@@ -333,7 +380,16 @@ async function twoInstances(storeFor: (prefix: string) => Parameters<typeof crea
   const store = storeFor(uniquePrefix());
   const keyPrefix = uniquePrefix();
   const make = () =>
-    createApp({ db, box, logger, store: filesystemBlobStore('/nonexistent'), rateLimitPerMinute: 4, authFailuresPerMinute: 2, rateLimitStore: store, rateLimitKeyPrefix: keyPrefix });
+    createApp({
+      db,
+      box,
+      logger,
+      store: filesystemBlobStore('/nonexistent'),
+      rateLimitPerMinute: 4,
+      authFailuresPerMinute: 2,
+      rateLimitStore: store,
+      rateLimitKeyPrefix: keyPrefix,
+    });
   const apps = [make(), make()];
   await Promise.all(apps.map((a) => a.ready()));
   const admin = await db.prisma.agent.create({ data: { email: 'admin@example.com', firstName: 'Ada', role: 'ADMIN' } });
@@ -411,7 +467,12 @@ describe.skipIf(testEngine !== 'postgresql')('PostgreSQL store unreachable', () 
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 async function redisReachable() {
-  const probe = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   try {
     await probe.connect();
     return (await probe.ping()) === 'PONG';

@@ -39,7 +39,9 @@ describe('REST /branches', () => {
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({ id, key: 'BRANCHTEST', name: 'Test Branch PUT', tags: ['Test Tag'] });
 
-    const patch = await server.call('PATCH', `/api/rest/latest/desk/branches/${id}.json`, { body: { description: 'Patched' } });
+    const patch = await server.call('PATCH', `/api/rest/latest/desk/branches/${id}.json`, {
+      body: { description: 'Patched' },
+    });
     expect(patch.status).toBe(200);
     expect(patch.json).toMatchObject({ name: 'Test Branch PUT', description: 'Patched' });
 
@@ -63,16 +65,25 @@ describe('REST /branches', () => {
     expect(suffix.headers.get('content-type')).toMatch(/application\/xml/);
     const doc = parser.parse(suffix.text);
     expect(doc.result.item).toMatchObject({ key: 'XMLB', name: 'Xml Branch' });
-    const accept = await server.call('GET', '/api/rest/latest/desk/branches/999999', { headers: { Accept: 'application/xml' } });
+    const accept = await server.call('GET', '/api/rest/latest/desk/branches/999999', {
+      headers: { Accept: 'application/xml' },
+    });
     expect(accept.status).toBe(404);
-    expect(parser.parse(accept.text)).toEqual({ '?xml': '', result: { error: 'Branch loading failed. Branch not found.' } });
+    expect(parser.parse(accept.text)).toEqual({
+      '?xml': '',
+      result: { error: 'Branch loading failed. Branch not found.' },
+    });
   });
 
   it('takes form-encoded and snake_case bodies, and refuses unknown properties', async () => {
-    const form = await server.call('POST', '/api/rest/latest/desk/branches', { form: 'name=Form+Branch&tags%5B%5D=a&tags%5B%5D=b' });
+    const form = await server.call('POST', '/api/rest/latest/desk/branches', {
+      form: 'name=Form+Branch&tags%5B%5D=a&tags%5B%5D=b',
+    });
     expect(form.status).toBe(201);
     expect(form.json).toMatchObject({ key: 'FB', tags: ['a', 'b'] });
-    const unknown = await server.call('PATCH', `/api/rest/latest/desk/branches/${form.json.id}`, { body: { colour: 'red' } });
+    const unknown = await server.call('PATCH', `/api/rest/latest/desk/branches/${form.json.id}`, {
+      body: { colour: 'red' },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.json).toEqual({ error: 'Branch does not have "colour" property.' });
   });
@@ -82,16 +93,23 @@ describe('REST /branches', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/at least 2 characters/);
     await server.call('POST', '/api/rest/latest/desk/branches', { body: { name: 'Taken', key: 'TAKEN' } });
-    const taken = await server.call('POST', '/api/rest/latest/desk/branches', { body: { name: 'Taken again', key: 'TAKEN' } });
+    const taken = await server.call('POST', '/api/rest/latest/desk/branches', {
+      body: { name: 'Taken again', key: 'TAKEN' },
+    });
     expect(taken.status).toBe(409);
     expect(taken.json.error).toMatch(/already exists/);
   });
 
   it('pages with page/limit, X-Total and a Link header that keeps the filters; sort/order; limit over 100 is 400', async () => {
     for (const name of ['Alpha desk', 'Beta desk', 'Gamma desk']) {
-      await server.call('POST', '/api/rest/latest/desk/branches', { body: { name, key: name.slice(0, 3).toUpperCase() + 'DK' } });
+      await server.call('POST', '/api/rest/latest/desk/branches', {
+        body: { name, key: name.slice(0, 3).toUpperCase() + 'DK' },
+      });
     }
-    const page = await server.call('GET', '/api/rest/latest/desk/branches?name=desk&limit=2&page=1&sort=name&order=desc');
+    const page = await server.call(
+      'GET',
+      '/api/rest/latest/desk/branches?name=desk&limit=2&page=1&sort=name&order=desc',
+    );
     expect(page.status).toBe(200);
     expect(page.headers.get('x-total')).toBe('3');
     expect(page.json.map((b: any) => b.name)).toEqual(['Gamma desk', 'Beta desk']);

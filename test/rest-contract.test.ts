@@ -34,7 +34,15 @@ async function createBranch(server: Server, name: string, key: string): Promise<
 
 async function createTicket(server: Server, body: Record<string, unknown>, prefix = API) {
   const created = await server.call('POST', `${prefix}/tickets`, {
-    body: { subject: 'Subject', description: 'Description', status: 'new', priority: 'low', source: 'web', reporter: 'oro_1', ...body },
+    body: {
+      subject: 'Subject',
+      description: 'Description',
+      status: 'new',
+      priority: 'low',
+      source: 'web',
+      reporter: 'oro_1',
+      ...body,
+    },
   });
   expect(created.status, created.text).toBe(201);
   return created.json;
@@ -44,9 +52,13 @@ async function createTicket(server: Server, body: Record<string, unknown>, prefi
 async function createCustomer(server: Server, email: string, firstName: string, lastName: string) {
   const created = await server.call('POST', `${API}/users`, { body: { email, firstName, lastName } });
   expect(created.status).toBe(201);
-  const data = await graphql(server, 'mutation($owner: ID!) { createApiKey(input: {owner: $owner, label: "portal"}) { secret userErrors { message } } }', {
-    owner: encodeGlobalID('Customer', String(created.json.id)),
-  });
+  const data = await graphql(
+    server,
+    'mutation($owner: ID!) { createApiKey(input: {owner: $owner, label: "portal"}) { secret userErrors { message } } }',
+    {
+      owner: encodeGlobalID('Customer', String(created.json.id)),
+    },
+  );
   expect(data.createApiKey.userErrors).toEqual([]);
   expect(data.createApiKey.secret).toMatch(/^[0-9a-f]{40}$/);
   return { id: created.json.id as number, email, key: data.createApiKey.secret as string };
@@ -115,7 +127,12 @@ describe('REST /tickets', () => {
 
   it('lists without description, comments and attachments, with X-Total and Link; searches by q', async () => {
     const branch = await createBranch(server, 'List Branch', 'LISTB');
-    const a = await createTicket(server, { branch, subject: 'Printer on fire', description: 'smoke everywhere', status: 'open' });
+    const a = await createTicket(server, {
+      branch,
+      subject: 'Printer on fire',
+      description: 'smoke everywhere',
+      status: 'open',
+    });
     const b = await createTicket(server, { branch, subject: 'Keyboard sticky', description: 'coffee spill' });
     const list = await server.call('GET', `${API}/tickets?branch=${branch}&limit=1`);
     expect(list.status).toBe(200);
@@ -163,7 +180,10 @@ describe('REST /tickets', () => {
     expect(after.status).toBe(200);
     expect(after.json).toEqual([]);
     expect(after.headers.get('x-total')).toBe('0');
-    const before = await server.call('GET', `${API}/tickets?branch=${branch}&createdBefore=${encodeURIComponent(future)}`);
+    const before = await server.call(
+      'GET',
+      `${API}/tickets?branch=${branch}&createdBefore=${encodeURIComponent(future)}`,
+    );
     expect(before.headers.get('x-total')).toBe('2');
     const tooMany = await server.call('GET', `${API}/tickets?limit=101`);
     expect(tooMany.status).toBe(400);
@@ -175,13 +195,32 @@ describe('REST /tickets', () => {
 
   it('updates by PUT and PATCH (by id and by key); refuses unknown properties and bad statuses', async () => {
     const ticket = await createTicket(server, { branch: branchId, tags: ['old'] });
-    const put = await server.call('PUT', `${API}/tickets/${ticket.id}`, { body: { subject: 'New test subject', tags: ['new test tag1', 'new test tag2'] } });
+    const put = await server.call('PUT', `${API}/tickets/${ticket.id}`, {
+      body: { subject: 'New test subject', tags: ['new test tag1', 'new test tag2'] },
+    });
     expect(put.status).toBe(200);
-    expect(put.json).toMatchObject({ id: ticket.id, key: ticket.key, subject: 'New test subject', tags: ['new test tag1', 'new test tag2'], description: 'Description' });
-    const patch = await server.call('PATCH', `${API}/tickets/${ticket.key}`, { body: { status: 'in_progress', priority: 'high' } });
+    expect(put.json).toMatchObject({
+      id: ticket.id,
+      key: ticket.key,
+      subject: 'New test subject',
+      tags: ['new test tag1', 'new test tag2'],
+      description: 'Description',
+    });
+    const patch = await server.call('PATCH', `${API}/tickets/${ticket.key}`, {
+      body: { status: 'in_progress', priority: 'high' },
+    });
     expect(patch.status).toBe(200);
-    expect(patch.json).toMatchObject({ id: ticket.id, subject: 'New test subject', status: 'in_progress', priority: 'high' });
-    expect((await server.call('GET', `${API}/tickets/${ticket.id}`)).json).toMatchObject({ status: 'in_progress', priority: 'high', subject: 'New test subject' });
+    expect(patch.json).toMatchObject({
+      id: ticket.id,
+      subject: 'New test subject',
+      status: 'in_progress',
+      priority: 'high',
+    });
+    expect((await server.call('GET', `${API}/tickets/${ticket.id}`)).json).toMatchObject({
+      status: 'in_progress',
+      priority: 'high',
+      subject: 'New test subject',
+    });
 
     const unknown = await server.call('PATCH', `${API}/tickets/${ticket.id}`, { body: { x: 1 } });
     expect(unknown.status).toBe(400);
@@ -190,7 +229,15 @@ describe('REST /tickets', () => {
     expect(badStatus.status).toBe(400);
     expect(badStatus.json.error).toMatch(/status/);
     const badCreate = await server.call('POST', `${API}/tickets`, {
-      body: { branch: branchId, subject: 's', description: 'd', status: 'exploded', priority: 'low', source: 'web', reporter: 'oro_1' },
+      body: {
+        branch: branchId,
+        subject: 's',
+        description: 'd',
+        status: 'exploded',
+        priority: 'low',
+        source: 'web',
+        reporter: 'oro_1',
+      },
     });
     expect(badCreate.status).toBe(400);
   });
@@ -210,9 +257,16 @@ describe('REST /tickets', () => {
   it('answers a moved ticket under its old key with 301, Location and X-Location', async () => {
     const target = await createBranch(server, 'Moved To', 'MOVED');
     const ticket = await createTicket(server, { branch: branchId });
-    const data = await graphql(server, 'mutation($input: MoveTicketInput!) { moveTicket(input: $input) { ticket { key } userErrors { message } } }', {
-      input: { branch: encodeGlobalID('Branch', String(target)), ticket: { id: encodeGlobalID('Ticket', String(ticket.id)) } },
-    });
+    const data = await graphql(
+      server,
+      'mutation($input: MoveTicketInput!) { moveTicket(input: $input) { ticket { key } userErrors { message } } }',
+      {
+        input: {
+          branch: encodeGlobalID('Branch', String(target)),
+          ticket: { id: encodeGlobalID('Ticket', String(ticket.id)) },
+        },
+      },
+    );
     expect(data.moveTicket.userErrors).toEqual([]);
     const newKey = data.moveTicket.ticket.key;
     expect(newKey).toMatch(/^MOVED-\d+$/);
@@ -279,7 +333,13 @@ describe('REST /comments', () => {
 
   it('walks the guide: create (changing the ticket status), read, author, update, list, delete', async () => {
     const created = await server.call('POST', `${API}/comments`, {
-      body: { content: 'Test Comment', ticket: ticket.id, author: 'oro_1', private: false, ticketStatus: 'in_progress' },
+      body: {
+        content: 'Test Comment',
+        ticket: ticket.id,
+        author: 'oro_1',
+        private: false,
+        ticketStatus: 'in_progress',
+      },
     });
     expect(created.status, created.text).toBe(201);
     expect(created.json).toEqual({
@@ -306,7 +366,9 @@ describe('REST /comments', () => {
     expect(author.status).toBe(200);
     expect(author.json).toEqual(person);
 
-    const put = await server.call('PUT', `${API}/comments/${id}`, { body: { content: 'Test Comment Updated PUT', ticketStatus: 'closed' } });
+    const put = await server.call('PUT', `${API}/comments/${id}`, {
+      body: { content: 'Test Comment Updated PUT', ticketStatus: 'closed' },
+    });
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({ id, content: 'Test Comment Updated PUT', ticket: ticket.id, author: person });
     expect((await server.call('GET', `${API}/tickets/${ticket.id}`)).json.status).toBe('closed');
@@ -336,7 +398,9 @@ describe('REST /comments', () => {
   it('refuses a comment without a ticket and with a bad ticketStatus', async () => {
     const noTicket = await server.call('POST', `${API}/comments`, { body: { content: 'x', author: 'oro_1' } });
     expect(noTicket.status).toBe(400);
-    const badStatus = await server.call('POST', `${API}/comments`, { body: { content: 'x', ticket: ticket.id, author: 'oro_1', ticketStatus: 'gone' } });
+    const badStatus = await server.call('POST', `${API}/comments`, {
+      body: { content: 'x', ticket: ticket.id, author: 'oro_1', ticketStatus: 'gone' },
+    });
     expect(badStatus.status).toBe(400);
   });
 });
@@ -350,8 +414,14 @@ describe('REST attachments', () => {
     server = await startRestServer();
     const branch = await createBranch(server, 'Attach Branch', 'ATTB');
     ticket = await createTicket(server, { branch });
-    comment = (await server.call('POST', `${API}/comments`, { body: { content: 'With files', ticket: ticket.id, author: 'oro_1' } })).json;
-    png = await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
+    comment = (
+      await server.call('POST', `${API}/comments`, {
+        body: { content: 'With files', ticket: ticket.id, author: 'oro_1' },
+      })
+    ).json;
+    png = await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+      .png()
+      .toBuffer();
   });
   afterAll(() => server?.close());
 
@@ -382,7 +452,10 @@ describe('REST attachments', () => {
         created_at: expect.stringMatching(date),
         updated_at: expect.stringMatching(date),
         file: { url: expect.stringMatching(/\/desk\/attachments\/download\/file\//), filename: 'picture.png' },
-        thumbnails: { url: expect.stringMatching(/\/desk\/attachments\/download\/thumbnail\//), filename: expect.stringMatching(/\.png$/) },
+        thumbnails: {
+          url: expect.stringMatching(/\/desk\/attachments\/download\/thumbnail\//),
+          filename: expect.stringMatching(/\.png$/),
+        },
       });
 
       const download = await fetch(txt.file.url);
@@ -399,7 +472,11 @@ describe('REST attachments', () => {
 
       const list = await server.call('GET', base);
       expect(list.status).toBe(200);
-      const strip = (a: any) => ({ ...a, file: { ...a.file, url: a.file.url.split('?')[0] }, ...(a.thumbnails ? { thumbnails: { ...a.thumbnails, url: a.thumbnails.url.split('?')[0] } } : {}) });
+      const strip = (a: any) => ({
+        ...a,
+        file: { ...a.file, url: a.file.url.split('?')[0] },
+        ...(a.thumbnails ? { thumbnails: { ...a.thumbnails, url: a.thumbnails.url.split('?')[0] } } : {}),
+      });
       expect(list.json.map(strip)).toEqual([txt, img].map(strip));
       const one = await server.call('GET', `${base}/${img.id}`);
       expect(one.status).toBe(200);
@@ -446,13 +523,18 @@ describe('REST /users', () => {
     expect(magento.status).toBe(200);
     expect(magento.json).toEqual(created.json);
 
-    const put = await server.call('PUT', `${API}/users/${id}`, { body: { email, first_name: 'John', last_name: 'Second' } });
+    const put = await server.call('PUT', `${API}/users/${id}`, {
+      body: { email, first_name: 'John', last_name: 'Second' },
+    });
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({ id, email, first_name: 'John', last_name: 'Second' });
     const patch = await server.call('PATCH', `${API}/users/${id}`, { body: { firstName: 'Johnny' } });
     expect(patch.status).toBe(200);
     expect(patch.json).toMatchObject({ id, email, first_name: 'Johnny', last_name: 'Second' });
-    expect((await server.call('GET', `${API}/users/${id}`)).json).toMatchObject({ first_name: 'Johnny', last_name: 'Second' });
+    expect((await server.call('GET', `${API}/users/${id}`)).json).toMatchObject({
+      first_name: 'Johnny',
+      last_name: 'Second',
+    });
     const unknown = await server.call('PATCH', `${API}/users/${id}`, { body: { colour: 'red' } });
     expect(unknown.status).toBe(400);
     expect(unknown.json).toEqual({ error: 'User does not have "colour" property.' });
@@ -464,7 +546,9 @@ describe('REST /users', () => {
   });
 
   it('answers users and comments in XML with the same values as JSON', async () => {
-    const created = await server.call('POST', `${API}/users.xml`, { body: { email: 'xml@example.com', firstName: 'Xavier', lastName: 'Ml' } });
+    const created = await server.call('POST', `${API}/users.xml`, {
+      body: { email: 'xml@example.com', firstName: 'Xavier', lastName: 'Ml' },
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('content-type')).toMatch(/application\/xml/);
     const parser = new XMLParser();
@@ -473,15 +557,32 @@ describe('REST /users', () => {
     expect(xml).toEqual(json);
 
     const branchId = await createBranch(server, 'Xml desk', 'XMLD');
-    const ticket = await createTicket(server, { branch: branchId, subject: 'Xml', description: 'd', reporter: 'oro_1' });
-    const comment = await server.call('POST', `${API}/comments`, { body: { ticket: ticket.id, content: 'in xml', author: 'oro_1' } });
-    const asXml = parser.parse((await server.call('GET', `${API}/comments/${comment.json.id}`, { headers: { Accept: 'application/xml' } })).text).result;
-    expect(asXml).toMatchObject({ id: comment.json.id, content: 'in xml', private: false, ticket: ticket.id, author: comment.json.author });
+    const ticket = await createTicket(server, {
+      branch: branchId,
+      subject: 'Xml',
+      description: 'd',
+      reporter: 'oro_1',
+    });
+    const comment = await server.call('POST', `${API}/comments`, {
+      body: { ticket: ticket.id, content: 'in xml', author: 'oro_1' },
+    });
+    const asXml = parser.parse(
+      (await server.call('GET', `${API}/comments/${comment.json.id}`, { headers: { Accept: 'application/xml' } })).text,
+    ).result;
+    expect(asXml).toMatchObject({
+      id: comment.json.id,
+      content: 'in xml',
+      private: false,
+      ticket: ticket.id,
+      author: comment.json.author,
+    });
     expect(asXml.created_at).toBe(comment.json.created_at);
   });
 
   it('DELETE /users/{id} answers 204, and the user is then 404 by id and by email', async () => {
-    const created = await server.call('POST', `${API}/users`, { body: { email: 'gone@example.com', firstName: 'Gone', lastName: 'Soon' } });
+    const created = await server.call('POST', `${API}/users`, {
+      body: { email: 'gone@example.com', firstName: 'Gone', lastName: 'Soon' },
+    });
     const id = created.json.id;
     const removed = await server.call('DELETE', `${API}/users/${id}`);
     expect(removed.status).toBe(204);
@@ -495,10 +596,14 @@ describe('REST /users', () => {
     expect(goneByEmail.status).toBe(404);
   });
 
-  it('re-creating a deleted user\'s email restores that user (same id)', async () => {
-    const created = await server.call('POST', `${API}/users`, { body: { email: 'back@example.com', firstName: 'Back', lastName: 'Again' } });
+  it("re-creating a deleted user's email restores that user (same id)", async () => {
+    const created = await server.call('POST', `${API}/users`, {
+      body: { email: 'back@example.com', firstName: 'Back', lastName: 'Again' },
+    });
     expect((await server.call('DELETE', `${API}/users/${created.json.id}`)).status).toBe(204);
-    const again = await server.call('POST', `${API}/users`, { body: { email: 'back@example.com', firstName: 'Back', lastName: 'Twice' } });
+    const again = await server.call('POST', `${API}/users`, {
+      body: { email: 'back@example.com', firstName: 'Back', lastName: 'Twice' },
+    });
     expect(again.status, again.text).toBe(201);
     expect(again.json).toMatchObject({ id: created.json.id, email: 'back@example.com', last_name: 'Twice' });
     const list = await server.call('GET', `${API}/users?email=back`);
@@ -506,20 +611,41 @@ describe('REST /users', () => {
   });
 
   it('serializes a user with exactly the guide keys: id, email, first_name, last_name', async () => {
-    const created = await server.call('POST', `${API}/users`, { body: { email: 'keys@example.com', firstName: 'Key', lastName: 'Set' } });
+    const created = await server.call('POST', `${API}/users`, {
+      body: { email: 'keys@example.com', firstName: 'Key', lastName: 'Set' },
+    });
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ id: expect.any(Number), email: 'keys@example.com', first_name: 'Key', last_name: 'Set' });
+    expect(created.json).toEqual({
+      id: expect.any(Number),
+      email: 'keys@example.com',
+      first_name: 'Key',
+      last_name: 'Set',
+    });
     const read = await server.call('GET', `${API}/users/${created.json.id}`);
     expect(Object.keys(read.json).sort()).toEqual(['email', 'first_name', 'id', 'last_name']);
   });
 
   it('takes snake_case and form-encoded bodies; a missing email is 400', async () => {
-    const snake = await server.call('POST', `${API}/users`, { body: { email: 'snake@example.com', first_name: 'Sna', last_name: 'Ke' } });
+    const snake = await server.call('POST', `${API}/users`, {
+      body: { email: 'snake@example.com', first_name: 'Sna', last_name: 'Ke' },
+    });
     expect(snake.status).toBe(201);
-    expect(snake.json).toMatchObject({ id: expect.any(Number), email: 'snake@example.com', first_name: 'Sna', last_name: 'Ke' });
-    const form = await server.call('POST', `${API}/users`, { form: 'email=form%40example.com&first_name=For&last_name=M' });
+    expect(snake.json).toMatchObject({
+      id: expect.any(Number),
+      email: 'snake@example.com',
+      first_name: 'Sna',
+      last_name: 'Ke',
+    });
+    const form = await server.call('POST', `${API}/users`, {
+      form: 'email=form%40example.com&first_name=For&last_name=M',
+    });
     expect(form.status).toBe(201);
-    expect(form.json).toMatchObject({ id: expect.any(Number), email: 'form@example.com', first_name: 'For', last_name: 'M' });
+    expect(form.json).toMatchObject({
+      id: expect.any(Number),
+      email: 'form@example.com',
+      first_name: 'For',
+      last_name: 'M',
+    });
     const missing = await server.call('POST', `${API}/users`, { body: { firstName: 'No', lastName: 'Email' } });
     expect(missing.status).toBe(400);
     expect(missing.json.error).toMatch(/email/);
@@ -550,8 +676,11 @@ describe('REST customer portal', () => {
     expect(v1.json).toEqual(current.json);
   });
 
-  it('PATCH users/current changes the calling customer\'s name', async () => {
-    const patch = await server.call('PATCH', `${PORTAL}/users/current`, { ...asAlice(), body: { firstName: 'Alicia' } });
+  it("PATCH users/current changes the calling customer's name", async () => {
+    const patch = await server.call('PATCH', `${PORTAL}/users/current`, {
+      ...asAlice(),
+      body: { firstName: 'Alicia' },
+    });
     expect(patch.status, patch.text).toBe(200);
     expect(patch.json).toMatchObject({ id: alice.id, email: alice.email, first_name: 'Alicia', last_name: 'Anders' });
     expect((await server.call('GET', `${API}/users/${alice.id}`)).json.first_name).toBe('Alicia');
@@ -561,10 +690,12 @@ describe('REST customer portal', () => {
     expect((await server.call('GET', `${API}/users/current`, asAlice())).status).toBe(404);
     expect((await server.call('GET', `${API}/users/current`)).status).toBe(404);
     const ticket = await createTicket(server, { branch, reporter: `diamante_${alice.id}` });
-    expect((await server.call('POST', `${API}/tickets/${ticket.id}/watchers`, { body: { email: bob.email } })).status).toBe(404);
+    expect(
+      (await server.call('POST', `${API}/tickets/${ticket.id}/watchers`, { body: { email: bob.email } })).status,
+    ).toBe(404);
   });
 
-  it('sees its own ticket, not another customer\'s (404)', async () => {
+  it("sees its own ticket, not another customer's (404)", async () => {
     const own = await createTicket(server, { branch, reporter: `diamante_${alice.id}` });
     expect(own.reporter).toBe(`diamante_${alice.id}`);
     const theirs = await createTicket(server, { branch, reporter: `diamante_${bob.id}` });
@@ -583,18 +714,30 @@ describe('REST customer portal', () => {
 
   it('POST /tickets/{id}/watchers {email} on its own ticket answers 201 with the watcher list', async () => {
     const own = await createTicket(server, { branch, reporter: `diamante_${alice.id}` });
-    const added = await server.call('POST', `${PORTAL}/tickets/${own.id}/watchers`, { ...asAlice(), body: { email: alice.email } });
+    const added = await server.call('POST', `${PORTAL}/tickets/${own.id}/watchers`, {
+      ...asAlice(),
+      body: { email: alice.email },
+    });
     expect(added.status, added.text).toBe(201);
-    expect(added.json).toContainEqual(expect.objectContaining({ email: alice.email, user_type: `diamante_${alice.id}` }));
+    expect(added.json).toContainEqual(
+      expect.objectContaining({ email: alice.email, user_type: `diamante_${alice.id}` }),
+    );
     const staffView = await server.call('GET', `${API}/tickets/${own.id}`);
     expect(staffView.json.watcher_list).toContainEqual({ id: alice.id, user_type: `diamante_${alice.id}` });
   });
 
   it('DELETE /tickets/{id}/watchers/diamante_<id> answers 204 and removes the watcher', async () => {
     const own = await createTicket(server, { branch, reporter: `diamante_${alice.id}` });
-    const data = await graphql(server, 'mutation($input: WatcherInput!) { addWatcher(input: $input) { userErrors { message } } }', {
-      input: { ticket: { id: encodeGlobalID('Ticket', String(own.id)) }, watcher: encodeGlobalID('Customer', String(bob.id)) },
-    });
+    const data = await graphql(
+      server,
+      'mutation($input: WatcherInput!) { addWatcher(input: $input) { userErrors { message } } }',
+      {
+        input: {
+          ticket: { id: encodeGlobalID('Ticket', String(own.id)) },
+          watcher: encodeGlobalID('Customer', String(bob.id)),
+        },
+      },
+    );
     expect(data.addWatcher.userErrors).toEqual([]);
     const before = await server.call('GET', `${PORTAL}/tickets/${own.id}/watchers`, asAlice());
     expect(before.status, before.text).toBe(200);

@@ -31,7 +31,11 @@ export async function startRestServer() {
   const origin = `http://127.0.0.1:${app.port}`;
 
   /** Calls the API as DiamanteDesk clients do: a fresh WSSE token per request. */
-  async function call(method: string, pathname: string, options: { body?: unknown; form?: string; headers?: Record<string, string>; email?: string; key?: string } = {}) {
+  async function call(
+    method: string,
+    pathname: string,
+    options: { body?: unknown; form?: string; headers?: Record<string, string>; email?: string; key?: string } = {},
+  ) {
     const token = wsse({ username: options.email ?? ADMIN_EMAIL, password: options.key ?? ADMIN_KEY });
     const headers: Record<string, string> = {
       'X-WSSE': token.getWSSEHeader({ nonceBase64: true }),

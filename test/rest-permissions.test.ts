@@ -2,7 +2,7 @@
 // have no REST path (GraphQL-only operations) are listed in `graphqlOnly` and not run here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUniqueId } from '../src/domain/tickets.ts';
-import { matrix, roles, type Outcome, type Role } from './permission-matrix.ts';
+import { matrix, type Outcome, type Role, roles } from './permission-matrix.ts';
 import { ADMIN_KEY, startRestServer } from './rest-helpers.ts';
 
 type Server = Awaited<ReturnType<typeof startRestServer>>;
@@ -68,75 +68,140 @@ let spare = 500;
 async function spareTicket(server: Server, fx: Fixture) {
   const number = ++spare;
   return server.app.db.prisma.ticket.create({
-    data: { key: `RMX-${number}`, number, uniqueId: newUniqueId(), subject: 's', description: 'd', branchId: fx.branchId, reporterCustomerId: fx.ids.owner },
+    data: {
+      key: `RMX-${number}`,
+      number,
+      uniqueId: newUniqueId(),
+      subject: 's',
+      description: 'd',
+      branchId: fx.branchId,
+      reporterCustomerId: fx.ids.owner,
+    },
   });
 }
 
 const operations: Record<string, Operation> = {
-  'read the ticket by key': async (s, fx, role) => outcome(await s.call('GET', `${P}/tickets/${fx.ticket.key}`, as(fx, role))),
+  'read the ticket by key': async (s, fx, role) =>
+    outcome(await s.call('GET', `${P}/tickets/${fx.ticket.key}`, as(fx, role))),
   'find the ticket in the ticket list': async (s, fx, role) =>
-    listed(await s.call('GET', `${P}/tickets?limit=100`, as(fx, role)), (items) => items.some((t) => t.key === fx.ticket.key)),
+    listed(await s.call('GET', `${P}/tickets?limit=100`, as(fx, role)), (items) =>
+      items.some((t) => t.key === fx.ticket.key),
+    ),
   'find the ticket by search': async (s, fx, role) =>
-    listed(await s.call('GET', `${P}/tickets/search?q=matrix&limit=100`, as(fx, role)), (items) => items.some((t) => t.key === fx.ticket.key)),
-  'read the public comment': async (s, fx, role) => outcome(await s.call('GET', `${P}/comments/${fx.publicComment}`, as(fx, role))),
-  'read the private comment by id': async (s, fx, role) => outcome(await s.call('GET', `${P}/comments/${fx.privateComment}`, as(fx, role))),
+    listed(await s.call('GET', `${P}/tickets/search?q=matrix&limit=100`, as(fx, role)), (items) =>
+      items.some((t) => t.key === fx.ticket.key),
+    ),
+  'read the public comment': async (s, fx, role) =>
+    outcome(await s.call('GET', `${P}/comments/${fx.publicComment}`, as(fx, role))),
+  'read the private comment by id': async (s, fx, role) =>
+    outcome(await s.call('GET', `${P}/comments/${fx.privateComment}`, as(fx, role))),
   'see the private comment on the ticket': async (s, fx, role) => {
     const response = await s.call('GET', `${P}/tickets/${fx.ticket.id}`, as(fx, role));
     const result = outcome(response);
     return result === 'ok' && !response.json.comments.some((c: any) => c.private) ? 'hidden' : result;
   },
   'find the private comment in the comment list': async (s, fx, role) =>
-    listed(await s.call('GET', `${P}/comments?limit=100`, as(fx, role)), (items) => items.some((c) => c.id === fx.privateComment)),
+    listed(await s.call('GET', `${P}/comments?limit=100`, as(fx, role)), (items) =>
+      items.some((c) => c.id === fx.privateComment),
+    ),
   'list customers': async (s, fx, role) => outcome(await s.call('GET', `${P}/users`, as(fx, role))),
   'list branches': async (s, fx, role) => outcome(await s.call('GET', `${P}/branches`, as(fx, role))),
-  'create a branch': async (s, fx, role) => outcome(await s.call('POST', `${P}/branches`, { ...as(fx, role), body: { name: `Rest ${role}` } })),
-  'update a branch': async (s, fx, role) => outcome(await s.call('PATCH', `${P}/branches/${fx.branchId}`, { ...as(fx, role), body: { description: role } })),
+  'create a branch': async (s, fx, role) =>
+    outcome(await s.call('POST', `${P}/branches`, { ...as(fx, role), body: { name: `Rest ${role}` } })),
+  'update a branch': async (s, fx, role) =>
+    outcome(await s.call('PATCH', `${P}/branches/${fx.branchId}`, { ...as(fx, role), body: { description: role } })),
   'delete a branch': async (s, fx, role) => {
     const branch = await s.app.db.prisma.branch.create({ data: { key: `RDEL${role.toUpperCase()}`, name: 'Spare' } });
     return outcome(await s.call('DELETE', `${P}/branches/${branch.id}`, as(fx, role)));
   },
   'create a customer': async (s, fx, role) =>
-    outcome(await s.call('POST', `${P}/users`, { ...as(fx, role), body: { email: `rest-${role}@example.com`, firstName: 'R', lastName: 'C' } })),
+    outcome(
+      await s.call('POST', `${P}/users`, {
+        ...as(fx, role),
+        body: { email: `rest-${role}@example.com`, firstName: 'R', lastName: 'C' },
+      }),
+    ),
   'update the owner customer': async (s, fx, role) =>
-    outcome(await s.call('PATCH', `${P}/users/${fx.ids.owner}`, { ...as(fx, role), body: { lastName: `Owner ${role}` } })),
+    outcome(
+      await s.call('PATCH', `${P}/users/${fx.ids.owner}`, { ...as(fx, role), body: { lastName: `Owner ${role}` } }),
+    ),
   'create a ticket as yourself': async (s, fx, role) =>
-    outcome(await s.call('POST', `${P}/tickets`, { ...as(fx, role), body: { branch: fx.branchId, subject: 'Mine', description: 'd' } })),
+    outcome(
+      await s.call('POST', `${P}/tickets`, {
+        ...as(fx, role),
+        body: { branch: fx.branchId, subject: 'Mine', description: 'd' },
+      }),
+    ),
   'create a ticket for someone else': async (s, fx, role) => {
     const other = role === 'owner' ? `diamante_${fx.ids.stranger}` : `diamante_${fx.ids.owner}`;
-    return outcome(await s.call('POST', `${P}/tickets`, { ...as(fx, role), body: { branch: fx.branchId, subject: 'For', description: 'd', reporter: other } }));
+    return outcome(
+      await s.call('POST', `${P}/tickets`, {
+        ...as(fx, role),
+        body: { branch: fx.branchId, subject: 'For', description: 'd', reporter: other },
+      }),
+    );
   },
   'create a ticket with an assignee': async (s, fx, role) =>
-    outcome(await s.call('POST', `${P}/tickets`, { ...as(fx, role), body: { branch: fx.branchId, subject: 'A', description: 'd', assignee: fx.ids.agent } })),
-  'update the ticket': async (s, fx, role) => outcome(await s.call('PATCH', `${P}/tickets/${fx.ticket.key}`, { ...as(fx, role), body: { priority: 'high' } })),
+    outcome(
+      await s.call('POST', `${P}/tickets`, {
+        ...as(fx, role),
+        body: { branch: fx.branchId, subject: 'A', description: 'd', assignee: fx.ids.agent },
+      }),
+    ),
+  'update the ticket': async (s, fx, role) =>
+    outcome(await s.call('PATCH', `${P}/tickets/${fx.ticket.key}`, { ...as(fx, role), body: { priority: 'high' } })),
   'delete a ticket': async (s, fx, role) => {
     const ticket = await spareTicket(s, fx);
     return outcome(await s.call('DELETE', `${P}/tickets/${ticket.key}`, as(fx, role)));
   },
   'comment on the ticket': async (s, fx, role) =>
-    outcome(await s.call('POST', `${P}/comments`, { ...as(fx, role), body: { ticket: fx.ticket.id, content: 'hello' } })),
+    outcome(
+      await s.call('POST', `${P}/comments`, { ...as(fx, role), body: { ticket: fx.ticket.id, content: 'hello' } }),
+    ),
   'write a private note on the ticket': async (s, fx, role) =>
-    outcome(await s.call('POST', `${P}/comments`, { ...as(fx, role), body: { ticket: fx.ticket.id, content: 'psst', private: true } })),
+    outcome(
+      await s.call('POST', `${P}/comments`, {
+        ...as(fx, role),
+        body: { ticket: fx.ticket.id, content: 'psst', private: true },
+      }),
+    ),
   "update the owner's comment": async (s, fx, role) =>
-    outcome(await s.call('PATCH', `${P}/comments/${fx.ownerComment}`, { ...as(fx, role), body: { content: 'edited' } })),
+    outcome(
+      await s.call('PATCH', `${P}/comments/${fx.ownerComment}`, { ...as(fx, role), body: { content: 'edited' } }),
+    ),
   "update the agent's comment": async (s, fx, role) =>
-    outcome(await s.call('PATCH', `${P}/comments/${fx.agentComment}`, { ...as(fx, role), body: { content: 'edited' } })),
+    outcome(
+      await s.call('PATCH', `${P}/comments/${fx.agentComment}`, { ...as(fx, role), body: { content: 'edited' } }),
+    ),
   "delete the agent's own comment": async (s, fx, role) => {
-    const comment = await s.app.db.prisma.comment.create({ data: { ticketId: fx.ticket.id, content: 'bye', authorAgentId: fx.ids.agent } });
+    const comment = await s.app.db.prisma.comment.create({
+      data: { ticketId: fx.ticket.id, content: 'bye', authorAgentId: fx.ids.agent },
+    });
     return outcome(await s.call('DELETE', `${P}/comments/${comment.id}`, as(fx, role)));
   },
   "delete the admin's comment": async (s, fx, role) => {
-    const comment = await s.app.db.prisma.comment.create({ data: { ticketId: fx.ticket.id, content: 'bye', authorAgentId: fx.ids.admin } });
+    const comment = await s.app.db.prisma.comment.create({
+      data: { ticketId: fx.ticket.id, content: 'bye', authorAgentId: fx.ids.admin },
+    });
     return outcome(await s.call('DELETE', `${P}/comments/${comment.id}`, as(fx, role)));
   },
   'add a watcher to the ticket': async (s, fx, role) =>
-    outcome(await s.call('POST', `${PORTAL}/tickets/${fx.ticket.key}/watchers`, { ...as(fx, role), body: { email: fx.emails.admin } })),
+    outcome(
+      await s.call('POST', `${PORTAL}/tickets/${fx.ticket.key}/watchers`, {
+        ...as(fx, role),
+        body: { email: fx.emails.admin },
+      }),
+    ),
 };
 
 async function keyFor(server: Server, owner: string) {
   const response = await fetch(`${server.origin}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-    body: JSON.stringify({ query: 'mutation($o: ID!) { createApiKey(input: {owner: $o}) { secret userErrors { message } } }', variables: { o: owner } }),
+    body: JSON.stringify({
+      query: 'mutation($o: ID!) { createApiKey(input: {owner: $o}) { secret userErrors { message } } }',
+      variables: { o: owner },
+    }),
   });
   const body = (await response.json()) as any;
   return body.data.createApiKey.secret as string;
@@ -152,13 +217,29 @@ describe('permission matrix over REST', () => {
     const { encodeGlobalID } = await import('@pothos/plugin-relay');
     const admin = (await prisma.agent.findUnique({ where: { email: 'admin@example.com' } }))!;
     const agent = await prisma.agent.create({ data: { email: 'agent@example.com', firstName: 'Agnes' } });
-    const owner = await prisma.customer.create({ data: { email: 'owner@example.com', firstName: 'Olga', lastName: 'Owner', fullName: 'Olga Owner' } });
-    const stranger = await prisma.customer.create({ data: { email: 'stranger@example.com', firstName: 'Stan', lastName: 'Ger', fullName: 'Stan Ger' } });
-    const branch = await prisma.branch.create({ data: { key: 'RMX', name: 'Rest matrix', ticketSequence: 1, defaultAssigneeId: agent.id } });
-    const ticket = await prisma.ticket.create({
-      data: { key: 'RMX-1', number: 1, uniqueId: newUniqueId(), subject: 'The matrix ticket', description: 'd', branchId: branch.id, reporterCustomerId: owner.id, assigneeId: agent.id },
+    const owner = await prisma.customer.create({
+      data: { email: 'owner@example.com', firstName: 'Olga', lastName: 'Owner', fullName: 'Olga Owner' },
     });
-    const comment = (data: object) => prisma.comment.create({ data: { ticketId: ticket.id, content: 'c', ...data } }).then((c) => c.id);
+    const stranger = await prisma.customer.create({
+      data: { email: 'stranger@example.com', firstName: 'Stan', lastName: 'Ger', fullName: 'Stan Ger' },
+    });
+    const branch = await prisma.branch.create({
+      data: { key: 'RMX', name: 'Rest matrix', ticketSequence: 1, defaultAssigneeId: agent.id },
+    });
+    const ticket = await prisma.ticket.create({
+      data: {
+        key: 'RMX-1',
+        number: 1,
+        uniqueId: newUniqueId(),
+        subject: 'The matrix ticket',
+        description: 'd',
+        branchId: branch.id,
+        reporterCustomerId: owner.id,
+        assigneeId: agent.id,
+      },
+    });
+    const comment = (data: object) =>
+      prisma.comment.create({ data: { ticketId: ticket.id, content: 'c', ...data } }).then((c) => c.id);
     fx = {
       emails: { admin: admin.email, agent: agent.email, owner: owner.email!, stranger: stranger.email! },
       keys: {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isInputObjectType, isInterfaceType, isObjectType, isEnumType } from 'graphql';
+import { isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
 import { printedSchema, schemaFile } from '../src/schema/print.ts';

@@ -1,7 +1,7 @@
 // The bulk seeder (bench/seed-data.ts, `npm run seed`): counts, consistent ticket keys and
 // per-branch numbering, time order of comments, linked profiles, and appending to existing data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seed, type SeedSummary } from '../bench/seed-data.ts';
+import { type SeedSummary, seed } from '../bench/seed-data.ts';
 import type { Database } from '../src/db/database.ts';
 import { openTestDatabase } from './helpers.ts';
 
@@ -23,7 +23,12 @@ describe('seed', () => {
 
   async function checkNumbering() {
     const branches = await db.prisma.branch.findMany({
-      select: { id: true, key: true, ticketSequence: true, tickets: { select: { key: true, number: true }, orderBy: { number: 'asc' } } },
+      select: {
+        id: true,
+        key: true,
+        ticketSequence: true,
+        tickets: { select: { key: true, number: true }, orderBy: { number: 'asc' } },
+      },
     });
     for (const branch of branches) {
       const numbers = branch.tickets.map((t) => t.number);
@@ -80,12 +85,19 @@ describe('seed', () => {
   });
 
   it('creates linked customer profiles sharing a link group', async () => {
-    const groups = await db.prisma.customer.groupBy({ by: ['linkGroup'], where: { linkGroup: { not: null } }, _count: { _all: true } });
+    const groups = await db.prisma.customer.groupBy({
+      by: ['linkGroup'],
+      where: { linkGroup: { not: null } },
+      _count: { _all: true },
+    });
     expect(groups.length).toBeGreaterThan(0);
     for (const group of groups) {
       expect(group._count._all).toBeGreaterThanOrEqual(2);
       expect(group.linkGroup).toMatch(/^[0-9a-f-]{36}$/);
-      const channels = await db.prisma.customer.findMany({ where: { linkGroup: group.linkGroup }, select: { channel: true } });
+      const channels = await db.prisma.customer.findMany({
+        where: { linkGroup: group.linkGroup },
+        select: { channel: true },
+      });
       expect(new Set(channels.map((c) => c.channel)).size).toBe(channels.length);
     }
     const channels = await db.prisma.customer.groupBy({ by: ['channel'] });
@@ -97,7 +109,9 @@ describe('seed', () => {
   it('keeps the id sequences usable by the application', async () => {
     const agent = await db.prisma.agent.create({ data: { email: 'after-seed@example.com', firstName: 'After' } });
     expect(await db.prisma.agent.count({ where: { id: agent.id } })).toBe(1);
-    const ticket = await db.prisma.ticket.findFirstOrThrow({ include: { comments: true, watchers: true, branch: true } });
+    const ticket = await db.prisma.ticket.findFirstOrThrow({
+      include: { comments: true, watchers: true, branch: true },
+    });
     expect(ticket.uniqueId).toMatch(/^[0-9a-f]{32}$/);
     expect(ticket.comments.length).toBeGreaterThanOrEqual(0);
   });
@@ -109,7 +123,8 @@ describe('seed', () => {
     expect(await db.prisma.ticket.count()).toBe(TICKETS + 50);
     expect(await db.prisma.comment.count()).toBe(TICKETS * COMMENTS_PER_TICKET + 50);
     const after = await checkNumbering();
-    const grown = after.reduce((sum, b) => sum + b.ticketSequence, 0) - before.reduce((sum, b) => sum + b.ticketSequence, 0);
+    const grown =
+      after.reduce((sum, b) => sum + b.ticketSequence, 0) - before.reduce((sum, b) => sum + b.ticketSequence, 0);
     expect(grown).toBe(50);
   });
 

@@ -95,9 +95,12 @@ describe('HTTP server', () => {
   it('created the admin agent from HELPDESK_ADMIN_EMAIL / HELPDESK_ADMIN_API_KEY', async () => {
     const agent = await app.db.prisma.agent.findUnique({ where: { email: 'root@example.com' } });
     expect(agent?.role).toBe('ADMIN');
-    const created = await graphql('mutation { createBranch(input: {name: "Boot"}) { branch { key } userErrors { code } } }', {
-      authorization: `Bearer ${adminKey}`,
-    });
+    const created = await graphql(
+      'mutation { createBranch(input: {name: "Boot"}) { branch { key } userErrors { code } } }',
+      {
+        authorization: `Bearer ${adminKey}`,
+      },
+    );
     expect(await created.json()).toMatchObject({ data: { createBranch: { branch: { key: 'BOOT' }, userErrors: [] } } });
   });
 

@@ -1,19 +1,32 @@
 // Tickets, comments and watchers through the public GraphQL API, on a real database.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, ok, type GraphQLResponse, type TestApp } from './helpers.ts';
 import { createBranch, createCustomer, createTicket } from './fixtures.ts';
+import { createTestApp, type GraphQLResponse, ok, type TestApp } from './helpers.ts';
 
-const TICKET = 'id key number uniqueId subject description status priority source tags branch { key } reporter { __typename id } assignee { id }';
+const TICKET =
+  'id key number uniqueId subject description status priority source tags branch { key } reporter { __typename id } assignee { id }';
 
 /** Runs `mutation { <name>(input: $input) { <selection> userErrors { code field message } } }`, returning the payload. */
-async function mutate(app: TestApp, name: string, inputType: string, input: Record<string, unknown>, selection: string) {
+async function mutate(
+  app: TestApp,
+  name: string,
+  inputType: string,
+  input: Record<string, unknown>,
+  selection: string,
+) {
   const query = `mutation($input: ${inputType}!) { ${name}(input: $input) { ${selection} userErrors { code field message } } }`;
   return ok(await app.gql<any>(query, { input }))[name];
 }
 
 const createT = (app: TestApp, input: Record<string, unknown>) =>
-  mutate(app, 'createTicket', 'CreateTicketInput', { subject: 'Printer on fire', description: 'It burns.', ...input }, `ticket { ${TICKET} }`);
+  mutate(
+    app,
+    'createTicket',
+    'CreateTicketInput',
+    { subject: 'Printer on fire', description: 'It burns.', ...input },
+    `ticket { ${TICKET} }`,
+  );
 
 /** A GraphQL-level failure: errors present, no data, and no internal error. */
 function expectCleanError(response: GraphQLResponse, message?: RegExp) {
@@ -32,7 +45,9 @@ describe('createTicket', () => {
   beforeAll(async () => {
     app = await createTestApp();
     branch = await createBranch(app, 'Support', 'SUP');
-    const agent = await app.db.prisma.agent.create({ data: { email: 'dora@example.com', firstName: 'Dora', lastName: 'Default' } });
+    const agent = await app.db.prisma.agent.create({
+      data: { email: 'dora@example.com', firstName: 'Dora', lastName: 'Default' },
+    });
     await app.db.prisma.branch.update({ where: { id: branch.internalId }, data: { defaultAssigneeId: agent.id } });
     agentId = encodeGlobalID('Agent', agent.id);
   });
@@ -42,7 +57,14 @@ describe('createTicket', () => {
     const first = await createT(app, { branch: branch.id, tags: [' hw ', 'hw', 'urgent'] });
     expect(first.userErrors).toEqual([]);
     const t = first.ticket;
-    expect(t).toMatchObject({ key: 'SUP-1', number: 1, status: 'NEW', priority: 'MEDIUM', source: 'WEB', subject: 'Printer on fire' });
+    expect(t).toMatchObject({
+      key: 'SUP-1',
+      number: 1,
+      status: 'NEW',
+      priority: 'MEDIUM',
+      source: 'WEB',
+      subject: 'Printer on fire',
+    });
     expect(t.tags).toEqual(['hw', 'urgent']);
     expect(t.uniqueId).toMatch(/^[0-9a-f]{32}$/);
     expect(t.branch.key).toBe('SUP');
@@ -51,7 +73,11 @@ describe('createTicket', () => {
 
     const customer = await createCustomer(app, 'reporter@example.com');
     const second = await createT(app, {
-      branch: branch.id, status: 'OPEN', priority: 'HIGH', source: 'EMAIL', reporter: customer.id,
+      branch: branch.id,
+      status: 'OPEN',
+      priority: 'HIGH',
+      source: 'EMAIL',
+      reporter: customer.id,
       assignee: encodeGlobalID('Agent', app.adminId),
     });
     expect(second.userErrors).toEqual([]);
@@ -84,16 +110,21 @@ describe('createTicket', () => {
     );
     expectCleanError(inline, /URGENT/);
     expect(inline.data?.createTicket ?? null).toBeNull();
-    const variable = await app.gql('mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }', {
-      input: { branch: branch.id, subject: 'S', description: 'D', status: 'DONE' },
-    });
+    const variable = await app.gql(
+      'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } } }',
+      {
+        input: { branch: branch.id, subject: 'S', description: 'D', status: 'DONE' },
+      },
+    );
     expectCleanError(variable, /DONE/);
     expect(await ticketCount()).toBe(before);
   });
 
   it('gives 50 concurrent creations in one branch the numbers 1..50 exactly once', async () => {
     const burst = await createBranch(app, 'Burst', 'BURST');
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => createTicket(app, { branch: burst.id, subject: `Burst ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => createTicket(app, { branch: burst.id, subject: `Burst ${i}` })),
+    );
     const keys = results.map((r) => r.key);
     expect(new Set(keys).size).toBe(50);
     const numbers = keys.map((k) => Number(/^BURST-(\d+)$/.exec(k)![1])).sort((a, b) => a - b);
@@ -118,7 +149,11 @@ describe('ticket queries', () => {
   }`;
   async function list(filter?: Record<string, unknown>, extra: Record<string, unknown> = {}) {
     const data = ok(await app.gql<any>(listQuery, { filter, ...extra }));
-    return { keys: data.tickets.nodes.map((n: any) => n.key) as string[], totalCount: data.tickets.totalCount as number, page: data.tickets };
+    return {
+      keys: data.tickets.nodes.map((n: any) => n.key) as string[],
+      totalCount: data.tickets.totalCount as number,
+      page: data.tickets,
+    };
   }
 
   beforeAll(async () => {
@@ -131,16 +166,51 @@ describe('ticket queries', () => {
     const agent = await app.db.prisma.agent.create({ data: { email: 'al@example.com', firstName: 'Al' } });
     agentId = encodeGlobalID('Agent', agent.id);
     const specs = [
-      { branch: alphaId, subject: 'Printer jammed', description: 'Paper stuck in tray', priority: 'HIGH', source: 'EMAIL', tags: ['hardware'], assignee: agentId, reporter: customerId },
-      { branch: alphaId, subject: 'VPN drops', description: 'Connection lost hourly', status: 'OPEN', priority: 'LOW', source: 'PHONE', tags: ['network'] },
-      { branch: betaId, subject: 'Alpha release notes', description: 'Need the PRINTER driver notes', status: 'CLOSED', tags: ['docs', 'hardware'], assignee: agentId, reporter: customerId },
-      { branch: betaId, subject: 'Zebra printing colours', description: 'Stripes', status: 'PENDING', priority: 'HIGH', source: 'CHAT' },
+      {
+        branch: alphaId,
+        subject: 'Printer jammed',
+        description: 'Paper stuck in tray',
+        priority: 'HIGH',
+        source: 'EMAIL',
+        tags: ['hardware'],
+        assignee: agentId,
+        reporter: customerId,
+      },
+      {
+        branch: alphaId,
+        subject: 'VPN drops',
+        description: 'Connection lost hourly',
+        status: 'OPEN',
+        priority: 'LOW',
+        source: 'PHONE',
+        tags: ['network'],
+      },
+      {
+        branch: betaId,
+        subject: 'Alpha release notes',
+        description: 'Need the PRINTER driver notes',
+        status: 'CLOSED',
+        tags: ['docs', 'hardware'],
+        assignee: agentId,
+        reporter: customerId,
+      },
+      {
+        branch: betaId,
+        subject: 'Zebra printing colours',
+        description: 'Stripes',
+        status: 'PENDING',
+        priority: 'HIGH',
+        source: 'CHAT',
+      },
       { branch: alphaId, subject: 'Mouse lag', description: 'Slow pointer', status: 'OPEN' },
     ];
     for (const [i, spec] of specs.entries()) {
       const t = await createTicket(app, spec);
       ids[t.key] = t.id;
-      await app.db.prisma.ticket.update({ where: { id: t.internalId }, data: { createdAt: new Date(Date.UTC(2021, 0, i + 1)) } });
+      await app.db.prisma.ticket.update({
+        where: { id: t.internalId },
+        data: { createdAt: new Date(Date.UTC(2021, 0, i + 1)) },
+      });
     }
     expect(Object.keys(ids)).toEqual(['ALPHA-1', 'ALPHA-2', 'BETA-1', 'BETA-2', 'ALPHA-3']);
   });
@@ -181,7 +251,11 @@ describe('ticket queries', () => {
     ['reporter (agent)', () => ({ reporter: encodeGlobalID('Agent', app.adminId) }), ['ALPHA-2', 'ALPHA-3', 'BETA-2']],
     ['unassigned: true', () => ({ unassigned: true }), ['ALPHA-2', 'ALPHA-3', 'BETA-2']],
     ['unassigned: false', () => ({ unassigned: false }), ['ALPHA-1', 'BETA-1']],
-    ['createdAfter/createdBefore (inclusive/exclusive)', () => ({ createdAfter: '2021-01-02T00:00:00Z', createdBefore: '2021-01-04T00:00:00Z' }), ['ALPHA-2', 'BETA-1']],
+    [
+      'createdAfter/createdBefore (inclusive/exclusive)',
+      () => ({ createdAfter: '2021-01-02T00:00:00Z', createdBefore: '2021-01-04T00:00:00Z' }),
+      ['ALPHA-2', 'BETA-1'],
+    ],
     ['several conditions at once', () => ({ branch: alphaId, status: ['OPEN'] }), ['ALPHA-2', 'ALPHA-3']],
     ['nothing matching', () => ({ text: 'no such words' }), []],
   ])('filters by %s', async (_name, filter, expected) => {
@@ -265,8 +339,10 @@ describe('ticket mutations', () => {
   let dst: { id: string; key: string; internalId: number };
   let customer: { id: string; internalId: number };
   const adminGid = () => encodeGlobalID('Agent', app.adminId);
-  const update = (input: Record<string, unknown>) => mutate(app, 'updateTicket', 'UpdateTicketInput', input, `ticket { ${TICKET} }`);
-  const move = (input: Record<string, unknown>) => mutate(app, 'moveTicket', 'MoveTicketInput', input, 'ticket { id key number branch { key } }');
+  const update = (input: Record<string, unknown>) =>
+    mutate(app, 'updateTicket', 'UpdateTicketInput', input, `ticket { ${TICKET} }`);
+  const move = (input: Record<string, unknown>) =>
+    mutate(app, 'moveTicket', 'MoveTicketInput', input, 'ticket { id key number branch { key } }');
   const watchers = (name: string, input: Record<string, unknown>) =>
     mutate(app, name, 'WatcherInput', input, 'ticket { watchers { __typename id name } }');
   const ticketByKey = async (key: string) =>
@@ -282,9 +358,24 @@ describe('ticket mutations', () => {
 
   it('updates a ticket found by id, then by key; assignee null unassigns', async () => {
     const t = await createTicket(app, { branch: src.id, assignee: adminGid() });
-    const byId = await update({ ticket: { id: t.id }, subject: '  New subject ', status: 'IN_PROGRESS', priority: 'LOW', source: 'VK', tags: ['x'], reporter: customer.id });
+    const byId = await update({
+      ticket: { id: t.id },
+      subject: '  New subject ',
+      status: 'IN_PROGRESS',
+      priority: 'LOW',
+      source: 'VK',
+      tags: ['x'],
+      reporter: customer.id,
+    });
     expect(byId.userErrors).toEqual([]);
-    expect(byId.ticket).toMatchObject({ key: t.key, subject: 'New subject', status: 'IN_PROGRESS', priority: 'LOW', source: 'VK', tags: ['x'] });
+    expect(byId.ticket).toMatchObject({
+      key: t.key,
+      subject: 'New subject',
+      status: 'IN_PROGRESS',
+      priority: 'LOW',
+      source: 'VK',
+      tags: ['x'],
+    });
     expect(byId.ticket.reporter).toEqual({ __typename: 'Customer', id: customer.id });
     expect(byId.ticket.assignee).toEqual({ id: adminGid() });
 
@@ -307,9 +398,12 @@ describe('ticket mutations', () => {
 
   it('rejects a TicketLocator with both id and key (@oneOf) without a 500', async () => {
     const t = await createTicket(app, { branch: src.id });
-    const response = await app.gql('mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }', {
-      input: { ticket: { id: t.id, key: t.key }, subject: 'Nope' },
-    });
+    const response = await app.gql(
+      'mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { id } } }',
+      {
+        input: { ticket: { id: t.id, key: t.key }, subject: 'Nope' },
+      },
+    );
     expectCleanError(response);
     expect((await ticketByKey(t.key)).subject).toBe('Printer on fire');
   });
@@ -345,12 +439,19 @@ describe('ticket mutations', () => {
 
   it('deletes a ticket with its comments', async () => {
     const t = await createTicket(app, { branch: src.id });
-    const comment = await mutate(app, 'addComment', 'AddCommentInput', { ticket: { id: t.id }, content: 'Doomed' }, 'comment { id }');
+    const comment = await mutate(
+      app,
+      'addComment',
+      'AddCommentInput',
+      { ticket: { id: t.id }, content: 'Doomed' },
+      'comment { id }',
+    );
     expect(comment.userErrors).toEqual([]);
     const del = await mutate(app, 'deleteTicket', 'DeleteTicketInput', { ticket: { key: t.key } }, 'deletedTicketId');
     expect(del).toEqual({ deletedTicketId: t.id, userErrors: [] });
     expect(await ticketByKey(t.key)).toBeNull();
-    const q = 'query($t: ID!, $c: ID!) { ticket(id: $t) { id } comment(id: $c) { id } comments(filter: { ticket: $t }) { totalCount } }';
+    const q =
+      'query($t: ID!, $c: ID!) { ticket(id: $t) { id } comment(id: $c) { id } comments(filter: { ticket: $t }) { totalCount } }';
     const after = ok(await app.gql<any>(q, { t: t.id, c: comment.comment.id }));
     expect(after).toEqual({ ticket: null, comment: null, comments: { totalCount: 0 } });
     expect(await app.db.prisma.comment.count({ where: { ticketId: t.internalId } })).toBe(0);
@@ -387,7 +488,13 @@ describe('comments and nodes', () => {
   let ticket: { id: string; key: string; internalId: number };
   let customer: { id: string; internalId: number };
   const add = (input: Record<string, unknown>) =>
-    mutate(app, 'addComment', 'AddCommentInput', input, 'comment { id content private author { __typename id } ticket { key status } }');
+    mutate(
+      app,
+      'addComment',
+      'AddCommentInput',
+      input,
+      'comment { id content private author { __typename id } ticket { key status } }',
+    );
   const updateC = (input: Record<string, unknown>) =>
     mutate(app, 'updateComment', 'UpdateCommentInput', input, 'comment { id content private ticket { status } }');
   const commentCount = () => app.db.prisma.comment.count({ where: { ticketId: ticket.internalId } });
@@ -406,11 +513,20 @@ describe('comments and nodes', () => {
   it('adds comments: default author is the caller, ticketStatus changes the ticket', async () => {
     const first = await add({ ticket: { id: ticket.id }, content: 'Have you tried turning it off?' });
     expect(first.userErrors).toEqual([]);
-    expect(first.comment).toMatchObject({ private: false, author: { __typename: 'Agent', id: encodeGlobalID('Agent', app.adminId) } });
+    expect(first.comment).toMatchObject({
+      private: false,
+      author: { __typename: 'Agent', id: encodeGlobalID('Agent', app.adminId) },
+    });
     expect(first.comment.ticket).toEqual({ key: ticket.key, status: 'NEW' });
     firstId = first.comment.id;
 
-    const second = await add({ ticket: { key: ticket.key.toLowerCase() }, content: 'Internal: it is on fire', private: true, author: customer.id, ticketStatus: 'PENDING' });
+    const second = await add({
+      ticket: { key: ticket.key.toLowerCase() },
+      content: 'Internal: it is on fire',
+      private: true,
+      author: customer.id,
+      ticketStatus: 'PENDING',
+    });
     expect(second.userErrors).toEqual([]);
     expect(second.comment).toMatchObject({ private: true, author: { __typename: 'Customer', id: customer.id } });
     expect(second.comment.ticket.status).toBe('PENDING');
@@ -451,7 +567,12 @@ describe('comments and nodes', () => {
   it('updates a comment, optionally changing the ticket status', async () => {
     const changed = await updateC({ id: secondId, content: 'Now public', private: false, ticketStatus: 'CLOSED' });
     expect(changed.userErrors).toEqual([]);
-    expect(changed.comment).toEqual({ id: secondId, content: 'Now public', private: false, ticket: { status: 'CLOSED' } });
+    expect(changed.comment).toEqual({
+      id: secondId,
+      content: 'Now public',
+      private: false,
+      ticket: { status: 'CLOSED' },
+    });
     const blank = await updateC({ id: secondId, content: ' ' });
     expect(blank.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED', field: ['content'] })]);
     const missing = await updateC({ id: encodeGlobalID('Comment', 999_999), content: 'x' });
@@ -472,8 +593,15 @@ describe('comments and nodes', () => {
       ),
     );
     expect(data.t).toEqual({ __typename: 'Ticket', id: ticket.id, key: ticket.key });
-    expect(data.c).toEqual({ __typename: 'Comment', content: 'Have you tried turning it off?', ticket: { id: ticket.id } });
-    expect(data.nodes).toEqual([{ __typename: 'Comment', id: firstId }, { __typename: 'Ticket', id: ticket.id }]);
+    expect(data.c).toEqual({
+      __typename: 'Comment',
+      content: 'Have you tried turning it off?',
+      ticket: { id: ticket.id },
+    });
+    expect(data.nodes).toEqual([
+      { __typename: 'Comment', id: firstId },
+      { __typename: 'Ticket', id: ticket.id },
+    ]);
   });
 
   it('gives null from node and nodes for missing tickets and comments', async () => {
@@ -493,7 +621,12 @@ describe('comments and nodes', () => {
     const again = await del(firstId);
     expect(again.deletedCommentId).toBeNull();
     expect(again.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })]);
-    const data = ok(await app.gql<any>('query($c: ID!, $t: ID!) { comment(id: $c) { id } ticket(id: $t) { comments { totalCount } } }', { c: firstId, t: ticket.id }));
+    const data = ok(
+      await app.gql<any>(
+        'query($c: ID!, $t: ID!) { comment(id: $c) { id } ticket(id: $t) { comments { totalCount } } }',
+        { c: firstId, t: ticket.id },
+      ),
+    );
     expect(data).toEqual({ comment: null, ticket: { comments: { totalCount: 1 } } });
   });
 });

@@ -18,7 +18,9 @@ describe('WSSE nonce replay and field bounds', () => {
 
   const created = new Date(now).toISOString();
   const digestFor = (nonceBytes: Buffer, key = app.adminKey) =>
-    createHash('sha1').update(Buffer.concat([nonceBytes, Buffer.from(created + key)])).digest('base64');
+    createHash('sha1')
+      .update(Buffer.concat([nonceBytes, Buffer.from(created + key)]))
+      .digest('base64');
   const headerWith = (fields: { username?: string; digest: string; nonce: string }) =>
     `UsernameToken Username="${fields.username ?? ADMIN_EMAIL}", PasswordDigest="${fields.digest}", Nonce="${fields.nonce}", Created="${created}"`;
   const send = (header: string) =>
@@ -81,7 +83,10 @@ describe('WSSE nonce replay and field bounds', () => {
     await expectClean401(await send(headerWith({ digest: digestFor(big), nonce })), /too long/);
     // Under the header limit, a too-large nonce is named.
     const large = randomBytes(1000);
-    await expectClean401(await send(headerWith({ digest: digestFor(large), nonce: large.toString('base64') })), /Nonce.*1 to 128 bytes/);
+    await expectClean401(
+      await send(headerWith({ digest: digestFor(large), nonce: large.toString('base64') })),
+      /Nonce.*1 to 128 bytes/,
+    );
   });
 
   it('accepts nonces from 1 to 128 bytes, refuses an empty one and 129 bytes', async () => {
@@ -97,7 +102,12 @@ describe('WSSE nonce replay and field bounds', () => {
   it('refuses a digest that is not canonical base64 of 20 bytes', async () => {
     const nonce = randomBytes(16);
     const digest = digestFor(nonce);
-    for (const bad of [digest.replace(/=$/, ''), `${digest}AAAA`, Buffer.from(digest, 'base64').toString('base64url'), `${digest.slice(0, 3)} ${digest.slice(3)}`]) {
+    for (const bad of [
+      digest.replace(/=$/, ''),
+      `${digest}AAAA`,
+      Buffer.from(digest, 'base64').toString('base64url'),
+      `${digest.slice(0, 3)} ${digest.slice(3)}`,
+    ]) {
       await expectClean401(await send(headerWith({ digest: bad, nonce: nonce.toString('base64') })), /PasswordDigest/);
     }
     // The right spelling of the same digest still works: the refusals above used nothing up.
@@ -107,12 +117,28 @@ describe('WSSE nonce replay and field bounds', () => {
   it('refuses an oversized Username, Created or header', async () => {
     const nonce = randomBytes(16);
     await expectClean401(
-      await send(headerWith({ username: `${'a'.repeat(300)}@example.com`, digest: digestFor(nonce), nonce: nonce.toString('base64') })),
+      await send(
+        headerWith({
+          username: `${'a'.repeat(300)}@example.com`,
+          digest: digestFor(nonce),
+          nonce: nonce.toString('base64'),
+        }),
+      ),
       /Username/,
     );
-    await expectClean401(await send(`${headerWith({ digest: digestFor(nonce), nonce: nonce.toString('base64') })}, Other="${'x'.repeat(5000)}"`), /too long/);
     await expectClean401(
-      await send(headerWith({ digest: digestFor(nonce), nonce: nonce.toString('base64') }).replace(created, `${created}${' '.repeat(10)}x`.padEnd(200, 'x'))),
+      await send(
+        `${headerWith({ digest: digestFor(nonce), nonce: nonce.toString('base64') })}, Other="${'x'.repeat(5000)}"`,
+      ),
+      /too long/,
+    );
+    await expectClean401(
+      await send(
+        headerWith({ digest: digestFor(nonce), nonce: nonce.toString('base64') }).replace(
+          created,
+          `${created}${' '.repeat(10)}x`.padEnd(200, 'x'),
+        ),
+      ),
       /Created/,
     );
   });

@@ -3,11 +3,11 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wsse, { UsernameToken } from 'wsse';
+import { createApp } from '../src/app.ts';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { parseWsseHeader, wsseDigest, wsseNonceKey } from '../src/auth/wsse.ts';
-import { filesystemBlobStore } from '../src/storage/blob-store.ts';
-import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
+import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import { createCustomer } from './fixtures.ts';
 import { createTestApp, type TestApp } from './helpers.ts';
 
@@ -35,9 +35,9 @@ describe('WSSE digest and header parsing', () => {
     expect(digest.toString('base64')).toBe(VECTOR.digest);
     // A different key, nonce or time gives a different digest.
     expect(wsseDigest(VECTOR.nonce, VECTOR.created, 'f'.repeat(40)).toString('base64')).not.toBe(VECTOR.digest);
-    expect(wsseDigest(Buffer.from('abcdef012345678X').toString('base64'), VECTOR.created, VECTOR.key).toString('base64')).not.toBe(
-      VECTOR.digest,
-    );
+    expect(
+      wsseDigest(Buffer.from('abcdef012345678X').toString('base64'), VECTOR.created, VECTOR.key).toString('base64'),
+    ).not.toBe(VECTOR.digest);
     expect(wsseDigest(VECTOR.nonce, '2015-07-17T11:25:22Z', VECTOR.key).toString('base64')).not.toBe(VECTOR.digest);
   });
 
@@ -77,12 +77,12 @@ describe('WSSE digest and header parsing', () => {
   });
 
   it('refuses headers that lack a field or carry a bad time', () => {
-    expect(() => parseWsseHeader(`UsernameToken Username="a@b.c", PasswordDigest="x", Created="${VECTOR.created}"`)).toThrow(
-      /Malformed.*Nonce/,
-    );
-    expect(() => parseWsseHeader(`UsernameToken Username="a@b.c", PasswordDigest="x", Nonce="n", Created="yesterday"`)).toThrow(
-      /Malformed.*Created/,
-    );
+    expect(() =>
+      parseWsseHeader(`UsernameToken Username="a@b.c", PasswordDigest="x", Created="${VECTOR.created}"`),
+    ).toThrow(/Malformed.*Nonce/);
+    expect(() =>
+      parseWsseHeader(`UsernameToken Username="a@b.c", PasswordDigest="x", Nonce="n", Created="yesterday"`),
+    ).toThrow(/Malformed.*Created/);
     expect(() => parseWsseHeader('garbage')).toThrow(/Malformed/);
   });
 });
@@ -111,7 +111,9 @@ describe('WSSE authentication over GraphQL', () => {
   const header = (username: string, password: string, created?: number) =>
     created === undefined
       ? wsse({ username, password }).getWSSEHeader({ nonceBase64: true })
-      : new UsernameToken({ username, password, created: new Date(created).toISOString() }).getWSSEHeader({ nonceBase64: true });
+      : new UsernameToken({ username, password, created: new Date(created).toISOString() }).getWSSEHeader({
+          nonceBase64: true,
+        });
 
   async function expect401(response: Response, message?: RegExp) {
     expect(response.status).toBe(401);
@@ -119,7 +121,11 @@ describe('WSSE authentication over GraphQL', () => {
     expect(www).toMatch(/\bWSSE\b/);
     // Basic works when sent, but is never offered (browsers would remember it).
     expect(www).not.toMatch(/\bBasic\b/);
-    const body = (await response.json()) as { error: string; errors: { message: string; extensions: { code: string } }[]; data?: unknown };
+    const body = (await response.json()) as {
+      error: string;
+      errors: { message: string; extensions: { code: string } }[];
+      data?: unknown;
+    };
     expect(body.data).toBeUndefined();
     expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
     expect(body.errors[0]!.message).toBe(body.error);
@@ -203,11 +209,15 @@ describe('WSSE authentication over GraphQL', () => {
   it('refuses malformed headers', async () => {
     const token = parseWsseHeader(header(ADMIN_EMAIL, app.adminKey));
     await expect401(
-      await withWsse(`UsernameToken Username="${ADMIN_EMAIL}", PasswordDigest="${token.digest}", Created="${token.created}"`),
+      await withWsse(
+        `UsernameToken Username="${ADMIN_EMAIL}", PasswordDigest="${token.digest}", Created="${token.created}"`,
+      ),
       /Malformed.*Nonce/,
     );
     await expect401(
-      await withWsse(`UsernameToken Username="${ADMIN_EMAIL}", PasswordDigest="${token.digest}", Nonce="${token.nonce}", Created="soon"`),
+      await withWsse(
+        `UsernameToken Username="${ADMIN_EMAIL}", PasswordDigest="${token.digest}", Nonce="${token.nonce}", Created="soon"`,
+      ),
       /Malformed.*Created/,
     );
     await expect401(await withWsse('%%% garbage %%%'), /Malformed/);
@@ -242,7 +252,9 @@ describe('WSSE authentication over GraphQL', () => {
   });
 
   it('purges expired nonces', async () => {
-    await app.db.prisma.wsseNonce.create({ data: { nonce: 'stale-nonce', expiresAt: new Date('2000-01-01T00:00:00Z') } });
+    await app.db.prisma.wsseNonce.create({
+      data: { nonce: 'stale-nonce', expiresAt: new Date('2000-01-01T00:00:00Z') },
+    });
     const live = parseWsseHeader(header(ADMIN_EMAIL, app.adminKey)).nonce;
     await app.db.prisma.wsseNonce.create({ data: { nonce: live, expiresAt: new Date(Date.now() + 200_000) } });
     // A fresh instance purges on its first WSSE request.
@@ -251,6 +263,8 @@ describe('WSSE authentication over GraphQL', () => {
     await expectViewer(await withWsse(value, fresh.yoga), 'Agent', 'Ada Admin');
     expect(await app.db.prisma.wsseNonce.findUnique({ where: { nonce: 'stale-nonce' } })).toBeNull();
     expect(await app.db.prisma.wsseNonce.findUnique({ where: { nonce: live } })).not.toBeNull();
-    expect(await app.db.prisma.wsseNonce.findUnique({ where: { nonce: wsseNonceKey(parseWsseHeader(value).nonce) } })).not.toBeNull();
+    expect(
+      await app.db.prisma.wsseNonce.findUnique({ where: { nonce: wsseNonceKey(parseWsseHeader(value).nonce) } }),
+    ).not.toBeNull();
   });
 });

@@ -7,7 +7,15 @@ import { isUniqueViolation } from '../domain/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { apiKeyLookupHash, apiKeyPattern } from './api-keys.ts';
 import type { SecretBox } from './secret-box.ts';
-import { WSSE_LIFETIME_SECONDS, WsseError, checkFreshness, digestMatches, parseWsseHeader, wsseDigest, wsseNonceKey } from './wsse.ts';
+import {
+  checkFreshness,
+  digestMatches,
+  parseWsseHeader,
+  WSSE_LIFETIME_SECONDS,
+  WsseError,
+  wsseDigest,
+  wsseNonceKey,
+} from './wsse.ts';
 
 /** Blocked, disabled and deleted people cannot authenticate, by key, WSSE or download token. */
 export function canAuthenticate(person: { state: string; blocked?: boolean } | null | undefined): boolean {
@@ -54,7 +62,11 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
     if (email !== undefined && email !== person.email) throw new AuthenticationError(BAD_KEY);
     // lastUsedAt to the minute: one write per key per minute, not one per request.
     if (!key.lastUsedAt || now() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now()) }, select: { id: true } });
+      await prisma.apiKey.update({
+        where: { id: key.id },
+        data: { lastUsedAt: new Date(now()) },
+        select: { id: true },
+      });
     }
     return key.agent
       ? { kind: 'agent', id: key.agent.id, role: key.agent.role, keyId: key.id }
@@ -130,7 +142,13 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) throw new AuthenticationError('Basic credentials must be email:apiKey.');
-      return byApiKey(decoded.slice(colon + 1).trim().toLowerCase(), decoded.slice(0, colon).trim().toLowerCase());
+      return byApiKey(
+        decoded
+          .slice(colon + 1)
+          .trim()
+          .toLowerCase(),
+        decoded.slice(0, colon).trim().toLowerCase(),
+      );
     }
     // DiamanteDesk clients send `Authorization: WSSE profile="UsernameToken"` next to X-WSSE.
     if (/^wsse$/i.test(scheme)) throw new AuthenticationError('WSSE authorization needs an X-WSSE header.');

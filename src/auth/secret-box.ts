@@ -43,7 +43,11 @@ export function secretBox(key: Buffer): SecretBox {
  * exist: a missing key file then means lost credentials, and must stop the server, not be
  * silently replaced.
  */
-export async function loadServerKey(configured: string | undefined, dataDir: string, mayGenerate: boolean): Promise<Buffer> {
+export async function loadServerKey(
+  configured: string | undefined,
+  dataDir: string,
+  mayGenerate: boolean,
+): Promise<Buffer> {
   if (configured) return decodeSecretKey(configured)!;
   const file = path.join(dataDir, 'secret.key');
   const existing = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {

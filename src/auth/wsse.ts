@@ -71,7 +71,9 @@ export function parseWsseHeader(header: string): UsernameToken {
     throw new WsseError(`Malformed X-WSSE header: Username is longer than ${WSSE_MAX_USERNAME_LENGTH} characters.`);
   }
   if (decodeCanonicalBase64(digest!)?.length !== SHA1_BYTES) {
-    throw new WsseError('Malformed X-WSSE header: PasswordDigest must be the base64 of a 20-byte SHA-1 digest, with padding.');
+    throw new WsseError(
+      'Malformed X-WSSE header: PasswordDigest must be the base64 of a 20-byte SHA-1 digest, with padding.',
+    );
   }
   const nonceBytes = decodeCanonicalBase64(nonce!);
   if (!nonceBytes || nonceBytes.length < WSSE_MIN_NONCE_BYTES || nonceBytes.length > WSSE_MAX_NONCE_BYTES) {
@@ -100,7 +102,10 @@ export function wsseDigest(nonce: string, created: string, secret: string): Buff
 export function digestMatches(expected: Buffer, given: string): boolean {
   const actual = Buffer.from(given, 'base64');
   // Compare equal-length buffers even when the client's is malformed, so timing says nothing.
-  return timingSafeEqual(expected, actual.length === expected.length ? actual : Buffer.alloc(expected.length)) && actual.length === expected.length;
+  return (
+    timingSafeEqual(expected, actual.length === expected.length ? actual : Buffer.alloc(expected.length)) &&
+    actual.length === expected.length
+  );
 }
 
 /** Freshness: refuses tokens older than the lifetime or further ahead than it. */

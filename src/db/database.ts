@@ -139,8 +139,7 @@ function countingFactory(
   const wrapAdapter = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
     countQueries(adapter);
     const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (isolationLevel) =>
-      countQueries(await startTransaction(isolationLevel));
+    adapter.startTransaction = async (isolationLevel) => countQueries(await startTransaction(isolationLevel));
     return adapter;
   };
   return wrapConnections(factory, wrapAdapter);

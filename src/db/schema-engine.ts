@@ -2,12 +2,12 @@
 // The native engine binary cannot be downloaded on our machines (see README, "Prisma offline"),
 // so migrations are created, checked and applied through this module instead of the Prisma CLI.
 // The SQL is still produced by Prisma's own engine from prisma/schema.prisma.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 
 const require = createRequire(import.meta.url);
@@ -133,19 +133,13 @@ export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAda
  * (what `prisma migrate diff --from-migrations --to-schema --script` prints). Empty when the two
  * agree. The adapter provides the shadow database the engine replays the history into.
  */
-export async function diffMigrationsToSchema(
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-  schema?: string,
-) {
+export async function diffMigrationsToSchema(adapterFactory: SqlMigrationAwareDriverAdapterFactory, schema?: string) {
   const { engine, close } = await openSchemaEngine(adapterFactory);
   try {
     schema ??= await readFile(schemaPath, 'utf8');
     const history = await readMigrationList();
     const result = await engine.diff({
-      from:
-        history.migrationDirectories.length === 0
-          ? { tag: 'empty' }
-          : { tag: 'migrations', ...history },
+      from: history.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...history },
       to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
       script: true,
       exitCode: null,

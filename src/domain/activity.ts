@@ -15,5 +15,9 @@ export async function touchTicket(
   visibleToCustomers: boolean,
   data: Prisma.TicketUncheckedUpdateInput = {},
 ) {
-  await tx.ticket.update({ where: { id: ticketId }, data: { ...data, ...activityStamp(visibleToCustomers) }, select: { id: true } });
+  await tx.ticket.update({
+    where: { id: ticketId },
+    data: { ...data, ...activityStamp(visibleToCustomers) },
+    select: { id: true },
+  });
 }

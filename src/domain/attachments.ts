@@ -1,13 +1,13 @@
 // Files on tickets and comments: checked, typed from their bytes, stored once per content,
 // thumbnailed when they are images, and removed from storage when nothing refers to them.
 import { createHash } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
 import { decode as decodeBmp } from 'bmp-ts';
+import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { BlobKind, BlobStore } from '../storage/blob-store.ts';
-import { DomainError, Problems } from './errors.ts';
 import { touchTicket } from './activity.ts';
+import { DomainError, Problems } from './errors.ts';
 
 export interface AttachmentLimits {
   maxFileSize: number;
@@ -83,7 +83,10 @@ export function checkFiles(files: IncomingFile[], limits: AttachmentLimits, fiel
   }
   files.forEach((file, index) => {
     if (file.bytes.length > limits.maxFileSize) {
-      problems.add('TOO_LONG', `${sanitizeFilename(file.filename)} is larger than ${limits.maxFileSize} bytes.`, [...field, String(index)]);
+      problems.add('TOO_LONG', `${sanitizeFilename(file.filename)} is larger than ${limits.maxFileSize} bytes.`, [
+        ...field,
+        String(index),
+      ]);
     }
   });
   problems.throwIfAny();
@@ -140,9 +143,14 @@ export async function writeBlobs(store: BlobStore, files: IncomingFile[]): Promi
 }
 
 /** The Attachment rows of written blobs, inside the caller's transaction, in the order given. */
-export async function createAttachmentRows(tx: Prisma.TransactionClient, target: AttachmentTarget, stored: StoredFile[]) {
+export async function createAttachmentRows(
+  tx: Prisma.TransactionClient,
+  target: AttachmentTarget,
+  stored: StoredFile[],
+) {
   const rows: { id: number }[] = [];
-  for (const file of stored) rows.push(await tx.attachment.create({ data: { ...target, ...file }, select: { id: true } }));
+  for (const file of stored)
+    rows.push(await tx.attachment.create({ data: { ...target, ...file }, select: { id: true } }));
   return rows;
 }
 
@@ -166,7 +174,10 @@ export async function storeAttachments(
 /** Files are activity on their ticket; customers see it unless the files are on a private note. */
 async function touchTicketFor(tx: Prisma.TransactionClient, target: AttachmentTarget) {
   if ('ticketId' in target) return touchTicket(tx, target.ticketId, true);
-  const comment = await tx.comment.findUnique({ where: { id: target.commentId }, select: { ticketId: true, private: true } });
+  const comment = await tx.comment.findUnique({
+    where: { id: target.commentId },
+    select: { ticketId: true, private: true },
+  });
   if (comment) await touchTicket(tx, comment.ticketId, !comment.private);
 }
 
@@ -194,7 +205,8 @@ export async function removeAttachment(prisma: PrismaClient, store: BlobStore, i
 /** Hashes of the files under a ticket (its own and its comments'), for cleanup after deletion. */
 export async function hashesUnder(prisma: PrismaClient, where: { ticketId: number } | { commentId: number }) {
   const rows = await prisma.attachment.findMany({
-    where: 'ticketId' in where ? { OR: [{ ticketId: where.ticketId }, { comment: { ticketId: where.ticketId } }] } : where,
+    where:
+      'ticketId' in where ? { OR: [{ ticketId: where.ticketId }, { comment: { ticketId: where.ticketId } }] } : where,
     select: { sha256: true },
   });
   return rows.map((r) => r.sha256);
@@ -232,12 +244,17 @@ export function createOrphanSweeper(prisma: PrismaClient, store: BlobStore, opti
 
   async function sweepBatch(kind: BlobKind, hashes: string[], before: Date) {
     const used = new Set(
-      (await prisma.attachment.findMany({ where: { sha256: { in: hashes } }, select: { sha256: true }, distinct: ['sha256'] })).map(
-        (row) => row.sha256,
-      ),
+      (
+        await prisma.attachment.findMany({
+          where: { sha256: { in: hashes } },
+          select: { sha256: true },
+          distinct: ['sha256'],
+        })
+      ).map((row) => row.sha256),
     );
     let removed = 0;
-    for (const sha256 of hashes) if (!used.has(sha256) && (await store.deleteIfOlder(kind, sha256, before))) removed += 1;
+    for (const sha256 of hashes)
+      if (!used.has(sha256) && (await store.deleteIfOlder(kind, sha256, before))) removed += 1;
     return removed;
   }
 

@@ -1,7 +1,7 @@
 // Branch rules from DiamanteDesk: keys are letters only, at least two, unique, and derived from
 // the name when the caller gives none.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import { DomainError, Problems, isForeignKeyViolation, isUniqueViolation } from './errors.ts';
+import { DomainError, isForeignKeyViolation, isUniqueViolation, Problems } from './errors.ts';
 import { sanitizeRichText } from './rich-text.ts';
 
 export interface BranchInput {
@@ -43,7 +43,8 @@ function validate(input: BranchInput, creating: boolean) {
     const name = input.name?.trim() ?? '';
     if (name.length < 2) problems.add('INVALID', 'Branch name must be at least 2 characters.', ['name']);
     else if (!/\p{L}/u.test(name)) problems.add('INVALID', 'Branch name must contain a letter.', ['name']);
-    else if (name.length > NAME_MAX) problems.add('TOO_LONG', `Branch name must be at most ${NAME_MAX} characters.`, ['name']);
+    else if (name.length > NAME_MAX)
+      problems.add('TOO_LONG', `Branch name must be at most ${NAME_MAX} characters.`, ['name']);
     else validName = name;
     data.name = name;
   }
@@ -123,7 +124,8 @@ export async function deleteBranch(prisma: PrismaClient, id: number) {
     await prisma.branch.delete({ where: { id } });
   } catch (error) {
     // A ticket created after the count above: the foreign key refuses, we report the same conflict.
-    if (isForeignKeyViolation(error)) throw DomainError.of('CONFLICT', "Branch has tickets and can't be deleted.", ['id']);
+    if (isForeignKeyViolation(error))
+      throw DomainError.of('CONFLICT', "Branch has tickets and can't be deleted.", ['id']);
     throw error;
   }
   return branch.id;

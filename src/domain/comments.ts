@@ -1,11 +1,11 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketStatus } from '../generated/prisma/enums.ts';
-import { touchTicket } from './activity.ts';
-import { createAttachmentRows, writeBlobs, type IncomingFile } from './attachments.ts';
-import { DomainError, Problems } from './errors.ts';
-import { checkPartTimeAllowance, requireActivePerson, type PersonRef } from './people.ts';
-import { sanitizeRichText } from './rich-text.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
+import { touchTicket } from './activity.ts';
+import { createAttachmentRows, type IncomingFile, writeBlobs } from './attachments.ts';
+import { DomainError, Problems } from './errors.ts';
+import { checkPartTimeAllowance, type PersonRef, requireActivePerson } from './people.ts';
+import { sanitizeRichText } from './rich-text.ts';
 
 export interface CommentInput {
   content?: string | null;
@@ -40,7 +40,8 @@ export async function addComment(prisma: PrismaClient, ticketId: number, input: 
   if (!input.author) problems.add('REQUIRED', 'Author is required.', ['author']);
   problems.throwIfAny();
   await requireActivePerson(prisma, input.author!, ['author']);
-  if (input.author!.kind === 'agent' && !input.private) await checkPartTimeAllowance(prisma, input.author!.id, ticketId);
+  if (input.author!.kind === 'agent' && !input.private)
+    await checkPartTimeAllowance(prisma, input.author!.id, ticketId);
   const isPrivate = input.private ?? false;
   // Blobs before rows: a crash in between leaves unreferenced blobs (swept), never a comment without its files.
   const stored = attach?.files.length ? await writeBlobs(attach.store, attach.files) : [];
@@ -50,14 +51,18 @@ export async function addComment(prisma: PrismaClient, ticketId: number, input: 
         ticketId,
         content,
         private: isPrivate,
-        ...(input.author!.kind === 'agent' ? { authorAgentId: input.author!.id } : { authorCustomerId: input.author!.id }),
+        ...(input.author!.kind === 'agent'
+          ? { authorAgentId: input.author!.id }
+          : { authorCustomerId: input.author!.id }),
       },
       select: { id: true },
     });
     if (stored.length) await createAttachmentRows(tx, { commentId: comment.id }, stored);
     // Touch the ticket even without a status change: a new comment is activity on it. Customers
     // see it unless it is a private note that leaves the status alone.
-    await touchTicket(tx, ticketId, !isPrivate || Boolean(input.ticketStatus), { status: input.ticketStatus ?? undefined });
+    await touchTicket(tx, ticketId, !isPrivate || Boolean(input.ticketStatus), {
+      status: input.ticketStatus ?? undefined,
+    });
     return comment;
   });
 }

@@ -24,7 +24,11 @@ async function requireCustomer(prisma: PrismaClient, id: number, field = ['id'])
 
 export async function blockCustomer(prisma: PrismaClient, id: number) {
   await requireCustomer(prisma, id);
-  return prisma.customer.update({ where: { id }, data: { blocked: true, blockedAt: new Date() }, select: { id: true } });
+  return prisma.customer.update({
+    where: { id },
+    data: { blocked: true, blockedAt: new Date() },
+    select: { id: true },
+  });
 }
 
 /** Undoes a block and a soft delete (Deskie's restore does both). */
@@ -40,7 +44,11 @@ export async function restoreCustomer(prisma: PrismaClient, id: number) {
 /** The soft delete: hidden from default lists, cannot authenticate, restorable. */
 export async function disableCustomer(prisma: PrismaClient, id: number) {
   await requireCustomer(prisma, id);
-  return prisma.customer.update({ where: { id }, data: { state: 'DELETED', deletedAt: new Date() }, select: { id: true } });
+  return prisma.customer.update({
+    where: { id },
+    data: { state: 'DELETED', deletedAt: new Date() },
+    select: { id: true },
+  });
 }
 
 const PLACEHOLDER_CUSTOM_ID = 'helpdesk:deleted-person';
@@ -80,7 +88,10 @@ export async function deleteCustomerPermanently(prisma: PrismaClient, id: number
 export async function linkProfiles(prisma: PrismaClient, id: number, otherId: number) {
   if (id === otherId) throw DomainError.of('INVALID', 'A profile cannot be linked with itself.', ['with']);
   return prisma.$transaction(async (tx) => {
-    const [a, b] = await Promise.all([requireCustomer(tx as PrismaClient, id), requireCustomer(tx as PrismaClient, otherId, ['with'])]);
+    const [a, b] = await Promise.all([
+      requireCustomer(tx as PrismaClient, id),
+      requireCustomer(tx as PrismaClient, otherId, ['with']),
+    ]);
     const label = a.linkGroup ?? b.linkGroup ?? randomUUID();
     const groups = [a.linkGroup, b.linkGroup].filter((g): g is string => g !== null);
     await tx.customer.updateMany({
@@ -160,7 +171,12 @@ export async function validateCustomFields(prisma: PrismaClient, values: Record<
           : definition.type === 'BOOLEAN'
             ? typeof value === 'boolean'
             : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value));
-    if (!ok) problems.add('INVALID', `Custom field "${key}" (${definition.name}) must be a ${definition.type.toLowerCase()}.`, field);
+    if (!ok)
+      problems.add(
+        'INVALID',
+        `Custom field "${key}" (${definition.name}) must be a ${definition.type.toLowerCase()}.`,
+        field,
+      );
     else clean[key] = value as string | number | boolean;
   }
   return clean;
@@ -193,7 +209,8 @@ export interface IdentifyInput {
 export async function generateIdentificationCode(prisma: PrismaClient, input: IdentifyInput, now = new Date()) {
   const problems = new Problems();
   const email = input.email?.trim().toLowerCase() || null;
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.add('INVALID', 'email is not a valid address.', ['email']);
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    problems.add('INVALID', 'email is not a valid address.', ['email']);
   if (!email && !input.phone && !input.whatsappPhone && !input.customId) {
     problems.add('REQUIRED', 'Give at least one of email, phone, whatsappPhone or customId to identify the person.');
   }
@@ -222,28 +239,47 @@ export async function generateIdentificationCode(prisma: PrismaClient, input: Id
         companyName: input.companyName ?? null,
         customId: input.customId ?? null,
         customChannel: input.customChannel ?? null,
-        channel: input.customChannel || input.customId ? 'CUSTOM' : email ? 'EMAIL' : input.whatsappPhone ? 'WHATSAPP' : 'PHONE',
+        channel:
+          input.customChannel || input.customId
+            ? 'CUSTOM'
+            : email
+              ? 'EMAIL'
+              : input.whatsappPhone
+                ? 'WHATSAPP'
+                : 'PHONE',
         customFields,
       },
       select: { id: true },
     });
   }
   const code = await prisma.identificationCode.create({
-    data: { code: newIdentificationCode(), customerId: customer.id, expiresAt: new Date(now.getTime() + IDENTIFICATION_CODE_TTL_MS) },
+    data: {
+      code: newIdentificationCode(),
+      customerId: customer.id,
+      expiresAt: new Date(now.getTime() + IDENTIFICATION_CODE_TTL_MS),
+    },
     select: { code: true, expiresAt: true, customerId: true },
   });
   return code;
 }
 
 /** Links the messenger profile to the person the code identifies. A code works once. */
-export async function redeemIdentificationCode(prisma: PrismaClient, code: string, profileId: number, now = new Date()) {
+export async function redeemIdentificationCode(
+  prisma: PrismaClient,
+  code: string,
+  profileId: number,
+  now = new Date(),
+) {
   await requireCustomer(prisma, profileId, ['profile']);
   const claimed = await prisma.identificationCode.updateMany({
     where: { code: code.trim().toUpperCase(), usedAt: null, expiresAt: { gt: now } },
     data: { usedAt: now },
   });
   if (claimed.count === 0) throw DomainError.of('NOT_FOUND', 'The code is unknown, expired or already used.', ['code']);
-  const { customerId } = (await prisma.identificationCode.findUnique({ where: { code: code.trim().toUpperCase() }, select: { customerId: true } }))!;
+  const { customerId } = (await prisma.identificationCode.findUnique({
+    where: { code: code.trim().toUpperCase() },
+    select: { customerId: true },
+  }))!;
   if (customerId !== profileId) await linkProfiles(prisma, customerId, profileId);
   return { id: customerId };
 }

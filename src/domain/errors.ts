@@ -74,7 +74,8 @@ export class DatabaseBusyError extends Error {
 }
 
 /** What clients read when the database is too slow or too busy: no SQL, no driver text. */
-export const SERVICE_UNAVAILABLE_MESSAGE = 'The service is busy: a database operation took too long. Try again shortly.';
+export const SERVICE_UNAVAILABLE_MESSAGE =
+  'The service is busy: a database operation took too long. Try again shortly.';
 /** Seconds a client is asked to wait (`Retry-After`) after a 503. */
 export const RETRY_AFTER_SECONDS = 5;
 

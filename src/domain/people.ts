@@ -11,7 +11,7 @@ import type {
   TimeFormat,
 } from '../generated/prisma/enums.ts';
 import { fullNameOf, splitFullName, validateCustomFields } from './customers.ts';
-import { DomainError, Problems, isUniqueViolation, uniqueViolationMentions } from './errors.ts';
+import { DomainError, isUniqueViolation, Problems, uniqueViolationMentions } from './errors.ts';
 
 export type PersonRef = { kind: 'agent'; id: number } | { kind: 'customer'; id: number };
 
@@ -75,7 +75,8 @@ function text(
   const clean = String(value).trim();
   if (notBlank && clean === '') problems.add('REQUIRED', `${field} must not be blank.`, [field]);
   if (clean.length > max) problems.add('TOO_LONG', `${field} must be at most ${max} characters.`, [field]);
-  if (/[\u0000-\u001f\u007f]/.test(clean)) problems.add('INVALID', `${field} must not contain control characters.`, [field]);
+  if (/[\u0000-\u001f\u007f]/.test(clean))
+    problems.add('INVALID', `${field} must not contain control characters.`, [field]);
   return nullable && clean === '' ? null : clean;
 }
 
@@ -86,7 +87,8 @@ function email(problems: Problems, input: { email?: string | null }, required: b
     return value;
   }
   const clean = value.trim().toLowerCase();
-  if (!emailPattern.test(clean) || clean.length > 254) problems.add('INVALID', 'email is not a valid address.', ['email']);
+  if (!emailPattern.test(clean) || clean.length > 254)
+    problems.add('INVALID', 'email is not a valid address.', ['email']);
   return clean;
 }
 
@@ -119,7 +121,8 @@ function agentData(problems: Problems, input: AgentInput, creating: boolean) {
   const raw = input as Record<string, unknown>;
   return {
     email: email(problems, input, creating) ?? undefined,
-    firstName: text(problems, raw, 'firstName', { max: 100, required: creating, nullable: false, notBlank: true }) ?? undefined,
+    firstName:
+      text(problems, raw, 'firstName', { max: 100, required: creating, nullable: false, notBlank: true }) ?? undefined,
     lastName: text(problems, raw, 'lastName', { max: 100, nullable: false }) ?? undefined,
     role: setting<AgentRole>(problems, raw, 'role'),
     timezone: timezone(problems, input),
@@ -221,7 +224,8 @@ async function customerData(prisma: PrismaClient, input: CustomerInput, creating
 
 function customerConflict(error: unknown): never {
   if (isUniqueViolation(error)) {
-    if (uniqueViolationMentions(error, 'customId')) throw DomainError.of('TAKEN', 'Another customer already has this customId.', ['customId']);
+    if (uniqueViolationMentions(error, 'customId'))
+      throw DomainError.of('TAKEN', 'Another customer already has this customId.', ['customId']);
     throw emailTaken();
   }
   throw error;
@@ -275,7 +279,9 @@ export async function updateCustomer(prisma: PrismaClient, id: number, input: Cu
           customFields === undefined
             ? undefined
             : (Object.fromEntries(
-                Object.entries({ ...(current.customFields as Record<string, unknown>), ...customFields }).filter(([, v]) => v !== null),
+                Object.entries({ ...(current.customFields as Record<string, unknown>), ...customFields }).filter(
+                  ([, v]) => v !== null,
+                ),
               ) as Prisma.InputJsonObject),
       },
       select: { id: true },
@@ -298,14 +304,20 @@ export async function requireActivePerson(
     person.kind === 'agent'
       ? await prisma.agent.findUnique({ where: { id: person.id }, select: { state: true } })
       : await prisma.customer.findUnique({ where: { id: person.id }, select: { state: true, blocked: true } });
-  if (!row || row.state !== 'ACTIVE') throw DomainError.of('NOT_FOUND', `No active ${person.kind} with that id.`, field);
+  if (!row || row.state !== 'ACTIVE')
+    throw DomainError.of('NOT_FOUND', `No active ${person.kind} with that id.`, field);
   return { blocked: row.blocked ?? false };
 }
 
 const PART_TIME_MONTHLY_TICKETS = 10;
 
 /** Part-time agents reply to at most 10 distinct tickets per calendar month (UTC). */
-export async function checkPartTimeAllowance(prisma: PrismaClient, agentId: number, ticketId: number, now = new Date()) {
+export async function checkPartTimeAllowance(
+  prisma: PrismaClient,
+  agentId: number,
+  ticketId: number,
+  now = new Date(),
+) {
   const agent = await prisma.agent.findUnique({ where: { id: agentId }, select: { isPartTime: true } });
   if (!agent?.isPartTime) return;
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));

@@ -56,7 +56,8 @@ export function checkCustomerTicketInput(
   input: { reporter?: PersonRef | null; assigneeId?: number | null; status?: string | null },
 ) {
   if (isStaff(viewer)) return;
-  if (input.reporter && !isSelf(viewer, input.reporter)) throw forbidden('Customers report tickets as themselves.', ['reporter']);
+  if (input.reporter && !isSelf(viewer, input.reporter))
+    throw forbidden('Customers report tickets as themselves.', ['reporter']);
   if (input.assigneeId !== undefined) throw forbidden('Only agents assign tickets.', ['assignee']);
   if (input.status) throw forbidden('Only agents set the status of a ticket.', ['status']);
 }

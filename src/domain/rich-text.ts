@@ -21,7 +21,27 @@ const MARKUP = /<[A-Za-z\/!?]/;
 const SAFE_IMAGE_DATA = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$/i;
 
 const OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: ['br', 'a', 'b', 'u', 'i', 'p', 'img', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 'span', 'ul', 'ol', 'li'],
+  allowedTags: [
+    'br',
+    'a',
+    'b',
+    'u',
+    'i',
+    'p',
+    'img',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'strong',
+    'em',
+    'span',
+    'ul',
+    'ol',
+    'li',
+  ],
   allowedAttributes: {
     a: ['href', 'title'],
     img: ['src', 'alt', 'title', 'width', 'height'],

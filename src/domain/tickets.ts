@@ -4,13 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
-import { normaliseTags } from './branches.ts';
-import { DomainError, Problems, isUniqueViolation } from './errors.ts';
-import { requireActivePerson, type PersonRef } from './people.ts';
-import { sanitizeRichText } from './rich-text.ts';
 import { activityStamp } from './activity.ts';
 import { createAttachmentRows, writeBlobs } from './attachments.ts';
+import { normaliseTags } from './branches.ts';
 import type { NewFiles } from './comments.ts';
+import { DomainError, isUniqueViolation, Problems } from './errors.ts';
+import { type PersonRef, requireActivePerson } from './people.ts';
+import { sanitizeRichText } from './rich-text.ts';
 
 export interface TicketInput {
   subject?: string | null;
@@ -41,8 +41,10 @@ function validate(input: TicketInput, creating: boolean) {
   if (input.subject !== undefined || creating) {
     const subject = input.subject?.trim() ?? '';
     if (!subject) problems.add('REQUIRED', 'Subject is required.', ['subject']);
-    else if (/[\u0000-\u001f\u007f]/.test(subject)) problems.add('INVALID', 'Subject must not contain control characters.', ['subject']);
-    else if (subject.length > SUBJECT_MAX) problems.add('TOO_LONG', `Subject must be at most ${SUBJECT_MAX} characters.`, ['subject']);
+    else if (/[\u0000-\u001f\u007f]/.test(subject))
+      problems.add('INVALID', 'Subject must not contain control characters.', ['subject']);
+    else if (subject.length > SUBJECT_MAX)
+      problems.add('TOO_LONG', `Subject must be at most ${SUBJECT_MAX} characters.`, ['subject']);
     out.subject = subject;
   }
   if (input.description !== undefined || creating) {
@@ -204,7 +206,12 @@ export async function moveTicket(prisma: PrismaClient, id: number, branchId: num
       return tx.ticket.update({
         where: { id },
         // The key a customer sees changes: a change they can see.
-        data: { branchId, number: target.ticketSequence, key: `${target.key}-${target.ticketSequence}`, ...activityStamp(true) },
+        data: {
+          branchId,
+          number: target.ticketSequence,
+          key: `${target.key}-${target.ticketSequence}`,
+          ...activityStamp(true),
+        },
         select: { id: true },
       });
     });
@@ -219,7 +226,9 @@ export async function moveTicket(prisma: PrismaClient, id: number, branchId: num
 function movedMeanwhile(key?: string) {
   return DomainError.of(
     'CONFLICT',
-    key ? `The ticket was moved meanwhile and is now ${key}; check it and try again.` : 'The ticket was moved meanwhile; check it and try again.',
+    key
+      ? `The ticket was moved meanwhile and is now ${key}; check it and try again.`
+      : 'The ticket was moved meanwhile; check it and try again.',
     ['ticket'],
   );
 }

@@ -17,7 +17,12 @@ const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/fo
  * `X-Apollo-Operation-Name` are what Apollo Client and apollo-upload-client send; `GraphQL-Preflight`
  * is the GraphQL over HTTP working group's proposal; `X-GraphQL-Yoga-CSRF` is yoga's.
  */
-export const PREFLIGHT_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-apollo-operation-name', 'graphql-preflight'];
+export const PREFLIGHT_HEADERS = [
+  'x-graphql-yoga-csrf',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'graphql-preflight',
+];
 
 function needsPreflightHeader(request: Request): boolean {
   const type = request.headers.get('content-type')?.toLowerCase().trim();

@@ -3,7 +3,17 @@
 // stack and answered "Unexpected error.". The document is first scanned with graphql's own lexer,
 // which is iterative: too many tokens or too deep a nesting is refused there; then, on the bounded
 // tree, too many aliases or directives. Each refusal is a 400 with code QUERY_TOO_COMPLEX.
-import { GraphQLError, Kind, Lexer, Source, TokenKind, parse, visit, type DocumentNode, type ParseOptions } from 'graphql';
+import {
+  type DocumentNode,
+  GraphQLError,
+  Kind,
+  Lexer,
+  type ParseOptions,
+  parse,
+  Source,
+  TokenKind,
+  visit,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export interface DocumentLimits {
@@ -17,7 +27,12 @@ export interface DocumentLimits {
   maxDirectives: number;
 }
 
-export const DEFAULT_DOCUMENT_LIMITS: DocumentLimits = { maxTokens: 5000, maxNesting: 40, maxAliases: 100, maxDirectives: 50 };
+export const DEFAULT_DOCUMENT_LIMITS: DocumentLimits = {
+  maxTokens: 5000,
+  maxNesting: 40,
+  maxAliases: 100,
+  maxDirectives: 50,
+};
 
 function tooComplex(message: string) {
   return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
@@ -36,7 +51,11 @@ function scan(source: Source, limits: DocumentLimits) {
       if (++depth > limits.maxNesting) {
         throw tooComplex(`The document is nested more than ${limits.maxNesting} levels deep (selections and values).`);
       }
-    } else if (token.kind === TokenKind.BRACE_R || token.kind === TokenKind.BRACKET_R || token.kind === TokenKind.PAREN_R) {
+    } else if (
+      token.kind === TokenKind.BRACE_R ||
+      token.kind === TokenKind.BRACKET_R ||
+      token.kind === TokenKind.PAREN_R
+    ) {
       depth = Math.max(0, depth - 1);
     }
   }
@@ -56,7 +75,8 @@ export function parseWithLimits(source: string | Source, limits: DocumentLimits,
       directives++;
     },
   });
-  if (aliases > limits.maxAliases) throw tooComplex(`The document has ${aliases} aliases, at most ${limits.maxAliases}.`);
+  if (aliases > limits.maxAliases)
+    throw tooComplex(`The document has ${aliases} aliases, at most ${limits.maxAliases}.`);
   if (directives > limits.maxDirectives) {
     throw tooComplex(`The document has ${directives} directives, at most ${limits.maxDirectives}.`);
   }

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { AuthenticationError, canAuthenticate } from '../auth/authenticate.ts';
-import { readDownloadToken, type DownloadKind } from '../auth/download-token.ts';
+import { type DownloadKind, readDownloadToken } from '../auth/download-token.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
 import type { Viewer } from '../context.ts';
 import { attachmentVisibility } from '../domain/permissions.ts';
@@ -22,7 +22,6 @@ export interface DownloadDeps {
   box: SecretBox;
   now?: () => number;
 }
-
 
 const fail = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
   sendJson(res, status, { error: message }, headers);
@@ -74,7 +73,11 @@ export function createDownloadHandler({ prisma, store, gate, box, now = Date.now
           return checked.viewer;
         }
       : undefined;
-    const result = await gate(new Request(`http://localhost${req.url}`, { headers: headersOf(req) }), req.socket.remoteAddress, fromToken);
+    const result = await gate(
+      new Request(`http://localhost${req.url}`, { headers: headersOf(req) }),
+      req.socket.remoteAddress,
+      fromToken,
+    );
     if ('response' in result) {
       const { error } = (await result.response.json()) as { error: string };
       const headers = Object.fromEntries([...result.response.headers].filter(([name]) => !name.startsWith('content-')));
@@ -86,7 +89,11 @@ export function createDownloadHandler({ prisma, store, gate, box, now = Date.now
     // Not visible and not there look the same: 404.
     const attachment = /^[0-9a-f]{64}$/.test(sha256)
       ? await prisma.attachment.findFirst({
-          where: { sha256, ...(kind === 'thumbnail' ? { hasThumbnail: true } : {}), AND: [attachmentVisibility(viewer)] },
+          where: {
+            sha256,
+            ...(kind === 'thumbnail' ? { hasThumbnail: true } : {}),
+            AND: [attachmentVisibility(viewer)],
+          },
           select: { filename: true, contentType: true },
           orderBy: { id: 'asc' },
         })
@@ -102,7 +109,9 @@ export function createDownloadHandler({ prisma, store, gate, box, now = Date.now
       'X-Content-Type-Options': 'nosniff',
       'Accept-Ranges': 'bytes',
       'Content-Type': kind === 'thumbnail' ? 'image/png' : attachment.contentType,
-      'Content-Disposition': contentDisposition(kind === 'thumbnail' ? `${attachment.filename}.png` : attachment.filename),
+      'Content-Disposition': contentDisposition(
+        kind === 'thumbnail' ? `${attachment.filename}.png` : attachment.filename,
+      ),
     };
     const ifNoneMatch = req.headers['if-none-match'];
     if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
@@ -112,7 +121,11 @@ export function createDownloadHandler({ prisma, store, gate, box, now = Date.now
     const range = parseRange(req.headers.range, size);
     if (range === 'invalid') return fail(res, 416, 'Range not satisfiable.', { 'Content-Range': `bytes */${size}` });
     if (range) {
-      res.writeHead(206, { ...common, 'Content-Length': String(range.end - range.start + 1), 'Content-Range': `bytes ${range.start}-${range.end}/${size}` });
+      res.writeHead(206, {
+        ...common,
+        'Content-Length': String(range.end - range.start + 1),
+        'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
+      });
     } else {
       res.writeHead(200, { ...common, 'Content-Length': String(size) });
     }

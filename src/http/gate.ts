@@ -2,9 +2,10 @@
 // they still have budget. Answers 401, 429 or 503 itself; otherwise hands back the caller.
 // It never throws: an unexpected failure (database down...) is logged and answered with a clean
 // 503, never a stack trace, a source path or SQL.
-import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from '../domain/errors.ts';
-import { AuthenticationError, type Authenticate } from '../auth/authenticate.ts';
+
+import { type Authenticate, AuthenticationError } from '../auth/authenticate.ts';
 import type { Viewer } from '../context.ts';
+import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../domain/errors.ts';
 import type { Logger } from '../logger.ts';
 import { addressKey, personKey, type RateLimits } from './rate-limit.ts';
 
@@ -14,9 +15,7 @@ import { addressKey, personKey, type RateLimits } from './rate-limit.ts';
  */
 export const WWW_AUTHENTICATE = 'WSSE realm="helpdesk", profile="UsernameToken"';
 
-export type GateResult =
-  | { viewer: Viewer | null; headers: Record<string, string> }
-  | { response: Response };
+export type GateResult = { viewer: Viewer | null; headers: Record<string, string> } | { response: Response };
 
 export interface GateDeps {
   authenticate: Authenticate;
@@ -29,7 +28,11 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
    * `authenticateWith` replaces the request's headers as the credentials (the downloads' signed
    * `?token=`); it throws AuthenticationError when they are wrong, like the headers would.
    */
-  async function admit(request: Request, clientAddress: string | undefined, authenticateWith?: () => Promise<Viewer>): Promise<GateResult> {
+  async function admit(
+    request: Request,
+    clientAddress: string | undefined,
+    authenticateWith?: () => Promise<Viewer>,
+  ): Promise<GateResult> {
     const address = addressKey(clientAddress);
     const hasCredentials = !!authenticateWith || request.headers.has('x-wsse') || request.headers.has('authorization');
     if (hasCredentials) {
@@ -59,7 +62,11 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
     return { viewer, headers: decision.headers };
   }
 
-  return async function gate(request: Request, clientAddress?: string, authenticateWith?: () => Promise<Viewer>): Promise<GateResult> {
+  return async function gate(
+    request: Request,
+    clientAddress?: string,
+    authenticateWith?: () => Promise<Viewer>,
+  ): Promise<GateResult> {
     try {
       return await admit(request, clientAddress, authenticateWith);
     } catch (error) {
@@ -91,7 +98,9 @@ function tooManyFailures(seconds: number): Response {
 }
 
 function unavailable(busy: boolean): Response {
-  const message = busy ? SERVICE_UNAVAILABLE_MESSAGE : 'Service temporarily unavailable: could not check credentials. Retry shortly.';
+  const message = busy
+    ? SERVICE_UNAVAILABLE_MESSAGE
+    : 'Service temporarily unavailable: could not check credentials. Retry shortly.';
   return Response.json(
     { error: message, errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
     { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },

@@ -70,7 +70,8 @@ export function renderOfflineGraphiQL(options: GraphiQLOptions) {
 export function graphiqlSecurityHeaders(): Plugin {
   return {
     onResponse({ response }) {
-      if (page && response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('Content-Security-Policy', page.csp);
+      if (page && response.headers.get('content-type')?.startsWith('text/html'))
+        response.headers.set('Content-Security-Policy', page.csp);
     },
   };
 }

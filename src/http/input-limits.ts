@@ -4,30 +4,30 @@
 // is a BAD_USER_INPUT naming the argument, answered in milliseconds instead of a slow query or an
 // "Unexpected error." from the database.
 import {
+  type ArgumentNode,
+  type ExecutionArgs,
   GraphQLError,
-  Kind,
-  TypeInfo,
+  type GraphQLInputType,
   getNamedType,
   isEnumType,
   isInputObjectType,
   isListType,
   isNonNullType,
   isScalarType,
+  Kind,
+  TypeInfo,
+  type ValueNode,
   visit,
   visitWithTypeInfo,
-  type ArgumentNode,
-  type ExecutionArgs,
-  type GraphQLInputType,
-  type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import {
   DEFAULT_MAX_ITEMS,
+  type InputLimitExtensions,
   JSON_LIMITS,
   MAX_INPUT_DEPTH,
   SCALAR_MAX_LENGTH,
   STRING_SAFETY_NET,
-  type InputLimitExtensions,
 } from '../schema/input-limits.ts';
 
 export interface InputLimitOptions {
@@ -89,14 +89,17 @@ class Checker {
   private json(value: unknown, path: string, depth: number): void {
     if (typeof value === 'string') return this.string(value, JSON_LIMITS.maxStringLength, path);
     if (value === null || typeof value !== 'object') return;
-    if (depth >= JSON_LIMITS.maxDepth) return this.fail(path, `is nested too deeply (at most ${JSON_LIMITS.maxDepth} levels)`);
+    if (depth >= JSON_LIMITS.maxDepth)
+      return this.fail(path, `is nested too deeply (at most ${JSON_LIMITS.maxDepth} levels)`);
     if (Array.isArray(value)) {
-      if (value.length > JSON_LIMITS.maxItems) return this.fail(path, `has ${value.length} items, at most ${JSON_LIMITS.maxItems}`);
+      if (value.length > JSON_LIMITS.maxItems)
+        return this.fail(path, `has ${value.length} items, at most ${JSON_LIMITS.maxItems}`);
       value.forEach((item, i) => this.json(item, `${path}[${i}]`, depth + 1));
       return;
     }
     const keys = Object.keys(value);
-    if (keys.length > JSON_LIMITS.maxKeys) return this.fail(path, `has ${keys.length} keys, at most ${JSON_LIMITS.maxKeys}`);
+    if (keys.length > JSON_LIMITS.maxKeys)
+      return this.fail(path, `has ${keys.length} keys, at most ${JSON_LIMITS.maxKeys}`);
     for (const key of keys) {
       if (key.length > JSON_LIMITS.maxKeyLength) {
         this.fail(path, `has a key of ${key.length} characters, at most ${JSON_LIMITS.maxKeyLength}`);
@@ -117,7 +120,9 @@ class Checker {
       if (!Array.isArray(value)) return this.value(value, type.ofType, limits, path, depth + 1);
       const max = limits.maxItems === undefined ? DEFAULT_MAX_ITEMS : limits.maxItems;
       if (max !== null && value.length > max) return this.fail(path, `has ${value.length} items, at most ${max}`);
-      value.forEach((item, i) => this.value(item, type.ofType, { maxLength: limits.maxLength }, `${path}[${i}]`, depth + 1));
+      value.forEach((item, i) =>
+        this.value(item, type.ofType, { maxLength: limits.maxLength }, `${path}[${i}]`, depth + 1),
+      );
       return;
     }
     if (isInputObjectType(type)) {
@@ -134,7 +139,12 @@ class Checker {
     const name = getNamedType(type).name;
     if (isScalarType(type) && (name === 'JSON' || name === 'JSONObject')) return this.json(value, path, 0);
     if (typeof value === 'string') {
-      return this.string(value, isEnumType(type) ? 100 : this.maxLengthOf(type, limits), path, limits.controlCharactersRemoved);
+      return this.string(
+        value,
+        isEnumType(type) ? 100 : this.maxLengthOf(type, limits),
+        path,
+        limits.controlCharactersRemoved,
+      );
     }
     this.shape(value, path, depth);
   }
@@ -149,7 +159,8 @@ class Checker {
     if (!Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return;
     if (depth > MAX_INPUT_DEPTH) return this.fail(path, `is nested too deeply (at most ${MAX_INPUT_DEPTH} levels)`);
     const items = Array.isArray(value) ? value : Object.values(value);
-    if (items.length > DEFAULT_MAX_ITEMS) return this.fail(path, `has ${items.length} items, at most ${DEFAULT_MAX_ITEMS}`);
+    if (items.length > DEFAULT_MAX_ITEMS)
+      return this.fail(path, `has ${items.length} items, at most ${DEFAULT_MAX_ITEMS}`);
     items.forEach((item) => this.shape(item, path, depth + 1));
   }
 
@@ -162,8 +173,11 @@ class Checker {
     if (isListType(type)) {
       if (node.kind !== Kind.LIST) return this.literal(node, type.ofType, limits, path, depth + 1);
       const max = limits.maxItems === undefined ? DEFAULT_MAX_ITEMS : limits.maxItems;
-      if (max !== null && node.values.length > max) return this.fail(path, `has ${node.values.length} items, at most ${max}`);
-      node.values.forEach((item, i) => this.literal(item, type.ofType, { maxLength: limits.maxLength }, `${path}[${i}]`, depth + 1));
+      if (max !== null && node.values.length > max)
+        return this.fail(path, `has ${node.values.length} items, at most ${max}`);
+      node.values.forEach((item, i) =>
+        this.literal(item, type.ofType, { maxLength: limits.maxLength }, `${path}[${i}]`, depth + 1),
+      );
       return;
     }
     if (isInputObjectType(type) && node.kind === Kind.OBJECT) {
@@ -171,7 +185,13 @@ class Checker {
       for (const field of node.fields) {
         const definition = Object.hasOwn(fields, field.name.value) ? fields[field.name.value] : undefined;
         if (definition) {
-          this.literal(field.value, definition.type, definition.extensions as InputLimitExtensions, `${path}.${field.name.value}`, depth + 1);
+          this.literal(
+            field.value,
+            definition.type,
+            definition.extensions as InputLimitExtensions,
+            `${path}.${field.name.value}`,
+            depth + 1,
+          );
         }
       }
       return;
@@ -179,7 +199,12 @@ class Checker {
     const name = getNamedType(type).name;
     if (isScalarType(type) && (name === 'JSON' || name === 'JSONObject')) return this.jsonLiteral(node, path, 0);
     if (node.kind === Kind.STRING) {
-      this.string(node.value, isEnumType(type) ? 100 : this.maxLengthOf(type, limits), path, limits.controlCharactersRemoved);
+      this.string(
+        node.value,
+        isEnumType(type) ? 100 : this.maxLengthOf(type, limits),
+        path,
+        limits.controlCharactersRemoved,
+      );
     }
   }
 
@@ -187,13 +212,16 @@ class Checker {
     if (node.kind === Kind.VARIABLE) return this.json(this.variables[node.name.value], path, depth);
     if (node.kind === Kind.STRING) return this.string(node.value, JSON_LIMITS.maxStringLength, path);
     if (node.kind !== Kind.LIST && node.kind !== Kind.OBJECT) return;
-    if (depth >= JSON_LIMITS.maxDepth) return this.fail(path, `is nested too deeply (at most ${JSON_LIMITS.maxDepth} levels)`);
+    if (depth >= JSON_LIMITS.maxDepth)
+      return this.fail(path, `is nested too deeply (at most ${JSON_LIMITS.maxDepth} levels)`);
     if (node.kind === Kind.LIST) {
-      if (node.values.length > JSON_LIMITS.maxItems) return this.fail(path, `has ${node.values.length} items, at most ${JSON_LIMITS.maxItems}`);
+      if (node.values.length > JSON_LIMITS.maxItems)
+        return this.fail(path, `has ${node.values.length} items, at most ${JSON_LIMITS.maxItems}`);
       node.values.forEach((item, i) => this.jsonLiteral(item, `${path}[${i}]`, depth + 1));
       return;
     }
-    if (node.fields.length > JSON_LIMITS.maxKeys) return this.fail(path, `has ${node.fields.length} keys, at most ${JSON_LIMITS.maxKeys}`);
+    if (node.fields.length > JSON_LIMITS.maxKeys)
+      return this.fail(path, `has ${node.fields.length} keys, at most ${JSON_LIMITS.maxKeys}`);
     for (const field of node.fields) this.jsonLiteral(field.value, `${path}.${field.name.value}`, depth + 1);
   }
 }
@@ -204,7 +232,8 @@ export function inputLimitErrors(args: ExecutionArgs, options: InputLimitOptions
   const errors: GraphQLError[] = [];
   const typeInfo = new TypeInfo(args.schema);
   const operations = args.document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const selected = operations.length <= 1 ? operations[0] : operations.find((d) => d.name?.value === args.operationName);
+  const selected =
+    operations.length <= 1 ? operations[0] : operations.find((d) => d.name?.value === args.operationName);
   for (const definition of args.document.definitions) {
     if (definition.kind === Kind.OPERATION_DEFINITION && definition !== selected) continue;
     visit(
@@ -215,7 +244,9 @@ export function inputLimitErrors(args: ExecutionArgs, options: InputLimitOptions
           const type = typeInfo.getInputType();
           if (!argument || !type) return false;
           const directive = typeInfo.getDirective();
-          const where = directive ? `@${directive.name}` : `${typeInfo.getParentType()?.name}.${typeInfo.getFieldDef()?.name}`;
+          const where = directive
+            ? `@${directive.name}`
+            : `${typeInfo.getParentType()?.name}.${typeInfo.getFieldDef()?.name}`;
           const checker = new Checker(options, variables, where, node);
           checker.literal(node.value, type, argument.extensions as InputLimitExtensions, argument.name, 0);
           errors.push(...checker.errors);

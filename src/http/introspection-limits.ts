@@ -4,18 +4,18 @@
 // `getIntrospectionQuery()`) nests at most three lists (types > fields > args) and uses no alias;
 // these limits keep that and refuse the rest, for every caller, before execution.
 import {
+  type ExecutionArgs,
+  type FragmentDefinitionNode,
   GraphQLError,
-  Kind,
-  SchemaMetaFieldDef,
-  TypeMetaFieldDef,
+  type GraphQLSchema,
   getNamedType,
   getNullableType,
   isListType,
   isObjectType,
-  type ExecutionArgs,
-  type FragmentDefinitionNode,
-  type GraphQLSchema,
+  Kind,
+  SchemaMetaFieldDef,
   type SelectionSetNode,
+  TypeMetaFieldDef,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
@@ -39,7 +39,8 @@ function refuse(message: string) {
 export function introspectionLimitError(args: ExecutionArgs, limits = INTROSPECTION_LIMITS): GraphQLError | null {
   const schema: GraphQLSchema = args.schema;
   const operations = args.document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operations.length <= 1 ? operations[0] : operations.find((d) => d.name?.value === args.operationName);
+  const operation =
+    operations.length <= 1 ? operations[0] : operations.find((d) => d.name?.value === args.operationName);
   if (!operation || operation.operation !== 'query') return null;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of args.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -55,12 +56,15 @@ export function introspectionLimitError(args: ExecutionArgs, limits = INTROSPECT
     for (const selection of set.selections) {
       if (error) return;
       if (++visited > limits.maxSelections) {
-        error = refuse(`The introspection query selects more than ${limits.maxSelections} fields with its fragments expanded.`);
+        error = refuse(
+          `The introspection query selects more than ${limits.maxSelections} fields with its fragments expanded.`,
+        );
         return;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
-        if (fragment && !seen.includes(fragment.name.value)) walk(fragment.selectionSet, typeName, lists, [...seen, fragment.name.value]);
+        if (fragment && !seen.includes(fragment.name.value))
+          walk(fragment.selectionSet, typeName, lists, [...seen, fragment.name.value]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet, selection.typeCondition?.name.value ?? typeName, lists, seen);
       } else {
@@ -90,7 +94,8 @@ export function introspectionLimitError(args: ExecutionArgs, limits = INTROSPECT
       if (error) return;
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
-        if (fragment && !seen.includes(fragment.name.value)) root(fragment.selectionSet, [...seen, fragment.name.value]);
+        if (fragment && !seen.includes(fragment.name.value))
+          root(fragment.selectionSet, [...seen, fragment.name.value]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         root(selection.selectionSet, seen);
       } else if (selection.selectionSet && (selection.name.value === '__schema' || selection.name.value === '__type')) {

@@ -2,7 +2,7 @@
 // `extensions.cost` so clients can see how close they are. Costs come from
 // @pothos/plugin-complexity's calculation over the schema (lists multiply their children).
 import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { GraphQLError, Kind, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 export interface CostLimits {

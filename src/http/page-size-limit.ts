@@ -2,14 +2,14 @@
 // hear it got at most 100. This checks every connection field of an operation before execution,
 // with variables resolved, so no connection can forget the rule.
 import {
-  Kind,
-  TypeInfo,
+  type ExecutionArgs,
   GraphQLError,
   getNamedType,
+  Kind,
+  TypeInfo,
+  type ValueNode,
   visit,
   visitWithTypeInfo,
-  type ExecutionArgs,
-  type ValueNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 

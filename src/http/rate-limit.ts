@@ -12,11 +12,11 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import {
+  type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterPostgres,
   RateLimiterRedis,
   RateLimiterRes,
-  type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { Viewer } from '../context.ts';
 import type { Logger } from '../logger.ts';
@@ -61,7 +61,9 @@ export function addressKey(address: string | undefined): string {
   const [head = '', tail = ''] = address.split('%')[0]!.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
   return `${groups
     .slice(0, 4)
     .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
@@ -125,7 +127,8 @@ export function createRateLimits({
         insuranceLimiter,
       });
     }
-    if (redis) return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter });
+    if (redis)
+      return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter });
     return insuranceLimiter;
   };
 

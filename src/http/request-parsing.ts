@@ -83,14 +83,17 @@ async function parseMultipart(request: Request): Promise<GraphQLParams | GraphQL
   if (mapText !== null) {
     if (typeof mapText !== 'string') throw badRequest('Multipart field "map" must be text, not a file.');
     const map = parseJson(mapText, 'Multipart field "map"');
-    if (!isObject(map)) throw badRequest('Multipart field "map" must be a JSON object of file field names to path lists.');
+    if (!isObject(map))
+      throw badRequest('Multipart field "map" must be a JSON object of file field names to path lists.');
     for (const [name, paths] of Object.entries(map)) {
       if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
         throw badRequest(`Multipart "map" entry "${name.slice(0, 100)}" must be an array of paths.`);
       }
       const file = form.get(name);
       if (!file || typeof file === 'string') {
-        throw badRequest(`Multipart "map" names the file field "${name.slice(0, 100)}", which the request does not contain.`);
+        throw badRequest(
+          `Multipart "map" names the file field "${name.slice(0, 100)}", which the request does not contain.`,
+        );
       }
       for (const path of paths) placeFile(operations, path, file);
     }
@@ -118,7 +121,8 @@ export function requestParsing(): Plugin {
               extensions: { ...error.extensions, code: code ?? 'BAD_REQUEST', http: http ?? { status: 400 } },
             });
           }
-          if (error instanceof SyntaxError) throw badRequest(`The request body is not valid: ${error.message.slice(0, 200)}`);
+          if (error instanceof SyntaxError)
+            throw badRequest(`The request body is not valid: ${error.message.slice(0, 200)}`);
           throw error;
         }
       });

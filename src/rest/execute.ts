@@ -1,8 +1,13 @@
 // Runs a route's GraphQL operation in-process against the same schema and context as /graphql,
 // and turns GraphQL failures into DiamanteDesk's HTTP statuses.
-import { GraphQLError, execute, parse, validate, type DocumentNode } from 'graphql';
+import { type DocumentNode, execute, GraphQLError, parse, validate } from 'graphql';
 import type { Context } from '../context.ts';
-import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable, type UserErrorShape } from '../domain/errors.ts';
+import {
+  isServiceUnavailable,
+  RETRY_AFTER_SECONDS,
+  SERVICE_UNAVAILABLE_MESSAGE,
+  type UserErrorShape,
+} from '../domain/errors.ts';
 import { schema } from '../schema/index.ts';
 import { RestError } from './format.ts';
 
@@ -28,7 +33,11 @@ const statusFor: Record<string, number> = {
   SERVICE_UNAVAILABLE: 503,
 };
 
-export async function runGraphQL<T = any>(ctx: Context, source: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function runGraphQL<T = any>(
+  ctx: Context,
+  source: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   const result = await execute({ schema, document: documentFor(source), contextValue: ctx, variableValues: variables });
   if (result.errors?.length) {
     const error = result.errors[0]!;

@@ -15,17 +15,32 @@ export function negotiateFormat(path: string, req: IncomingMessage): { path: str
   return { path, format: preferred && preferred !== 'application/json' ? 'xml' : 'json' };
 }
 
-const xmlBuilder = new XMLBuilder({ format: true, ignoreAttributes: true, suppressEmptyNode: true, arrayNodeName: 'item' });
+const xmlBuilder = new XMLBuilder({
+  format: true,
+  ignoreAttributes: true,
+  suppressEmptyNode: true,
+  arrayNodeName: 'item',
+});
 const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: true, trimValues: true });
 
 /** Lists are `<result><item>…</item></result>`, objects `<result>…</result>`. */
 function toXml(body: unknown): string {
   const wrap = (value: unknown): unknown =>
-    Array.isArray(value) ? { item: value.map(wrap) } : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wrap(v)])) : value;
+    Array.isArray(value)
+      ? { item: value.map(wrap) }
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wrap(v)]))
+        : value;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${xmlBuilder.build({ result: wrap(body) })}`;
 }
 
-export function send(res: ServerResponse, format: Format, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function send(
+  res: ServerResponse,
+  format: Format,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   if (status === 204 || body === undefined) {
     res.writeHead(status, headers);
     res.end();
@@ -87,8 +102,10 @@ function parseForm(text: string): Record<string, unknown> {
   } catch (error) {
     const message = (error as Error).message;
     if (/^Parameter limit/.test(message)) throw new RestError(413, `Form body has more than ${MAX_PARAMETERS} fields.`);
-    if (/^Array limit/.test(message)) throw new RestError(400, `Form body has a list of more than ${MAX_FORM_ARRAY} items.`);
-    if (/depth/.test(message)) throw new RestError(400, `Form body nests keys more than ${MAX_FORM_DEPTH} levels deep.`);
+    if (/^Array limit/.test(message))
+      throw new RestError(400, `Form body has a list of more than ${MAX_FORM_ARRAY} items.`);
+    if (/depth/.test(message))
+      throw new RestError(400, `Form body nests keys more than ${MAX_FORM_DEPTH} levels deep.`);
     throw new RestError(400, 'Request body could not be parsed.');
   }
 }
@@ -102,7 +119,8 @@ function checkBody(body: unknown) {
       const problem = badText(value);
       if (problem) throw new RestError(400, `Request body values ${problem}.`);
     } else if (value && typeof value === 'object') {
-      if (depth >= MAX_BODY_DEPTH) throw new RestError(400, `Request body nests more than ${MAX_BODY_DEPTH} levels deep.`);
+      if (depth >= MAX_BODY_DEPTH)
+        throw new RestError(400, `Request body nests more than ${MAX_BODY_DEPTH} levels deep.`);
       for (const [key, item] of Object.entries(value)) {
         const problem = badText(key);
         if (problem) throw new RestError(400, `Request body keys ${problem}.`);
@@ -117,7 +135,10 @@ export async function readBody(req: IncomingMessage): Promise<Record<string, unk
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type.startsWith('multipart/')) {
     req.resume();
-    throw new RestError(415, 'REST bodies are JSON, XML or form-encoded (application/x-www-form-urlencoded); send files base64-encoded in "attachmentsInput".');
+    throw new RestError(
+      415,
+      'REST bodies are JSON, XML or form-encoded (application/x-www-form-urlencoded); send files base64-encoded in "attachmentsInput".',
+    );
   }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -138,7 +159,8 @@ export async function readBody(req: IncomingMessage): Promise<Record<string, unk
       throw new RestError(400, 'Request body could not be parsed.');
     }
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RestError(400, 'Request body must be an object.');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new RestError(400, 'Request body must be an object.');
   checkBody(parsed);
   return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [camel(key), value]));
 }

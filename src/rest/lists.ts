@@ -24,7 +24,8 @@ export function pageOf(query: URLSearchParams) {
 export function orderOf(query: URLSearchParams, fields: Record<string, string>, fallback: string) {
   const sort = (query.get('sort') ?? 'id').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   const field = fields[sort];
-  if (!field) throw new RestError(400, `Cannot sort by "${query.get('sort')}"; use one of ${Object.keys(fields).join(', ')}.`);
+  if (!field)
+    throw new RestError(400, `Cannot sort by "${query.get('sort')}"; use one of ${Object.keys(fields).join(', ')}.`);
   const order = (query.get('order') ?? 'asc').toLowerCase();
   if (order !== 'asc' && order !== 'desc') throw new RestError(400, '"order" must be asc or desc.');
   return { field: field ?? fallback, direction: order.toUpperCase() as 'ASC' | 'DESC' };

@@ -43,8 +43,12 @@ export function numericId(value: unknown, field: string, typename: string): stri
 /** `new`, `In progress`, `on_hold` → the GraphQL enum value. */
 export function enumValue(value: unknown, field: string, allowed: readonly string[]): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const normal = String(value).trim().toUpperCase().replace(/[\s-]+/g, '_');
-  if (!allowed.includes(normal)) throw new RestError(400, `"${field}" must be one of ${allowed.map((a) => a.toLowerCase()).join(', ')}.`);
+  const normal = String(value)
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
+  if (!allowed.includes(normal))
+    throw new RestError(400, `"${field}" must be one of ${allowed.map((a) => a.toLowerCase()).join(', ')}.`);
   return normal;
 }
 

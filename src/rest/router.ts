@@ -4,12 +4,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Context, Viewer } from '../context.ts';
-import { RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE, isServiceUnavailable } from '../domain/errors.ts';
-import { CROSS_SITE_MESSAGE, crossSiteWriteRefused, type CorsPolicy } from '../http/browser-safety.ts';
-import { WWW_AUTHENTICATE, type Gate } from '../http/gate.ts';
+import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../domain/errors.ts';
+import { type CorsPolicy, CROSS_SITE_MESSAGE, crossSiteWriteRefused } from '../http/browser-safety.ts';
+import { type Gate, WWW_AUTHENTICATE } from '../http/gate.ts';
 import { headersOf } from '../http/node-io.ts';
 import type { Logger } from '../logger.ts';
-import { MAX_PARAMETERS, RestError, badText, negotiateFormat, readBody, send, type Format } from './format.ts';
+import { badText, type Format, MAX_PARAMETERS, negotiateFormat, RestError, readBody, send } from './format.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { branchRoutes } from './routes/branches.ts';
 import { commentRoutes } from './routes/comments.ts';
@@ -69,7 +69,8 @@ function decodePath(raw: string): string {
 function checkQuery(query: URLSearchParams) {
   let count = 0;
   for (const [name, value] of query) {
-    if (++count > MAX_PARAMETERS) throw new RestError(400, `The query string has more than ${MAX_PARAMETERS} parameters.`);
+    if (++count > MAX_PARAMETERS)
+      throw new RestError(400, `The query string has more than ${MAX_PARAMETERS} parameters.`);
     const problem = badText(name) ?? badText(value);
     if (problem) throw new RestError(400, `Query parameter "${badText(name) ? '?' : name}" ${problem}.`);
   }
@@ -98,7 +99,8 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors }: 
       // characters it would cut at) encoded again, so that `%2500` is the id "%00", not NUL.
       const found = router.find(req.method as HTTPMethod, path.replace(/[%?#;]/g, encodeURIComponent));
       const route = (found?.store as { route?: Route } | undefined)?.route;
-      if (!found || !route || (route.portalOnly && !portal)) throw new RestError(404, `No route for ${req.method} ${pathname}.`);
+      if (!found || !route || (route.portalOnly && !portal))
+        throw new RestError(404, `No route for ${req.method} ${pathname}.`);
       const params = found.params as Record<string, string>;
       for (const [name, value] of Object.entries(params)) {
         const problem = badText(value);
@@ -117,9 +119,10 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors }: 
         const message = (JSON.parse(text) as { error: string }).error;
         return send(res, fmt, gated.response.status, { error: message }, Object.fromEntries(gated.response.headers));
       }
-      if (!gated.viewer) throw new RestError(401, 'Authentication required: send WSSE (X-WSSE), Basic or Bearer credentials.', {
-        'WWW-Authenticate': WWW_AUTHENTICATE,
-      });
+      if (!gated.viewer)
+        throw new RestError(401, 'Authentication required: send WSSE (X-WSSE), Basic or Bearer credentials.', {
+          'WWW-Authenticate': WWW_AUTHENTICATE,
+        });
       const result = await route.handle({
         ctx: makeContext(gated.viewer),
         params,
@@ -134,7 +137,13 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors }: 
       if (error instanceof RestError) return send(res, fmt, error.status, { error: error.message }, error.headers);
       if (isServiceUnavailable(error)) {
         logger.warn({ err: error }, 'database too slow or too busy: answered 503');
-        return send(res, fmt, 503, { error: SERVICE_UNAVAILABLE_MESSAGE }, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+        return send(
+          res,
+          fmt,
+          503,
+          { error: SERVICE_UNAVAILABLE_MESSAGE },
+          { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+        );
       }
       logger.error({ err: error }, 'REST request failed');
       send(res, fmt, 500, { error: 'Internal server error.' });

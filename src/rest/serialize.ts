@@ -8,7 +8,9 @@ export function restDate(value: string | Date | null | undefined): string | unde
 
 /** Drops null and undefined fields, as the original serializer did. */
 export function compact<T extends Record<string, unknown>>(object: T): Partial<T> {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== null && value !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(object).filter(([, value]) => value !== null && value !== undefined),
+  ) as Partial<T>;
 }
 
 /** `oro_<id>` for agents (staff), `diamante_<id>` for customers. */

@@ -1,17 +1,17 @@
 // Agents: staff with the Teamwork Desk settings.
 import { createHash } from 'node:crypto';
 import { builder } from '../builder.ts';
-import { KEY_MAX, SEARCH_TEXT_MAX, maxLength } from './input-limits.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
 import { isAdmin, isSelf, isStaff, ticketVisibility } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { KEY_MAX, maxLength, SEARCH_TEXT_MAX } from './input-limits.ts';
 import { exactlyOne } from './locator.ts';
-import { offsetArgDescription, orderInput, findPage } from './ordering.ts';
+import { findPage, offsetArgDescription, orderInput } from './ordering.ts';
 import { objectPayload } from './payload.ts';
-import { Person, PersonState, details, visiblePerson } from './person.ts';
+import { details, Person, PersonState, visiblePerson } from './person.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
 
 export const AgentRole = builder.enumType('AgentRole', {
@@ -71,12 +71,31 @@ export const Agent = builder.prismaNode('Agent', {
     timezone: t.exposeString('timezone', { ...details, description: 'IANA time zone; null means UTC.' }),
     timeFormat: t.expose('timeFormat', { type: TimeFormat, ...details, description: '12- or 24-hour clock.' }),
     editMethod: t.expose('editMethod', { type: EditMethod, ...details, description: 'Default editor.' }),
-    ticketReplyRedirect: t.expose('ticketReplyRedirect', { type: TicketReplyRedirect, ...details, description: 'Where to go after replying.' }),
-    sendPushNotifications: t.exposeBoolean('sendPushNotifications', { ...details, description: 'Push notifications to mobile devices.' }),
-    sendWebNotifications: t.exposeBoolean('sendWebNotifications', { ...details, description: 'Browser notifications about watched tickets.' }),
-    autoFollowOnCC: t.exposeBoolean('autoFollowOnCC', { ...details, description: 'Become a watcher when CCed on a ticket.' }),
-    isPartTime: t.exposeBoolean('isPartTime', { ...details, description: 'Part-time: replies to at most 10 tickets per month.' }),
-    reviewer: t.exposeBoolean('reviewer', { ...details, description: 'Asked to review tickets of agents in training.' }),
+    ticketReplyRedirect: t.expose('ticketReplyRedirect', {
+      type: TicketReplyRedirect,
+      ...details,
+      description: 'Where to go after replying.',
+    }),
+    sendPushNotifications: t.exposeBoolean('sendPushNotifications', {
+      ...details,
+      description: 'Push notifications to mobile devices.',
+    }),
+    sendWebNotifications: t.exposeBoolean('sendWebNotifications', {
+      ...details,
+      description: 'Browser notifications about watched tickets.',
+    }),
+    autoFollowOnCC: t.exposeBoolean('autoFollowOnCC', {
+      ...details,
+      description: 'Become a watcher when CCed on a ticket.',
+    }),
+    isPartTime: t.exposeBoolean('isPartTime', {
+      ...details,
+      description: 'Part-time: replies to at most 10 tickets per month.',
+    }),
+    reviewer: t.exposeBoolean('reviewer', {
+      ...details,
+      description: 'Asked to review tickets of agents in training.',
+    }),
     createdBy: t.relation('createdBy', { ...details, description: 'Who created the agent.' }),
     updatedBy: t.relation('updatedBy', { ...details, description: 'Who last changed the agent.' }),
     tickets: t.relatedConnection('assignedTickets', {
@@ -85,8 +104,16 @@ export const Agent = builder.prismaNode('Agent', {
       description: 'Tickets assigned to the agent (those you may see), newest first.',
       query: (_args, ctx) => ({ where: ticketVisibility(ctx.viewer), orderBy: { id: 'desc' } }),
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime', ...details, description: 'When the agent was created (null for customers).' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime', ...details, description: 'When the agent last changed (null for customers).' }),
+    createdAt: t.expose('createdAt', {
+      type: 'DateTime',
+      ...details,
+      description: 'When the agent was created (null for customers).',
+    }),
+    updatedAt: t.expose('updatedAt', {
+      type: 'DateTime',
+      ...details,
+      description: 'When the agent last changed (null for customers).',
+    }),
   }),
 });
 
@@ -152,7 +179,13 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      findPage(ctx.prisma.agent, query, agentWhere(args.filter), personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[], args.offset),
+      findPage(
+        ctx.prisma.agent,
+        query,
+        agentWhere(args.filter),
+        personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
+        args.offset,
+      ),
   }),
 }));
 
@@ -198,7 +231,8 @@ const UpdateAgentPayload = objectPayload('UpdateAgentPayload', 'agent', 'Agent',
 
 function checkAgentUpdate(ctx: Context, id: number, input: Record<string, unknown>) {
   if (isAdmin(ctx.viewer)) return;
-  if (!isSelf(ctx.viewer, { kind: 'agent', id })) throw DomainError.of('FORBIDDEN', 'Agents change only their own profile.', ['id']);
+  if (!isSelf(ctx.viewer, { kind: 'agent', id }))
+    throw DomainError.of('FORBIDDEN', 'Agents change only their own profile.', ['id']);
   for (const field of people.adminOnlyAgentFields) {
     if (input[field] !== undefined) throw DomainError.of('FORBIDDEN', `Only admins change ${field}.`, [field]);
   }
@@ -225,4 +259,3 @@ builder.mutationFields((t) => ({
       }),
   }),
 }));
-

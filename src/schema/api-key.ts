@@ -1,5 +1,5 @@
-import { builder } from '../builder.ts';
 import { issueApiKey } from '../auth/api-keys.ts';
+import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { DomainError, Problems } from '../domain/errors.ts';
 import type { PersonRef } from '../domain/people.ts';
@@ -8,9 +8,9 @@ import { isAdmin, isSelf, viewerRef } from '../domain/permissions.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
-import { Person, personRef } from './person.ts';
 import { objectPayload } from './payload.ts';
-import { UserError, asPayload, type PayloadShape } from './user-errors.ts';
+import { Person, personRef } from './person.ts';
+import { asPayload, type PayloadShape, UserError } from './user-errors.ts';
 
 /** Your own keys; admins see everyone's. */
 const keyVisibility = (ctx: Context): Prisma.ApiKeyWhereInput => {
@@ -20,7 +20,8 @@ const keyVisibility = (ctx: Context): Prisma.ApiKeyWhereInput => {
 };
 
 export const ApiKey = builder.prismaNode('ApiKey', {
-  description: 'A credential for WSSE, Basic or Bearer authentication. The secret itself is shown only once, when created.',
+  description:
+    'A credential for WSSE, Basic or Bearer authentication. The secret itself is shown only once, when created.',
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id: Number(id), AND: [keyVisibility(ctx)] }),
@@ -34,8 +35,16 @@ export const ApiKey = builder.prismaNode('ApiKey', {
       resolve: (key) => (key.agent ?? key.customer)!,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was made.' }),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'Last use, to the minute; null if never.' }),
-    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked; null while it works.' }),
+    lastUsedAt: t.expose('lastUsedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Last use, to the minute; null if never.',
+    }),
+    revokedAt: t.expose('revokedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was revoked; null while it works.',
+    }),
   }),
 });
 
@@ -43,7 +52,8 @@ const ownKeysOnly = (kind: PersonRef['kind']) => ({
   nullable: true as const,
   description: 'API keys of this person, newest first (yourself, or anyone for admins; null otherwise).',
   query: { orderBy: { id: 'desc' as const } },
-  authScopes: (person: { id: number }, _args: object, ctx: Context) => isAdmin(ctx.viewer) || isSelf(ctx.viewer, { kind, id: person.id }),
+  authScopes: (person: { id: number }, _args: object, ctx: Context) =>
+    isAdmin(ctx.viewer) || isSelf(ctx.viewer, { kind, id: person.id }),
   unauthorizedResolver: () => null,
 });
 builder.prismaObjectField(Agent, 'apiKeys', (t) => t.relation('apiKeys', ownKeysOnly('agent')));
@@ -53,7 +63,10 @@ const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   description: 'A new API key.',
   fields: (t) => ({
     label: t.string({ description: 'What the key is for (at most 100 characters).' }),
-    owner: t.globalID({ for: [Agent, Customer], description: 'Whose key; default yourself. Admins may make keys for anyone.' }),
+    owner: t.globalID({
+      for: [Agent, Customer],
+      description: 'Whose key; default yourself. Admins may make keys for anyone.',
+    }),
   }),
 });
 
@@ -62,24 +75,30 @@ const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', {
   fields: (t) => ({ id: t.globalID({ for: ApiKey, required: true, description: 'The key to revoke.' }) }),
 });
 
-const CreateApiKeyPayload = builder.objectRef<PayloadShape<{ id: number; secret: string }>>('CreateApiKeyPayload').implement({
-  description: 'Result of `createApiKey`.',
-  fields: (t) => ({
-    apiKey: t.prismaField({
-      type: 'ApiKey',
-      nullable: true,
-      description: 'The new key; null when it was not made.',
-      resolve: (query, payload, _args, ctx) =>
-        payload.result ? ctx.prisma.apiKey.findUnique({ ...query, where: { id: payload.result.id } }) : null,
+const CreateApiKeyPayload = builder
+  .objectRef<PayloadShape<{ id: number; secret: string }>>('CreateApiKeyPayload')
+  .implement({
+    description: 'Result of `createApiKey`.',
+    fields: (t) => ({
+      apiKey: t.prismaField({
+        type: 'ApiKey',
+        nullable: true,
+        description: 'The new key; null when it was not made.',
+        resolve: (query, payload, _args, ctx) =>
+          payload.result ? ctx.prisma.apiKey.findUnique({ ...query, where: { id: payload.result.id } }) : null,
+      }),
+      secret: t.string({
+        nullable: true,
+        description: 'The key itself (40 hex characters). Shown this once: it cannot be read again.',
+        resolve: (payload) => payload.result?.secret ?? null,
+      }),
+      userErrors: t.field({
+        type: [UserError],
+        description: 'Why no key was made; empty on success.',
+        resolve: (p) => p.userErrors,
+      }),
     }),
-    secret: t.string({
-      nullable: true,
-      description: 'The key itself (40 hex characters). Shown this once: it cannot be read again.',
-      resolve: (payload) => payload.result?.secret ?? null,
-    }),
-    userErrors: t.field({ type: [UserError], description: 'Why no key was made; empty on success.', resolve: (p) => p.userErrors }),
-  }),
-});
+  });
 
 const RevokeApiKeyPayload = objectPayload('RevokeApiKeyPayload', 'apiKey', 'ApiKey', 'Result of `revokeApiKey`.');
 
@@ -100,10 +119,15 @@ builder.mutationFields((t) => ({
         if (label.length > 100) problems.add('TOO_LONG', 'Label must be at most 100 characters.', ['label']);
         problems.throwIfAny();
         await requireActivePerson(ctx.prisma, owner, ['owner']);
-        return issueApiKey(ctx.prisma, ctx.box, owner.kind === 'agent' ? { agentId: owner.id } : { customerId: owner.id }, {
-          label,
-          maxActive: ctx.quotas.apiKeysPerPerson,
-        });
+        return issueApiKey(
+          ctx.prisma,
+          ctx.box,
+          owner.kind === 'agent' ? { agentId: owner.id } : { customerId: owner.id },
+          {
+            label,
+            maxActive: ctx.quotas.apiKeysPerPerson,
+          },
+        );
       }),
   }),
   revokeApiKey: t.field({
@@ -113,7 +137,10 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const id = Number(input.id.id);
-        const key = await ctx.prisma.apiKey.findUnique({ where: { id, AND: [keyVisibility(ctx)] }, select: { revokedAt: true } });
+        const key = await ctx.prisma.apiKey.findUnique({
+          where: { id, AND: [keyVisibility(ctx)] },
+          select: { revokedAt: true },
+        });
         if (!key) throw DomainError.of('NOT_FOUND', 'API key not found.', ['id']);
         if (!key.revokedAt) await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
         return { id };

@@ -1,17 +1,18 @@
 // Attachments: the type, uploads (GraphQL multipart `File`s or DiamanteDesk's base64 objects)
 // and removal. Bytes go to the BlobStore; the download routes live in src/http/downloads.ts.
-import { builder } from '../builder.ts';
-import { maxItems } from './input-limits.ts';
+
 import { issueDownloadToken } from '../auth/download-token.ts';
+import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../domain/attachments.ts';
 import { DomainError } from '../domain/errors.ts';
 import { attachmentVisibility, commentVisibility, isStaff } from '../domain/permissions.ts';
 import { Comment } from './comment.ts';
-import { deletePayload } from './payload.ts';
-import { TicketLocator, locate } from './ticket.ts';
-import { UserError, asPayload, onlyFor, type PayloadShape } from './user-errors.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
+import { maxItems } from './input-limits.ts';
+import { deletePayload } from './payload.ts';
+import { locate, TicketLocator } from './ticket.ts';
+import { asPayload, onlyFor, type PayloadShape, UserError } from './user-errors.ts';
 
 /** Absolute link with a signed token for the caller, so a browser can open it without headers. */
 function downloadUrl(ctx: Context, kind: 'file' | 'thumbnail', sha256: string) {
@@ -29,8 +30,12 @@ export const Attachment = builder.prismaNode('Attachment', {
   nullable: true,
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
-    filename: t.exposeString('filename', { description: 'File name as uploaded, sanitised (no paths or control characters).' }),
-    contentType: t.exposeString('contentType', { description: 'MIME type, detected from the bytes (not from the client).' }),
+    filename: t.exposeString('filename', {
+      description: 'File name as uploaded, sanitised (no paths or control characters).',
+    }),
+    contentType: t.exposeString('contentType', {
+      description: 'MIME type, detected from the bytes (not from the client).',
+    }),
     byteSize: t.exposeInt('byteSize', { description: 'Size in bytes.' }),
     sha256: t.exposeString('sha256', { description: 'SHA-256 of the content, hex; the download paths use it.' }),
     url: t.field({
@@ -54,11 +59,16 @@ export const Attachment = builder.prismaNode('Attachment', {
 });
 
 const AddAttachmentsInput = builder.inputType('AddAttachmentsInput', {
-  description: 'Files for a ticket or a comment (give exactly one of them), as multipart `files` and/or `base64` objects.',
+  description:
+    'Files for a ticket or a comment (give exactly one of them), as multipart `files` and/or `base64` objects.',
   fields: (t) => ({
     ticket: t.field({ type: TicketLocator, description: 'Attach to this ticket.' }),
     comment: t.globalID({ for: Comment, description: 'Attach to this comment.' }),
-    files: t.field({ type: [FileScalar], ...maxItems(null), description: 'Files sent with the GraphQL multipart request spec.' }),
+    files: t.field({
+      type: [FileScalar],
+      ...maxItems(null),
+      description: 'Files sent with the GraphQL multipart request spec.',
+    }),
     base64: t.field({ type: [Base64FileInput], ...maxItems(null), description: 'Files as base64 objects.' }),
   }),
 });
@@ -76,14 +86,27 @@ const AddAttachmentsPayload = builder.objectRef<PayloadShape<{ id: number }[]>>(
       nullable: true,
       description: 'The new attachments, in the order sent (multipart files first); null when nothing was stored.',
       resolve: (query, p, _args, ctx) =>
-        p.result ? ctx.prisma.attachment.findMany({ ...query, where: { id: { in: p.result.map((r) => r.id) } }, orderBy: { id: 'asc' } }) : null,
+        p.result
+          ? ctx.prisma.attachment.findMany({
+              ...query,
+              where: { id: { in: p.result.map((r) => r.id) } },
+              orderBy: { id: 'asc' },
+            })
+          : null,
     }),
-    userErrors: t.field({ type: [UserError], description: 'Why nothing was stored; empty on success.', resolve: (p) => p.userErrors }),
+    userErrors: t.field({
+      type: [UserError],
+      description: 'Why nothing was stored; empty on success.',
+      resolve: (p) => p.userErrors,
+    }),
   }),
 });
 const RemoveAttachmentPayload = deletePayload('RemoveAttachmentPayload', 'Attachment', 'Result of `removeAttachment`.');
 
-async function targetOf(ctx: Context, input: typeof AddAttachmentsInput.$inferInput): Promise<attachments.AttachmentTarget> {
+async function targetOf(
+  ctx: Context,
+  input: typeof AddAttachmentsInput.$inferInput,
+): Promise<attachments.AttachmentTarget> {
   if ((input.ticket == null) === (input.comment == null)) {
     throw DomainError.of('INVALID', 'Give exactly one of ticket or comment.', ['ticket']);
   }

@@ -1,14 +1,14 @@
 import { builder } from '../builder.ts';
-import { FILTER_TEXT_MAX, KEY_MAX, LONG_TEXT_MAX, SEARCH_TEXT_MAX, TAG_MAX, maxLength } from './input-limits.ts';
 import * as branches from '../domain/branches.ts';
-import { Agent } from './agent.ts';
-import { exactlyOne } from './locator.ts';
-import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
+import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { Agent } from './agent.ts';
+import { FILTER_TEXT_MAX, KEY_MAX, LONG_TEXT_MAX, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
+import { exactlyOne } from './locator.ts';
+import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
-import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 
 export const Branch = builder.prismaNode('Branch', {
   description: 'A queue of tickets (a product, team or department). Its key prefixes the keys of its tickets.',
@@ -17,9 +17,13 @@ export const Branch = builder.prismaNode('Branch', {
   nullable: true,
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
-    key: t.exposeString('key', { description: 'Unique key, letters only (for example `SUP`); ticket keys start with it.' }),
+    key: t.exposeString('key', {
+      description: 'Unique key, letters only (for example `SUP`); ticket keys start with it.',
+    }),
     name: t.exposeString('name', { description: 'Display name.' }),
-    description: t.exposeString('description', { description: `Free-text description; empty when none. ${RICH_TEXT_RULE}` }),
+    description: t.exposeString('description', {
+      description: `Free-text description; empty when none. ${RICH_TEXT_RULE}`,
+    }),
     tags: t.exposeStringList('tags', { description: 'Tags of the branch.' }),
     logoUrl: t.field({
       type: 'URL',
@@ -40,9 +44,18 @@ const BranchFilter = builder.inputType('BranchFilter', {
       ...maxLength(SEARCH_TEXT_MAX),
       description: `Substring of the key, name or description, case-insensitive (at most ${SEARCH_TEXT_MAX} characters).`,
     }),
-    tag: t.string({ ...maxLength(TAG_MAX), description: `Only branches with this tag (at most ${TAG_MAX} characters).` }),
-    key: t.string({ ...maxLength(FILTER_TEXT_MAX), description: `Substring of the key, case-insensitive (at most ${FILTER_TEXT_MAX} characters).` }),
-    name: t.string({ ...maxLength(FILTER_TEXT_MAX), description: `Substring of the name, case-insensitive (at most ${FILTER_TEXT_MAX} characters).` }),
+    tag: t.string({
+      ...maxLength(TAG_MAX),
+      description: `Only branches with this tag (at most ${TAG_MAX} characters).`,
+    }),
+    key: t.string({
+      ...maxLength(FILTER_TEXT_MAX),
+      description: `Substring of the key, case-insensitive (at most ${FILTER_TEXT_MAX} characters).`,
+    }),
+    name: t.string({
+      ...maxLength(FILTER_TEXT_MAX),
+      description: `Substring of the name, case-insensitive (at most ${FILTER_TEXT_MAX} characters).`,
+    }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
     updatedAfter: t.field({ type: 'DateTime', description: 'Updated at or after this time.' }),
@@ -58,7 +71,9 @@ function branchWhere(filter: typeof BranchFilter.$inferInput | null | undefined)
     ...(filter?.name ? { name: containsText(filter.name) } : {}),
     createdAt: timeRange(filter?.createdAfter, filter?.createdBefore),
     updatedAt: timeRange(filter?.updatedAfter, filter?.updatedBefore),
-    ...(text ? { OR: [{ key: containsText(text) }, { name: containsText(text) }, { description: containsText(text) }] } : {}),
+    ...(text
+      ? { OR: [{ key: containsText(text) }, { name: containsText(text) }, { description: containsText(text) }] }
+      : {}),
   };
 }
 
@@ -101,7 +116,13 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.branch.count({ where: branchWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      findPage(ctx.prisma.branch, query, branchWhere(args.filter), branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[], args.offset),
+      findPage(
+        ctx.prisma.branch,
+        query,
+        branchWhere(args.filter),
+        branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],
+        args.offset,
+      ),
   }),
 }));
 
@@ -110,7 +131,10 @@ const CreateBranchInput = builder.inputType('CreateBranchInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'Display name: at least 2 characters, with a letter.' }),
     key: t.string({ description: 'Letters only, at least 2; derived from the name when absent.' }),
-    description: t.string({ ...maxLength(LONG_TEXT_MAX), description: `Free-text description (at most ${LONG_TEXT_MAX} characters).` }),
+    description: t.string({
+      ...maxLength(LONG_TEXT_MAX),
+      description: `Free-text description (at most ${LONG_TEXT_MAX} characters).`,
+    }),
     tags: t.stringList({ description: 'Tags.' }),
     logoUrl: t.field({ type: 'URL', description: 'Absolute URL of a logo image.' }),
     defaultAssignee: t.globalID({ for: Agent, description: 'Agent new tickets go to when none is given.' }),
@@ -123,10 +147,16 @@ const UpdateBranchInput = builder.inputType('UpdateBranchInput', {
     id: t.globalID({ required: true, for: Branch, description: 'The branch to change.' }),
     name: t.string({ description: 'Display name: at least 2 characters, with a letter.' }),
     key: t.string({ description: 'New key; only while the branch has no tickets.' }),
-    description: t.string({ ...maxLength(LONG_TEXT_MAX), description: `Free-text description (at most ${LONG_TEXT_MAX} characters).` }),
+    description: t.string({
+      ...maxLength(LONG_TEXT_MAX),
+      description: `Free-text description (at most ${LONG_TEXT_MAX} characters).`,
+    }),
     tags: t.stringList({ description: 'Replaces the tags.' }),
     logoUrl: t.field({ type: 'URL', description: 'Absolute URL of a logo image; null removes it.' }),
-    defaultAssignee: t.globalID({ for: Agent, description: 'Agent new tickets go to when none is given; null removes it.' }),
+    defaultAssignee: t.globalID({
+      for: Agent,
+      description: 'Agent new tickets go to when none is given; null removes it.',
+    }),
   }),
 });
 
@@ -167,7 +197,11 @@ builder.mutationFields((t) => ({
           ...input,
           logoUrl: input.logoUrl === undefined ? undefined : (input.logoUrl?.toString() ?? null),
           defaultAssigneeId:
-            input.defaultAssignee === undefined ? undefined : input.defaultAssignee === null ? null : Number(input.defaultAssignee.id),
+            input.defaultAssignee === undefined
+              ? undefined
+              : input.defaultAssignee === null
+                ? null
+                : Number(input.defaultAssignee.id),
         }),
       ),
   }),

@@ -1,27 +1,21 @@
 import { builder } from '../builder.ts';
-import { maxItems } from './input-limits.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { Context } from '../context.ts';
+import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
 import * as comments from '../domain/comments.ts';
 import { DomainError } from '../domain/errors.ts';
-import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
-import { deletePayload, objectPayload } from './payload.ts';
+import type { PersonRef } from '../domain/people.ts';
+import { commentVisibility, forbidden, isAdmin, isSelf, isStaff } from '../domain/permissions.ts';
+import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
-import { Person } from './person.ts';
-import { Ticket, TicketLocator, TicketStatus, actingPerson, locate } from './ticket.ts';
-import { asPayload, onlyFor } from './user-errors.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
-import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
-import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
-import type { Context } from '../context.ts';
-import type { PersonRef } from '../domain/people.ts';
-import {
-  commentVisibility,
-  forbidden,
-  isAdmin,
-  isSelf,
-  isStaff,
-} from '../domain/permissions.ts';
+import { maxItems } from './input-limits.ts';
+import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
+import { deletePayload, objectPayload } from './payload.ts';
+import { Person } from './person.ts';
+import { actingPerson, locate, Ticket, TicketLocator, TicketStatus } from './ticket.ts';
+import { asPayload, onlyFor } from './user-errors.ts';
 
 export const Comment = builder.prismaNode('Comment', {
   description: 'A reply or internal note on a ticket.',
@@ -94,7 +88,10 @@ builder.queryFields((t) => ({
     description: 'One comment by global id.',
     args: { id: t.arg.globalID({ for: Comment, required: true, description: 'Global id of the comment.' }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.comment.findUnique({ ...query, where: { id: Number(args.id.id), AND: [commentVisibility(ctx.viewer)] } }),
+      ctx.prisma.comment.findUnique({
+        ...query,
+        where: { id: Number(args.id.id), AND: [commentVisibility(ctx.viewer)] },
+      }),
   }),
   comments: t.prismaConnection({
     type: 'Comment',
@@ -108,7 +105,13 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) =>
       ctx.prisma.comment.count({ where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] } }),
     resolve: (query, _root, args, ctx) =>
-      findPage(ctx.prisma.comment, query, { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] }, commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[], args.offset),
+      findPage(
+        ctx.prisma.comment,
+        query,
+        { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] },
+        commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],
+        args.offset,
+      ),
   }),
 }));
 
@@ -120,8 +123,16 @@ const AddCommentInput = builder.inputType('AddCommentInput', {
     private: t.boolean({ description: 'Internal note visible to agents only (default false).' }),
     ticketStatus: t.field({ type: TicketStatus, description: 'Also set the ticket to this status.' }),
     author: t.globalID({ for: [Agent, Customer], description: 'Who wrote it; default: you.' }),
-    files: t.field({ type: [FileScalar], ...maxItems(null), description: 'Files to attach (GraphQL multipart request).' }),
-    attachments: t.field({ type: [Base64FileInput], ...maxItems(null), description: 'Files to attach, base64-encoded.' }),
+    files: t.field({
+      type: [FileScalar],
+      ...maxItems(null),
+      description: 'Files to attach (GraphQL multipart request).',
+    }),
+    attachments: t.field({
+      type: [Base64FileInput],
+      ...maxItems(null),
+      description: 'Files to attach, base64-encoded.',
+    }),
   }),
 });
 const UpdateCommentInput = builder.inputType('UpdateCommentInput', {
@@ -152,11 +163,15 @@ async function visibleComment(ctx: Context, id: number) {
 }
 
 /** Customers write public comments, as themselves, and leave ticket status to agents. */
-function checkCustomerComment(ctx: Context, input: { private?: boolean | null; ticketStatus?: string | null; author?: PersonRef }) {
+function checkCustomerComment(
+  ctx: Context,
+  input: { private?: boolean | null; ticketStatus?: string | null; author?: PersonRef },
+) {
   if (isStaff(ctx.viewer)) return;
   if (input.private) throw forbidden('Customers cannot write private notes.', ['private']);
   if (input.ticketStatus) throw forbidden('Only agents set the status of a ticket.', ['ticketStatus']);
-  if (input.author && !isSelf(ctx.viewer, input.author)) throw forbidden('Customers comment as themselves.', ['author']);
+  if (input.author && !isSelf(ctx.viewer, input.author))
+    throw forbidden('Customers comment as themselves.', ['author']);
 }
 
 builder.mutationFields((t) => ({
@@ -169,7 +184,8 @@ builder.mutationFields((t) => ({
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
         const author = actingPerson(ctx, input.author);
-        if (!author) throw DomainError.of('REQUIRED', 'Give author (or authenticate, to default to yourself).', ['author']);
+        if (!author)
+          throw DomainError.of('REQUIRED', 'Give author (or authenticate, to default to yourself).', ['author']);
         checkCustomerComment(ctx, { ...input, author });
         const files = input.files || input.attachments ? await incomingFiles(ctx, input.files, input.attachments) : [];
         // The files' blobs are written before the comment and its attachment rows commit together.

@@ -2,20 +2,20 @@
 // deletion, linked profiles and identification codes.
 import DataLoader from 'dataloader';
 import { builder } from '../builder.ts';
-import { KEY_MAX, PHONE_MAX, SEARCH_TEXT_MAX, SHORT_TEXT_MAX, URL_MAX, maxLength } from './input-limits.ts';
 import type { Context } from '../context.ts';
 import * as customers from '../domain/customers.ts';
+import type { UserErrorShape } from '../domain/errors.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
 import { canSeePersonDetails, isStaff, ticketVisibility } from '../domain/permissions.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { personOrder } from './agent.ts';
-import { offsetArgDescription, findPage } from './ordering.ts';
+import { KEY_MAX, maxLength, PHONE_MAX, SEARCH_TEXT_MAX, SHORT_TEXT_MAX, URL_MAX } from './input-limits.ts';
 import { exactlyOne } from './locator.ts';
+import { findPage, offsetArgDescription } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
-import { Person, PersonState, details, staffOnly, visiblePerson } from './person.ts';
-import { UserError as UserErrorRef, asPayload, onlyFor } from './user-errors.ts';
-import type { UserErrorShape } from '../domain/errors.ts';
+import { details, Person, PersonState, staffOnly, visiblePerson } from './person.ts';
+import { asPayload, onlyFor, UserError as UserErrorRef } from './user-errors.ts';
 
 const CustomerChannel = builder.enumType('CustomerChannel', {
   description: 'The channel a customer profile belongs to.',
@@ -47,14 +47,18 @@ const CustomFieldType = builder.enumType('CustomFieldType', {
 function linkedProfilesLoader(ctx: Context) {
   const cache = ctx as Context & { linkedProfiles?: DataLoader<string, Prisma.CustomerGetPayload<object>[]> };
   cache.linkedProfiles ??= new DataLoader(async (groups: readonly string[]) => {
-    const rows = await ctx.prisma.customer.findMany({ where: { linkGroup: { in: [...groups] } }, orderBy: { id: 'asc' } });
+    const rows = await ctx.prisma.customer.findMany({
+      where: { linkGroup: { in: [...groups] } },
+      orderBy: { id: 'asc' },
+    });
     return groups.map((group) => rows.filter((row) => row.linkGroup === group));
   });
   return cache.linkedProfiles;
 }
 
 export const Customer = builder.prismaNode('Customer', {
-  description: 'An end user who asks for help (DiamanteDesk "diamante" user, Deskie user). One profile per channel; linked profiles are one person.',
+  description:
+    'An end user who asks for help (DiamanteDesk "diamante" user, Deskie user). One profile per channel; linked profiles are one person.',
   id: { field: 'id' },
   findUnique: visiblePerson('customer'),
   nullable: true,
@@ -76,9 +80,15 @@ export const Customer = builder.prismaNode('Customer', {
       resolve: (c) => c.customFields as Record<string, unknown>,
     }),
     channel: t.expose('channel', { type: CustomerChannel, ...details, description: 'Channel of this profile.' }),
-    channelExternalId: t.exposeString('channelExternalId', { ...details, description: 'Id on the channel (Telegram id, ...).' }),
+    channelExternalId: t.exposeString('channelExternalId', {
+      ...details,
+      description: 'Id on the channel (Telegram id, ...).',
+    }),
     customId: t.exposeString('customId', { ...details, description: 'Id in your own system.' }),
-    customChannel: t.exposeString('customChannel', { ...details, description: 'Custom channel number, for CUSTOM profiles.' }),
+    customChannel: t.exposeString('customChannel', {
+      ...details,
+      description: 'Custom channel number, for CUSTOM profiles.',
+    }),
     thumbnailUrl: t.exposeString('thumbnailUrl', { nullable: true, description: 'Avatar image URL.' }),
     confirmed: t.exposeBoolean('confirmed', { ...details, description: 'Whether the email address is confirmed.' }),
     blocked: t.exposeBoolean('blocked', { ...details, description: 'Blocked: cannot sign in, new tickets are spam.' }),
@@ -103,7 +113,9 @@ export const Customer = builder.prismaNode('Customer', {
             orderBy: { id: 'desc' },
           }),
         totalCount: (c, args, ctx) =>
-          ctx.prisma.ticket.count({ where: { AND: [reporterWhere(c, args.includeLinked), ticketVisibility(ctx.viewer)] } }),
+          ctx.prisma.ticket.count({
+            where: { AND: [reporterWhere(c, args.includeLinked), ticketVisibility(ctx.viewer)] },
+          }),
       },
       {},
     ),
@@ -114,17 +126,20 @@ export const Customer = builder.prismaNode('Customer', {
 
 builder.prismaObjectField(Customer, 'linkedProfiles', (t) =>
   t.field({
-      type: [Customer],
-      ...details,
-      description: 'Other profiles of the same person (linked across channels).',
-      select: { linkGroup: true },
-      resolve: async (c, _args, ctx) =>
-        c.linkGroup ? (await linkedProfilesLoader(ctx).load(c.linkGroup)).filter((other) => other.id !== c.id) : [],
-    }),
+    type: [Customer],
+    ...details,
+    description: 'Other profiles of the same person (linked across channels).',
+    select: { linkGroup: true },
+    resolve: async (c, _args, ctx) =>
+      c.linkGroup ? (await linkedProfilesLoader(ctx).load(c.linkGroup)).filter((other) => other.id !== c.id) : [],
+  }),
 );
 
 /** The customer's own tickets, or with includeLinked those of its whole profile group (a join, not a lookup first). */
-function reporterWhere(c: { id: number; linkGroup: string | null }, includeLinked: boolean | null | undefined): Prisma.TicketWhereInput {
+function reporterWhere(
+  c: { id: number; linkGroup: string | null },
+  includeLinked: boolean | null | undefined,
+): Prisma.TicketWhereInput {
   if (!includeLinked || !c.linkGroup) return { reporterCustomerId: c.id };
   return { reporterCustomer: { linkGroup: c.linkGroup } };
 }
@@ -161,7 +176,9 @@ function customerWhere(f: typeof CustomerFilter.$inferInput | null | undefined):
     channel: f?.channel ?? undefined,
     blocked: f?.blocked ?? undefined,
     language: f?.language ?? undefined,
-    ...(f?.customField ? { customFields: { path: [f.customField.key], equals: f.customField.value as Prisma.InputJsonValue } } : {}),
+    ...(f?.customField
+      ? { customFields: { path: [f.customField.key], equals: f.customField.value as Prisma.InputJsonValue } }
+      : {}),
     ...(f?.text?.trim() ? customers.customerTextWhere(f.text) : {}),
   };
 }
@@ -196,13 +213,20 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.customer.count({ where: customerWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
-      findPage(ctx.prisma.customer, query, customerWhere(args.filter), personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[], args.offset),
+      findPage(
+        ctx.prisma.customer,
+        query,
+        customerWhere(args.filter),
+        personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],
+        args.offset,
+      ),
   }),
   customFieldDefinitions: t.prismaField({
     type: ['CustomFieldDefinition'],
     authScopes: { staff: true },
     description: 'Custom customer fields, in creation order. Agents only.',
-    resolve: (query, _root, _args, ctx) => ctx.prisma.customFieldDefinition.findMany({ ...query, orderBy: { id: 'asc' } }),
+    resolve: (query, _root, _args, ctx) =>
+      ctx.prisma.customFieldDefinition.findMany({ ...query, orderBy: { id: 'asc' } }),
   }),
 }));
 
@@ -217,7 +241,10 @@ builder.prismaObject('CustomFieldDefinition', {
 });
 
 const profileFields = (t: InputFieldBuilder) => ({
-  email: t.field({ type: 'EmailAddress', description: 'Email address (unique). Only agents change it; a customer may send only their current one.' }),
+  email: t.field({
+    type: 'EmailAddress',
+    description: 'Email address (unique). Only agents change it; a customer may send only their current one.',
+  }),
   firstName: t.string({ description: 'First name.' }),
   lastName: t.string({ description: 'Last name.' }),
   fullName: t.string({ description: 'Full name in one field (Deskie style); split into first and last name.' }),
@@ -232,18 +259,25 @@ const profileFields = (t: InputFieldBuilder) => ({
   channelExternalId: t.string({ description: 'Id on the channel.' }),
   customId: t.string({ description: 'Id in your own system (unique).' }),
   customChannel: t.string({ description: 'Custom channel number, for CUSTOM profiles.' }),
-  thumbnailUrl: t.string({ ...maxLength(URL_MAX), description: `Avatar image URL (http or https, at most ${URL_MAX} characters).` }),
+  thumbnailUrl: t.string({
+    ...maxLength(URL_MAX),
+    description: `Avatar image URL (http or https, at most ${URL_MAX} characters).`,
+  }),
   confirmed: t.boolean({ description: 'Whether the email address is confirmed.' }),
 });
 type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
 const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
-  description: 'A new customer: a name and at least one way to reach them. An email of a deleted customer restores that customer.',
+  description:
+    'A new customer: a name and at least one way to reach them. An email of a deleted customer restores that customer.',
   fields: (t) => profileFields(t),
 });
 const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
   description: 'Changes to a customer: only the fields sent change; null clears a field.',
-  fields: (t) => ({ id: t.globalID({ for: Customer, required: true, description: 'The customer to change.' }), ...profileFields(t) }),
+  fields: (t) => ({
+    id: t.globalID({ for: Customer, required: true, description: 'The customer to change.' }),
+    ...profileFields(t),
+  }),
 });
 const CustomerInput = builder.inputType('CustomerIdInput', {
   description: 'A customer to act on.',
@@ -261,7 +295,11 @@ const LinkCustomerProfilesInput = builder.inputType('LinkCustomerProfilesInput',
   description: 'Two profiles of one person to link (their groups merge).',
   fields: (t) => ({
     id: t.globalID({ for: Customer, required: true, description: 'A profile.' }),
-    with: t.field({ type: CustomerLocator, required: true, description: 'The profile to link it with, by id or email.' }),
+    with: t.field({
+      type: CustomerLocator,
+      required: true,
+      description: 'The profile to link it with, by id or email.',
+    }),
   }),
 });
 const GenerateIdentificationCodeInput = builder.inputType('GenerateIdentificationCodeInput', {
@@ -292,7 +330,8 @@ const CustomFieldDefinitionInput = builder.inputType('CreateCustomFieldDefinitio
   }),
 });
 
-const customerPayload = (name: string, what: string) => objectPayload(name, 'customer', 'Customer', `Result of \`${what}\`.`);
+const customerPayload = (name: string, what: string) =>
+  objectPayload(name, 'customer', 'Customer', `Result of \`${what}\`.`);
 const CreateCustomerPayload = customerPayload('CreateCustomerPayload', 'createCustomer');
 const UpdateCustomerPayload = customerPayload('UpdateCustomerPayload', 'updateCustomer');
 const BlockCustomerPayload = customerPayload('BlockCustomerPayload', 'blockCustomer');
@@ -301,7 +340,11 @@ const DisableCustomerPayload = customerPayload('DisableCustomerPayload', 'disabl
 const LinkCustomerProfilesPayload = customerPayload('LinkCustomerProfilesPayload', 'linkCustomerProfiles');
 const UnlinkCustomerProfilesPayload = customerPayload('UnlinkCustomerProfilesPayload', 'unlinkCustomerProfiles');
 const RedeemIdentificationCodePayload = customerPayload('RedeemIdentificationCodePayload', 'redeemIdentificationCode');
-const DeleteCustomerPermanentlyPayload = deletePayload('DeleteCustomerPermanentlyPayload', 'Customer', 'Result of `deleteCustomerPermanently`.');
+const DeleteCustomerPermanentlyPayload = deletePayload(
+  'DeleteCustomerPermanentlyPayload',
+  'Customer',
+  'Result of `deleteCustomerPermanently`.',
+);
 
 const GenerateIdentificationCodePayload = builder
   .objectRef<{ result: { code: string; expiresAt: Date; customerId: number } | null; userErrors: UserErrorShape[] }>(
@@ -310,15 +353,29 @@ const GenerateIdentificationCodePayload = builder
   .implement({
     description: 'Result of `generateIdentificationCode`.',
     fields: (t) => ({
-      code: t.string({ nullable: true, description: 'The code: works once, until expiresAt.', resolve: (p) => p.result?.code ?? null }),
-      expiresAt: t.field({ type: 'DateTime', nullable: true, description: 'When the code stops working.', resolve: (p) => p.result?.expiresAt ?? null }),
+      code: t.string({
+        nullable: true,
+        description: 'The code: works once, until expiresAt.',
+        resolve: (p) => p.result?.code ?? null,
+      }),
+      expiresAt: t.field({
+        type: 'DateTime',
+        nullable: true,
+        description: 'When the code stops working.',
+        resolve: (p) => p.result?.expiresAt ?? null,
+      }),
       customer: t.prismaField({
         type: 'Customer',
         nullable: true,
         description: 'The profile the code identifies (found or created).',
-        resolve: (query, p, _args, ctx) => (p.result ? ctx.prisma.customer.findUnique({ ...query, where: { id: p.result.customerId } }) : null),
+        resolve: (query, p, _args, ctx) =>
+          p.result ? ctx.prisma.customer.findUnique({ ...query, where: { id: p.result.customerId } }) : null,
       }),
-      userErrors: t.field({ type: [UserErrorRef], description: 'Why no code was made; empty on success.', resolve: (p) => p.userErrors }),
+      userErrors: t.field({
+        type: [UserErrorRef],
+        description: 'Why no code was made; empty on success.',
+        resolve: (p) => p.userErrors,
+      }),
     }),
   });
 
@@ -331,9 +388,14 @@ const CreateCustomFieldDefinitionPayload = builder
         type: 'CustomFieldDefinition',
         nullable: true,
         description: 'The new field; null when none was made.',
-        resolve: (query, p, _args, ctx) => (p.result ? ctx.prisma.customFieldDefinition.findUnique({ ...query, where: { key: p.result.key } }) : null),
+        resolve: (query, p, _args, ctx) =>
+          p.result ? ctx.prisma.customFieldDefinition.findUnique({ ...query, where: { key: p.result.key } }) : null,
       }),
-      userErrors: t.field({ type: [UserErrorRef], description: 'Why no field was made; empty on success.', resolve: (p) => p.userErrors }),
+      userErrors: t.field({
+        type: [UserErrorRef],
+        description: 'Why no field was made; empty on success.',
+        resolve: (p) => p.userErrors,
+      }),
     }),
   });
 
@@ -341,7 +403,10 @@ const byId = (input: { id: { id: string } }) => Number(input.id.id);
 
 async function locateCustomer(ctx: Context, locator: typeof CustomerLocator.$inferInput) {
   if (locator.id) return Number(locator.id.id);
-  const found = await ctx.prisma.customer.findUnique({ where: { email: locator.email!.toLowerCase() }, select: { id: true } });
+  const found = await ctx.prisma.customer.findUnique({
+    where: { email: locator.email!.toLowerCase() },
+    select: { id: true },
+  });
   if (!found) throw DomainError.of('NOT_FOUND', 'No customer with that email.', ['with']);
   return found.id;
 }
@@ -365,10 +430,12 @@ builder.mutationFields((t) => ({
       asPayload(async () => {
         const id = byId(input);
         // Another customer is invisible to a customer: not found, like a missing one.
-        if (!canSeePersonDetails(ctx.viewer, { kind: 'customer', id })) throw DomainError.of('NOT_FOUND', 'Customer not found.', ['id']);
+        if (!canSeePersonDetails(ctx.viewer, { kind: 'customer', id }))
+          throw DomainError.of('NOT_FOUND', 'Customer not found.', ['id']);
         if (!isStaff(ctx.viewer)) {
           for (const field of ['note', 'blocked', 'confirmed', 'customId', 'channel'] as const) {
-            if ((input as Record<string, unknown>)[field] !== undefined) throw DomainError.of('FORBIDDEN', `Only agents change ${field}.`, [field]);
+            if ((input as Record<string, unknown>)[field] !== undefined)
+              throw DomainError.of('FORBIDDEN', `Only agents change ${field}.`, [field]);
           }
           // The email is the sign-in identity, and "already used" would tell a customer who else
           // has an account: only agents change it. Sending the current email back is no change.
@@ -406,7 +473,8 @@ builder.mutationFields((t) => ({
   deleteCustomerPermanently: t.field({
     type: DeleteCustomerPermanentlyPayload,
     ...onlyFor('admin', 'Only admins delete customers permanently.'),
-    description: 'Erases a customer and their keys; their tickets and comments stay, attributed to a deleted-person placeholder. Admins only.',
+    description:
+      'Erases a customer and their keys; their tickets and comments stay, attributed to a deleted-person placeholder. Admins only.',
     args: { input: t.arg({ type: CustomerInput, required: true, description: 'The customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.deleteCustomerPermanently(ctx.prisma, byId(input))),
   }),
@@ -428,14 +496,22 @@ builder.mutationFields((t) => ({
   generateIdentificationCode: t.field({
     type: GenerateIdentificationCodePayload,
     ...staffMutation,
-    description: 'Finds or creates the profile the details describe and returns a short, one-time, expiring code for it. Agents only.',
-    args: { input: t.arg({ type: GenerateIdentificationCodeInput, required: true, description: 'What you know of the person.' }) },
+    description:
+      'Finds or creates the profile the details describe and returns a short, one-time, expiring code for it. Agents only.',
+    args: {
+      input: t.arg({
+        type: GenerateIdentificationCodeInput,
+        required: true,
+        description: 'What you know of the person.',
+      }),
+    },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.generateIdentificationCode(ctx.prisma, input)),
   }),
   redeemIdentificationCode: t.field({
     type: RedeemIdentificationCodePayload,
     ...staffMutation,
-    description: 'Links the messenger profile that sent a code with the profile the code identifies. A code works once. Agents only.',
+    description:
+      'Links the messenger profile that sent a code with the profile the code identifies. A code works once. Agents only.',
     args: { input: t.arg({ type: RedeemIdentificationCodeInput, required: true, description: 'Code and profile.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() => customers.redeemIdentificationCode(ctx.prisma, input.code, Number(input.profile.id))),
@@ -450,8 +526,14 @@ builder.mutationFields((t) => ({
         const name = input.name.trim();
         if (!name || name.length > 100) throw DomainError.of('INVALID', 'Name must be 1 to 100 characters.', ['name']);
         return ctx.prisma.$transaction(async (tx) => {
-          const created = await tx.customFieldDefinition.create({ data: { key: `pending-${Date.now()}-${Math.random()}`, name, type: input.type } });
-          return tx.customFieldDefinition.update({ where: { id: created.id }, data: { key: `cf_${created.id}` }, select: { key: true } });
+          const created = await tx.customFieldDefinition.create({
+            data: { key: `pending-${Date.now()}-${Math.random()}`, name, type: input.type },
+          });
+          return tx.customFieldDefinition.update({
+            where: { id: created.id },
+            data: { key: `cf_${created.id}` },
+            select: { key: true },
+          });
         });
       }),
   }),

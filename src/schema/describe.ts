@@ -1,4 +1,4 @@
-import { isObjectType, type GraphQLArgument, type GraphQLSchema } from 'graphql';
+import { type GraphQLArgument, type GraphQLSchema, isObjectType } from 'graphql';
 import { MAX_NODE_IDS, maxItems } from './input-limits.ts';
 
 /**
@@ -11,7 +11,10 @@ export function describeGeneratedFields(schema: GraphQLSchema): GraphQLSchema {
   for (const arg of query?.nodes?.args ?? []) {
     arg.description ??= `Global ids of the objects (at most ${MAX_NODE_IDS}).`;
     // src/http/input-limits.ts refuses more ids than this; the cost counts each one.
-    (arg as { extensions: GraphQLArgument['extensions'] }).extensions = { ...arg.extensions, ...maxItems(MAX_NODE_IDS).extensions };
+    (arg as { extensions: GraphQLArgument['extensions'] }).extensions = {
+      ...arg.extensions,
+      ...maxItems(MAX_NODE_IDS).extensions,
+    };
   }
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;

@@ -1,8 +1,8 @@
 // Files arriving with mutations: GraphQL multipart `File`s and DiamanteDesk's base64 objects.
 import { builder } from '../builder.ts';
-import { controlCharactersRemoved, maxLength } from './input-limits.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../domain/attachments.ts';
+import { controlCharactersRemoved, maxLength } from './input-limits.ts';
 
 export const FileScalar = builder.scalarType('File', {
   description: 'A file sent with the GraphQL multipart request spec (input only).',
@@ -14,7 +14,11 @@ export const FileScalar = builder.scalarType('File', {
 export const Base64FileInput = builder.inputType('Base64FileInput', {
   description: "A file as DiamanteDesk's `attachmentsInput` sends it.",
   fields: (t) => ({
-    filename: t.string({ required: true, ...controlCharactersRemoved(), description: 'File name (sanitised on upload).' }),
+    filename: t.string({
+      required: true,
+      ...controlCharactersRemoved(),
+      description: 'File name (sanitised on upload).',
+    }),
     content: t.string({
       required: true,
       ...maxLength('files'),
@@ -36,4 +40,3 @@ export async function incomingFiles(
   attachments.checkFiles(all, ctx.files.limits, ['files']);
   return all;
 }
-

@@ -65,4 +65,6 @@ export const maxLength = (max: number | 'files') => ({ extensions: { maxLength: 
 export const maxItems = (max: number | null) => ({ extensions: { maxItems: max } satisfies InputLimitExtensions });
 
 /** Options for a string the domain cleans of control characters itself (file names). */
-export const controlCharactersRemoved = () => ({ extensions: { controlCharactersRemoved: true } satisfies InputLimitExtensions });
+export const controlCharactersRemoved = () => ({
+  extensions: { controlCharactersRemoved: true } satisfies InputLimitExtensions,
+});

@@ -44,7 +44,9 @@ export function orderInput<const Fields extends Record<string, { column: string;
 export function withOffset<Q extends { skip?: number }>(query: Q, offset: number | null | undefined): Q {
   if (offset == null || offset === 0) return query;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new GraphQLError('Argument "offset" must be a non-negative integer.', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('Argument "offset" must be a non-negative integer.', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return { ...query, skip: (query.skip ?? 0) + offset };
 }

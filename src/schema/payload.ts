@@ -3,7 +3,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { UserError, type PayloadShape } from './user-errors.ts';
+import { type PayloadShape, UserError } from './user-errors.ts';
 
 type Model = 'Branch' | 'Ticket' | 'Comment' | 'Agent' | 'Customer' | 'Attachment' | 'ApiKey';
 

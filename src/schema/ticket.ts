@@ -1,8 +1,9 @@
+import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
-import { KEY_MAX, SEARCH_TEXT_MAX, TAG_MAX, maxItems, maxLength } from './input-limits.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { Context } from '../context.ts';
+import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
 import { DomainError, isUniqueViolation } from '../domain/errors.ts';
-import { containsText } from '../domain/text-search.ts';
+import { type PersonRef, requireActivePerson } from '../domain/people.ts';
 import {
   checkCustomerTicketInput,
   commentVisibilityOnVisibleTicket,
@@ -11,21 +12,20 @@ import {
   isStaff,
   ticketVisibility,
 } from '../domain/permissions.ts';
-import { GraphQLError } from 'graphql';
-import { requireActivePerson, type PersonRef } from '../domain/people.ts';
-import * as tickets from '../domain/tickets.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
-import type { Context } from '../context.ts';
+import { containsText } from '../domain/text-search.ts';
+import * as tickets from '../domain/tickets.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { Agent } from './agent.ts';
 import { Branch } from './branch.ts';
+import { Customer } from './customer.ts';
+import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
+import { KEY_MAX, maxItems, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
 import { exactlyOne } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
-import { Agent } from './agent.ts';
-import { Customer } from './customer.ts';
 import { Person, personRef } from './person.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
-import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
-import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
 
 export const TicketStatus = builder.enumType('TicketStatus', {
   description: 'Where a ticket is in its life.',
@@ -74,7 +74,9 @@ export const Ticket = builder.prismaNode('Ticket', {
   nullable: true,
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id, as the REST API shows it.' }),
-    key: t.exposeString('key', { description: 'Branch key and number, for example `SUP-12`. Changes when the ticket moves.' }),
+    key: t.exposeString('key', {
+      description: 'Branch key and number, for example `SUP-12`. Changes when the ticket moves.',
+    }),
     number: t.exposeInt('number', { description: 'Number within its branch.' }),
     uniqueId: t.exposeString('uniqueId', { description: '32 hex characters, unique and never changing.' }),
     subject: t.exposeString('subject', { description: 'One-line summary.' }),
@@ -100,7 +102,12 @@ export const Ticket = builder.prismaNode('Ticket', {
       select: { watchers: { select: { agent: true, customer: true, addedByCustomer: true }, orderBy: { id: 'asc' } } },
       resolve: (ticket, _args, ctx) =>
         ticket.watchers
-          .filter((w) => isStaff(ctx.viewer) || !w.addedByCustomer || (w.customer && isSelf(ctx.viewer, { kind: 'customer', id: w.customer.id })))
+          .filter(
+            (w) =>
+              isStaff(ctx.viewer) ||
+              !w.addedByCustomer ||
+              (w.customer && isSelf(ctx.viewer, { kind: 'customer', id: w.customer.id })),
+          )
           .map((w) => (w.agent ?? w.customer)!)
           .filter(Boolean),
     }),
@@ -128,7 +135,10 @@ export const Ticket = builder.prismaNode('Ticket', {
 });
 
 builder.prismaObjectField(Branch, 'defaultAssignee', (t) =>
-  t.relation('defaultAssignee', { nullable: true, description: 'Agent new tickets are assigned to when none is given.' }),
+  t.relation('defaultAssignee', {
+    nullable: true,
+    description: 'Agent new tickets are assigned to when none is given.',
+  }),
 );
 builder.prismaObjectField(Branch, 'tickets', (t) =>
   t.relatedConnection('tickets', {
@@ -149,7 +159,10 @@ const TicketFilter = builder.inputType('TicketFilter', {
     assignee: t.globalID({ for: Agent, description: 'Only tickets assigned to this agent.' }),
     unassigned: t.boolean({ description: 'true: only tickets without an assignee.' }),
     reporter: t.globalID({ for: [Agent, Customer], description: 'Only tickets reported by this person.' }),
-    tag: t.string({ ...maxLength(TAG_MAX), description: `Only tickets with this tag (at most ${TAG_MAX} characters).` }),
+    tag: t.string({
+      ...maxLength(TAG_MAX),
+      description: `Only tickets with this tag (at most ${TAG_MAX} characters).`,
+    }),
     spam: t.boolean({ description: 'Only spam (true) or only non-spam (false) tickets.' }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
@@ -181,7 +194,10 @@ type TicketFilterValue = typeof TicketFilter.$inferInput;
 /** The column behind `updatedAt` for this viewer: customers filter and sort by what they are shown. */
 const updatedColumn = (viewer: Context['viewer']) => (isStaff(viewer) ? 'updatedAt' : 'publicUpdatedAt');
 
-export function ticketWhere(filter: TicketFilterValue | null | undefined, viewer: Context['viewer'] = null): Prisma.TicketWhereInput {
+export function ticketWhere(
+  filter: TicketFilterValue | null | undefined,
+  viewer: Context['viewer'] = null,
+): Prisma.TicketWhereInput {
   if (!filter) return {};
   const and: Prisma.TicketWhereInput[] = [];
   if (filter.branch) and.push({ branchId: Number(filter.branch.id) });
@@ -209,11 +225,7 @@ export function ticketWhere(filter: TicketFilterValue | null | undefined, viewer
 
 function textWhere(text: string): Prisma.TicketWhereInput {
   return {
-    OR: [
-      { key: containsText(text) },
-      { subject: containsText(text) },
-      { description: containsText(text) },
-    ],
+    OR: [{ key: containsText(text) }, { subject: containsText(text) }, { description: containsText(text) }],
   };
 }
 
@@ -264,9 +276,16 @@ builder.queryFields((t) => ({
       orderBy: t.arg({ type: ticketOrder.Input, description: 'Sort order; default newest first.' }),
       offset: t.arg.int({ description: offsetArgDescription }),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)) }),
+    totalCount: (_root, args, ctx) =>
+      ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)) }),
     resolve: (query, _root, args, ctx) =>
-      findPage(ctx.prisma.ticket, query, visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)), ticketOrderBy(args.orderBy, ctx.viewer), args.offset),
+      findPage(
+        ctx.prisma.ticket,
+        query,
+        visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)),
+        ticketOrderBy(args.orderBy, ctx.viewer),
+        args.offset,
+      ),
   }),
   searchTickets: t.prismaConnection({
     type: 'Ticket',
@@ -282,7 +301,13 @@ builder.queryFields((t) => ({
     },
     totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, searchWhere(args.query)) }),
     resolve: (query, _root, args, ctx) =>
-      findPage(ctx.prisma.ticket, query, visibleTickets(ctx, searchWhere(args.query)), [{ createdAt: 'desc' }, { id: 'desc' }], args.offset),
+      findPage(
+        ctx.prisma.ticket,
+        query,
+        visibleTickets(ctx, searchWhere(args.query)),
+        [{ createdAt: 'desc' }, { id: 'desc' }],
+        args.offset,
+      ),
   }),
 }));
 
@@ -291,7 +316,10 @@ export const TicketLocator = builder.inputType('TicketLocator', {
   isOneOf: true,
   fields: (t) => ({
     id: t.globalID({ for: Ticket, description: 'Global id of the ticket.' }),
-    key: t.string({ ...maxLength(KEY_MAX), description: 'Ticket key such as `SUP-12` (earlier keys of a moved ticket work too).' }),
+    key: t.string({
+      ...maxLength(KEY_MAX),
+      description: 'Ticket key such as `SUP-12` (earlier keys of a moved ticket work too).',
+    }),
   }),
 });
 
@@ -306,7 +334,10 @@ export function locate(ctx: Context, locator: typeof TicketLocator.$inferInput, 
 }
 
 /** The person a write is attributed to: the one named in the input, or else the caller. */
-export function actingPerson(ctx: Context, given: { typename: string; id: string } | null | undefined): PersonRef | null {
+export function actingPerson(
+  ctx: Context,
+  given: { typename: string; id: string } | null | undefined,
+): PersonRef | null {
   if (given) return personRef(given);
   return ctx.viewer ? { kind: ctx.viewer.kind, id: ctx.viewer.id } : null;
 }
@@ -316,15 +347,26 @@ const CreateTicketInput = builder.inputType('CreateTicketInput', {
   fields: (t) => ({
     branch: t.globalID({ for: Branch, required: true, description: 'Branch to create it in.' }),
     subject: t.string({ required: true, description: 'One-line summary, no control characters, at most 255.' }),
-    description: t.string({ required: true, description: `The request in full; not blank once sanitised. ${RICH_TEXT_RULE}` }),
+    description: t.string({
+      required: true,
+      description: `The request in full; not blank once sanitised. ${RICH_TEXT_RULE}`,
+    }),
     status: t.field({ type: TicketStatus, description: 'Default NEW.' }),
     priority: t.field({ type: TicketPriority, description: 'Default MEDIUM.' }),
     source: t.field({ type: TicketSource, description: 'Default WEB.' }),
     tags: t.stringList({ description: 'Tags.' }),
     reporter: t.globalID({ for: [Agent, Customer], description: 'Agent or customer who raised it; default: you.' }),
     assignee: t.globalID({ for: Agent, description: "Responsible agent; default: the branch's default assignee." }),
-    files: t.field({ type: [FileScalar], ...maxItems(null), description: 'Files to attach (GraphQL multipart request).' }),
-    attachments: t.field({ type: [Base64FileInput], ...maxItems(null), description: 'Files to attach, base64-encoded.' }),
+    files: t.field({
+      type: [FileScalar],
+      ...maxItems(null),
+      description: 'Files to attach (GraphQL multipart request).',
+    }),
+    attachments: t.field({
+      type: [Base64FileInput],
+      ...maxItems(null),
+      description: 'Files to attach, base64-encoded.',
+    }),
   }),
 });
 
@@ -396,7 +438,10 @@ function ticketInput(input: {
   };
 }
 
-async function watcherOf(ctx: Context, input: { watcher?: { typename: string; id: string } | null; watcherEmail?: string | null }) {
+async function watcherOf(
+  ctx: Context,
+  input: { watcher?: { typename: string; id: string } | null; watcherEmail?: string | null },
+) {
   if (input.watcherEmail) {
     const person = await tickets.personByEmail(ctx.prisma, input.watcherEmail);
     if (!person) throw DomainError.of('NOT_FOUND', 'Nobody has that email.', ['watcherEmail']);
@@ -410,7 +455,10 @@ async function watcherOf(ctx: Context, input: { watcher?: { typename: string; id
  * permission is checked first, an unknown email or inactive person is a silent no-op, and the
  * watcher a customer adds is hidden from customers (Ticket.watchers). `null`: nobody to act on.
  */
-async function customerWatcherTarget(ctx: Context, input: { watcher?: { typename: string; id: string } | null; watcherEmail?: string | null }) {
+async function customerWatcherTarget(
+  ctx: Context,
+  input: { watcher?: { typename: string; id: string } | null; watcherEmail?: string | null },
+) {
   if (input.watcherEmail) return tickets.personByEmail(ctx.prisma, input.watcherEmail);
   return actingPerson(ctx, input.watcher);
 }
@@ -437,7 +485,11 @@ async function customerAddsWatcher(ctx: Context, ticketId: number, input: Parame
   return { id: ticketId };
 }
 
-async function customerRemovesWatcher(ctx: Context, ticketId: number, input: Parameters<typeof customerWatcherTarget>[1]) {
+async function customerRemovesWatcher(
+  ctx: Context,
+  ticketId: number,
+  input: Parameters<typeof customerWatcherTarget>[1],
+) {
   const person = await customerWatcherTarget(ctx, input);
   if (!person || !isSelf(ctx.viewer, person)) await checkWatcherChange(ctx, ticketId);
   if (person) {
@@ -511,7 +563,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: MoveTicketInput, required: true, description: 'The ticket and its new branch.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () =>
-        tickets.moveTicket(ctx.prisma, await locate(ctx, input.ticket), Number(input.branch.id), input.ticket.key?.trim().toUpperCase()),
+        tickets.moveTicket(
+          ctx.prisma,
+          await locate(ctx, input.ticket),
+          Number(input.branch.id),
+          input.ticket.key?.trim().toUpperCase(),
+        ),
       ),
   }),
   addWatcher: t.field({
@@ -529,7 +586,10 @@ builder.mutationFields((t) => ({
         const result = await tickets.addWatcher(ctx.prisma, ticketId, watcher);
         // Added by staff: listed to customers from now on.
         const owner = watcher.kind === 'agent' ? { agentId: watcher.id } : { customerId: watcher.id };
-        await ctx.prisma.ticketWatcher.updateMany({ where: { ticketId, ...owner, addedByCustomer: true }, data: { addedByCustomer: false } });
+        await ctx.prisma.ticketWatcher.updateMany({
+          where: { ticketId, ...owner, addedByCustomer: true },
+          data: { addedByCustomer: false },
+        });
         return result;
       }),
   }),

@@ -9,7 +9,9 @@ export const UserErrorCode = builder.enumType('UserErrorCode', {
     REQUIRED: { description: 'A required value is missing.' },
     TOO_LONG: { description: 'The value is longer than allowed.' },
     NOT_FOUND: { description: 'A referenced object does not exist or is not visible to you.' },
-    CONFLICT: { description: 'The change conflicts with the current state (for example a branch that still has tickets).' },
+    CONFLICT: {
+      description: 'The change conflicts with the current state (for example a branch that still has tickets).',
+    },
     FORBIDDEN: { description: 'You may not make this change.' },
     TAKEN: { description: 'The value must be unique and is already used.' },
     LIMIT_REACHED: { description: 'A quota is used up (for example a part-time agent’s monthly tickets).' },

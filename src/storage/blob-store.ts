@@ -2,11 +2,12 @@
 // and paths never derive from user input. This interface is the seam for an S3-compatible
 // backend (several server instances need shared storage); the filesystem store below serves one
 // machine.
+
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, opendir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { randomUUID } from 'node:crypto';
 
 export type BlobKind = 'file' | 'thumbnail';
 

@@ -22,15 +22,39 @@ const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 export function authArbitrary(): fc.Arbitrary<AuthSpec> {
   const who = fc.constantFrom('admin' as const, 'customer' as const);
   const malformed = fc.oneof(
-    fc.oneof(
-      fc.constantFrom('', 'x', 'g'.repeat(40), 'A'.repeat(40), 'a'.repeat(10_000), '0123456789abcdef0123456789abcdef0123456\u00ff', '%00'),
-      nastyString(),
-    ).map((token) => [['Authorization', `Bearer ${token}`]] as [string, string][]),
-    fc.oneof(
-      fc.constantFrom('!!!', 'Zm9v', '====', '%%%', b64(':'), b64('root@example.com:'), b64(`a@b:${'x'.repeat(2000)}`), b64('\u0000:\u0000'), 'Og', 'Zm9vOmJhcg=====', 'Zm9v OmJhcg=='),
-      nastyString().map(b64),
-      nastyString(),
-    ).map((token) => [['Authorization', `Basic ${token}`]] as [string, string][]),
+    fc
+      .oneof(
+        fc.constantFrom(
+          '',
+          'x',
+          'g'.repeat(40),
+          'A'.repeat(40),
+          'a'.repeat(10_000),
+          '0123456789abcdef0123456789abcdef0123456\u00ff',
+          '%00',
+        ),
+        nastyString(),
+      )
+      .map((token) => [['Authorization', `Bearer ${token}`]] as [string, string][]),
+    fc
+      .oneof(
+        fc.constantFrom(
+          '!!!',
+          'Zm9v',
+          '====',
+          '%%%',
+          b64(':'),
+          b64('root@example.com:'),
+          b64(`a@b:${'x'.repeat(2000)}`),
+          b64('\u0000:\u0000'),
+          'Og',
+          'Zm9vOmJhcg=====',
+          'Zm9v OmJhcg==',
+        ),
+        nastyString().map(b64),
+        nastyString(),
+      )
+      .map((token) => [['Authorization', `Basic ${token}`]] as [string, string][]),
     fc.constantFrom<[string, string][]>(
       [['Authorization', 'WSSE profile="UsernameToken"']],
       [['Authorization', 'Digest username="x", realm="y"']],
@@ -39,14 +63,30 @@ export function authArbitrary(): fc.Arbitrary<AuthSpec> {
       [['Authorization', 'Basic']],
       [['Authorization', '   ']],
       [['Authorization', 'bearer  a  b']],
-      [['Authorization', 'Bearer a'], ['Authorization', 'Basic b']],
+      [
+        ['Authorization', 'Bearer a'],
+        ['Authorization', 'Basic b'],
+      ],
       [['X-WSSE', 'UsernameToken']],
       [['X-WSSE', 'UsernameToken Username="", PasswordDigest="", Nonce="", Created=""']],
       [['X-WSSE', 'UsernameToken Username="a", PasswordDigest="b", Nonce="c", Created="not a date"']],
-      [['X-WSSE', `UsernameToken Username="${'u'.repeat(8000)}", PasswordDigest="x", Nonce="y", Created="2024-01-01T00:00:00Z"`]],
+      [
+        [
+          'X-WSSE',
+          `UsernameToken Username="${'u'.repeat(8000)}", PasswordDigest="x", Nonce="y", Created="2024-01-01T00:00:00Z"`,
+        ],
+      ],
       [['X-WSSE', 'UsernameToken Username="a", Username="b"']],
     ),
-    nastyString().map((value) => [['X-WSSE', `UsernameToken Username="${value}", PasswordDigest="${value}", Nonce="${value}", Created="${value}"`]] as [string, string][]),
+    nastyString().map(
+      (value) =>
+        [
+          [
+            'X-WSSE',
+            `UsernameToken Username="${value}", PasswordDigest="${value}", Nonce="${value}", Created="${value}"`,
+          ],
+        ] as [string, string][],
+    ),
   );
   const forgedNonce = fc.oneof(
     fc.constantFrom(
@@ -65,7 +105,16 @@ export function authArbitrary(): fc.Arbitrary<AuthSpec> {
     ),
     nastyString(),
   );
-  const forgedCreated = fc.constantFrom('now', 'now', 'now', '2015-07-17T11:25:21Z', '9999-12-31T23:59:59Z', '1', 'now\u0000', '2024-02-30T25:61:61Z');
+  const forgedCreated = fc.constantFrom(
+    'now',
+    'now',
+    'now',
+    '2015-07-17T11:25:21Z',
+    '9999-12-31T23:59:59Z',
+    '1',
+    'now\u0000',
+    '2024-02-30T25:61:61Z',
+  );
   return fc.oneof(
     { weight: 5, arbitrary: fc.constant<AuthSpec>({ kind: 'anonymous' }) },
     { weight: 8, arbitrary: who.map((w): AuthSpec => ({ kind: 'bearer', who: w })) },
@@ -73,7 +122,17 @@ export function authArbitrary(): fc.Arbitrary<AuthSpec> {
     { weight: 2, arbitrary: who.map((w): AuthSpec => ({ kind: 'wsse', who: w })) },
     {
       weight: 2,
-      arbitrary: fc.tuple(who, forgedNonce, forgedCreated, fc.boolean()).map(([w, nonce, created, validDigest]): AuthSpec => ({ kind: 'wsse-forged', who: w, nonce, created, validDigest })),
+      arbitrary: fc
+        .tuple(who, forgedNonce, forgedCreated, fc.boolean())
+        .map(
+          ([w, nonce, created, validDigest]): AuthSpec => ({
+            kind: 'wsse-forged',
+            who: w,
+            nonce,
+            created,
+            validDigest,
+          }),
+        ),
     },
     { weight: 4, arbitrary: malformed.map((headers): AuthSpec => ({ kind: 'raw', headers })) },
   );
@@ -98,12 +157,22 @@ export async function resolveAuth(spec: AuthSpec, callers: Callers): Promise<[st
     case 'wsse': {
       const nonce = randomBytes(16).toString('base64');
       const created = new Date().toISOString();
-      return [['X-WSSE', `UsernameToken Username="${email}", PasswordDigest="${digest(nonce, created, key)}", Nonce="${nonce}", Created="${created}"`]];
+      return [
+        [
+          'X-WSSE',
+          `UsernameToken Username="${email}", PasswordDigest="${digest(nonce, created, key)}", Nonce="${nonce}", Created="${created}"`,
+        ],
+      ];
     }
     case 'wsse-forged': {
       const created = spec.created.replace(/^now/, new Date().toISOString());
       const passwordDigest = spec.validDigest ? digest(spec.nonce, created, key) : 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=';
-      return [['X-WSSE', `UsernameToken Username="${email}", PasswordDigest="${passwordDigest}", Nonce="${spec.nonce}", Created="${created}"`]];
+      return [
+        [
+          'X-WSSE',
+          `UsernameToken Username="${email}", PasswordDigest="${passwordDigest}", Nonce="${spec.nonce}", Created="${created}"`,
+        ],
+      ];
     }
   }
 }

@@ -1,6 +1,6 @@
 // What counts as a failure, how failures are grouped into classes, and the report that lists one
 // (the smallest) reproducing request per class.
-import { isIncomplete, type FuzzRequest, type RawAnswer } from './raw-http.ts';
+import { type FuzzRequest, isIncomplete, type RawAnswer } from './raw-http.ts';
 
 /** Text that must never reach a client: stack frames, source paths, SQL and driver errors. */
 export const LEAK_PATTERNS: { name: string; test: RegExp }[] = [
@@ -15,7 +15,10 @@ export const LEAK_PATTERNS: { name: string; test: RegExp }[] = [
   { name: 'invalid input syntax', test: /invalid input syntax/ },
   { name: 'violates', test: /violates/ },
   { name: 'relation "', test: /relation "/ },
-  { name: 'PGlite/PostgreSQL error', test: /\b(PGlite|duplicate key value|unterminated quoted|syntax error at or near|invalid byte sequence for encoding)\b/ },
+  {
+    name: 'PGlite/PostgreSQL error',
+    test: /\b(PGlite|duplicate key value|unterminated quoted|syntax error at or near|invalid byte sequence for encoding)\b/,
+  },
 ];
 
 export interface Failure {
@@ -60,14 +63,20 @@ export function judge(request: FuzzRequest, answer: RawAnswer, sentText: string,
   // A logged cause names the bug; then every REST route that hits it is one class, not one per route.
   const where = logged.length && /^(REST|protocol rest)/.test(request.endpoint) ? 'REST' : request.endpoint;
   if (answer.timedOut) {
-    failures.push({ klass: `timeout | ${request.endpoint} | ${request.family}`, reason: `no complete answer within the timeout${answer.status ? ` (status ${answer.status} started)` : ''}` });
+    failures.push({
+      klass: `timeout | ${request.endpoint} | ${request.family}`,
+      reason: `no complete answer within the timeout${answer.status ? ` (status ${answer.status} started)` : ''}`,
+    });
     return failures;
   }
   if (answer.status === 0) {
     // A request cut off on purpose may get no answer; a complete one must.
     // CONNECT and Upgrade are node:http's own business: without a listener it closes the socket.
     if (!isIncomplete(request) && !/^CONNECT$/i.test(request.method)) {
-      failures.push({ klass: `no answer | ${where} | ${cause}`, reason: `connection closed without a status line${answer.error ? ` (${answer.error})` : ''}` });
+      failures.push({
+        klass: `no answer | ${where} | ${cause}`,
+        reason: `connection closed without a status line${answer.error ? ` (${answer.error})` : ''}`,
+      });
     }
     return failures;
   }
@@ -76,13 +85,25 @@ export function judge(request: FuzzRequest, answer: RawAnswer, sentText: string,
   }
   // GraphiQL's page is a static bundle of the GraphiQL package, whose source naturally mentions
   // "node_modules" and stack-like text; it is the same page for every request, not a leak.
-  const graphiqlPage = answer.status === 200 && /^text\/html/i.test(answer.headers['content-type'] ?? '') && answer.body.includes('YogaGraphiQL.renderYogaGraphiQL');
+  const graphiqlPage =
+    answer.status === 200 &&
+    /^text\/html/i.test(answer.headers['content-type'] ?? '') &&
+    answer.body.includes('YogaGraphiQL.renderYogaGraphiQL');
   const leaked = graphiqlPage
     ? []
-    : LEAK_PATTERNS.filter((pattern) => pattern.test.test(answer.raw) && !pattern.test.test(sentText)).map((p) => p.name);
-  if (leaked.length) failures.push({ klass: `leak ${leaked.join(', ')} | ${request.endpoint}`, reason: `answer contains ${leaked.join(', ')}` });
+    : LEAK_PATTERNS.filter((pattern) => pattern.test.test(answer.raw) && !pattern.test.test(sentText)).map(
+        (p) => p.name,
+      );
+  if (leaked.length)
+    failures.push({
+      klass: `leak ${leaked.join(', ')} | ${request.endpoint}`,
+      reason: `answer contains ${leaked.join(', ')}`,
+    });
   if (MASKED.test(answer.body) && answer.status < 500 && !MASKED.test(sentText)) {
-    failures.push({ klass: `masked internal error | ${where} | ${cause}`, reason: `"Unexpected error." / INTERNAL_SERVER_ERROR with status ${answer.status}` });
+    failures.push({
+      klass: `masked internal error | ${where} | ${cause}`,
+      reason: `"Unexpected error." / INTERNAL_SERVER_ERROR with status ${answer.status}`,
+    });
   }
   return failures;
 }
@@ -94,12 +115,19 @@ const clip = (text: string, max: number) => {
 
 /** A request as a reader (and a curl-minded replayer) wants to see it. */
 export function describeRequest(request: FuzzRequest, authHeaders: [string, string][] = []): string {
-  const lines = [`${request.method} ${clip(request.target, 300)} ${request.version ?? 'HTTP/1.1'}${request.noHost ? '   (no Host header)' : ''}`];
+  const lines = [
+    `${request.method} ${clip(request.target, 300)} ${request.version ?? 'HTTP/1.1'}${request.noHost ? '   (no Host header)' : ''}`,
+  ];
   for (const [name, value] of request.headers) lines.push(`${clip(name, 60)}: ${clip(value, 200)}`);
   const auth = request.auth;
-  if (auth.kind === 'raw') for (const [name, value] of auth.headers) lines.push(`${clip(name, 60)}: ${clip(value, 200)}`);
-  else if (auth.kind !== 'anonymous') lines.push(`(credentials: ${auth.kind} as ${auth.who}${auth.kind === 'wsse-forged' ? `, Nonce=${clip(auth.nonce, 80)}, Created=${auth.created}, ${auth.validDigest ? 'valid' : 'wrong'} digest` : ''})`);
-  if (request.framing && request.framing !== 'length' && request.framing !== 'none') lines.push(`(framing: ${JSON.stringify(request.framing)})`);
+  if (auth.kind === 'raw')
+    for (const [name, value] of auth.headers) lines.push(`${clip(name, 60)}: ${clip(value, 200)}`);
+  else if (auth.kind !== 'anonymous')
+    lines.push(
+      `(credentials: ${auth.kind} as ${auth.who}${auth.kind === 'wsse-forged' ? `, Nonce=${clip(auth.nonce, 80)}, Created=${auth.created}, ${auth.validDigest ? 'valid' : 'wrong'} digest` : ''})`,
+    );
+  if (request.framing && request.framing !== 'length' && request.framing !== 'none')
+    lines.push(`(framing: ${JSON.stringify(request.framing)})`);
   if (request.body !== undefined) lines.push('', clip(request.body, 400));
   void authHeaders;
   return lines.join('\n');
@@ -143,7 +171,9 @@ export class FailureLog {
     return sorted
       .map(
         ([klass, e], i) =>
-          `#${i + 1} ${klass}\n   seen ${e.count}x; ${e.reason}; answer ${e.status}: ${clip(e.answer, 200)}\n${describeRequest(e.request)
+          `#${i + 1} ${klass}\n   seen ${e.count}x; ${e.reason}; answer ${e.status}: ${clip(e.answer, 200)}\n${describeRequest(
+            e.request,
+          )
             .split('\n')
             .map((line) => `      ${line}`)
             .join('\n')}`,

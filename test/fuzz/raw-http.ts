@@ -134,7 +134,8 @@ function isComplete(data: Buffer, method: string): boolean {
         if (lineEnd < 0) return false;
         const size = parseInt(body.subarray(pos, lineEnd).toString('latin1'), 16);
         if (!Number.isFinite(size)) return false;
-        if (size === 0) return body.indexOf('\r\n\r\n', lineEnd) >= 0 || body.subarray(lineEnd).toString('latin1') === '\r\n\r\n';
+        if (size === 0)
+          return body.indexOf('\r\n\r\n', lineEnd) >= 0 || body.subarray(lineEnd).toString('latin1') === '\r\n\r\n';
         pos = lineEnd + 2 + size + 2;
         if (pos > body.length) return false;
       }
@@ -145,7 +146,11 @@ function isComplete(data: Buffer, method: string): boolean {
 }
 
 /** Sends the bytes on a fresh connection and reads one answer (until complete, closed, or the timeout). */
-export function sendRaw(port: number, bytes: Buffer, options: { timeoutMs: number; halfClose: boolean; method?: string }): Promise<RawAnswer> {
+export function sendRaw(
+  port: number,
+  bytes: Buffer,
+  options: { timeoutMs: number; halfClose: boolean; method?: string },
+): Promise<RawAnswer> {
   const started = performance.now();
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -173,7 +178,16 @@ export function sendRaw(port: number, bytes: Buffer, options: { timeoutMs: numbe
       }
       let body: Buffer = headEnd < 0 ? Buffer.alloc(0) : data.subarray(headEnd + 4);
       if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = decodeChunked(body);
-      resolve({ status, head, headers, body: body.toString('utf8'), raw: Buffer.concat(chunks).toString('latin1'), ms: performance.now() - started, timedOut, error });
+      resolve({
+        status,
+        head,
+        headers,
+        body: body.toString('utf8'),
+        raw: Buffer.concat(chunks).toString('latin1'),
+        ms: performance.now() - started,
+        timedOut,
+        error,
+      });
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -200,7 +214,8 @@ export function sendRaw(port: number, bytes: Buffer, options: { timeoutMs: numbe
             continue;
           }
           const length = /^content-length:\s*(\d+)/im.exec(head);
-          if ((options.method ?? 'GET').toUpperCase() === 'HEAD' || status === 204 || status === 304) framing = { kind: 'length', total: headEnd + 4 };
+          if ((options.method ?? 'GET').toUpperCase() === 'HEAD' || status === 204 || status === 304)
+            framing = { kind: 'length', total: headEnd + 4 };
           else if (/^transfer-encoding:.*chunked/im.test(head)) framing = { kind: 'chunked' };
           else if (length) framing = { kind: 'length', total: headEnd + 4 + Number(length[1]) };
           else framing = { kind: 'close' };
@@ -208,7 +223,12 @@ export function sendRaw(port: number, bytes: Buffer, options: { timeoutMs: numbe
         }
       }
       if (framing.kind === 'length' && received >= framing.total) finish();
-      if (framing.kind === 'chunked' && /0\r\n\r\n$/.test(tail) && isComplete(Buffer.concat(chunks), options.method ?? 'GET')) finish();
+      if (
+        framing.kind === 'chunked' &&
+        /0\r\n\r\n$/.test(tail) &&
+        isComplete(Buffer.concat(chunks), options.method ?? 'GET')
+      )
+        finish();
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       error ??= e.code ?? e.message;

@@ -1,7 +1,7 @@
 // REST (DiamanteDesk paths), attachment downloads, other paths and HTTP-level oddities.
 import fc from 'fast-check';
 import type { AuthSpec, Framing, FuzzRequest } from './raw-http.ts';
-import { acceptHeader, anyJson, bigStrings, memo, nastyString, numericText, urlValue, type Seeds } from './values.ts';
+import { acceptHeader, anyJson, bigStrings, memo, nastyString, numericText, type Seeds, urlValue } from './values.ts';
 
 /** Rows the fuzz may delete or rewrite without locking itself out. */
 export interface Victims {
@@ -12,22 +12,69 @@ export interface Victims {
   customerEmail: string;
 }
 
-const PREFIXES = ['/api/rest/latest/desk', '/api/rest/v1/desk', '/api/diamante/rest/latest/desk', '/api/diamante/rest/v1/desk'];
+const PREFIXES = [
+  '/api/rest/latest/desk',
+  '/api/rest/v1/desk',
+  '/api/diamante/rest/latest/desk',
+  '/api/diamante/rest/v1/desk',
+];
 
 /** Every route of src/rest/routes, with the methods it answers (and a few it does not). */
 const ROUTES: { path: string; methods: string[]; writes?: string[] }[] = [
-  { path: '/branches', methods: ['GET', 'POST'], writes: ['name', 'description', 'tags', 'key', 'logo', 'logoUrl', 'defaultAssignee', 'default_assignee', 'logo_url'] },
-  { path: '/branches/:id', methods: ['GET', 'PUT', 'PATCH', 'DELETE'], writes: ['name', 'description', 'tags', 'key', 'logoUrl', 'defaultAssignee'] },
-  { path: '/tickets', methods: ['GET', 'POST'], writes: ['branch', 'subject', 'description', 'status', 'priority', 'source', 'reporter', 'assignee', 'tags', 'attachmentsInput', 'attachments_input'] },
+  {
+    path: '/branches',
+    methods: ['GET', 'POST'],
+    writes: [
+      'name',
+      'description',
+      'tags',
+      'key',
+      'logo',
+      'logoUrl',
+      'defaultAssignee',
+      'default_assignee',
+      'logo_url',
+    ],
+  },
+  {
+    path: '/branches/:id',
+    methods: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    writes: ['name', 'description', 'tags', 'key', 'logoUrl', 'defaultAssignee'],
+  },
+  {
+    path: '/tickets',
+    methods: ['GET', 'POST'],
+    writes: [
+      'branch',
+      'subject',
+      'description',
+      'status',
+      'priority',
+      'source',
+      'reporter',
+      'assignee',
+      'tags',
+      'attachmentsInput',
+      'attachments_input',
+    ],
+  },
   { path: '/tickets/search', methods: ['GET'] },
-  { path: '/tickets/:ref', methods: ['GET', 'PUT', 'PATCH', 'DELETE'], writes: ['subject', 'description', 'status', 'priority', 'source', 'reporter', 'assignee', 'tags', 'branch'] },
+  {
+    path: '/tickets/:ref',
+    methods: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    writes: ['subject', 'description', 'status', 'priority', 'source', 'reporter', 'assignee', 'tags', 'branch'],
+  },
   { path: '/tickets/:ref/attachments', methods: ['GET', 'POST'], writes: ['attachmentsInput', 'attachments_input'] },
   { path: '/tickets/:ref/attachments/:attachmentId', methods: ['GET', 'DELETE'] },
   { path: '/tickets/:ref/watchers', methods: ['GET', 'POST'], writes: ['email'] },
   { path: '/tickets/:ref/watchers/:userId', methods: ['DELETE'] },
   { path: '/ticket/:ref/reporter', methods: ['GET'] },
   { path: '/ticket/:ref/assignee', methods: ['GET'] },
-  { path: '/comments', methods: ['GET', 'POST'], writes: ['content', 'ticket', 'author', 'private', 'ticketStatus', 'ticket_status', 'attachmentsInput'] },
+  {
+    path: '/comments',
+    methods: ['GET', 'POST'],
+    writes: ['content', 'ticket', 'author', 'private', 'ticketStatus', 'ticket_status', 'attachmentsInput'],
+  },
   { path: '/comments/:id', methods: ['GET', 'PUT', 'PATCH', 'DELETE'], writes: ['content', 'private', 'ticketStatus'] },
   { path: '/comments/:id/attachments', methods: ['GET', 'POST'], writes: ['attachmentsInput'] },
   { path: '/comments/:id/attachments/:attachmentId', methods: ['GET', 'DELETE'] },
@@ -38,14 +85,64 @@ const ROUTES: { path: string; methods: string[]; writes?: string[] }[] = [
 ];
 
 const QUERY_NAMES = [
-  'page', 'limit', 'sort', 'order', 'q', 'branch', 'assignee', 'reporter', 'status', 'priority', 'source', 'tags', 'tag', 'subject', 'key',
-  'description', 'createdAfter', 'createdBefore', 'updatedAfter', 'updatedBefore', 'email', 'first_name', 'firstName', 'ticket', 'author',
-  'private', 'name', 'page[]', 'limit[a]', '__proto__',
+  'page',
+  'limit',
+  'sort',
+  'order',
+  'q',
+  'branch',
+  'assignee',
+  'reporter',
+  'status',
+  'priority',
+  'source',
+  'tags',
+  'tag',
+  'subject',
+  'key',
+  'description',
+  'createdAfter',
+  'createdBefore',
+  'updatedAfter',
+  'updatedBefore',
+  'email',
+  'first_name',
+  'firstName',
+  'ticket',
+  'author',
+  'private',
+  'name',
+  'page[]',
+  'limit[a]',
+  '__proto__',
 ];
 
 export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<AuthSpec>): fc.Arbitrary<FuzzRequest> {
   const nastyPathPart = fc.oneof(
-    fc.constantFrom('0', '-1', '99999999999999999999', '4294967296', '1.5', '1e3', 'abc', '%00', '%ZZ', '%', '%E0%A4%A', '..', '%2e%2e', '..%2F..%2F', '%2F', 'a%00b', '%C0%AF', '%ED%A0%80', ' ', '+', 'MAIN-999999', 'x'.repeat(400)),
+    fc.constantFrom(
+      '0',
+      '-1',
+      '99999999999999999999',
+      '4294967296',
+      '1.5',
+      '1e3',
+      'abc',
+      '%00',
+      '%ZZ',
+      '%',
+      '%E0%A4%A',
+      '..',
+      '%2e%2e',
+      '..%2F..%2F',
+      '%2F',
+      'a%00b',
+      '%C0%AF',
+      '%ED%A0%80',
+      ' ',
+      '+',
+      'MAIN-999999',
+      'x'.repeat(400),
+    ),
     urlValue(nastyString()),
     urlValue(numericText),
   );
@@ -68,11 +165,37 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
             user: [victims.customerId, victims.customerEmail],
           };
     const own = (valid as Record<string, (string | number)[]>)[param] ?? [1];
-    return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...own.map(String)) }, { weight: 4, arbitrary: nastyPathPart });
+    return fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...own.map(String)) },
+      { weight: 4, arbitrary: nastyPathPart },
+    );
   };
 
   const queryValue = fc.oneof(
-    { weight: 30, arbitrary: fc.constantFrom('open', 'new', 'In progress', 'high', 'web', `diamante_${seeds.customer.id}`, 'oro_1', 'oro_x', '2024-01-01', '2024-01-01 00:00:00', 'asc', 'desc', 'id', 'created_at', 'subject', 'nope', '1', '100', '101') },
+    {
+      weight: 30,
+      arbitrary: fc.constantFrom(
+        'open',
+        'new',
+        'In progress',
+        'high',
+        'web',
+        `diamante_${seeds.customer.id}`,
+        'oro_1',
+        'oro_x',
+        '2024-01-01',
+        '2024-01-01 00:00:00',
+        'asc',
+        'desc',
+        'id',
+        'created_at',
+        'subject',
+        'nope',
+        '1',
+        '100',
+        '101',
+      ),
+    },
     { weight: 20, arbitrary: numericText },
     { weight: 30, arbitrary: nastyString() },
     { weight: 1, arbitrary: fc.constant('z'.repeat(12_000)) }, // over 16 KiB with the rest: the server's own header limit
@@ -83,18 +206,63 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
       weight: 6,
       arbitrary: fc
         .array(fc.tuple(fc.constantFrom(...QUERY_NAMES), urlValue(queryValue)), { maxLength: 5 })
-        .map((pairs) => (pairs.length ? `?${pairs.map(([n, v]) => `${encodeURIComponent(n).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${v}`).join('&')}` : '')),
+        .map((pairs) =>
+          pairs.length
+            ? `?${pairs.map(([n, v]) => `${encodeURIComponent(n).replace(/%5B/g, '[').replace(/%5D/g, ']')}=${v}`).join('&')}`
+            : '',
+        ),
     },
-    { weight: 1, arbitrary: fc.constantFrom('?', '?%', '?q=%', '?q=%ZZ', '?q=%00', '?q=a%00b', '?&&&=&=', '?page=1&page=2', '?limit=-1', '?limit=1e2', '?sort=__proto__', '?q=%ED%A0%80', '?q[]=a&q[b]=c', '?q') },
-    { weight: 1, arbitrary: fc.constantFrom(10, 10_000).map(memo((n) => `?${Array.from({ length: n }, (_, i) => `k${i}=1`).join('&')}`)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '?',
+        '?%',
+        '?q=%',
+        '?q=%ZZ',
+        '?q=%00',
+        '?q=a%00b',
+        '?&&&=&=',
+        '?page=1&page=2',
+        '?limit=-1',
+        '?limit=1e2',
+        '?sort=__proto__',
+        '?q=%ED%A0%80',
+        '?q[]=a&q[b]=c',
+        '?q',
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(10, 10_000)
+        .map(memo((n) => `?${Array.from({ length: n }, (_, i) => `k${i}=1`).join('&')}`)),
+    },
   );
 
   const attachmentsInput = fc.oneof(
-    fc.constantFrom<unknown>([{ filename: 'a.txt', content: Buffer.from('hello').toString('base64') }], [{ filename: '', content: '' }], [{ filename: '../../x', content: '!!!' }], [{}], ['x'], 'x', [{ filename: 'a.png', content: 'iVBORw0KGgo=' }]),
+    fc.constantFrom<unknown>(
+      [{ filename: 'a.txt', content: Buffer.from('hello').toString('base64') }],
+      [{ filename: '', content: '' }],
+      [{ filename: '../../x', content: '!!!' }],
+      [{}],
+      ['x'],
+      'x',
+      [{ filename: 'a.png', content: 'iVBORw0KGgo=' }],
+    ),
     anyJson,
   );
   const fieldValue = (name: string) =>
-    name.startsWith('attachments') ? attachmentsInput : fc.oneof({ weight: 4, arbitrary: nastyString({ big: true }) }, { weight: 1, arbitrary: numericText }, { weight: 2, arbitrary: anyJson }, { weight: 1, arbitrary: fc.constantFrom(seeds.branch.id, `diamante_${seeds.customer.id}`, 'open', 'high', ['a', 'b']) });
+    name.startsWith('attachments')
+      ? attachmentsInput
+      : fc.oneof(
+          { weight: 4, arbitrary: nastyString({ big: true }) },
+          { weight: 1, arbitrary: numericText },
+          { weight: 2, arbitrary: anyJson },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(seeds.branch.id, `diamante_${seeds.customer.id}`, 'open', 'high', ['a', 'b']),
+          },
+        );
 
   const jsonObject = (writes: string[]) =>
     fc
@@ -115,7 +283,13 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
   );
   const xmlBody = fc.oneof(
     jsonObject(['subject', 'description', 'content', 'name', 'email']).map(
-      (o) => `<?xml version="1.0"?><ticket>${Object.entries(o).map(([k, v]) => `<${k.replace(/[^A-Za-z_]/g, '_') || 'x'}>${String(v).replace(/[<&]/g, '')}</${k.replace(/[^A-Za-z_]/g, '_') || 'x'}>`).join('')}</ticket>`,
+      (o) =>
+        `<?xml version="1.0"?><ticket>${Object.entries(o)
+          .map(
+            ([k, v]) =>
+              `<${k.replace(/[^A-Za-z_]/g, '_') || 'x'}>${String(v).replace(/[<&]/g, '')}</${k.replace(/[^A-Za-z_]/g, '_') || 'x'}>`,
+          )
+          .join('')}</ticket>`,
     ),
     fc.constantFrom(
       '<ticket><subject>x</subject>',
@@ -134,28 +308,92 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
   const body = (writes: string[]) =>
     fc.oneof(
       { weight: 6, arbitrary: jsonObject(writes).map((o) => ({ type: 'application/json', text: JSON.stringify(o) })) },
-      { weight: 2, arbitrary: anyJson.map((v) => ({ type: 'application/json', text: JSON.stringify(v) ?? 'undefined' })) },
-      { weight: 1, arbitrary: fc.constantFrom('{', '{"subject": }', '{"a":1}garbage', '\ufeff{}', '[]', 'null', '"x"', `[${'['.repeat(20_000)}]`).map((text) => ({ type: 'application/json', text })) },
+      {
+        weight: 2,
+        arbitrary: anyJson.map((v) => ({ type: 'application/json', text: JSON.stringify(v) ?? 'undefined' })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom(
+            '{',
+            '{"subject": }',
+            '{"a":1}garbage',
+            '\ufeff{}',
+            '[]',
+            'null',
+            '"x"',
+            `[${'['.repeat(20_000)}]`,
+          )
+          .map((text) => ({ type: 'application/json', text })),
+      },
       {
         weight: 3,
         arbitrary: jsonObject(writes).map((o) => ({
           type: 'application/x-www-form-urlencoded',
           text: Object.entries(o)
-            .map(([k, v]) => `${encodeURIComponent(k)}=${typeof v === 'string' ? urlSafe(v) : encodeURIComponent(JSON.stringify(v) ?? '')}`)
+            .map(
+              ([k, v]) =>
+                `${encodeURIComponent(k)}=${typeof v === 'string' ? urlSafe(v) : encodeURIComponent(JSON.stringify(v) ?? '')}`,
+            )
             .join('&'),
         })),
       },
       { weight: 2, arbitrary: phpForm.map((text) => ({ type: 'application/x-www-form-urlencoded', text })) },
-      { weight: 1, arbitrary: fc.constantFrom(10_000, 20_000).map(memo((n) => ({ type: 'application/x-www-form-urlencoded', text: Array.from({ length: n }, (_, i) => `k${i}=${i}`).join('&') }))) },
-      { weight: 3, arbitrary: xmlBody.chain((text) => fc.constantFrom('application/xml', 'text/xml').map((type) => ({ type, text }))) },
-      { weight: 1, arbitrary: fc.constantFrom('text/plain', 'multipart/form-data; boundary=x', 'application/octet-stream', '', 'application/json; charset=latin1').map((type) => ({ type, text: '{"subject":"x"}' })) },
-      { weight: 1, arbitrary: fc.constant({ type: 'application/json', text: JSON.stringify({ subject: bigStrings[0], description: bigStrings[1] }) }) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom(10_000, 20_000)
+          .map(
+            memo((n) => ({
+              type: 'application/x-www-form-urlencoded',
+              text: Array.from({ length: n }, (_, i) => `k${i}=${i}`).join('&'),
+            })),
+          ),
+      },
+      {
+        weight: 3,
+        arbitrary: xmlBody.chain((text) =>
+          fc.constantFrom('application/xml', 'text/xml').map((type) => ({ type, text })),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom(
+            'text/plain',
+            'multipart/form-data; boundary=x',
+            'application/octet-stream',
+            '',
+            'application/json; charset=latin1',
+          )
+          .map((type) => ({ type, text: '{"subject":"x"}' })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constant({
+          type: 'application/json',
+          text: JSON.stringify({ subject: bigStrings[0], description: bigStrings[1] }),
+        }),
+      },
     );
 
   const rest = fc
-    .tuple(fc.constantFrom(...ROUTES), fc.constantFrom(...PREFIXES), fc.constantFrom('', '', '', '.json', '.xml', '.html', '.JSON', '/', '//'))
+    .tuple(
+      fc.constantFrom(...ROUTES),
+      fc.constantFrom(...PREFIXES),
+      fc.constantFrom('', '', '', '.json', '.xml', '.html', '.JSON', '/', '//'),
+    )
     .chain(([route, prefix, suffix]) =>
-      fc.tuple(fc.constant(route), fc.constant(prefix), fc.constant(suffix), fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...route.methods) }, { weight: 1, arbitrary: fc.constantFrom('HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'FOO', 'post') })),
+      fc.tuple(
+        fc.constant(route),
+        fc.constant(prefix),
+        fc.constant(suffix),
+        fc.oneof(
+          { weight: 8, arbitrary: fc.constantFrom(...route.methods) },
+          { weight: 1, arbitrary: fc.constantFrom('HEAD', 'OPTIONS', 'PATCH', 'TRACE', 'FOO', 'post') },
+        ),
+      ),
     )
     .chain(([route, prefix, suffix, method]) => {
       const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
@@ -163,10 +401,20 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
         .tuple(
           fc.tuple(...params.map((p) => pathValue(p, method))),
           query,
-          method === 'GET' || method === 'DELETE' || method === 'HEAD' ? fc.constant(null) : body(route.writes ?? ['x']),
+          method === 'GET' || method === 'DELETE' || method === 'HEAD'
+            ? fc.constant(null)
+            : body(route.writes ?? ['x']),
           auth,
           fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: acceptHeader }),
-          fc.constantFrom<Framing>('length', 'length', 'length', 'length', 'chunked', { truncatedBy: 5 }, { badChunked: 'zz\r\n' }),
+          fc.constantFrom<Framing>(
+            'length',
+            'length',
+            'length',
+            'length',
+            'chunked',
+            { truncatedBy: 5 },
+            { badChunked: 'zz\r\n' },
+          ),
         )
         .map(([values, qs, b, a, accept, framing]): FuzzRequest => {
           let i = 0;
@@ -190,35 +438,103 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
   const download = fc
     .tuple(
       fc.constantFrom('file', 'thumbnail'),
-      fc.oneof(fc.constant(seeds.attachment.sha), fc.constant('0'.repeat(64)), fc.constantFrom('%ZZ', '%00', '..', '%2e%2e%2f%2e%2e', 'x'.repeat(2000), 'A'), urlValue(nastyString())),
-      fc.oneof(fc.constant(''), urlValue(nastyString()).map((t) => `?token=${t}`), fc.constantFrom('?token=', '?token=a.b.c', '?token=%ZZ', `?token=${'A'.repeat(5000)}`, '?token=eyJhbGciOiJub25lIn0.e30.', '?token=1&token=2')),
-      fc.constantFrom<[string, string][]>([], [['Range', 'bytes=0-0']], [['Range', 'bytes=-0']], [['Range', 'bytes=99999999999999999999-']], [['Range', 'bytes=1-0']], [['Range', 'bytes=0-1,2-3']], [['Range', 'bytes=abc']], [['Range', 'items=0-1']], [['If-None-Match', '"\u0000"']], [['If-Modified-Since', 'garbage']]),
+      fc.oneof(
+        fc.constant(seeds.attachment.sha),
+        fc.constant('0'.repeat(64)),
+        fc.constantFrom('%ZZ', '%00', '..', '%2e%2e%2f%2e%2e', 'x'.repeat(2000), 'A'),
+        urlValue(nastyString()),
+      ),
+      fc.oneof(
+        fc.constant(''),
+        urlValue(nastyString()).map((t) => `?token=${t}`),
+        fc.constantFrom(
+          '?token=',
+          '?token=a.b.c',
+          '?token=%ZZ',
+          `?token=${'A'.repeat(5000)}`,
+          '?token=eyJhbGciOiJub25lIn0.e30.',
+          '?token=1&token=2',
+        ),
+      ),
+      fc.constantFrom<[string, string][]>(
+        [],
+        [['Range', 'bytes=0-0']],
+        [['Range', 'bytes=-0']],
+        [['Range', 'bytes=99999999999999999999-']],
+        [['Range', 'bytes=1-0']],
+        [['Range', 'bytes=0-1,2-3']],
+        [['Range', 'bytes=abc']],
+        [['Range', 'items=0-1']],
+        [['If-None-Match', '"\u0000"']],
+        [['If-Modified-Since', 'garbage']],
+      ),
       fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'),
       auth,
     )
-    .map(([kind, name, token, headers, method, a]): FuzzRequest => ({
-      family: 'download',
-      endpoint: `download ${method}`,
-      method,
-      target: `/desk/attachments/download/${kind}/${name}${token}`,
-      headers,
-      auth: a,
-    }));
+    .map(
+      ([kind, name, token, headers, method, a]): FuzzRequest => ({
+        family: 'download',
+        endpoint: `download ${method}`,
+        method,
+        target: `/desk/attachments/download/${kind}/${name}${token}`,
+        headers,
+        auth: a,
+      }),
+    );
 
   const otherTargets = fc.oneof(
     fc.constantFrom(
-      '/', '/healthz', '/healthz?x=%ZZ', '/readyz', '/metrics', '/favicon.ico', '/%', '/%ZZ', '/%00', '/..%2f..%2fetc%2fpasswd', '/../../etc/passwd',
-      '*', 'http://evil.example/graphql', 'http://127.0.0.1/api/rest/latest/desk/tickets', '//graphql', '///', '/graphql#frag', '/api/rest', '/api/rest/latest/desk',
-      '/api/rest/latest/desk/', '/api/rest/latest/desk/%ZZ', '/api/rest/latest/desk/%', '/api/rest/latest/desk/tickets/%E0%A4%A', '/api/rest/latest/desk/../../graphql',
-      '/api/rest/latest/desk/tickets/search?q=%00', '/api/rest/latest/desk/nope', '/API/REST/LATEST/DESK/TICKETS', '/desk/attachments/download/', '/desk/attachments/download/file/',
-      `/${'a'.repeat(8000)}`, '/\u00ff\u00fe', '/ä', 'graphql', '?', '/a?b=c#d',
+      '/',
+      '/healthz',
+      '/healthz?x=%ZZ',
+      '/readyz',
+      '/metrics',
+      '/favicon.ico',
+      '/%',
+      '/%ZZ',
+      '/%00',
+      '/..%2f..%2fetc%2fpasswd',
+      '/../../etc/passwd',
+      '*',
+      'http://evil.example/graphql',
+      'http://127.0.0.1/api/rest/latest/desk/tickets',
+      '//graphql',
+      '///',
+      '/graphql#frag',
+      '/api/rest',
+      '/api/rest/latest/desk',
+      '/api/rest/latest/desk/',
+      '/api/rest/latest/desk/%ZZ',
+      '/api/rest/latest/desk/%',
+      '/api/rest/latest/desk/tickets/%E0%A4%A',
+      '/api/rest/latest/desk/../../graphql',
+      '/api/rest/latest/desk/tickets/search?q=%00',
+      '/api/rest/latest/desk/nope',
+      '/API/REST/LATEST/DESK/TICKETS',
+      '/desk/attachments/download/',
+      '/desk/attachments/download/file/',
+      `/${'a'.repeat(8000)}`,
+      '/\u00ff\u00fe',
+      '/ä',
+      'graphql',
+      '?',
+      '/a?b=c#d',
     ),
     urlValue(nastyString()).map((p) => `/${p}`),
     fc.string({ maxLength: 30 }).map((p) => `/${p.replace(/[\s]/g, '')}`),
   );
-  const other = fc.tuple(otherTargets, fc.constantFrom('GET', 'GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE', 'CONNECT', 'BREW'), auth).map(
-    ([target, method, a]): FuzzRequest => ({ family: 'other path', endpoint: 'other path', method, target, headers: [], auth: a }),
-  );
+  const other = fc
+    .tuple(otherTargets, fc.constantFrom('GET', 'GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE', 'CONNECT', 'BREW'), auth)
+    .map(
+      ([target, method, a]): FuzzRequest => ({
+        family: 'other path',
+        endpoint: 'other path',
+        method,
+        target,
+        headers: [],
+        auth: a,
+      }),
+    );
 
   /** Host headers, request lines and framing the HTTP layer has to reject cleanly. */
   const protocol = fc
@@ -244,8 +560,18 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
           { headers: [['Host', 'localhost/path?x']] },
           { headers: [['Host', 'user@evil.example']] },
           { headers: [['Host', 'a'.repeat(5000)]] },
-          { headers: [['Host', 'a'], ['Host', 'b']] },
-          { headers: [['X-Forwarded-Host', 'evil.example'], ['X-Forwarded-Proto', 'gopher']] },
+          {
+            headers: [
+              ['Host', 'a'],
+              ['Host', 'b'],
+            ],
+          },
+          {
+            headers: [
+              ['X-Forwarded-Host', 'evil.example'],
+              ['X-Forwarded-Proto', 'gopher'],
+            ],
+          },
           { noHost: true },
           { noHost: true, version: 'HTTP/1.0' },
           { version: 'HTTP/1.0' },
@@ -254,11 +580,21 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
           { version: 'FOO' },
           { method: 'G\u0000T' },
           { method: '' },
-          { headers: [['Content-Length', '5'], ['Content-Length', '6']] },
+          {
+            headers: [
+              ['Content-Length', '5'],
+              ['Content-Length', '6'],
+            ],
+          },
           { headers: [['Content-Length', '-1']] },
           { headers: [['Content-Length', 'abc']] },
           { headers: [['Transfer-Encoding', 'gzip']] },
-          { headers: [['Transfer-Encoding', 'chunked'], ['Content-Length', '3']] },
+          {
+            headers: [
+              ['Transfer-Encoding', 'chunked'],
+              ['Content-Length', '3'],
+            ],
+          },
           { headers: [['Expect', '100-continue']] },
           { headers: [['Expect', 'nonsense']] },
           { headers: [['Content-Encoding', 'gzip']] },
@@ -272,14 +608,18 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
       fc.constantFrom('GET', 'POST'),
     )
     .map(([target, variant, a, method]): FuzzRequest => {
-      const body = method === 'POST' ? (target === '/graphql' ? '{"query":"{ __typename }"}' : '{"subject":"x"}') : undefined;
+      const body =
+        method === 'POST' ? (target === '/graphql' ? '{"query":"{ __typename }"}' : '{"subject":"x"}') : undefined;
       const declaresLength = variant.headers?.some(([n]) => /content-length|transfer-encoding/i.test(n));
       return {
         family: 'protocol',
         endpoint: `protocol ${target.startsWith('/graphql') ? 'graphql' : target.startsWith('/api') ? 'rest' : 'other'}`,
         method: variant.method ?? method,
         target,
-        headers: [...(variant.headers ?? []), ...(body ? ([['Content-Type', 'application/json']] as [string, string][]) : [])],
+        headers: [
+          ...(variant.headers ?? []),
+          ...(body ? ([['Content-Type', 'application/json']] as [string, string][]) : []),
+        ],
         auth: a,
         body,
         framing: declaresLength ? 'none' : undefined,
@@ -288,7 +628,12 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
       };
     });
 
-  return fc.oneof({ weight: 12, arbitrary: rest }, { weight: 2, arbitrary: download }, { weight: 2, arbitrary: other }, { weight: 2, arbitrary: protocol });
+  return fc.oneof(
+    { weight: 12, arbitrary: rest },
+    { weight: 2, arbitrary: download },
+    { weight: 2, arbitrary: other },
+    { weight: 2, arbitrary: protocol },
+  );
 }
 
 /** encodeURIComponent that survives lone surrogates (as invalid UTF-8 escapes). */

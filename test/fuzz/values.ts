@@ -48,7 +48,7 @@ export const nastyConstants = [
   '\\',
   '\\u0000',
   "' OR '1'='1",
-  "1'; DROP TABLE \"Ticket\"; --",
+  '1\'; DROP TABLE "Ticket"; --',
   '%_%',
   '*',
   '<script>alert(1)</script>',
@@ -72,7 +72,11 @@ export const nastyConstants = [
 ] as const;
 
 /** Multi-megabyte values are expensive to generate, so a few are made once. */
-export const bigStrings = ['x'.repeat(MiB), `${'\u0000'.repeat(16)}${'y'.repeat(MiB - 16)}`, '\ud800'.repeat(64 * KiB)] as const;
+export const bigStrings = [
+  'x'.repeat(MiB),
+  `${'\u0000'.repeat(16)}${'y'.repeat(MiB - 16)}`,
+  '\ud800'.repeat(64 * KiB),
+] as const;
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
 
@@ -84,14 +88,20 @@ export const anyCodePoints = (maxLength: number) =>
   fc.string({ unit: fc.nat(0x10ffff).map((cp) => String.fromCodePoint(cp)), maxLength });
 
 /** One instance per flavour: fast-check builds lookup tables per string arbitrary, so share them. */
-export const nastyString = (options: { big?: boolean } = {}): fc.Arbitrary<string> => (options.big ? bigNasty : smallNasty);
+export const nastyString = (options: { big?: boolean } = {}): fc.Arbitrary<string> =>
+  options.big ? bigNasty : smallNasty;
 
 const makeNasty = (options: { big?: boolean }): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 30, arbitrary: fc.constantFrom(...nastyConstants) },
     { weight: 15, arbitrary: fc.string({ maxLength: 24 }) },
     { weight: 10, arbitrary: anyCodePoints(24) },
-    { weight: 5, arbitrary: fc.array(fc.oneof(fc.string({ maxLength: 4 }), loneSurrogate, fc.constant('\u0000')), { maxLength: 8 }).map((p) => p.join('')) },
+    {
+      weight: 5,
+      arbitrary: fc
+        .array(fc.oneof(fc.string({ maxLength: 4 }), loneSurrogate, fc.constant('\u0000')), { maxLength: 8 })
+        .map((p) => p.join('')),
+    },
     { weight: options.big ? 1 : 0, arbitrary: fc.constantFrom(...bigStrings) },
   );
 
@@ -114,25 +124,66 @@ export const numericText = fc.oneof(
 /** Global ids: valid ones of seeded rows, of the wrong type, with bad local ids, or not base64 at all. */
 export const globalId = (seeds: Seeds): fc.Arbitrary<string> =>
   fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(seeds.ticket.gid, seeds.branch.gid, seeds.comment.gid, seeds.customer.gid, seeds.agent.gid, seeds.attachment.gid) },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        seeds.ticket.gid,
+        seeds.branch.gid,
+        seeds.comment.gid,
+        seeds.customer.gid,
+        seeds.agent.gid,
+        seeds.attachment.gid,
+      ),
+    },
     {
       weight: 3,
       arbitrary: fc
         .tuple(
-          fc.constantFrom('Ticket', 'Branch', 'Comment', 'Customer', 'Agent', 'Attachment', 'ApiKey', 'Nope', '', 'ticket'),
+          fc.constantFrom(
+            'Ticket',
+            'Branch',
+            'Comment',
+            'Customer',
+            'Agent',
+            'Attachment',
+            'ApiKey',
+            'Nope',
+            '',
+            'ticket',
+          ),
           fc.oneof(numericText, nastyString()),
         )
         .map(([type, id]) => gid(type, id)),
     },
     { weight: 2, arbitrary: nastyString() },
-    { weight: 1, arbitrary: fc.constantFrom('!!!', '====', 'VGlja2V0', 'VGlja2V0Og', 'VGlja2V0OjE=====', 'VGlja2V0OjE\u0000', String(seeds.ticket.id)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '!!!',
+        '====',
+        'VGlja2V0',
+        'VGlja2V0Og',
+        'VGlja2V0OjE=====',
+        'VGlja2V0OjE\u0000',
+        String(seeds.ticket.id),
+      ),
+    },
   );
 
 /** Cursors: garbage, base64 of garbage, and the shapes a cursor library might decode. */
 export const cursor = fc.oneof(
   nastyString(),
   fc.string({ maxLength: 40 }).map((s) => Buffer.from(s).toString('base64')),
-  fc.constantFrom('arrayconnection:-1', 'arrayconnection:1e9', 'arrayconnection:abc', 'cursor:{"id":"x"}', '{"id":1}', '[1]').map((s) => Buffer.from(s).toString('base64')),
+  fc
+    .constantFrom(
+      'arrayconnection:-1',
+      'arrayconnection:1e9',
+      'arrayconnection:abc',
+      'cursor:{"id":"x"}',
+      '{"id":1}',
+      '[1]',
+    )
+    .map((s) => Buffer.from(s).toString('base64')),
   fc.constant('A'.repeat(20 * KiB)),
 );
 
@@ -142,7 +193,12 @@ export const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: nastyString() },
   { weight: 1, arbitrary: fc.constantFrom(1, 2, 3000).map(memo((depth) => nest(depth, (inner) => [inner], 1))) },
   { weight: 1, arbitrary: fc.constantFrom(10, 10_000).map(memo((n) => Array.from({ length: n }, (_, i) => i))) },
-  { weight: 1, arbitrary: fc.constantFrom(10, 10_000).map(memo((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(10, 10_000)
+      .map(memo((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])))),
+  },
 );
 
 /** Builds a large value once per key and hands out the same one after. */
@@ -188,9 +244,13 @@ export function pct(text: string): string {
 
 /** A query-string or path value: usually percent-encoded, sometimes raw (bad escapes survive). */
 export const urlValue = (values: fc.Arbitrary<string>) =>
-  fc.tuple(values, fc.constantFrom('encoded', 'encoded', 'encoded', 'raw')).map(([value, how]) =>
-    how === 'raw' ? value.replace(/[\s#&?/]/g, (c) => encodeURIComponent(c)).replace(/[^\x21-\x7e]/g, (c) => pct(c)) : pct(value),
-  );
+  fc
+    .tuple(values, fc.constantFrom('encoded', 'encoded', 'encoded', 'raw'))
+    .map(([value, how]) =>
+      how === 'raw'
+        ? value.replace(/[\s#&?/]/g, (c) => encodeURIComponent(c)).replace(/[^\x21-\x7e]/g, (c) => pct(c))
+        : pct(value),
+    );
 
 /** Things people put in Accept. */
 export const acceptHeader = fc.constantFrom(

@@ -1,7 +1,7 @@
 // Attachments of tickets and comments: GET list, POST (base64 `attachmentsInput`), GET and DELETE one.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { RestError, onlyProperties } from '../format.ts';
+import { onlyProperties, RestError } from '../format.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
 
@@ -56,14 +56,19 @@ function routesFor(owner: Owner): Route[] {
     return found;
   };
   return [
-    { method: 'GET', path: base, handle: async (request) => ({ status: 200, body: (await listOf(request, owner)).map(restAttachment) }) },
+    {
+      method: 'GET',
+      path: base,
+      handle: async (request) => ({ status: 200, body: (await listOf(request, owner)).map(restAttachment) }),
+    },
     {
       method: 'POST',
       path: base,
       async handle(request) {
         const body = await request.body();
         onlyProperties('Attachment', body, ['attachmentsInput']);
-        if (!Array.isArray(body.attachmentsInput)) throw new RestError(400, '"attachmentsInput" must be a list of {filename, content}.');
+        if (!Array.isArray(body.attachmentsInput))
+          throw new RestError(400, '"attachmentsInput" must be a list of {filename, content}.');
         const data = await runGraphQL(
           request.ctx,
           `mutation($input: AddAttachmentsInput!) { addAttachments(input: $input) { attachments { ${ATTACHMENT} } userErrors { message field code } } }`,
@@ -73,7 +78,11 @@ function routesFor(owner: Owner): Route[] {
         return { status: 201, body: (data.addAttachments.attachments as GqlAttachment[]).map(restAttachment) };
       },
     },
-    { method: 'GET', path: `${base}/:attachmentId`, handle: async (request) => ({ status: 200, body: restAttachment(await one(request)) }) },
+    {
+      method: 'GET',
+      path: `${base}/:attachmentId`,
+      handle: async (request) => ({ status: 200, body: restAttachment(await one(request)) }),
+    },
     {
       method: 'DELETE',
       path: `${base}/:attachmentId`,

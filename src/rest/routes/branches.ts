@@ -1,7 +1,7 @@
 // /branches: GET list, POST, GET|PUT|PATCH|DELETE /branches/{id}.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { RestError, onlyProperties } from '../format.ts';
+import { onlyProperties, RestError } from '../format.ts';
 import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
@@ -51,7 +51,9 @@ function branchInput(body: Record<string, unknown>) {
     tags: body.tags === undefined ? undefined : Array.isArray(body.tags) ? body.tags.map(String) : [String(body.tags)],
     logoUrl: body.logo ?? body.logoUrl,
     defaultAssignee:
-      assignee === undefined || assignee === null || assignee === '' ? undefined : encodeGlobalID('Agent', String(assignee)),
+      assignee === undefined || assignee === null || assignee === ''
+        ? undefined
+        : encodeGlobalID('Agent', String(assignee)),
   });
 }
 

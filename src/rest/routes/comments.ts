@@ -1,12 +1,20 @@
 // /comments, /comments/{id}, /comment/{id}/author.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { RestError, onlyProperties } from '../format.ts';
+import { onlyProperties, RestError } from '../format.ts';
 import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
-import { PERSON, TICKET_STATUSES, enumValue, numericId, personGlobalId, restPerson, type GqlPerson } from '../people.ts';
+import {
+  enumValue,
+  type GqlPerson,
+  numericId,
+  PERSON,
+  personGlobalId,
+  restPerson,
+  TICKET_STATUSES,
+} from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
-import { ATTACHMENT, restAttachment, type GqlAttachment } from './attachments.ts';
+import { ATTACHMENT, type GqlAttachment, restAttachment } from './attachments.ts';
 
 export const COMMENT = `internalId content private createdAt updatedAt ticket { internalId } author { ${PERSON} }
   attachments(first: 100) { nodes { ${ATTACHMENT} } }`;
@@ -44,9 +52,13 @@ const commentId = (request: RouteRequest) => {
 };
 
 async function loadComment(request: RouteRequest) {
-  const data = await runGraphQL<{ comment: GqlComment | null }>(request.ctx, `query($id: ID!) { comment(id: $id) { ${COMMENT} } }`, {
-    id: commentId(request),
-  });
+  const data = await runGraphQL<{ comment: GqlComment | null }>(
+    request.ctx,
+    `query($id: ID!) { comment(id: $id) { ${COMMENT} } }`,
+    {
+      id: commentId(request),
+    },
+  );
   if (!data.comment) throw new RestError(404, NOT_FOUND);
   return data.comment;
 }
@@ -83,7 +95,11 @@ export const commentRoutes: Route[] = [
           }),
         },
       );
-      return { status: 200, body: data.comments.nodes.map(restComment), headers: listHeaders(request, data.comments.totalCount, page, limit) };
+      return {
+        status: 200,
+        body: data.comments.nodes.map(restComment),
+        headers: listHeaders(request, data.comments.totalCount, page, limit),
+      };
     },
   },
   {
@@ -113,7 +129,11 @@ export const commentRoutes: Route[] = [
       return { status: 201, body: comment, headers: { Location: `${request.base}/comments/${comment.id}` } };
     },
   },
-  { method: 'GET', path: '/comments/:id', handle: async (request) => ({ status: 200, body: restComment(await loadComment(request)) }) },
+  {
+    method: 'GET',
+    path: '/comments/:id',
+    handle: async (request) => ({ status: 200, body: restComment(await loadComment(request)) }),
+  },
   {
     method: ['PUT', 'PATCH'],
     path: '/comments/:id',

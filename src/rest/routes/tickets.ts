@@ -2,17 +2,40 @@
 // attachments; moved tickets answer their old keys with 301.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { RestError, onlyProperties } from '../format.ts';
+import { onlyProperties, RestError } from '../format.ts';
 import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
-import { AGENT, PERSON, TICKET_STATUSES, enumValue, numericId, personGlobalId, restPerson, typedId, type GqlPerson } from '../people.ts';
+import {
+  AGENT,
+  enumValue,
+  type GqlPerson,
+  numericId,
+  PERSON,
+  personGlobalId,
+  restPerson,
+  TICKET_STATUSES,
+  typedId,
+} from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
-import { ATTACHMENT, restAttachment, type GqlAttachment } from './attachments.ts';
-import { COMMENT, restComment, type GqlComment } from './comments.ts';
+import { ATTACHMENT, type GqlAttachment, restAttachment } from './attachments.ts';
+import { COMMENT, type GqlComment, restComment } from './comments.ts';
 
 const STATUSES = TICKET_STATUSES;
 const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
-const SOURCES = ['WEB', 'EMAIL', 'PHONE', 'CHAT', 'TELEGRAM', 'WHATSAPP', 'FACEBOOK', 'TWITTER', 'VIBER', 'VK', 'API', 'OTHER'] as const;
+const SOURCES = [
+  'WEB',
+  'EMAIL',
+  'PHONE',
+  'CHAT',
+  'TELEGRAM',
+  'WHATSAPP',
+  'FACEBOOK',
+  'TWITTER',
+  'VIBER',
+  'VK',
+  'API',
+  'OTHER',
+] as const;
 
 const LIST_FIELDS = `internalId key subject status priority source tags uniqueId createdAt updatedAt
   branch { internalId } assignee { internalId } reporter { ${PERSON} } watchers { ${PERSON} }`;
@@ -70,7 +93,11 @@ export function ticketLocator(ref: string | undefined) {
 }
 
 /** Loads a ticket; an old key of a moved ticket is a 301 to its new key. */
-export async function loadTicket(request: RouteRequest, ref: string | undefined, fields = DETAIL_FIELDS): Promise<GqlTicket> {
+export async function loadTicket(
+  request: RouteRequest,
+  ref: string | undefined,
+  fields = DETAIL_FIELDS,
+): Promise<GqlTicket> {
   const locator = ticketLocator(ref);
   const data = await runGraphQL<{ ticket: GqlTicket | null }>(
     request.ctx,
@@ -85,7 +112,18 @@ export async function loadTicket(request: RouteRequest, ref: string | undefined,
   return data.ticket;
 }
 
-const WRITABLE = ['branch', 'subject', 'description', 'status', 'priority', 'source', 'reporter', 'assignee', 'tags', 'attachmentsInput'];
+const WRITABLE = [
+  'branch',
+  'subject',
+  'description',
+  'status',
+  'priority',
+  'source',
+  'reporter',
+  'assignee',
+  'tags',
+  'attachmentsInput',
+];
 
 function ticketInput(body: Record<string, unknown>) {
   onlyProperties('Ticket', body, WRITABLE);
@@ -112,7 +150,11 @@ async function listTickets(request: RouteRequest, search: string | null) {
       `query($q: String!, $first: Int, $offset: Int) { searchTickets(query: $q, first: $first, offset: $offset) { totalCount nodes { ${LIST_FIELDS} } } }`,
       { q: search, first, offset },
     );
-    return { status: 200, body: data.searchTickets.nodes.map(restTicket), headers: listHeaders(request, data.searchTickets.totalCount, page, limit) };
+    return {
+      status: 200,
+      body: data.searchTickets.nodes.map(restTicket),
+      headers: listHeaders(request, data.searchTickets.totalCount, page, limit),
+    };
   }
   const reporter = personGlobalId(q.get('reporter'), 'reporter');
   const text = q.get('subject') || q.get('key') || q.get('description');
@@ -126,7 +168,15 @@ async function listTickets(request: RouteRequest, search: string | null) {
       offset,
       orderBy: orderOf(
         q,
-        { id: 'CREATED_AT', createdAt: 'CREATED_AT', updatedAt: 'UPDATED_AT', key: 'KEY', subject: 'SUBJECT', priority: 'PRIORITY', status: 'STATUS' },
+        {
+          id: 'CREATED_AT',
+          createdAt: 'CREATED_AT',
+          updatedAt: 'UPDATED_AT',
+          key: 'KEY',
+          subject: 'SUBJECT',
+          priority: 'PRIORITY',
+          status: 'STATUS',
+        },
         'CREATED_AT',
       ),
       filter: compact({
@@ -142,7 +192,11 @@ async function listTickets(request: RouteRequest, search: string | null) {
       }),
     },
   );
-  return { status: 200, body: data.tickets.nodes.map(restTicket), headers: listHeaders(request, data.tickets.totalCount, page, limit) };
+  return {
+    status: 200,
+    body: data.tickets.nodes.map(restTicket),
+    headers: listHeaders(request, data.tickets.totalCount, page, limit),
+  };
 }
 
 const personRoute = (which: 'reporter' | 'assignee'): Route => ({
@@ -176,14 +230,19 @@ export const ticketRoutes: Route[] = [
       return { status: 201, body: ticket, headers: { Location: `${request.base}/tickets/${ticket.id}` } };
     },
   },
-  { method: 'GET', path: '/tickets/:ref', handle: async (request) => ({ status: 200, body: restTicket(await loadTicket(request, request.params.ref)) }) },
+  {
+    method: 'GET',
+    path: '/tickets/:ref',
+    handle: async (request) => ({ status: 200, body: restTicket(await loadTicket(request, request.params.ref)) }),
+  },
   {
     method: ['PUT', 'PATCH'],
     path: '/tickets/:ref',
     async handle(request) {
       const body = await request.body();
       const { attachments: _ignored, ...changes } = ticketInput(body);
-      if (body.branch !== undefined) throw new RestError(400, 'Move a ticket to another branch with the GraphQL moveTicket mutation.');
+      if (body.branch !== undefined)
+        throw new RestError(400, 'Move a ticket to another branch with the GraphQL moveTicket mutation.');
       const data = await runGraphQL(
         request.ctx,
         `mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { ${DETAIL_FIELDS} } userErrors { message field code } } }`,

@@ -2,9 +2,9 @@
 // /users/current and /tickets/{id}/watchers.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { RestError, onlyProperties } from '../format.ts';
+import { onlyProperties, RestError } from '../format.ts';
 import { listHeaders, orderOf, pageOf } from '../lists.ts';
-import { PERSON, personGlobalId, typedId, type GqlPerson } from '../people.ts';
+import { type GqlPerson, PERSON, personGlobalId, typedId } from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact } from '../serialize.ts';
 import { ticketLocator } from './tickets.ts';
@@ -65,9 +65,15 @@ const currentCustomer = (request: RouteRequest) => {
 };
 
 async function watchers(request: RouteRequest) {
-  const data = await runGraphQL(request.ctx, `query($id: ID, $key: String) { ticket(id: $id, key: $key) { watchers { ${PERSON} } } }`, ticketLocator(request.params.ref));
+  const data = await runGraphQL(
+    request.ctx,
+    `query($id: ID, $key: String) { ticket(id: $id, key: $key) { watchers { ${PERSON} } } }`,
+    ticketLocator(request.params.ref),
+  );
   if (!data.ticket) throw new RestError(404, 'Ticket loading failed, ticket not found.');
-  return (data.ticket.watchers as GqlPerson[]).map((w) => compact({ id: w.internalId, user_type: typedId(w), email: w.email, name: w.name }));
+  return (data.ticket.watchers as GqlPerson[]).map((w) =>
+    compact({ id: w.internalId, user_type: typedId(w), email: w.email, name: w.name }),
+  );
 }
 
 export const userRoutes: Route[] = [
@@ -77,7 +83,8 @@ export const userRoutes: Route[] = [
     async handle(request) {
       const { page, limit, first, offset } = pageOf(request.query);
       const q = request.query;
-      const text = q.get('email') || q.get('first_name') || q.get('firstName') || q.get('last_name') || q.get('lastName');
+      const text =
+        q.get('email') || q.get('first_name') || q.get('firstName') || q.get('last_name') || q.get('lastName');
       const data = await runGraphQL(
         request.ctx,
         `query($first: Int, $offset: Int, $filter: CustomerFilter, $orderBy: PersonOrder) {
@@ -86,11 +93,25 @@ export const userRoutes: Route[] = [
         {
           first,
           offset,
-          orderBy: orderOf(q, { id: 'CREATED_AT', createdAt: 'CREATED_AT', email: 'EMAIL', firstName: 'FIRST_NAME', lastName: 'LAST_NAME' }, 'CREATED_AT'),
+          orderBy: orderOf(
+            q,
+            {
+              id: 'CREATED_AT',
+              createdAt: 'CREATED_AT',
+              email: 'EMAIL',
+              firstName: 'FIRST_NAME',
+              lastName: 'LAST_NAME',
+            },
+            'CREATED_AT',
+          ),
           filter: compact({ text: text || undefined }),
         },
       );
-      return { status: 200, body: data.customers.nodes.map(restUser), headers: listHeaders(request, data.customers.totalCount, page, limit) };
+      return {
+        status: 200,
+        body: data.customers.nodes.map(restUser),
+        headers: listHeaders(request, data.customers.totalCount, page, limit),
+      };
     },
   },
   {
@@ -121,8 +142,17 @@ export const userRoutes: Route[] = [
       return { status: 200, body: restUser(data.viewer) };
     },
   },
-  { method: ['PUT', 'PATCH'], path: '/users/current', handle: (request) => updateUser(request, currentCustomer(request)), portalOnly: true },
-  { method: 'GET', path: '/users/:ref', handle: async (request) => ({ status: 200, body: await loadUser(request, byRef(request.params.ref)) }) },
+  {
+    method: ['PUT', 'PATCH'],
+    path: '/users/current',
+    handle: (request) => updateUser(request, currentCustomer(request)),
+    portalOnly: true,
+  },
+  {
+    method: 'GET',
+    path: '/users/:ref',
+    handle: async (request) => ({ status: 200, body: await loadUser(request, byRef(request.params.ref)) }),
+  },
   {
     method: ['PUT', 'PATCH'],
     path: '/users/:ref',
@@ -147,7 +177,12 @@ export const userRoutes: Route[] = [
       return { status: 204 };
     },
   },
-  { method: 'GET', path: '/tickets/:ref/watchers', portalOnly: true, handle: async (request) => ({ status: 200, body: await watchers(request) }) },
+  {
+    method: 'GET',
+    path: '/tickets/:ref/watchers',
+    portalOnly: true,
+    handle: async (request) => ({ status: 200, body: await watchers(request) }),
+  },
   {
     method: 'POST',
     path: '/tickets/:ref/watchers',
@@ -155,7 +190,9 @@ export const userRoutes: Route[] = [
     async handle(request) {
       const body = await request.body();
       onlyProperties('Watcher', body, ['email']);
-      const email = String(body.email ?? '').trim().toLowerCase();
+      const email = String(body.email ?? '')
+        .trim()
+        .toLowerCase();
       if (!email) throw new RestError(400, '"email" is required.');
       const data = await runGraphQL(
         request.ctx,
