@@ -45,7 +45,7 @@ async function connect(): Promise<{ query: Query; close: () => Promise<void> }> 
 }
 
 const db = await connect();
-const server = createServer((req, res) => {
+const server = createServer((_req, res) => {
   db.query().then(
     (tickets) => {
       const body = JSON.stringify({ data: { tickets } });

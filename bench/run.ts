@@ -66,6 +66,7 @@ async function graphql(query: string, variables: Record<string, unknown> = {}) {
     headers: auth,
     body: gql(query, variables),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: the benchmark reads back what its own documents select
   const body = (await response.json()) as { data: any; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;

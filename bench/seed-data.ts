@@ -453,7 +453,8 @@ class Random {
     this.state = seed >>> 0;
   }
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -470,7 +471,10 @@ class Random {
   weighted<T>(items: readonly [T, number][]): T {
     const total = items.reduce((sum, [, w]) => sum + w, 0);
     let r = this.next() * total;
-    for (const [item, w] of items) if ((r -= w) < 0) return item;
+    for (const [item, w] of items) {
+      r -= w;
+      if (r < 0) return item;
+    }
     return items[items.length - 1]![0];
   }
   /** Exponential with the given mean. */

@@ -40,24 +40,27 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
+const parseSeedArgs = (argv: string[]) =>
+  parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      tickets: { type: 'string' },
+      'comments-per-ticket': { type: 'string' },
+      customers: { type: 'string' },
+      agents: { type: 'string' },
+      reset: { type: 'boolean' },
+      seed: { type: 'string' },
+      'batch-size': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+
 function parseOptions(argv: string[]) {
-  let values;
+  let values: ReturnType<typeof parseSeedArgs>['values'];
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        tickets: { type: 'string' },
-        'comments-per-ticket': { type: 'string' },
-        customers: { type: 'string' },
-        agents: { type: 'string' },
-        reset: { type: 'boolean' },
-        seed: { type: 'string' },
-        'batch-size': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values } = parseSeedArgs(argv));
   } catch (error) {
     usageError((error as Error).message);
   }

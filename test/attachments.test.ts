@@ -158,13 +158,12 @@ describe('attachments over HTTP', () => {
     const form = new FormData();
     form.append('operations', JSON.stringify({ query, variables }));
     form.append('map', JSON.stringify(Object.fromEntries(uploads.map((u, i) => [String(i), [`variables.${u.path}`]]))));
-    uploads.forEach((u, i) =>
+    for (const [i, u] of uploads.entries())
       form.append(
         String(i),
         new Blob([new Uint8Array(u.bytes)], { type: u.type ?? 'application/octet-stream' }),
         u.name,
-      ),
-    );
+      );
     const response = await fetch(`${base}/graphql`, {
       method: 'POST',
       // What apollo-upload-client sends, so the CSRF rule lets a multipart body through.

@@ -198,7 +198,7 @@ describe('content security over GraphQL and REST', () => {
       expect(comment.status, comment.text).toBe(201);
       expectInert(comment.json.content);
       const patched = await server.call('PATCH', `${API}/comments/${comment.json.id}`, {
-        body: { content: '<svg onload=alert(1)>' + PLAIN },
+        body: { content: `<svg onload=alert(1)>${PLAIN}` },
       });
       expect(patched.status, patched.text).toBe(200);
       expectInert(patched.json.content);

@@ -78,6 +78,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`GraphiQL in headless Chromium (${CHROMIU
     const result = page.locator('.graphiql-response');
     // Monaco renders spaces as no-break spaces.
     await expect
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, which is what a person reads
       .poll(async () => (await result.innerText()).replace(/\s+/g, ' '), { timeout: 30_000 })
       .toContain('"name": "Grace Hopper"');
 

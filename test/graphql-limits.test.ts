@@ -543,6 +543,7 @@ describe('fuzzed GraphQL inputs (fixed seed)', () => {
     -1,
     2 ** 31,
     2 ** 53,
+    // biome-ignore lint/correctness/noPrecisionLoss: Infinity as a JSON number, on purpose
     1e400,
     -0,
     1.5,

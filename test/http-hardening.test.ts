@@ -207,7 +207,7 @@ describe('HTTP hardening', () => {
         /NUL/,
       );
       expect400(await json(`${API}/branches.json`, { name: 'lone \ud800 surrogate' }), /well-formed Unicode/);
-      expect400(await json(`${API}/branches.json`, { ['na\u0000me']: 'x' }), /keys must not contain NUL/);
+      expect400(await json(`${API}/branches.json`, { 'na\u0000me': 'x' }), /keys must not contain NUL/);
       expect400(await form(`${API}/branches.json`, 'name=a%00b'), /must not contain NUL/);
       expect400(
         await call(`${API}/branches.json`, {
@@ -383,7 +383,8 @@ describe('HTTP hardening', () => {
         'map',
         JSON.stringify(Object.fromEntries(files.map((_, i) => [String(i), [`variables.input.files.${i}`]]))),
       );
-      files.forEach((bytes, i) => formData.append(String(i), new Blob([new Uint8Array(bytes)]), `part${i}.bin`));
+      for (const [i, bytes] of files.entries())
+        formData.append(String(i), new Blob([new Uint8Array(bytes)]), `part${i}.bin`);
       const encoded = new Response(formData);
       const body = Buffer.from(await encoded.arrayBuffer());
       expect(body.length).toBeGreaterThan(jsonCap());

@@ -103,7 +103,7 @@ describe('REST /branches', () => {
   it('pages with page/limit, X-Total and a Link header that keeps the filters; sort/order; limit over 100 is 400', async () => {
     for (const name of ['Alpha desk', 'Beta desk', 'Gamma desk']) {
       await server.call('POST', '/api/rest/latest/desk/branches', {
-        body: { name, key: name.slice(0, 3).toUpperCase() + 'DK' },
+        body: { name, key: `${name.slice(0, 3).toUpperCase()}DK` },
       });
     }
     const page = await server.call(

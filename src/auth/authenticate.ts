@@ -83,7 +83,7 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
   }
 
   async function byWsse(header: string): Promise<Viewer> {
-    let token;
+    let token: ReturnType<typeof parseWsseHeader>;
     try {
       token = parseWsseHeader(header);
       checkFreshness(token, now());

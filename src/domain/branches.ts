@@ -73,7 +73,7 @@ function validate(input: BranchInput, creating: boolean) {
 async function checkAssignee(prisma: PrismaClient, id: number | null | undefined) {
   if (id == null) return;
   const agent = await prisma.agent.findUnique({ where: { id }, select: { state: true } });
-  if (!agent || agent.state !== 'ACTIVE') {
+  if (agent?.state !== 'ACTIVE') {
     throw DomainError.of('NOT_FOUND', 'Default assignee is not an active agent.', ['defaultAssignee']);
   }
 }

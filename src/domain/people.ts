@@ -304,8 +304,7 @@ export async function requireActivePerson(
     person.kind === 'agent'
       ? await prisma.agent.findUnique({ where: { id: person.id }, select: { state: true } })
       : await prisma.customer.findUnique({ where: { id: person.id }, select: { state: true, blocked: true } });
-  if (!row || row.state !== 'ACTIVE')
-    throw DomainError.of('NOT_FOUND', `No active ${person.kind} with that id.`, field);
+  if (row?.state !== 'ACTIVE') throw DomainError.of('NOT_FOUND', `No active ${person.kind} with that id.`, field);
   return { blocked: row.blocked ?? false };
 }
 

@@ -16,7 +16,7 @@
 //   HTML and Markdown), except `>`, which is harmless in HTML text and starts Markdown quotes.
 import sanitizeHtml from 'sanitize-html';
 
-const MARKUP = /<[A-Za-z\/!?]/;
+const MARKUP = /<[A-Za-z/!?]/;
 
 const SAFE_IMAGE_DATA = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$/i;
 

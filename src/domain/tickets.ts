@@ -65,7 +65,7 @@ function validate(input: TicketInput, creating: boolean) {
 
 async function requireAgent(prisma: PrismaClient, id: number, field: string[]) {
   const agent = await prisma.agent.findUnique({ where: { id }, select: { state: true } });
-  if (!agent || agent.state !== 'ACTIVE') throw DomainError.of('NOT_FOUND', 'Assignee is not an active agent.', field);
+  if (agent?.state !== 'ACTIVE') throw DomainError.of('NOT_FOUND', 'Assignee is not an active agent.', field);
 }
 
 const reporterColumns = (reporter: PersonRef) =>

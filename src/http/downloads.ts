@@ -114,7 +114,7 @@ export function createDownloadHandler({ prisma, store, gate, box, now = Date.now
       ),
     };
     const ifNoneMatch = req.headers['if-none-match'];
-    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
       res.writeHead(304, { ETag: etag, 'Cache-Control': common['Cache-Control']! });
       return res.end();
     }

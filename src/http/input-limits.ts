@@ -94,7 +94,7 @@ class Checker {
     if (Array.isArray(value)) {
       if (value.length > JSON_LIMITS.maxItems)
         return this.fail(path, `has ${value.length} items, at most ${JSON_LIMITS.maxItems}`);
-      value.forEach((item, i) => this.json(item, `${path}[${i}]`, depth + 1));
+      for (const [i, item] of value.entries()) this.json(item, `${path}[${i}]`, depth + 1);
       return;
     }
     const keys = Object.keys(value);
@@ -120,9 +120,8 @@ class Checker {
       if (!Array.isArray(value)) return this.value(value, type.ofType, limits, path, depth + 1);
       const max = limits.maxItems === undefined ? DEFAULT_MAX_ITEMS : limits.maxItems;
       if (max !== null && value.length > max) return this.fail(path, `has ${value.length} items, at most ${max}`);
-      value.forEach((item, i) =>
-        this.value(item, type.ofType, { maxLength: limits.maxLength }, `${path}[${i}]`, depth + 1),
-      );
+      for (const [i, item] of value.entries())
+        this.value(item, type.ofType, { maxLength: limits.maxLength }, `${path}[${i}]`, depth + 1);
       return;
     }
     if (isInputObjectType(type)) {
@@ -161,7 +160,7 @@ class Checker {
     const items = Array.isArray(value) ? value : Object.values(value);
     if (items.length > DEFAULT_MAX_ITEMS)
       return this.fail(path, `has ${items.length} items, at most ${DEFAULT_MAX_ITEMS}`);
-    items.forEach((item) => this.shape(item, path, depth + 1));
+    for (const item of items) this.shape(item, path, depth + 1);
   }
 
   /** A literal in the document; variables inside it are looked up and checked as values. */
@@ -175,9 +174,8 @@ class Checker {
       const max = limits.maxItems === undefined ? DEFAULT_MAX_ITEMS : limits.maxItems;
       if (max !== null && node.values.length > max)
         return this.fail(path, `has ${node.values.length} items, at most ${max}`);
-      node.values.forEach((item, i) =>
-        this.literal(item, type.ofType, { maxLength: limits.maxLength }, `${path}[${i}]`, depth + 1),
-      );
+      for (const [i, item] of node.values.entries())
+        this.literal(item, type.ofType, { maxLength: limits.maxLength }, `${path}[${i}]`, depth + 1);
       return;
     }
     if (isInputObjectType(type) && node.kind === Kind.OBJECT) {
@@ -217,7 +215,7 @@ class Checker {
     if (node.kind === Kind.LIST) {
       if (node.values.length > JSON_LIMITS.maxItems)
         return this.fail(path, `has ${node.values.length} items, at most ${JSON_LIMITS.maxItems}`);
-      node.values.forEach((item, i) => this.jsonLiteral(item, `${path}[${i}]`, depth + 1));
+      for (const [i, item] of node.values.entries()) this.jsonLiteral(item, `${path}[${i}]`, depth + 1);
       return;
     }
     if (node.fields.length > JSON_LIMITS.maxKeys)

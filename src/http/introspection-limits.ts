@@ -41,7 +41,7 @@ export function introspectionLimitError(args: ExecutionArgs, limits = INTROSPECT
   const operations = args.document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   const operation =
     operations.length <= 1 ? operations[0] : operations.find((d) => d.name?.value === args.operationName);
-  if (!operation || operation.operation !== 'query') return null;
+  if (operation?.operation !== 'query') return null;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of args.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
 

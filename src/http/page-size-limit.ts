@@ -13,7 +13,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-function valueOf(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
+function argumentValue(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
   if (node.kind === Kind.INT) return Number(node.value);
   if (node.kind === Kind.VARIABLE) return variables?.[node.name.value];
   return undefined;
@@ -30,7 +30,7 @@ export function pageSizeErrors(args: ExecutionArgs, max: number): GraphQLError[]
         if (!type || !getNamedType(type).name.endsWith('Connection')) return;
         for (const arg of field.arguments ?? []) {
           if (arg.name.value !== 'first' && arg.name.value !== 'last') continue;
-          const value = valueOf(arg.value, args.variableValues);
+          const value = argumentValue(arg.value, args.variableValues);
           if (typeof value === 'number' && (value < 0 || value > max)) {
             errors.push(
               new GraphQLError(

@@ -33,6 +33,7 @@ const statusFor: Record<string, number> = {
   SERVICE_UNAVAILABLE: 503,
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: each route reads the fields its own document selects
 export async function runGraphQL<T = any>(
   ctx: Context,
   source: string,

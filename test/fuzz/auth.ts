@@ -122,17 +122,15 @@ export function authArbitrary(): fc.Arbitrary<AuthSpec> {
     { weight: 2, arbitrary: who.map((w): AuthSpec => ({ kind: 'wsse', who: w })) },
     {
       weight: 2,
-      arbitrary: fc
-        .tuple(who, forgedNonce, forgedCreated, fc.boolean())
-        .map(
-          ([w, nonce, created, validDigest]): AuthSpec => ({
-            kind: 'wsse-forged',
-            who: w,
-            nonce,
-            created,
-            validDigest,
-          }),
-        ),
+      arbitrary: fc.tuple(who, forgedNonce, forgedCreated, fc.boolean()).map(
+        ([w, nonce, created, validDigest]): AuthSpec => ({
+          kind: 'wsse-forged',
+          who: w,
+          nonce,
+          created,
+          validDigest,
+        }),
+      ),
     },
     { weight: 4, arbitrary: malformed.map((headers): AuthSpec => ({ kind: 'raw', headers })) },
   );

@@ -15,7 +15,6 @@ import {
   isLeafType,
   isListType,
   isNonNullType,
-  isObjectType,
   isScalarType,
   isUnionType,
 } from 'graphql';
@@ -287,14 +286,12 @@ export function graphqlArbitraries(schema: GraphQLSchema, seeds: Seeds) {
     let arb: fc.Arbitrary<Printed>;
     if (isInterfaceType(named) || isUnionType(named)) {
       const possible = schema.getPossibleTypes(named);
-      arb = fc
-        .constantFrom(...possible)
-        .chain((object) =>
-          selection(object, depth, prefix).map((inner) => ({
-            ...inner,
-            text: `{ __typename ... on ${object.name} ${inner.text} }`,
-          })),
-        );
+      arb = fc.constantFrom(...possible).chain((object) =>
+        selection(object, depth, prefix).map((inner) => ({
+          ...inner,
+          text: `{ __typename ... on ${object.name} ${inner.text} }`,
+        })),
+      );
     } else if (depth >= 2) {
       const leaves = Object.values((named as GraphQLObjectType).getFields()).filter(
         (f) => isLeafType(getNamedType(f.type)) && f.args.every((a) => !isNonNullType(a.type)),
@@ -751,7 +748,7 @@ export function graphqlRequests(
   const part = (name: string, value: string, filename?: string) =>
     `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n\r\n${value}\r\n`;
   const manyParts = memo(
-    (_: number) => Array.from({ length: 2000 }, (_, i) => part(`p${i}`, 'x')).join('') + `--${boundary}--\r\n`,
+    (_: number) => `${Array.from({ length: 2000 }, (_, i) => part(`p${i}`, 'x')).join('')}--${boundary}--\r\n`,
   );
   const multipartBody = fc.tuple(knownQuery, fc.nat(9)).map(([q, variant]) => {
     const ops = JSON.stringify({ query: 'mutation($f: File!) { __typename }', variables: { f: null } });

@@ -342,14 +342,12 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
       { weight: 2, arbitrary: phpForm.map((text) => ({ type: 'application/x-www-form-urlencoded', text })) },
       {
         weight: 1,
-        arbitrary: fc
-          .constantFrom(10_000, 20_000)
-          .map(
-            memo((n) => ({
-              type: 'application/x-www-form-urlencoded',
-              text: Array.from({ length: n }, (_, i) => `k${i}=${i}`).join('&'),
-            })),
-          ),
+        arbitrary: fc.constantFrom(10_000, 20_000).map(
+          memo((n) => ({
+            type: 'application/x-www-form-urlencoded',
+            text: Array.from({ length: n }, (_, i) => `k${i}=${i}`).join('&'),
+          })),
+        ),
       },
       {
         weight: 3,

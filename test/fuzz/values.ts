@@ -54,6 +54,7 @@ export const nastyConstants = [
   '<script>alert(1)</script>',
   '<img src=x onerror=alert(1)>',
   ']]><!--',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, on purpose
   '${7*7}{{7*7}}',
   '../../../../etc/passwd',
   '__proto__',

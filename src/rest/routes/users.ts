@@ -44,7 +44,7 @@ async function loadUser(request: RouteRequest, by: { id?: string; email?: string
 
 const byRef = (ref: string | undefined) => {
   if (ref && /^\d{1,10}$/.test(ref)) return { id: encodeGlobalID('Customer', ref) };
-  if (ref && ref.includes('@')) return { email: ref };
+  if (ref?.includes('@')) return { email: ref };
   throw new RestError(404, NOT_FOUND);
 };
 
