@@ -297,6 +297,34 @@ describe('REST compatibility fixes', () => {
       expect(unknown.status).toBe(401);
     });
 
+    it('shows usernames to staff only, like emails', async () => {
+      const customer = await server.call('POST', `${API}/users`, {
+        body: { email: 'reader@example.com', firstName: 'Rea', lastName: 'Der' },
+      });
+      const key = (
+        await graphql(server, 'mutation($owner: ID!) { createApiKey(input: {owner: $owner}) { secret } }', {
+          owner: encodeGlobalID('Customer', String(customer.json.id)),
+        })
+      ).createApiKey.secret;
+      const ticket = await server.call('POST', `${API}/tickets`, {
+        body: ticketBody(branch, { reporter: `diamante_${customer.json.id}` }),
+      });
+      await server.call('POST', `${API}/comments`, {
+        body: { content: 'Hello', ticket: ticket.json.id, author: 'oro_1' },
+      });
+      const query = `{ ticket(key: "${ticket.json.key}") { comments { nodes { author { ... on Agent { name username } } } } } }`;
+      const asCustomer = await fetch(`${server.origin}/graphql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query }),
+      });
+      const seen = (await asCustomer.json()) as any;
+      expect(seen.errors).toBeUndefined();
+      expect(seen.data.ticket.comments.nodes).toEqual([{ author: { name: expect.any(String), username: null } }]);
+      const asStaff = await graphql(server, query);
+      expect(asStaff.ticket.comments.nodes[0].author.username).toBe('admin');
+    });
+
     it('lets admins set and change a username; refuses a taken or malformed one', async () => {
       const set = await graphql(
         server,

@@ -55,8 +55,9 @@ export const Agent = builder.prismaNode('Agent', {
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id (`oro_<id>` in the REST API).' }),
     username: t.string({
+      ...details,
       description:
-        "Login name (OroPlatform's `username`), accepted as the WSSE Username beside the email. Lowercase; by default the email's local part.",
+        "Login name (OroPlatform's `username`), accepted as the WSSE Username beside the email. Lowercase; by default the email's local part. Null for customers, as the email is.",
       select: { username: true, email: true },
       // Null only for a row inserted around the domain before start-up fills it.
       resolve: (a) => a.username ?? usernameFromEmail(a.email),
