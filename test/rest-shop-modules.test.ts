@@ -4,7 +4,7 @@
 // module reads from the answer. Paths, fields and the order of calls follow the modules' code
 // (eltrino/DiamanteDeskPrestaShopExtension, eltrino/DiamanteDeskMagentoExtension).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { magentoClient, type PhpResponse, prestaShopClient } from './php-clients.ts';
+import { magentoClient, type PhpResponse, phpWsseHeader, prestaShopClient, rawRequest } from './php-clients.ts';
 import { ADMIN_EMAIL, ADMIN_KEY, startRestServer } from './rest-helpers.ts';
 
 type Server = Awaited<ReturnType<typeof startRestServer>>;
@@ -277,6 +277,63 @@ describe('PrestaShop module (curl, JSON bodies)', () => {
   });
 });
 
+describe('PrestaShop module, first releases (raw key=value& bodies, no rtrim)', () => {
+  // Before JSON bodies, doRequest() glued `key=value&` pairs together unencoded (rtrim's result was
+  // discarded, so a `&` trails) and let curl label them application/x-www-form-urlencoded.
+  const send = (method: string, target: string, body?: string) => {
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      Authorization: 'WSSE profile="UsernameToken"',
+      'X-WSSE': phpWsseHeader('admin', ADMIN_KEY),
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    return rawRequest(server.origin, method, target, headers, body);
+  };
+
+  it('reads lists with a bare `?` and a trailing `&`, and creates tickets and comments from raw pairs', async () => {
+    const branches = await send('GET', '/api/rest/v1/desk/branches.json?');
+    expect(usable(branches, 'GET /api/rest/v1/desk/branches.json?')).toBe(true);
+    const user = await send('GET', '/api/rest/v1/user/filter.json?username=admin&');
+    expect(usable(user, 'GET /api/rest/v1/user/filter.json?username=admin&')).toBe(true);
+    const fields = [
+      'subject=Lost parcel',
+      'description=Tracking says delivered, nothing here.',
+      'submitTicket=',
+      `branch=${branchId}`,
+      'source=web',
+      'status=new',
+      'priority=low',
+      `reporter=oro_${user.json.id}`,
+      `assignee=${branches.json.find((b: any) => b.id === branchId).default_assignee}`,
+    ];
+    const created = await send('POST', '/api/rest/v1/desk/tickets.json', `${fields.join('&')}&`);
+    expect(usable(created, 'POST /api/rest/v1/desk/tickets.json (raw pairs)'), created.body).toBe(true);
+    expect(created.json).toMatchObject({ subject: 'Lost parcel', reporter: `oro_${adminId}`, assignee: adminId });
+    const comment = await send(
+      'POST',
+      '/api/rest/v1/desk/comments.json',
+      `content=Checked with the courier.&ticket=${created.json.id}&author=oro_${adminId}&ticketStatus=open&`,
+    );
+    expect(usable(comment, 'POST /api/rest/v1/desk/comments.json (raw pairs)'), comment.body).toBe(true);
+    expect(comment.json).toMatchObject({ content: 'Checked with the courier.', author: { id: `oro_${adminId}` } });
+    const list = await send('GET', `/api/rest/v1/desk/tickets.json?branch=${branchId}&`);
+    expect(usable(list, 'GET /api/rest/v1/desk/tickets.json?branch=...&')).toBe(true);
+    expect(list.json.map((t: any) => t.subject)).toContain('Lost parcel');
+  });
+
+  it("order detail hook and customer pages: tickets?limit=50, a customer's tickets by reporter", async () => {
+    const client = prestaShopClient({ origin: server.origin, username: 'admin', apiKey: ADMIN_KEY });
+    const all = await client.get('desk/tickets', { limit: 50 });
+    expect(usable(all, client.calls[0]!)).toBe(true);
+    expect(all.json.length).toBeGreaterThan(0);
+    const jane = await client.get('desk/users/jane@shop.example');
+    expect(usable(jane, client.calls[1]!)).toBe(true);
+    const hers = await client.get('desk/tickets', { reporter: `diamante_${jane.json.id}`, limit: 50 });
+    expect(usable(hers, client.calls[2]!)).toBe(true);
+    expect(hers.json.every((t: any) => t.reporter === `diamante_${jane.json.id}`)).toBe(true);
+  });
+});
+
 describe('Magento 1 extension (Zend_Http_Client, PHP form bodies)', () => {
   // The extension is configured with the API user's email here; Oro login names work as well.
   const api = () => magentoClient({ origin: server.origin, username: ADMIN_EMAIL, apiKey: ADMIN_KEY });
@@ -395,6 +452,24 @@ describe('Magento 1 extension (Zend_Http_Client, PHP form bodies)', () => {
     expect(queued.status, queued.body).toBe(201); // Queue::updateTicket() checks for 201 exactly
     expect(usable(queued, client.calls[1]!)).toBe(true);
     expect(queued.json.subject).toBe('Queued while offline');
+  });
+
+  it('customer and order tabs, and filters left on the singleton by earlier calls', async () => {
+    const client = api();
+    const tab = await client.get('desk/tickets', { reporter: `diamante_${user.id}`, limit: 20, page: 1 });
+    expect(usable(tab, client.calls[0]!)).toBe(true);
+    expect(tab.json.map((t: any) => t.key)).toEqual([ticket.key]);
+    // After getUserByFilter('email', ...) the singleton keeps `email=` on every later URL: on
+    // tickets and branches it is no property and is ignored.
+    const branches = await client.get('desk/branches', { email: 'sam@magento.example' });
+    expect(usable(branches, client.calls[1]!)).toBe(true);
+    expect(branches.json.length).toBeGreaterThan(0);
+    const tickets = await client.get('desk/tickets', { email: 'sam@magento.example', limit: 20, page: 1 });
+    expect(usable(tickets, client.calls[2]!)).toBe(true);
+    expect(tickets.json.length).toBeGreaterThan(1);
+    const renderer = await client.get('desk/users');
+    expect(usable(renderer, client.calls[3]!)).toBe(true);
+    expect(renderer.json.map((u: any) => u.email)).toContain('sam@magento.example');
   });
 
   it('ticket grid: limit=200, sort and order, each column filter, the date range as Zend_Date::getIso()', async () => {
