@@ -198,12 +198,19 @@ describe('REST compatibility fixes', () => {
         const created = await server.call('POST', `${API}/comments`, { body: { content, ticket, author: 'oro_1' } });
         expect(created.status).toBe(201);
       }
-      const list = async (query: string) =>
-        (await server.call('GET', `${API}/comments?ticket=${ticket}&${query}`)).json.map((c: any) => c.content);
+      const list = async (query: string) => {
+        const response = await server.call('GET', `${API}/comments?ticket=${ticket}&${query}`);
+        return response.status === 200 ? response.json.map((c: any) => c.content) : undefined;
+      };
       expect(await list('content=reply')).toEqual(['second reply']);
       const future = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
       expect(await list(`updatedAfter=${future}`)).toEqual([]);
       expect(await list(`updatedBefore=${future}`)).toHaveLength(2);
+      // PHP's and Zend's date forms, sent unencoded (`+` arrives as a space); no offset means UTC.
+      expect(await list('updatedAfter=2000-01-01T00:00:00+0000')).toHaveLength(2);
+      expect(await list('updatedAfter=2000-01-01T00:00:00+00:00')).toHaveLength(2);
+      expect(await list('updatedBefore=2000-01-01 10:00')).toEqual([]);
+      expect(await list('updatedAfter=abc')).toBeUndefined();
       expect(await list('sort=content&order=desc')).toEqual(['second reply', 'first note']);
       expect(await list('sort=author')).toHaveLength(2);
     });

@@ -2,7 +2,7 @@
 // email; shop modules are configured with it and send it as the WSSE Username and to
 // `/user/filter?username=`. Stored lowercase, so lookups ignore case as Oro's MySQL collation did.
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { isUniqueViolation, type Problems, uniqueViolationMentions } from './errors.ts';
+import { isUniqueViolation, type Problems } from './errors.ts';
 
 export const USERNAME_MAX = 64;
 /** Oro's `/user/filter` accepted `[a-zA-Z0-9\-_\.]+`; no `@`, so a username never reads as an email. */
@@ -46,7 +46,12 @@ async function freeUsername(prisma: PrismaClient, base: string): Promise<string>
   return `${base}${n}`;
 }
 
-export const usernameTaken = (error: unknown) => isUniqueViolation(error) && uniqueViolationMentions(error, 'username');
+/**
+ * A unique violation on the username. Read from the error's meta (the constraint and its fields)
+ * only: Prisma's message quotes the calling code, which names `username` whatever the violation.
+ */
+export const usernameTaken = (error: unknown) =>
+  isUniqueViolation(error) && JSON.stringify((error as { meta?: unknown }).meta ?? {}).includes('username');
 
 /**
  * Runs `write` with a free username derived from the email; when a concurrent write took that

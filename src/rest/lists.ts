@@ -52,7 +52,11 @@ function dateParam(query: Query, name: string) {
   const raw = query.get(name)?.trim();
   if (!raw) return undefined;
   // An unencoded `+` of `2015-07-17T11:25:21+0000` arrives as a space (curl passes the URL as is).
-  const time = Date.parse(raw.replace(/ (\d{2}:?\d{2})$/, '+$1'));
+  let text = raw.replace(/(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$/, '$1+$2');
+  // A time without an offset is UTC (JavaScript would read it in the server's time zone).
+  const local = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/.exec(text);
+  if (local) text = `${local[1]}T${local[2]}Z`;
+  const time = Date.parse(text);
   if (Number.isNaN(time)) throw new RestError(400, `"${name}" is not a date.`);
   return new Date(time).toISOString();
 }
