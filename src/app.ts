@@ -2,7 +2,12 @@
 // which call `yoga.fetch` without a socket.
 import { createAuthenticator } from './auth/authenticate.ts';
 import type { SecretBox } from './auth/secret-box.ts';
-import { DEFAULT_API_KEYS_PER_PERSON, DEFAULT_LIMITS } from './config.ts';
+import {
+  DEFAULT_API_KEYS_PER_PERSON,
+  DEFAULT_LIMITS,
+  DEFAULT_REST_MAX_PAGE_SIZE,
+  DEFAULT_WSSE_LIFETIME_SECONDS,
+} from './config.ts';
 import type { Context, Viewer } from './context.ts';
 import type { Database } from './db/database.ts';
 import { type AttachmentLimits, DEFAULT_ATTACHMENT_LIMITS } from './domain/attachments.ts';
@@ -43,6 +48,10 @@ export interface AppOptions {
   downloadTokenSeconds?: number;
   /** Browser origins allowed by CORS (HELPDESK_CORS_ORIGINS). */
   corsOrigins?: string[];
+  /** WSSE token lifetime and allowed clock skew, in seconds (HELPDESK_WSSE_LIFETIME). */
+  wsseLifetimeSeconds?: number;
+  /** Largest REST page (HELPDESK_REST_MAX_PAGE_SIZE). */
+  restMaxPageSize?: number;
 }
 
 export function createApp({
@@ -62,9 +71,11 @@ export function createApp({
   publicUrl,
   downloadTokenSeconds = 3600,
   corsOrigins = [],
+  wsseLifetimeSeconds = DEFAULT_WSSE_LIFETIME_SECONDS,
+  restMaxPageSize = DEFAULT_REST_MAX_PAGE_SIZE,
 }: AppOptions) {
   const cors = { origins: corsOrigins };
-  const authenticate = createAuthenticator({ prisma: db.prisma, box, now });
+  const authenticate = createAuthenticator({ prisma: db.prisma, box, now, wsseLifetimeSeconds });
   const rateLimits = createRateLimits({
     points: rateLimitPerMinute,
     authFailures: authFailuresPerMinute,
@@ -86,7 +97,7 @@ export function createApp({
   });
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
-  const rest = createRestHandler({ gate, makeContext, logger, baseUrl, cors });
+  const rest = createRestHandler({ gate, makeContext, logger, baseUrl, cors, maxPageSize: restMaxPageSize });
   return {
     db,
     box,

@@ -53,6 +53,10 @@ export interface Config {
   publicUrl: string | undefined;
   /** Lifetime of signed download links, in seconds. */
   downloadTokenSeconds: number;
+  /** How long a WSSE token (its Created time) is accepted, and how far ahead of our clock, in seconds. */
+  wsseLifetimeSeconds: number;
+  /** Largest REST `limit`; larger requests are served this many items. */
+  restMaxPageSize: number;
   /** Serve /metrics (SQL statement counter, RSS) for monitoring and benchmarks. */
   metrics: boolean;
   /** Origins whose pages may call the API from a browser (CORS); empty: none but the API's own. */
@@ -172,6 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const maxConnections = int('HELPDESK_MAX_CONNECTIONS', 1000, 1, 1_000_000);
   const downloadTokenSeconds = int('HELPDESK_DOWNLOAD_TOKEN_TTL', 3600, 1, 7 * 24 * 3600);
+  const wsseLifetimeSeconds = int('HELPDESK_WSSE_LIFETIME', DEFAULT_WSSE_LIFETIME_SECONDS, 1, 24 * 3600);
+  const restMaxPageSize = int('HELPDESK_REST_MAX_PAGE_SIZE', DEFAULT_REST_MAX_PAGE_SIZE, 1, 10_000);
   const publicUrl = env.HELPDESK_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined;
   if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) {
     problems.push(`HELPDESK_PUBLIC_URL must be an http(s) URL such as https://help.example.com (got "${publicUrl}")`);
@@ -216,12 +222,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConnections,
     publicUrl,
     downloadTokenSeconds,
+    wsseLifetimeSeconds,
+    restMaxPageSize,
     metrics,
     corsOrigins,
   };
 }
 
 export const DEFAULT_API_KEYS_PER_PERSON = 20;
+
+/** DiamanteDesk's customer portal used 300 s; Oro's staff firewall allowed 3600 s. */
+export const DEFAULT_WSSE_LIFETIME_SECONDS = 300;
+
+/** The shops ask for 200, 300, 1000 and 999999 per page; the original had no maximum. */
+export const DEFAULT_REST_MAX_PAGE_SIZE = 1000;
 
 export const DEFAULT_LIMITS = { maxComplexity: 20_000, maxDepth: 12, maxBreadth: 300 };
 

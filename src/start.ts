@@ -8,6 +8,7 @@ import { loadServerKey, type SecretBox, secretBox, verifyServerKey } from './aut
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { createOrphanSweeper, startOrphanSweeper } from './domain/attachments.ts';
+import { fillMissingUsernames } from './domain/usernames.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server.ts';
 import { filesystemBlobStore } from './storage/blob-store.ts';
@@ -41,6 +42,9 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     if (config.admin && (await ensureAdmin(db.prisma, box, config.admin))) {
       logger.info({ email: config.admin.email }, 'created admin agent from HELPDESK_ADMIN_EMAIL');
     }
+    // Agents from before usernames existed (and any inserted around the domain) get one now.
+    const named = await fillMissingUsernames(db.prisma);
+    if (named) logger.info({ agents: named }, 'gave agents without a username one from their email');
   } catch (error) {
     await db.close();
     throw error;
@@ -79,6 +83,8 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     publicUrl: config.publicUrl ?? (() => ownUrl),
     downloadTokenSeconds: config.downloadTokenSeconds,
     corsOrigins: config.corsOrigins,
+    wsseLifetimeSeconds: config.wsseLifetimeSeconds,
+    restMaxPageSize: config.restMaxPageSize,
   });
   await app.ready();
   const { yoga, gate, download, rest, maxRequestBytes } = app;

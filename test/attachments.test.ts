@@ -293,8 +293,12 @@ describe('attachments over HTTP', () => {
         sha256: sha256(png),
       });
       for (const a of attachments) {
-        expect(a.url).toMatch(new RegExp(`^${base}/desk/attachments/download/file/${a.sha256}\\?token=`));
-        expect(a.thumbnailUrl).toMatch(new RegExp(`^${base}/desk/attachments/download/thumbnail/${a.sha256}\\?token=`));
+        expect(a.url).toMatch(
+          new RegExp(`^${base}/desk/attachments/download/file/${a.sha256}\\?attachment=${a.internalId}&token=`),
+        );
+        expect(a.thumbnailUrl).toMatch(
+          new RegExp(`^${base}/desk/attachments/download/thumbnail/${a.sha256}\\?attachment=${a.internalId}&token=`),
+        );
       }
       // The bytes on disk are exactly the upload, under their hash.
       expect(await readFile(blobPath('files', sha256(jpeg)))).toEqual(jpeg);
@@ -945,6 +949,29 @@ describe('attachments over HTTP', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-disposition')).toContain("filename*=UTF-8''b-copy.txt");
       await response.arrayBuffer();
+    });
+
+    it('names each download after the attachment its link was made for, however many share the bytes', async () => {
+      const [first, second] = await attachOk(
+        await uploadFiles(
+          customers.a.ticket.key,
+          [
+            { name: 'test.jpg', bytes: aBytes },
+            { name: 'big.png', bytes: aBytes },
+          ],
+          customers.a.key,
+        ),
+      );
+      expect(second.sha256).toBe(first.sha256);
+      for (const [attachment, name] of [
+        [second, 'big.png'],
+        [first, 'test.jpg'],
+      ] as const) {
+        const response = await download(attachment.url);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${name}`);
+        await response.arrayBuffer();
+      }
     });
 
     it('refuses a token moved to another file’s hash with 401', async () => {

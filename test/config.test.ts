@@ -22,6 +22,16 @@ describe('configuration', () => {
     // JSON bodies: one base64 file of the largest size (10 MiB -> 4/3) plus 1 MiB.
     expect(config.maxRequestBytes).toBe(50 * 1024 * 1024);
     expect(config.maxJsonBytes).toBe(4 * Math.ceil((10 * 1024 * 1024) / 3) + 1024 * 1024);
+    // DiamanteDesk's portal lifetime; shops fill dropdowns with limit=999999.
+    expect(config.wsseLifetimeSeconds).toBe(300);
+    expect(config.restMaxPageSize).toBe(1000);
+  });
+
+  it('reads the WSSE lifetime and the REST page maximum', () => {
+    expect(loadConfig({ HELPDESK_WSSE_LIFETIME: '3600', HELPDESK_REST_MAX_PAGE_SIZE: '200' })).toMatchObject({
+      wsseLifetimeSeconds: 3600,
+      restMaxPageSize: 200,
+    });
   });
 
   it('reads the body, timeout and connection limits', () => {
@@ -73,6 +83,8 @@ describe('configuration', () => {
     [{ HELPDESK_MAX_JSON_SIZE: '10' }, /HELPDESK_MAX_JSON_SIZE must be an integer from 1024/],
     [{ HELPDESK_HEADERS_TIMEOUT_MS: '0' }, /HELPDESK_HEADERS_TIMEOUT_MS must be an integer from 100/],
     [{ HELPDESK_MAX_CONNECTIONS: 'many' }, /HELPDESK_MAX_CONNECTIONS must be an integer/],
+    [{ HELPDESK_WSSE_LIFETIME: '0' }, /HELPDESK_WSSE_LIFETIME must be an integer from 1 to 86400/],
+    [{ HELPDESK_REST_MAX_PAGE_SIZE: '100000' }, /HELPDESK_REST_MAX_PAGE_SIZE must be an integer from 1 to 10000/],
     [
       { HELPDESK_HEADERS_TIMEOUT_MS: '60000', HELPDESK_REQUEST_TIMEOUT_MS: '30000' },
       /must not be larger than HELPDESK_REQUEST_TIMEOUT_MS/,

@@ -162,6 +162,8 @@ describe('string arguments are bounded', () => {
     'CreateAgentInput.lastName',
     'UpdateAgentInput.firstName',
     'UpdateAgentInput.lastName',
+    'CreateAgentInput.username',
+    'UpdateAgentInput.username',
     'CreateApiKeyInput.label',
     'CreateBranchInput.name',
     'CreateBranchInput.key',

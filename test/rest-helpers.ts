@@ -11,9 +11,11 @@ import { createPostgresDatabase } from './helpers.ts';
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_KEY = 'abcdefabcdefabcdefabcdefabcdefabcdef0123';
 
-export async function startRestServer() {
+/** `env`: extra configuration (HELPDESK_WSSE_LIFETIME, HELPDESK_REST_MAX_PAGE_SIZE...). */
+export async function startRestServer(extra: Record<string, string> = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-rest-'));
   const env: Record<string, string> = {
+    ...extra,
     PORT: '0',
     HOST: '127.0.0.1',
     HELPDESK_DATA_DIR: dataDir,

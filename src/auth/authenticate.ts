@@ -2,20 +2,14 @@
 // WSSE (X-WSSE), HTTP Basic `email:apiKey`, and `Authorization: Bearer <apiKey>`.
 // No credentials at all means an anonymous caller; bad credentials are an AuthenticationError
 // whose message says what was wrong without telling whether an email exists.
+
+import { DEFAULT_WSSE_LIFETIME_SECONDS } from '../config.ts';
 import type { Viewer } from '../context.ts';
 import { isUniqueViolation } from '../domain/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { apiKeyLookupHash, apiKeyPattern } from './api-keys.ts';
 import type { SecretBox } from './secret-box.ts';
-import {
-  checkFreshness,
-  digestMatches,
-  parseWsseHeader,
-  WSSE_LIFETIME_SECONDS,
-  WsseError,
-  wsseDigest,
-  wsseNonceKey,
-} from './wsse.ts';
+import { checkFreshness, digestMatches, parseWsseHeader, WsseError, wsseDigest, wsseNonceKey } from './wsse.ts';
 
 /** Blocked, disabled and deleted people cannot authenticate, by key, WSSE or download token. */
 export function canAuthenticate(person: { state: string; blocked?: boolean } | null | undefined): boolean {
@@ -33,6 +27,8 @@ export interface AuthDeps {
   prisma: PrismaClient;
   box: SecretBox;
   now?: () => number;
+  /** How old (or how far ahead) a WSSE Created may be; nonces are remembered that long. */
+  wsseLifetimeSeconds?: number;
 }
 
 const BAD_KEY = 'Invalid API key.';
@@ -53,7 +49,12 @@ type KeyRow = {
   customer: { id: number; email: string | null; state: string; blocked: boolean } | null;
 };
 
-export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
+export function createAuthenticator({
+  prisma,
+  box,
+  now = Date.now,
+  wsseLifetimeSeconds = DEFAULT_WSSE_LIFETIME_SECONDS,
+}: AuthDeps) {
   let lastPurge = 0;
 
   async function viewerFromKey(key: KeyRow | null, email?: string): Promise<Viewer> {
@@ -86,7 +87,7 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
     let token: ReturnType<typeof parseWsseHeader>;
     try {
       token = parseWsseHeader(header);
-      checkFreshness(token, now());
+      checkFreshness(token, now(), wsseLifetimeSeconds);
     } catch (error) {
       if (error instanceof WsseError) throw new AuthenticationError(error.message);
       throw error;
@@ -95,8 +96,10 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
     const keys = await prisma.apiKey.findMany({
       where: {
         revokedAt: null,
+        // Staff may sign with their Oro login name (username) as well as their email.
         OR: [
           { agent: { email: username, state: 'ACTIVE' } },
+          { agent: { username, state: 'ACTIVE' } },
           { customer: { email: username, state: 'ACTIVE', blocked: false } },
         ],
       },
@@ -115,7 +118,7 @@ export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
     // Stored as a hash of the nonce's bytes: a re-spelled nonce is the same nonce.
     try {
       await prisma.wsseNonce.create({
-        data: { nonce: wsseNonceKey(token.nonce), expiresAt: new Date(token.createdAt + WSSE_LIFETIME_SECONDS * 1000) },
+        data: { nonce: wsseNonceKey(token.nonce), expiresAt: new Date(token.createdAt + wsseLifetimeSeconds * 1000) },
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new AuthenticationError('WSSE nonce already used: this token was replayed.');

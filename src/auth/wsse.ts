@@ -2,8 +2,7 @@
 //   X-WSSE: UsernameToken Username="u", PasswordDigest="d", Nonce="n", Created="2015-07-17T11:25:21Z"
 //   d = base64(sha1(base64decode(n) + Created + apiKey))
 import { createHash, timingSafeEqual } from 'node:crypto';
-
-export const WSSE_LIFETIME_SECONDS = 300;
+import { DEFAULT_WSSE_LIFETIME_SECONDS } from '../config.ts';
 
 export interface UsernameToken {
   username: string;
@@ -108,12 +107,12 @@ export function digestMatches(expected: Buffer, given: string): boolean {
   );
 }
 
-/** Freshness: refuses tokens older than the lifetime or further ahead than it. */
-export function checkFreshness(token: UsernameToken, now: number) {
-  if (now - token.createdAt > WSSE_LIFETIME_SECONDS * 1000) {
-    throw new WsseError(`WSSE token expired: Created is more than ${WSSE_LIFETIME_SECONDS} s old.`);
+/** Freshness: refuses tokens older than the lifetime (HELPDESK_WSSE_LIFETIME) or further ahead than it. */
+export function checkFreshness(token: UsernameToken, now: number, lifetimeSeconds = DEFAULT_WSSE_LIFETIME_SECONDS) {
+  if (now - token.createdAt > lifetimeSeconds * 1000) {
+    throw new WsseError(`WSSE token expired: Created is more than ${lifetimeSeconds} s old.`);
   }
-  if (token.createdAt - now > WSSE_LIFETIME_SECONDS * 1000) {
-    throw new WsseError(`WSSE token is from the future: Created is more than ${WSSE_LIFETIME_SECONDS} s ahead.`);
+  if (token.createdAt - now > lifetimeSeconds * 1000) {
+    throw new WsseError(`WSSE token is from the future: Created is more than ${lifetimeSeconds} s ahead.`);
   }
 }

@@ -43,7 +43,9 @@ export async function restoreCustomer(prisma: PrismaClient, id: number) {
 
 /** The soft delete: hidden from default lists, cannot authenticate, restorable. */
 export async function disableCustomer(prisma: PrismaClient, id: number) {
-  await requireCustomer(prisma, id);
+  const customer = await requireCustomer(prisma, id);
+  // A deleted customer is gone: deleting it again finds nothing (REST: a second DELETE is a 404).
+  if (customer.state === 'DELETED') throw DomainError.of('NOT_FOUND', 'Customer not found: already deleted.', ['id']);
   return prisma.customer.update({
     where: { id },
     data: { state: 'DELETED', deletedAt: new Date() },

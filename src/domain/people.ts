@@ -12,11 +12,14 @@ import type {
 } from '../generated/prisma/enums.ts';
 import { fullNameOf, splitFullName, validateCustomFields } from './customers.ts';
 import { DomainError, isUniqueViolation, Problems, uniqueViolationMentions } from './errors.ts';
+import { readUsername, usernameTaken, withDefaultUsername } from './usernames.ts';
 
 export type PersonRef = { kind: 'agent'; id: number } | { kind: 'customer'; id: number };
 
 export interface AgentInput {
   email?: string | null;
+  /** Login name; default on create: the email's local part (made unique). */
+  username?: string | null;
   firstName?: string | null;
   lastName?: string | null;
   role?: AgentRole | null;
@@ -114,13 +117,20 @@ function emailTaken() {
   return DomainError.of('TAKEN', 'Another person already uses this email.', ['email']);
 }
 
+function agentConflict(error: unknown): never {
+  if (usernameTaken(error)) throw DomainError.of('TAKEN', 'Another agent already has this username.', ['username']);
+  if (isUniqueViolation(error)) throw emailTaken();
+  throw error;
+}
+
 /** Fields only admins may set on agents; an agent may change the rest of their own profile. */
-export const adminOnlyAgentFields = ['email', 'role', 'state', 'isPartTime', 'reviewer'] as const;
+export const adminOnlyAgentFields = ['email', 'username', 'role', 'state', 'isPartTime', 'reviewer'] as const;
 
 function agentData(problems: Problems, input: AgentInput, creating: boolean) {
   const raw = input as Record<string, unknown>;
   return {
     email: email(problems, input, creating) ?? undefined,
+    username: readUsername(problems, input.username),
     firstName:
       text(problems, raw, 'firstName', { max: 100, required: creating, nullable: false, notBlank: true }) ?? undefined,
     lastName: text(problems, raw, 'lastName', { max: 100, nullable: false }) ?? undefined,
@@ -141,14 +151,22 @@ export async function createAgent(prisma: PrismaClient, input: AgentInput, actor
   const problems = new Problems();
   const data = agentData(problems, input, true);
   problems.throwIfAny();
-  try {
-    return await prisma.agent.create({
-      data: { ...data, email: data.email!, firstName: data.firstName!, createdById: actorId, updatedById: actorId },
+  const create = (username: string) =>
+    prisma.agent.create({
+      data: {
+        ...data,
+        email: data.email!,
+        username,
+        firstName: data.firstName!,
+        createdById: actorId,
+        updatedById: actorId,
+      },
       select: { id: true },
     });
+  try {
+    return await (data.username ? create(data.username) : withDefaultUsername(prisma, data.email!, create));
   } catch (error) {
-    if (isUniqueViolation(error)) throw emailTaken();
-    throw error;
+    agentConflict(error);
   }
 }
 
@@ -170,8 +188,7 @@ export async function updateAgent(prisma: PrismaClient, id: number, input: Agent
   try {
     return await prisma.agent.update({ where: { id }, data, select: { id: true } });
   } catch (error) {
-    if (isUniqueViolation(error)) throw emailTaken();
-    throw error;
+    agentConflict(error);
   }
 }
 

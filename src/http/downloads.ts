@@ -86,17 +86,22 @@ export function createDownloadHandler({ prisma, store, gate, box, now = Date.now
     if (!result.viewer) return fail(res, 401, 'Authentication required.', { 'WWW-Authenticate': WWW_AUTHENTICATE });
     const viewer = result.viewer;
 
-    // Not visible and not there look the same: 404.
+    // Not visible and not there look the same: 404. Attachments with the same bytes share the
+    // hash; `?attachment=` (put in every link) picks the one whose filename the download carries.
+    const find = (id?: number) =>
+      prisma.attachment.findFirst({
+        where: {
+          sha256,
+          ...(id === undefined ? {} : { id }),
+          ...(kind === 'thumbnail' ? { hasThumbnail: true } : {}),
+          AND: [attachmentVisibility(viewer)],
+        },
+        select: { filename: true, contentType: true },
+        orderBy: { id: 'asc' },
+      });
+    const named = url.searchParams.get('attachment');
     const attachment = /^[0-9a-f]{64}$/.test(sha256)
-      ? await prisma.attachment.findFirst({
-          where: {
-            sha256,
-            ...(kind === 'thumbnail' ? { hasThumbnail: true } : {}),
-            AND: [attachmentVisibility(viewer)],
-          },
-          select: { filename: true, contentType: true },
-          orderBy: { id: 'asc' },
-        })
+      ? ((/^\d{1,10}$/.test(named ?? '') ? await find(Number(named)) : null) ?? (await find()))
       : null;
     const size = attachment ? await store.size(kind, sha256) : null;
     if (!attachment || size === null) return fail(res, 404, 'File not found.');

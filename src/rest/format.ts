@@ -21,7 +21,14 @@ const xmlBuilder = new XMLBuilder({
   suppressEmptyNode: true,
   arrayNodeName: 'item',
 });
-const xmlParser = new XMLParser({ ignoreAttributes: true, parseTagValue: true, trimValues: true });
+// `<?xml version="1.0"?>` (and any other processing instruction) is not part of the data.
+const xmlParser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: true,
+  trimValues: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
 
 /** Lists are `<result><item>…</item></result>`, objects `<result>…</result>`. */
 function toXml(body: unknown): string {
@@ -84,11 +91,12 @@ export function badText(text: string): string | null {
 }
 
 /**
- * Form bodies the way PHP (and so DiamanteDesk's shop modules) writes them: `a=1`, repeated keys
- * and `tags[]=x` as lists, `attachmentsInput[0][filename]=x` as nested objects. qs parses in
- * linear time and refuses more than MAX_PARAMETERS fields (413), deep nesting or long lists (400).
+ * Form bodies and query strings the way PHP (and so Symfony, DiamanteDesk and its shop modules)
+ * reads them: `tags[]=x` as lists, `attachmentsInput[0][filename]=x` as nested objects, `+` as a
+ * space, and a repeated plain key keeps its last value. qs parses in linear time and refuses more
+ * than MAX_PARAMETERS fields (413), deep nesting or long lists (400).
  */
-function parseForm(text: string): Record<string, unknown> {
+export function parsePhpParameters(text: string, what = 'Form body'): Record<string, unknown> {
   try {
     return qs.parse(text, {
       parameterLimit: MAX_PARAMETERS,
@@ -98,15 +106,35 @@ function parseForm(text: string): Record<string, unknown> {
       throwOnLimitExceeded: true,
       plainObjects: true,
       allowDots: false,
+      duplicates: 'last',
+      ignoreQueryPrefix: true,
     }) as Record<string, unknown>;
   } catch (error) {
     const message = (error as Error).message;
-    if (/^Parameter limit/.test(message)) throw new RestError(413, `Form body has more than ${MAX_PARAMETERS} fields.`);
+    if (/^Parameter limit/.test(message)) throw new RestError(413, `${what} has more than ${MAX_PARAMETERS} fields.`);
     if (/^Array limit/.test(message))
-      throw new RestError(400, `Form body has a list of more than ${MAX_FORM_ARRAY} items.`);
-    if (/depth/.test(message))
-      throw new RestError(400, `Form body nests keys more than ${MAX_FORM_DEPTH} levels deep.`);
-    throw new RestError(400, 'Request body could not be parsed.');
+      throw new RestError(400, `${what} has a list of more than ${MAX_FORM_ARRAY} items.`);
+    if (/depth/.test(message)) throw new RestError(400, `${what} nests keys more than ${MAX_FORM_DEPTH} levels deep.`);
+    throw new RestError(400, `${what} could not be parsed.`);
+  }
+}
+
+/**
+ * A query string read as PHP reads `$_GET`. `get` gives a parameter's text (the last item of a
+ * `name[]=` list), `all` every text given for it; nested or missing parameters are null/empty.
+ */
+export class PhpQuery {
+  readonly parsed: Record<string, unknown>;
+  constructor(search: string) {
+    this.parsed = parsePhpParameters(search, 'The query string');
+  }
+  all(name: string): string[] {
+    const value = Object.hasOwn(this.parsed, name) ? this.parsed[name] : undefined;
+    const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    return list.filter((item): item is string => typeof item === 'string');
+  }
+  get(name: string): string | null {
+    return this.all(name).at(-1) ?? null;
   }
 }
 
@@ -146,7 +174,7 @@ export async function readBody(req: IncomingMessage): Promise<Record<string, unk
   if (!text) return {};
   let parsed: unknown;
   if (type === 'application/x-www-form-urlencoded') {
-    parsed = parseForm(text);
+    parsed = parsePhpParameters(text);
   } else {
     try {
       if (type.endsWith('/xml')) {
@@ -165,8 +193,25 @@ export async function readBody(req: IncomingMessage): Promise<Record<string, unk
   return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [camel(key), value]));
 }
 
-/** DiamanteDesk refused unknown properties; so do we, naming the first one. */
+/** DiamanteDesk refused unknown properties on updates (PUT, PATCH); so do we, naming the first one. */
 export function onlyProperties(entity: string, body: Record<string, unknown>, allowed: string[]) {
   const unknown = Object.keys(body).find((key) => !allowed.includes(key));
   if (unknown) throw new RestError(400, `${entity} does not have "${unknown}" property.`);
+}
+
+/**
+ * Creates (POST) copied only the command's known properties and ignored the rest: shop modules
+ * post whole HTML forms (CSRF tokens, submit buttons, order ids). The body without the unknown
+ * properties, which are logged at debug level (names only: values may be secrets such as tokens).
+ */
+export function knownProperties(
+  entity: string,
+  body: Record<string, unknown>,
+  allowed: string[],
+  logger: { debug: (object: object, message: string) => void },
+): Record<string, unknown> {
+  const ignored = Object.keys(body).filter((key) => !allowed.includes(key));
+  if (ignored.length === 0) return body;
+  logger.debug({ entity, ignored }, 'REST create: ignored unknown properties');
+  return Object.fromEntries(Object.entries(body).filter(([key]) => allowed.includes(key)));
 }

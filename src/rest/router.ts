@@ -9,23 +9,37 @@ import { type CorsPolicy, CROSS_SITE_MESSAGE, crossSiteWriteRefused } from '../h
 import { type Gate, WWW_AUTHENTICATE } from '../http/gate.ts';
 import { headersOf } from '../http/node-io.ts';
 import type { Logger } from '../logger.ts';
-import { badText, type Format, MAX_PARAMETERS, negotiateFormat, RestError, readBody, send } from './format.ts';
+import {
+  badText,
+  type Format,
+  MAX_PARAMETERS,
+  negotiateFormat,
+  PhpQuery,
+  RestError,
+  readBody,
+  send,
+} from './format.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { branchRoutes } from './routes/branches.ts';
 import { commentRoutes } from './routes/comments.ts';
+import { oroUserRoutes } from './routes/oro-users.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { userRoutes } from './routes/users.ts';
 
 export interface RouteRequest {
   ctx: Context;
   params: Record<string, string>;
-  query: URLSearchParams;
+  /** The query string as PHP reads it (bracket lists, last of repeated keys). */
+  query: PhpQuery;
   /** Parsed body with camelCase keys (read on demand). */
   body: () => Promise<Record<string, unknown>>;
   /** Base of this request's API (for Location and Link headers), e.g. http://host/api/rest/latest/desk. */
   base: string;
   url: URL;
   portal: boolean;
+  logger: Logger;
+  /** Largest page a list serves (HELPDESK_REST_MAX_PAGE_SIZE); larger `limit`s are clamped to it. */
+  maxPageSize: number;
 }
 
 export interface RouteResult {
@@ -42,7 +56,18 @@ export interface Route {
   portalOnly?: boolean;
 }
 
-export const REST_PREFIX = /^\/api\/(rest|diamante\/rest)\/(latest|v1)\/desk(\/.*)?$/;
+/**
+ * `/api/rest/{v}/desk/...` (staff) and `/api/diamante/rest/{v}/desk/...` (portal), plus the
+ * OroPlatform user API beside the desk on the staff prefix (`/api/rest/{v}/users`, `/user/filter`).
+ */
+export const REST_PREFIX = /^\/api\/(rest|diamante\/rest)\/(latest|v1)(\/.*)?$/;
+
+/** Where a path under the prefix is routed: the desk API, or (staff prefix only) Oro's user API. */
+function areaOf(rest: string, portal: boolean): { area: 'desk' | 'oro'; path: string } | null {
+  const desk = /^\/desk(?=[/.]|$)/.exec(rest);
+  if (desk) return { area: 'desk', path: rest.slice(desk[0].length) || '/' };
+  return portal ? null : { area: 'oro', path: rest || '/' };
+}
 
 export interface RestDeps {
   gate: Gate;
@@ -51,6 +76,7 @@ export interface RestDeps {
   /** Base of absolute links (Location, Link); from configuration, never from the Host header. */
   baseUrl: () => string;
   cors: CorsPolicy;
+  maxPageSize: number;
 }
 
 /** The path with percent-encoding undone once; a 400 for encoding that is not UTF-8 or for NUL. */
@@ -76,13 +102,15 @@ function checkQuery(query: URLSearchParams) {
   }
 }
 
-export function createRestHandler({ gate, makeContext, logger, baseUrl, cors }: RestDeps) {
-  const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 320 });
+export function createRestHandler({ gate, makeContext, logger, baseUrl, cors, maxPageSize }: RestDeps) {
+  const routers = {
+    desk: FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 320 }),
+    oro: FindMyWay({ ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 320 }),
+  };
   const routes: Route[] = [...branchRoutes, ...ticketRoutes, ...attachmentRoutes, ...commentRoutes, ...userRoutes];
-  for (const route of routes) {
-    // find-my-way wants a handler; we look routes up with find() and keep the route in the store.
-    router.on(route.method, route.path, () => {}, { route });
-  }
+  // find-my-way wants a handler; we look routes up with find() and keep the route in the store.
+  for (const route of routes) routers.desk.on(route.method, route.path, () => {}, { route });
+  for (const route of oroUserRoutes) routers.oro.on(route.method, route.path, () => {}, { route });
 
   return async function handleRest(req: IncomingMessage, res: ServerResponse) {
     const origin = baseUrl();
@@ -92,12 +120,16 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors }: 
     const portal = match[1] !== 'rest';
     let fmt: Format = negotiateFormat(match[3] ?? '/', req).format;
     try {
-      const { path, format } = negotiateFormat(decodePath(match[3] ?? '/'), req);
+      const { path: full, format } = negotiateFormat(decodePath(match[3] ?? '/'), req);
       fmt = format;
       checkQuery(url.searchParams);
+      const query = new PhpQuery(url.search);
+      const target = areaOf(full, portal);
       // find-my-way decodes parameters itself: hand it the decoded path with `%` (and the
       // characters it would cut at) encoded again, so that `%2500` is the id "%00", not NUL.
-      const found = router.find(req.method as HTTPMethod, path.replace(/[%?#;]/g, encodeURIComponent));
+      const found = target
+        ? routers[target.area].find(req.method as HTTPMethod, target.path.replace(/[%?#;]/g, encodeURIComponent))
+        : null;
       const route = (found?.store as { route?: Route } | undefined)?.route;
       if (!found || !route || (route.portalOnly && !portal))
         throw new RestError(404, `No route for ${req.method} ${pathname}.`);
@@ -126,11 +158,13 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors }: 
       const result = await route.handle({
         ctx: makeContext(gated.viewer),
         params,
-        query: url.searchParams,
+        query,
         body: () => readBody(req),
-        base: `${url.origin}${url.pathname.slice(0, url.pathname.length - (match[3] ?? '').length)}`,
+        base: `${url.origin}${url.pathname.slice(0, url.pathname.length - (match[3] ?? '').length)}${target!.area === 'desk' ? '/desk' : ''}`,
         url,
         portal,
+        logger,
+        maxPageSize,
       });
       send(res, fmt, result.status, result.body, { ...gated.headers, ...result.headers });
     } catch (error) {

@@ -6,6 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
 import { isAdmin, isSelf, isStaff, ticketVisibility } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
+import { USERNAME_MAX, usernameFromEmail } from '../domain/usernames.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { KEY_MAX, maxLength, SEARCH_TEXT_MAX } from './input-limits.ts';
 import { exactlyOne } from './locator.ts';
@@ -53,6 +54,14 @@ export const Agent = builder.prismaNode('Agent', {
   interfaces: [Person],
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id (`oro_<id>` in the REST API).' }),
+    username: t.string({
+      ...details,
+      description:
+        "Login name (OroPlatform's `username`), accepted as the WSSE Username beside the email. Lowercase; by default the email's local part. Null for customers, as the email is.",
+      select: { username: true, email: true },
+      // Null only for a row inserted around the domain before start-up fills it.
+      resolve: (a) => a.username ?? usernameFromEmail(a.email),
+    }),
     firstName: t.exposeString('firstName', { description: 'First name.' }),
     lastName: t.exposeString('lastName', { description: 'Last name.' }),
     avatarUrl: t.field({
@@ -126,12 +135,19 @@ const AgentFilter = builder.inputType('AgentFilter', {
     }),
     state: t.field({ type: PersonState, description: 'Only agents in this state (default: ACTIVE).' }),
     role: t.field({ type: AgentRole, description: 'Only agents with this role.' }),
+    username: t.string({
+      ...maxLength(USERNAME_MAX),
+      description: 'Only the agent with exactly this username (case-insensitive).',
+    }),
+    email: t.field({ type: 'EmailAddress', description: 'Only the agent with exactly this email (case-insensitive).' }),
   }),
 });
 
 const agentWhere = (f: typeof AgentFilter.$inferInput | null | undefined): Prisma.AgentWhereInput => ({
   state: f?.state ?? 'ACTIVE',
   role: f?.role ?? undefined,
+  username: f?.username != null ? f.username.trim().toLowerCase() : undefined,
+  email: f?.email != null ? f.email.toLowerCase() : undefined,
   ...(f?.text
     ? { OR: [{ email: containsText(f.text) }, { firstName: containsText(f.text) }, { lastName: containsText(f.text) }] }
     : {}),
@@ -145,6 +161,7 @@ export const personOrder = orderInput(
     EMAIL: { column: 'email', description: 'Email, alphabetically.' },
     FIRST_NAME: { column: 'firstName', description: 'First name, alphabetically.' },
     LAST_NAME: { column: 'lastName', description: 'Last name, alphabetically.' },
+    UPDATED_AT: { column: 'updatedAt', description: 'Last change.' },
   },
   { field: 'CREATED_AT', direction: 'ASC' },
 );
@@ -206,6 +223,9 @@ const CreateAgentInput = builder.inputType('CreateAgentInput', {
   description: 'A new agent.',
   fields: (t) => ({
     email: t.field({ type: 'EmailAddress', required: true, description: 'Unique email address.' }),
+    username: t.string({
+      description: "Unique login name (letters, digits, '.', '_', '-'); default: the email's local part, made unique.",
+    }),
     firstName: t.string({ required: true, description: 'First name.' }),
     lastName: t.string({ description: 'Last name.' }),
     role: t.field({ type: AgentRole, description: 'Default AGENT.' }),
@@ -214,10 +234,11 @@ const CreateAgentInput = builder.inputType('CreateAgentInput', {
 });
 const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
   description:
-    'Changes to an agent. Only the fields sent change; null clears a nullable field. Agents change their own names and preferences; admins also email, role, state, isPartTime and reviewer.',
+    'Changes to an agent. Only the fields sent change; null clears a nullable field. Agents change their own names and preferences; admins also email, username, role, state, isPartTime and reviewer.',
   fields: (t) => ({
     id: t.globalID({ for: Agent, required: true, description: 'The agent to change.' }),
     email: t.field({ type: 'EmailAddress', description: 'Unique email address (admins only).' }),
+    username: t.string({ description: 'Unique login name (admins only).' }),
     firstName: t.string({ description: 'First name.' }),
     lastName: t.string({ description: 'Last name.' }),
     role: t.field({ type: AgentRole, description: 'Admin or agent (admins only).' }),

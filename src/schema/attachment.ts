@@ -14,12 +14,16 @@ import { deletePayload } from './payload.ts';
 import { locate, TicketLocator } from './ticket.ts';
 import { asPayload, onlyFor, type PayloadShape, UserError } from './user-errors.ts';
 
-/** Absolute link with a signed token for the caller, so a browser can open it without headers. */
-function downloadUrl(ctx: Context, kind: 'file' | 'thumbnail', sha256: string) {
-  const path = `/desk/attachments/download/${kind}/${sha256}`;
+/**
+ * Absolute link with a signed token for the caller, so a browser can open it without headers.
+ * Files with the same bytes share one hash (and path); `attachment` names the one the link is
+ * for, so the download carries that attachment's filename.
+ */
+function downloadUrl(ctx: Context, kind: 'file' | 'thumbnail', a: { id: number; sha256: string }) {
+  const path = `/desk/attachments/download/${kind}/${a.sha256}?attachment=${a.id}`;
   if (!ctx.viewer) return `${ctx.baseUrl}${path}`;
   const expires = Math.floor(Date.now() / 1000) + ctx.files.downloadTokenSeconds;
-  return `${ctx.baseUrl}${path}?token=${issueDownloadToken(ctx.box, ctx.viewer, kind, sha256, expires)}`;
+  return `${ctx.baseUrl}${path}&token=${issueDownloadToken(ctx.box, ctx.viewer, kind, a.sha256, expires)}`;
 }
 
 export const Attachment = builder.prismaNode('Attachment', {
@@ -41,15 +45,15 @@ export const Attachment = builder.prismaNode('Attachment', {
     url: t.field({
       type: 'URL',
       description: 'Download link, signed for you and valid for a limited time (HELPDESK_DOWNLOAD_TOKEN_TTL).',
-      select: { sha256: true },
-      resolve: (a, _args, ctx) => downloadUrl(ctx, 'file', a.sha256),
+      select: { id: true, sha256: true },
+      resolve: (a, _args, ctx) => downloadUrl(ctx, 'file', a),
     }),
     thumbnailUrl: t.field({
       type: 'URL',
       nullable: true,
       description: 'A PNG preview within 100x100 (images only), signed like `url`.',
-      select: { sha256: true, hasThumbnail: true },
-      resolve: (a, _args, ctx) => (a.hasThumbnail ? downloadUrl(ctx, 'thumbnail', a.sha256) : null),
+      select: { id: true, sha256: true, hasThumbnail: true },
+      resolve: (a, _args, ctx) => (a.hasThumbnail ? downloadUrl(ctx, 'thumbnail', a) : null),
     }),
     ticket: t.relation('ticket', { nullable: true, description: 'The ticket the file is attached to, if any.' }),
     comment: t.relation('comment', { nullable: true, description: 'The comment the file is attached to, if any.' }),

@@ -60,6 +60,12 @@ const BranchFilter = builder.inputType('BranchFilter', {
     createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
     updatedAfter: t.field({ type: 'DateTime', description: 'Updated at or after this time.' }),
     updatedBefore: t.field({ type: 'DateTime', description: 'Updated strictly before this time.' }),
+    ids: t.globalIDList({ for: Branch, description: 'Only these branches.' }),
+    description: t.string({
+      ...maxLength(FILTER_TEXT_MAX),
+      description: 'Substring of the description, case-insensitive.',
+    }),
+    defaultAssignee: t.globalID({ for: Agent, description: 'Only branches with this default assignee.' }),
   }),
 });
 
@@ -69,6 +75,9 @@ function branchWhere(filter: typeof BranchFilter.$inferInput | null | undefined)
     ...(filter?.tag ? { tags: { has: filter.tag.trim() } } : {}),
     ...(filter?.key ? { key: containsText(filter.key) } : {}),
     ...(filter?.name ? { name: containsText(filter.name) } : {}),
+    ...(filter?.description?.trim() ? { description: containsText(filter.description.trim()) } : {}),
+    ...(filter?.ids ? { id: { in: filter.ids.map((id) => Number(id.id)) } } : {}),
+    ...(filter?.defaultAssignee ? { defaultAssigneeId: Number(filter.defaultAssignee.id) } : {}),
     createdAt: timeRange(filter?.createdAfter, filter?.createdBefore),
     updatedAt: timeRange(filter?.updatedAfter, filter?.updatedBefore),
     ...(text
@@ -84,6 +93,9 @@ const branchOrder = orderInput(
     CREATED_AT: { column: 'id', description: 'Creation order.' },
     KEY: { column: 'key', description: 'Key, alphabetically.' },
     NAME: { column: 'name', description: 'Name, alphabetically.' },
+    DESCRIPTION: { column: 'description', description: 'Description, alphabetically.' },
+    DEFAULT_ASSIGNEE: { column: 'defaultAssigneeId', description: 'Default assignee, in creation order.' },
+    UPDATED_AT: { column: 'updatedAt', description: 'Last change.' },
   },
   { field: 'CREATED_AT', direction: 'ASC' },
 );

@@ -6,11 +6,12 @@ import { DomainError } from '../domain/errors.ts';
 import type { PersonRef } from '../domain/people.ts';
 import { commentVisibility, forbidden, isAdmin, isSelf, isStaff } from '../domain/permissions.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
+import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
-import { maxItems } from './input-limits.ts';
+import { FILTER_TEXT_MAX, maxItems, maxLength } from './input-limits.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Person } from './person.ts';
@@ -54,6 +55,10 @@ const CommentFilter = builder.inputType('CommentFilter', {
     private: t.boolean({ description: 'Only internal notes (true) or only public replies (false).' }),
     createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
+    updatedAfter: t.field({ type: 'DateTime', description: 'Changed at or after this time.' }),
+    updatedBefore: t.field({ type: 'DateTime', description: 'Changed strictly before this time.' }),
+    ids: t.globalIDList({ for: Comment, description: 'Only these comments.' }),
+    content: t.string({ ...maxLength(FILTER_TEXT_MAX), description: 'Substring of the text, case-insensitive.' }),
   }),
 });
 
@@ -68,6 +73,9 @@ function commentWhere(filter: typeof CommentFilter.$inferInput | null | undefine
       : {}),
     private: filter.private ?? undefined,
     createdAt: timeRange(filter.createdAfter, filter.createdBefore),
+    updatedAt: timeRange(filter.updatedAfter, filter.updatedBefore),
+    ...(filter.ids ? { id: { in: filter.ids.map((id) => Number(id.id)) } } : {}),
+    ...(filter.content?.trim() ? { content: containsText(filter.content.trim()) } : {}),
   };
 }
 
@@ -77,6 +85,14 @@ const commentOrder = orderInput(
   {
     CREATED_AT: { column: 'id', description: 'Creation order.' },
     UPDATED_AT: { column: 'updatedAt', description: 'Last change.' },
+    CONTENT: { column: 'content', description: 'Text, alphabetically.' },
+    PRIVATE: { column: 'private', description: 'Public replies first (ascending), then internal notes.' },
+    TICKET: { column: 'ticketId', description: 'Ticket, in creation order.' },
+    AUTHOR: {
+      column: 'authorAgentId',
+      columns: ['authorAgentId', 'authorCustomerId'],
+      description: 'Author: comments by agents (in agent creation order), then by customers.',
+    },
   },
   { field: 'CREATED_AT', direction: 'ASC' },
 );

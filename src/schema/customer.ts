@@ -8,11 +8,20 @@ import type { UserErrorShape } from '../domain/errors.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
 import { canSeePersonDetails, isStaff, ticketVisibility } from '../domain/permissions.ts';
+import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { personOrder } from './agent.ts';
-import { KEY_MAX, maxLength, PHONE_MAX, SEARCH_TEXT_MAX, SHORT_TEXT_MAX, URL_MAX } from './input-limits.ts';
+import {
+  FILTER_TEXT_MAX,
+  KEY_MAX,
+  maxLength,
+  PHONE_MAX,
+  SEARCH_TEXT_MAX,
+  SHORT_TEXT_MAX,
+  URL_MAX,
+} from './input-limits.ts';
 import { exactlyOne } from './locator.ts';
-import { findPage, offsetArgDescription } from './ordering.ts';
+import { findPage, offsetArgDescription, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { details, Person, PersonState, staffOnly, visiblePerson } from './person.ts';
 import { asPayload, onlyFor, UserError as UserErrorRef } from './user-errors.ts';
@@ -157,6 +166,17 @@ const CustomerFilter = builder.inputType('CustomerFilter', {
     state: t.field({ type: PersonState, description: 'Same as `deleted`, by state.' }),
     language: t.string({ ...maxLength(KEY_MAX), description: 'Only customers with this language.' }),
     customField: t.field({ type: CustomFieldFilter, description: 'Only customers whose custom field has this value.' }),
+    ids: t.globalIDList({ for: Customer, description: 'Only these customers.' }),
+    email: t.string({ ...maxLength(FILTER_TEXT_MAX), description: 'Substring of the email, case-insensitive.' }),
+    firstName: t.string({
+      ...maxLength(FILTER_TEXT_MAX),
+      description: 'Substring of the first name, case-insensitive.',
+    }),
+    lastName: t.string({ ...maxLength(FILTER_TEXT_MAX), description: 'Substring of the last name, case-insensitive.' }),
+    createdAfter: t.field({ type: 'DateTime', description: 'Created at or after this time.' }),
+    createdBefore: t.field({ type: 'DateTime', description: 'Created strictly before this time.' }),
+    updatedAfter: t.field({ type: 'DateTime', description: 'Changed at or after this time.' }),
+    updatedBefore: t.field({ type: 'DateTime', description: 'Changed strictly before this time.' }),
   }),
 });
 
@@ -180,6 +200,12 @@ function customerWhere(f: typeof CustomerFilter.$inferInput | null | undefined):
       ? { customFields: { path: [f.customField.key], equals: f.customField.value as Prisma.InputJsonValue } }
       : {}),
     ...(f?.text?.trim() ? customers.customerTextWhere(f.text) : {}),
+    ...(f?.ids ? { id: { in: f.ids.map((id) => Number(id.id)) } } : {}),
+    createdAt: timeRange(f?.createdAfter, f?.createdBefore),
+    updatedAt: timeRange(f?.updatedAfter, f?.updatedBefore),
+    AND: (['email', 'firstName', 'lastName'] as const)
+      .filter((column) => f?.[column]?.trim())
+      .map((column) => ({ [column]: containsText(f![column]!.trim()) })),
   };
 }
 

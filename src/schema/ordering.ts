@@ -10,7 +10,10 @@ export const OrderDirection = builder.enumType('OrderDirection', {
 
 type Direction = 'asc' | 'desc';
 
-export function orderInput<const Fields extends Record<string, { column: string; description: string }>>(
+/** A sortable field: one column, or several compared in turn (a person stored in two columns). */
+type SortField = { column: string; columns?: string[]; description: string };
+
+export function orderInput<const Fields extends Record<string, SortField>>(
   name: string,
   description: string,
   fields: Fields,
@@ -31,8 +34,8 @@ export function orderInput<const Fields extends Record<string, { column: string;
   const toPrisma = (order: { field: string; direction: 'ASC' | 'DESC' } | null | undefined) => {
     const chosen = order ?? fallback;
     const direction: Direction = chosen.direction === 'ASC' ? 'asc' : 'desc';
-    const column = fields[chosen.field]!.column;
-    return column === 'id' ? [{ id: direction }] : [{ [column]: direction }, { id: direction }];
+    const { column, columns = [column] } = fields[chosen.field]!;
+    return column === 'id' ? [{ id: direction }] : [...columns.map((c) => ({ [c]: direction })), { id: direction }];
   };
   return { Input, toPrisma };
 }

@@ -20,7 +20,7 @@ import { Agent } from './agent.ts';
 import { Branch } from './branch.ts';
 import { Customer } from './customer.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
-import { KEY_MAX, maxItems, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
+import { FILTER_TEXT_MAX, KEY_MAX, maxItems, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
 import { exactlyOne } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
@@ -172,6 +172,14 @@ const TicketFilter = builder.inputType('TicketFilter', {
       ...maxLength(SEARCH_TEXT_MAX),
       description: `Substring of the key, subject or description, case-insensitive (at most ${SEARCH_TEXT_MAX} characters).`,
     }),
+    ids: t.globalIDList({ for: Ticket, description: 'Only these tickets.' }),
+    key: t.string({ ...maxLength(FILTER_TEXT_MAX), description: 'Substring of the key, case-insensitive.' }),
+    subject: t.string({ ...maxLength(FILTER_TEXT_MAX), description: 'Substring of the subject, case-insensitive.' }),
+    description: t.string({
+      ...maxLength(FILTER_TEXT_MAX),
+      description: 'Substring of the description, case-insensitive.',
+    }),
+    uniqueId: t.string({ ...maxLength(FILTER_TEXT_MAX), description: 'Substring of the unique id, case-insensitive.' }),
   }),
 });
 
@@ -185,6 +193,16 @@ const ticketOrder = orderInput(
     STATUS: { column: 'status', description: 'Status, in the enum order.' },
     SUBJECT: { column: 'subject', description: 'Subject, alphabetically.' },
     KEY: { column: 'key', description: 'Key, alphabetically.' },
+    DESCRIPTION: { column: 'description', description: 'Description, alphabetically.' },
+    SOURCE: { column: 'source', description: 'Source, in the enum order.' },
+    BRANCH: { column: 'branchId', description: 'Branch, in creation order.' },
+    ASSIGNEE: { column: 'assigneeId', description: 'Assignee, in creation order; unassigned last (ascending).' },
+    REPORTER: {
+      column: 'reporterAgentId',
+      columns: ['reporterAgentId', 'reporterCustomerId'],
+      description: 'Reporter: tickets reported by agents (in agent creation order), then by customers.',
+    },
+    UNIQUE_ID: { column: 'uniqueId', description: 'Unique id, alphabetically.' },
   },
   { field: 'CREATED_AT', direction: 'DESC' },
 );
@@ -220,6 +238,11 @@ export function ticketWhere(
   const updated = timeRange(filter.updatedAfter, filter.updatedBefore);
   if (updated) and.push({ [updatedColumn(viewer)]: updated });
   if (filter.text?.trim()) and.push(textWhere(filter.text.trim()));
+  if (filter.ids) and.push({ id: { in: filter.ids.map((id) => Number(id.id)) } });
+  for (const column of ['key', 'subject', 'description', 'uniqueId'] as const) {
+    const value = filter[column]?.trim();
+    if (value) and.push({ [column]: containsText(value) });
+  }
   return and.length ? { AND: and } : {};
 }
 

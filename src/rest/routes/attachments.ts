@@ -1,7 +1,7 @@
 // Attachments of tickets and comments: GET list, POST (base64 `attachmentsInput`), GET and DELETE one.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { onlyProperties, RestError } from '../format.ts';
+import { knownProperties, RestError } from '../format.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
 
@@ -65,8 +65,7 @@ function routesFor(owner: Owner): Route[] {
       method: 'POST',
       path: base,
       async handle(request) {
-        const body = await request.body();
-        onlyProperties('Attachment', body, ['attachmentsInput']);
+        const body = knownProperties('Attachment', await request.body(), ['attachmentsInput'], request.logger);
         if (!Array.isArray(body.attachmentsInput))
           throw new RestError(400, '"attachmentsInput" must be a list of {filename, content}.');
         const data = await runGraphQL(

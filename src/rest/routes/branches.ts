@@ -1,8 +1,19 @@
 // /branches: GET list, POST, GET|PUT|PATCH|DELETE /branches/{id}.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { onlyProperties, RestError } from '../format.ts';
-import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
+import { knownProperties, onlyProperties, RestError } from '../format.ts';
+import {
+  dateFilters,
+  idsParam,
+  listHeaders,
+  listOperation,
+  mapInBatches,
+  orderOf,
+  pageOf,
+  readPage,
+  textParam,
+} from '../lists.ts';
+import { numericId } from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
 
@@ -39,10 +50,21 @@ const branchId = (request: RouteRequest) => {
   return encodeGlobalID('Branch', request.params.id!);
 };
 
+const BRANCH_LIST = listOperation('branches', FIELDS, { filter: 'BranchFilter', orderBy: 'BranchOrder' });
+
+const SORTS = {
+  id: 'CREATED_AT',
+  createdAt: 'CREATED_AT',
+  updatedAt: 'UPDATED_AT',
+  key: 'KEY',
+  name: 'NAME',
+  description: 'DESCRIPTION',
+  defaultAssignee: 'DEFAULT_ASSIGNEE',
+};
+
 const WRITABLE = ['name', 'description', 'tags', 'key', 'logo', 'logoUrl', 'defaultAssignee'];
 
 function branchInput(body: Record<string, unknown>) {
-  onlyProperties('Branch', body, WRITABLE);
   const assignee = body.defaultAssignee;
   return compact({
     name: body.name,
@@ -72,30 +94,34 @@ export const branchRoutes: Route[] = [
     method: 'GET',
     path: '/branches',
     async handle(request) {
-      const { page, limit, first, offset } = pageOf(request.query);
+      const { page, limit, offset } = pageOf(request);
       const q = request.query;
-      const data = await runGraphQL<{ branches: { totalCount: number; nodes: GqlBranch[] } }>(
+      const { nodes, total } = await readPage<GqlBranch>(
         request.ctx,
-        `query($first: Int, $offset: Int, $filter: BranchFilter, $orderBy: BranchOrder) {
-          branches(first: $first, offset: $offset, filter: $filter, orderBy: $orderBy) { totalCount nodes { ${FIELDS} } }
-        }`,
+        BRANCH_LIST,
+        'branches',
         {
-          first,
-          offset,
-          orderBy: orderOf(q, { id: 'CREATED_AT', createdAt: 'CREATED_AT', key: 'KEY', name: 'NAME' }, 'CREATED_AT'),
+          orderBy: orderOf(q, SORTS),
           filter: compact({
-            key: q.get('key') || undefined,
-            name: q.get('name') || undefined,
-            text: q.get('description') || undefined,
-            tag: q.get('tags') || q.get('tag') || undefined,
+            ids: idsParam(q, 'Branch'),
+            key: textParam(q, 'key'),
+            name: textParam(q, 'name'),
+            description: textParam(q, 'description'),
+            tag: textParam(q, 'tags', 'tag'),
+            defaultAssignee: numericId(
+              textParam(q, 'default_assignee', 'defaultAssignee'),
+              'default_assignee',
+              'Agent',
+            ),
             ...dateFilters(q),
           }),
         },
+        { limit, offset },
       );
       return {
         status: 200,
-        body: data.branches.nodes.map(restBranch),
-        headers: listHeaders(request, data.branches.totalCount, page, limit),
+        body: await mapInBatches(nodes, restBranch),
+        headers: listHeaders(request, total, page, limit),
       };
     },
   },
@@ -103,10 +129,11 @@ export const branchRoutes: Route[] = [
     method: 'POST',
     path: '/branches',
     async handle(request) {
+      const body = knownProperties('Branch', await request.body(), WRITABLE, request.logger);
       const data = await runGraphQL(
         request.ctx,
         `mutation($input: CreateBranchInput!) { createBranch(input: $input) { branch { ${FIELDS} } userErrors { message field code } } }`,
-        { input: branchInput(await request.body()) },
+        { input: branchInput(body) },
       );
       throwUserErrors(data.createBranch);
       const branch = restBranch(data.createBranch.branch);
@@ -123,10 +150,12 @@ export const branchRoutes: Route[] = [
     path: '/branches/:id',
     async handle(request) {
       const id = branchId(request);
+      const body = await request.body();
+      onlyProperties('Branch', body, WRITABLE);
       const data = await runGraphQL(
         request.ctx,
         `mutation($input: UpdateBranchInput!) { updateBranch(input: $input) { branch { ${FIELDS} } userErrors { message field code } } }`,
-        { input: { id, ...branchInput(await request.body()) } },
+        { input: { id, ...branchInput(body) } },
       );
       throwUserErrors(data.updateBranch);
       return { status: 200, body: restBranch(data.updateBranch.branch) };

@@ -1,8 +1,18 @@
 // /comments, /comments/{id}, /comment/{id}/author.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { onlyProperties, RestError } from '../format.ts';
-import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
+import { knownProperties, onlyProperties, RestError } from '../format.ts';
+import {
+  dateFilters,
+  idsParam,
+  listHeaders,
+  listOperation,
+  mapInBatches,
+  orderOf,
+  pageOf,
+  readPage,
+  textParam,
+} from '../lists.ts';
 import {
   enumValue,
   type GqlPerson,
@@ -70,35 +80,46 @@ function flag(value: unknown) {
   throw new RestError(400, '"private" must be true or false.');
 }
 
+const COMMENT_LIST = listOperation('comments', COMMENT, { filter: 'CommentFilter', orderBy: 'CommentOrder' });
+
+const SORTS = {
+  id: 'CREATED_AT',
+  createdAt: 'CREATED_AT',
+  updatedAt: 'UPDATED_AT',
+  content: 'CONTENT',
+  private: 'PRIVATE',
+  ticket: 'TICKET',
+  author: 'AUTHOR',
+};
+
 export const commentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/comments',
     async handle(request) {
-      const { page, limit, first, offset } = pageOf(request.query);
+      const { page, limit, offset } = pageOf(request);
       const q = request.query;
-      const data = await runGraphQL(
+      const { nodes, total } = await readPage<GqlComment>(
         request.ctx,
-        `query($first: Int, $offset: Int, $filter: CommentFilter, $orderBy: CommentOrder) {
-          comments(first: $first, offset: $offset, filter: $filter, orderBy: $orderBy) { totalCount nodes { ${COMMENT} } }
-        }`,
+        COMMENT_LIST,
+        'comments',
         {
-          first,
-          offset,
-          orderBy: orderOf(q, { id: 'CREATED_AT', createdAt: 'CREATED_AT', updatedAt: 'UPDATED_AT' }, 'CREATED_AT'),
+          orderBy: orderOf(q, SORTS),
           filter: compact({
+            ids: idsParam(q, 'Comment'),
             ticket: numericId(q.get('ticket'), 'ticket', 'Ticket'),
             author: personGlobalId(q.get('author'), 'author'),
             private: flag(q.get('private')),
-            createdAfter: dateFilters(q).createdAfter,
-            createdBefore: dateFilters(q).createdBefore,
+            content: textParam(q, 'content'),
+            ...dateFilters(q),
           }),
         },
+        { limit, offset },
       );
       return {
         status: 200,
-        body: data.comments.nodes.map(restComment),
-        headers: listHeaders(request, data.comments.totalCount, page, limit),
+        body: await mapInBatches(nodes, restComment),
+        headers: listHeaders(request, total, page, limit),
       };
     },
   },
@@ -106,8 +127,12 @@ export const commentRoutes: Route[] = [
     method: 'POST',
     path: '/comments',
     async handle(request) {
-      const body = await request.body();
-      onlyProperties('Comment', body, ['content', 'ticket', 'author', 'private', 'ticketStatus', 'attachmentsInput']);
+      const body = knownProperties(
+        'Comment',
+        await request.body(),
+        ['content', 'ticket', 'author', 'private', 'ticketStatus', 'attachmentsInput'],
+        request.logger,
+      );
       const ticket = numericId(body.ticket, 'ticket', 'Ticket');
       if (!ticket) throw new RestError(400, '"ticket" is required.');
       const data = await runGraphQL(

@@ -2,8 +2,18 @@
 // attachments; moved tickets answer their old keys with 301.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { onlyProperties, RestError } from '../format.ts';
-import { dateFilters, listHeaders, orderOf, pageOf } from '../lists.ts';
+import { knownProperties, onlyProperties, RestError } from '../format.ts';
+import {
+  dateFilters,
+  idsParam,
+  listHeaders,
+  listOperation,
+  mapInBatches,
+  orderOf,
+  pageOf,
+  readPage,
+  textParam,
+} from '../lists.ts';
 import {
   AGENT,
   enumValue,
@@ -125,77 +135,93 @@ const WRITABLE = [
   'attachmentsInput',
 ];
 
-function ticketInput(body: Record<string, unknown>) {
-  onlyProperties('Ticket', body, WRITABLE);
-  return compact({
+/**
+ * A ticket body as GraphQL input. `"assignee": null` (or an empty form field) on an update
+ * unassigns; on a create it means "no choice", so the branch's default assignee applies.
+ */
+function ticketInput(body: Record<string, unknown>, updating = false) {
+  const assignee = body.assignee;
+  const unassign = updating && (assignee === null || assignee === '');
+  const fields = compact({
     subject: body.subject,
     description: body.description,
     status: enumValue(body.status, 'status', STATUSES),
     priority: enumValue(body.priority, 'priority', PRIORITIES),
     source: enumValue(body.source, 'source', SOURCES),
     reporter: personGlobalId(body.reporter, 'reporter'),
-    assignee: numericId(body.assignee, 'assignee', 'Agent'),
     tags: body.tags === undefined ? undefined : (Array.isArray(body.tags) ? body.tags : [body.tags]).map(String),
     attachments: Array.isArray(body.attachmentsInput) ? body.attachmentsInput : undefined,
+    assignee: unassign ? undefined : numericId(assignee, 'assignee', 'Agent'),
+  });
+  // compact() drops nulls: the unassigning null goes in after it.
+  return unassign ? { ...fields, assignee: null } : fields;
+}
+
+/** Every property of a ticket the guide lets clients sort by (camelCase) and its GraphQL field. */
+const SORTS = {
+  id: 'CREATED_AT',
+  createdAt: 'CREATED_AT',
+  updatedAt: 'UPDATED_AT',
+  key: 'KEY',
+  subject: 'SUBJECT',
+  description: 'DESCRIPTION',
+  priority: 'PRIORITY',
+  status: 'STATUS',
+  source: 'SOURCE',
+  branch: 'BRANCH',
+  reporter: 'REPORTER',
+  assignee: 'ASSIGNEE',
+  uniqueId: 'UNIQUE_ID',
+};
+
+const TICKET_LIST = listOperation('tickets', LIST_FIELDS, { filter: 'TicketFilter', orderBy: 'TicketOrder' });
+const SEARCH_LIST = listOperation('searchTickets', LIST_FIELDS, { query: 'String!' });
+
+/** Each documented property filter (strings: substring; numbers and enums: equality). */
+function ticketFilter(q: RouteRequest['query']) {
+  return compact({
+    ids: idsParam(q, 'Ticket'),
+    branch: numericId(q.get('branch'), 'branch', 'Branch'),
+    assignee: numericId(q.get('assignee'), 'assignee', 'Agent'),
+    reporter: personGlobalId(q.get('reporter'), 'reporter'),
+    status: enumList(q.all('status'), 'status', STATUSES),
+    priority: enumList(q.all('priority'), 'priority', PRIORITIES),
+    source: enumList(q.all('source'), 'source', SOURCES),
+    tag: textParam(q, 'tags', 'tag'),
+    key: textParam(q, 'key'),
+    subject: textParam(q, 'subject'),
+    description: textParam(q, 'description'),
+    uniqueId: textParam(q, 'unique_id', 'uniqueId'),
+    ...dateFilters(q),
   });
 }
 
+/** `status=new` or `status[]=new&status[]=open`; blanks ignored. */
+function enumList(values: string[], field: string, allowed: readonly string[]) {
+  const list = values.map((v) => enumValue(v, field, allowed)).filter((v): v is string => v !== undefined);
+  return list.length ? list : undefined;
+}
+
 async function listTickets(request: RouteRequest, search: string | null) {
-  const { page, limit, first, offset } = pageOf(request.query);
+  const { page, limit, offset } = pageOf(request);
   const q = request.query;
+  let read: { nodes: GqlTicket[]; total: number };
   if (search !== null) {
     if (!search.trim()) throw new RestError(400, '"q" must not be empty.');
-    const data = await runGraphQL(
+    read = await readPage(request.ctx, SEARCH_LIST, 'searchTickets', { query: search }, { limit, offset });
+  } else {
+    read = await readPage(
       request.ctx,
-      `query($q: String!, $first: Int, $offset: Int) { searchTickets(query: $q, first: $first, offset: $offset) { totalCount nodes { ${LIST_FIELDS} } } }`,
-      { q: search, first, offset },
+      TICKET_LIST,
+      'tickets',
+      { orderBy: orderOf(q, SORTS), filter: ticketFilter(q) },
+      { limit, offset },
     );
-    return {
-      status: 200,
-      body: data.searchTickets.nodes.map(restTicket),
-      headers: listHeaders(request, data.searchTickets.totalCount, page, limit),
-    };
   }
-  const reporter = personGlobalId(q.get('reporter'), 'reporter');
-  const text = q.get('subject') || q.get('key') || q.get('description');
-  const data = await runGraphQL(
-    request.ctx,
-    `query($first: Int, $offset: Int, $filter: TicketFilter, $orderBy: TicketOrder) {
-      tickets(first: $first, offset: $offset, filter: $filter, orderBy: $orderBy) { totalCount nodes { ${LIST_FIELDS} } }
-    }`,
-    {
-      first,
-      offset,
-      orderBy: orderOf(
-        q,
-        {
-          id: 'CREATED_AT',
-          createdAt: 'CREATED_AT',
-          updatedAt: 'UPDATED_AT',
-          key: 'KEY',
-          subject: 'SUBJECT',
-          priority: 'PRIORITY',
-          status: 'STATUS',
-        },
-        'CREATED_AT',
-      ),
-      filter: compact({
-        branch: numericId(q.get('branch'), 'branch', 'Branch'),
-        assignee: numericId(q.get('assignee'), 'assignee', 'Agent'),
-        reporter,
-        status: q.get('status') ? [enumValue(q.get('status'), 'status', STATUSES)] : undefined,
-        priority: q.get('priority') ? [enumValue(q.get('priority'), 'priority', PRIORITIES)] : undefined,
-        source: q.get('source') ? [enumValue(q.get('source'), 'source', SOURCES)] : undefined,
-        tag: q.get('tags') || q.get('tag') || undefined,
-        text: text || undefined,
-        ...dateFilters(q),
-      }),
-    },
-  );
   return {
     status: 200,
-    body: data.tickets.nodes.map(restTicket),
-    headers: listHeaders(request, data.tickets.totalCount, page, limit),
+    body: await mapInBatches(read.nodes, restTicket),
+    headers: listHeaders(request, read.total, page, limit),
   };
 }
 
@@ -217,7 +243,7 @@ export const ticketRoutes: Route[] = [
     method: 'POST',
     path: '/tickets',
     async handle(request) {
-      const body = await request.body();
+      const body = knownProperties('Ticket', await request.body(), WRITABLE, request.logger);
       const input = { ...ticketInput(body), branch: numericId(body.branch, 'branch', 'Branch') };
       if (!input.branch) throw new RestError(400, '"branch" is required.');
       const data = await runGraphQL(
@@ -240,7 +266,8 @@ export const ticketRoutes: Route[] = [
     path: '/tickets/:ref',
     async handle(request) {
       const body = await request.body();
-      const { attachments: _ignored, ...changes } = ticketInput(body);
+      onlyProperties('Ticket', body, WRITABLE);
+      const { attachments: _ignored, ...changes } = ticketInput(body, true);
       if (body.branch !== undefined)
         throw new RestError(400, 'Move a ticket to another branch with the GraphQL moveTicket mutation.');
       const data = await runGraphQL(

@@ -2,8 +2,18 @@
 // /users/current and /tickets/{id}/watchers.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { onlyProperties, RestError } from '../format.ts';
-import { listHeaders, orderOf, pageOf } from '../lists.ts';
+import { knownProperties, onlyProperties, RestError } from '../format.ts';
+import {
+  dateFilters,
+  idsParam,
+  listHeaders,
+  listOperation,
+  mapInBatches,
+  orderOf,
+  pageOf,
+  readPage,
+  textParam,
+} from '../lists.ts';
 import { type GqlPerson, PERSON, personGlobalId, typedId } from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact } from '../serialize.ts';
@@ -26,10 +36,21 @@ export function restUser(c: GqlCustomer) {
 
 const NOT_FOUND = 'User loading failed, user not found.';
 
-function userInput(body: Record<string, unknown>) {
-  onlyProperties('User', body, ['email', 'firstName', 'lastName']);
-  return compact({ email: body.email, firstName: body.firstName, lastName: body.lastName });
-}
+const WRITABLE = ['email', 'firstName', 'lastName'];
+
+const userInput = (body: Record<string, unknown>) =>
+  compact({ email: body.email, firstName: body.firstName, lastName: body.lastName });
+
+const USER_LIST = listOperation('customers', FIELDS, { filter: 'CustomerFilter', orderBy: 'PersonOrder' });
+
+const SORTS = {
+  id: 'CREATED_AT',
+  createdAt: 'CREATED_AT',
+  updatedAt: 'UPDATED_AT',
+  email: 'EMAIL',
+  firstName: 'FIRST_NAME',
+  lastName: 'LAST_NAME',
+};
 
 async function loadUser(request: RouteRequest, by: { id?: string; email?: string }) {
   const data = await runGraphQL<{ customer: GqlCustomer | null }>(
@@ -49,10 +70,12 @@ const byRef = (ref: string | undefined) => {
 };
 
 async function updateUser(request: RouteRequest, id: string) {
+  const body = await request.body();
+  onlyProperties('User', body, WRITABLE);
   const data = await runGraphQL(
     request.ctx,
     `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { ${FIELDS} } userErrors { message field code } } }`,
-    { input: { id, ...userInput(await request.body()) } },
+    { input: { id, ...userInput(body) } },
   );
   throwUserErrors(data.updateCustomer);
   return { status: 200, body: restUser(data.updateCustomer.customer) };
@@ -81,36 +104,28 @@ export const userRoutes: Route[] = [
     method: 'GET',
     path: '/users',
     async handle(request) {
-      const { page, limit, first, offset } = pageOf(request.query);
+      const { page, limit, offset } = pageOf(request);
       const q = request.query;
-      const text =
-        q.get('email') || q.get('first_name') || q.get('firstName') || q.get('last_name') || q.get('lastName');
-      const data = await runGraphQL(
+      const { nodes, total } = await readPage<GqlCustomer>(
         request.ctx,
-        `query($first: Int, $offset: Int, $filter: CustomerFilter, $orderBy: PersonOrder) {
-          customers(first: $first, offset: $offset, filter: $filter, orderBy: $orderBy) { totalCount nodes { ${FIELDS} } }
-        }`,
+        USER_LIST,
+        'customers',
         {
-          first,
-          offset,
-          orderBy: orderOf(
-            q,
-            {
-              id: 'CREATED_AT',
-              createdAt: 'CREATED_AT',
-              email: 'EMAIL',
-              firstName: 'FIRST_NAME',
-              lastName: 'LAST_NAME',
-            },
-            'CREATED_AT',
-          ),
-          filter: compact({ text: text || undefined }),
+          orderBy: orderOf(q, SORTS),
+          filter: compact({
+            ids: idsParam(q, 'Customer'),
+            email: textParam(q, 'email'),
+            firstName: textParam(q, 'first_name', 'firstName'),
+            lastName: textParam(q, 'last_name', 'lastName'),
+            ...dateFilters(q),
+          }),
         },
+        { limit, offset },
       );
       return {
         status: 200,
-        body: data.customers.nodes.map(restUser),
-        headers: listHeaders(request, data.customers.totalCount, page, limit),
+        body: await mapInBatches(nodes, restUser),
+        headers: listHeaders(request, total, page, limit),
       };
     },
   },
@@ -118,7 +133,7 @@ export const userRoutes: Route[] = [
     method: 'POST',
     path: '/users',
     async handle(request) {
-      const input = userInput(await request.body());
+      const input = userInput(knownProperties('User', await request.body(), WRITABLE, request.logger));
       for (const field of ['email', 'firstName', 'lastName'] as const) {
         if (!input[field]) throw new RestError(400, `"${field}" is required.`);
       }
@@ -188,8 +203,7 @@ export const userRoutes: Route[] = [
     path: '/tickets/:ref/watchers',
     portalOnly: true,
     async handle(request) {
-      const body = await request.body();
-      onlyProperties('Watcher', body, ['email']);
+      const body = knownProperties('Watcher', await request.body(), ['email'], request.logger);
       const email = String(body.email ?? '')
         .trim()
         .toLowerCase();
