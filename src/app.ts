@@ -6,11 +6,14 @@ import { DEFAULT_API_KEYS_PER_PERSON, DEFAULT_LIMITS } from './config.ts';
 import type { Context, Viewer } from './context.ts';
 import type { Database } from './db/database.ts';
 import { type AttachmentLimits, DEFAULT_ATTACHMENT_LIMITS } from './domain/attachments.ts';
+import { DEFAULT_LANGUAGE_TABLE, type LanguageTable, parseLanguageTable } from './domain/languages.ts';
 import { createDownloadHandler } from './http/downloads.ts';
 import { createGate } from './http/gate.ts';
 import type { CostLimits } from './http/operation-cost.ts';
 import { createRateLimits, type RateLimitStore } from './http/rate-limit.ts';
 import type { Logger } from './logger.ts';
+import { deskieDialect } from './rest/dialects/deskie/index.ts';
+import { createDialectHost } from './rest/dialects/host.ts';
 import { createRestHandler } from './rest/router.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createHelpdeskYoga } from './yoga.ts';
@@ -43,6 +46,8 @@ export interface AppOptions {
   downloadTokenSeconds?: number;
   /** Browser origins allowed by CORS (HELPDESK_CORS_ORIGINS). */
   corsOrigins?: string[];
+  /** Deskie's language ids (HELPDESK_DESKIE_LANGUAGES). */
+  deskieLanguages?: LanguageTable;
 }
 
 export function createApp({
@@ -62,6 +67,7 @@ export function createApp({
   publicUrl,
   downloadTokenSeconds = 3600,
   corsOrigins = [],
+  deskieLanguages = parseLanguageTable(DEFAULT_LANGUAGE_TABLE) as LanguageTable,
 }: AppOptions) {
   const cors = { origins: corsOrigins };
   const authenticate = createAuthenticator({ prisma: db.prisma, box, now });
@@ -87,6 +93,15 @@ export function createApp({
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
   const rest = createRestHandler({ gate, makeContext, logger, baseUrl, cors });
+  // Other products' REST APIs (Deskie, Teamwork Desk) on the same rules: src/rest/dialects.
+  const dialects = createDialectHost({
+    gate,
+    makeContext,
+    logger,
+    baseUrl,
+    cors,
+    dialects: [deskieDialect({ languages: deskieLanguages })],
+  });
   return {
     db,
     box,
@@ -94,6 +109,7 @@ export function createApp({
     yoga,
     download,
     rest,
+    dialects,
     maxRequestBytes,
     makeContext,
     /** Resolves once the rate-limit store is connected (Redis); memory answers until then. */

@@ -79,14 +79,16 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     publicUrl: config.publicUrl ?? (() => ownUrl),
     downloadTokenSeconds: config.downloadTokenSeconds,
     corsOrigins: config.corsOrigins,
+    deskieLanguages: config.deskieLanguages,
   });
   await app.ready();
-  const { yoga, gate, download, rest, maxRequestBytes } = app;
+  const { yoga, gate, download, rest, dialects, maxRequestBytes } = app;
   const server = createHttpServer({
     yoga,
     gate,
     download,
     rest,
+    dialects,
     maxRequestBytes,
     maxJsonBytes: config.maxJsonBytes,
     connections: {

@@ -61,10 +61,23 @@ export async function startRestServer() {
     return { status: response.status, headers: response.headers, text, json };
   }
 
+  /** GraphQL as the admin (Bearer), for set-up the REST paths do not offer; errors fail the test. */
+  async function graphql(query: string, variables: Record<string, unknown> = {}) {
+    const response = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const result = (await response.json()) as { data?: any; errors?: { message: string }[] };
+    if (result.errors?.length) throw new Error(`GraphQL failed: ${result.errors.map((e) => e.message).join('; ')}`);
+    return result.data;
+  }
+
   return {
     app,
     origin,
     call,
+    graphql,
     async close() {
       await app.close();
       await drop();
