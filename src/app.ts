@@ -14,6 +14,7 @@ import { createRateLimits, type RateLimitStore } from './http/rate-limit.ts';
 import type { Logger } from './logger.ts';
 import { deskieDialect } from './rest/dialects/deskie/index.ts';
 import { createDialectHost } from './rest/dialects/host.ts';
+import { teamworkDialect } from './rest/dialects/teamwork/index.ts';
 import { createRestHandler } from './rest/router.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createHelpdeskYoga } from './yoga.ts';
@@ -100,7 +101,7 @@ export function createApp({
     logger,
     baseUrl,
     cors,
-    dialects: [deskieDialect({ languages: deskieLanguages })],
+    dialects: [deskieDialect({ languages: deskieLanguages }), teamworkDialect()],
   });
   return {
     db,

@@ -181,3 +181,42 @@ export function compareWithSeed(
   else result.differences.push(`${path}: ${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`);
   return result;
 }
+
+/**
+ * The JSON example of a document cut off mid-way (Teamwork's page ends inside it): what is there,
+ * with the open objects and arrays closed.
+ */
+export function truncatedJson(text: string, from = 0): unknown {
+  const start = text.indexOf('{', from);
+  const stack: string[] = [];
+  let inString = false;
+  let end = start;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') stack.push(c === '{' ? '}' : ']');
+    else if (c === '}' || c === ']') {
+      stack.pop();
+      end = i + 1;
+      if (stack.length === 0) break;
+    }
+  }
+  const kept = text.slice(start, end).replace(/,\s*$/, '');
+  return JSON.parse(kept + stack.reverse().join(''));
+}
+
+/** Teamwork-style "Body Params": each `Name` with its `Type` (and whether it says read-only). */
+export function bodyParams(text: string): { name: string; type: string; readOnly: boolean }[] {
+  const section = text.slice(text.indexOf('Body Params'), text.indexOf('Responses'));
+  const params = [...section.matchAll(/Name\s*\n\s*(\S+)\s*\n\s*Type\s*\n\s*(\S+)([\s\S]*?)(?=•\s*Name|$)/g)];
+  return params.map((m) => ({
+    name: m[1]!,
+    type: m[2]!,
+    readOnly: /read-only/i.test(m[3]!),
+  }));
+}

@@ -1,5 +1,6 @@
 // Agents: staff with the Teamwork Desk settings.
 import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -116,6 +117,49 @@ export const Agent = builder.prismaNode('Agent', {
     }),
   }),
 });
+
+/** Per request: the installation's owner (one lookup however many agents are shown). */
+function appOwner(ctx: Context): Promise<number | null> {
+  const cache = ctx as Context & { appOwner?: Promise<number | null> };
+  cache.appOwner ??= people.appOwnerId(ctx.prisma);
+  return cache.appOwner;
+}
+
+/** The branches of many agents at once: two statements per request, not two per agent. */
+function agentBranchesLoader(ctx: Context) {
+  const cache = ctx as Context & { agentBranches?: DataLoader<number, Prisma.BranchGetPayload<object>[]> };
+  cache.agentBranches ??= new DataLoader(async (ids: readonly number[]) => {
+    const assigned = await ctx.prisma.ticket.groupBy({
+      by: ['branchId', 'assigneeId'],
+      where: { assigneeId: { in: [...ids] } },
+    });
+    const branches = await ctx.prisma.branch.findMany({
+      where: { OR: [{ defaultAssigneeId: { in: [...ids] } }, { id: { in: assigned.map((a) => a.branchId) } }] },
+      orderBy: { id: 'asc' },
+    });
+    return ids.map((id) =>
+      branches.filter(
+        (b) => b.defaultAssigneeId === id || assigned.some((a) => a.assigneeId === id && a.branchId === b.id),
+      ),
+    );
+  });
+  return cache.agentBranches;
+}
+
+builder.prismaObjectFields(Agent, (t) => ({
+  isAppOwner: t.boolean({
+    ...details,
+    description: "The installation's owner (Teamwork's isAppOwner): the earliest created active admin.",
+    resolve: async (a, _args, ctx) => a.id === (await appOwner(ctx)),
+  }),
+  branches: t.prismaField({
+    type: ['Branch'],
+    ...details,
+    description:
+      "Branches the agent works in (Teamwork's inboxes): those it is the default assignee of or has tickets assigned in, in creation order.",
+    resolve: (_query, a, _args, ctx) => agentBranchesLoader(ctx).load(a.id),
+  }),
+}));
 
 const AgentFilter = builder.inputType('AgentFilter', {
   description: 'Narrows a list of agents.',
