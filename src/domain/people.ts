@@ -1,7 +1,7 @@
 // Agents (staff, Teamwork Desk fields) and customers (end users, Deskie fields): validation
 // shared by GraphQL and the REST adapter. Updates are partial: an absent field stays, an explicit
 // null clears a nullable field, and null for a required field is an error.
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type {
   AgentRole,
   CustomerChannel,
@@ -30,6 +30,10 @@ export interface AgentInput {
   autoFollowOnCC?: boolean | null;
   isPartTime?: boolean | null;
   reviewer?: boolean | null;
+  projectsCompanyId?: number | null;
+  ldKey?: string | null;
+  onboarding?: Record<string, unknown> | null;
+  trainingWheelsEnrollment?: Record<string, unknown> | null;
 }
 
 export interface CustomerInput {
@@ -120,7 +124,26 @@ function emailTaken() {
 }
 
 /** Fields only admins may set on agents; an agent may change the rest of their own profile. */
-export const adminOnlyAgentFields = ['email', 'role', 'state', 'isPartTime', 'reviewer'] as const;
+export const adminOnlyAgentFields = ['email', 'role', 'state', 'isPartTime', 'reviewer', 'projectsCompanyId'] as const;
+
+const OPAQUE_JSON_MAX = 10_000;
+
+/** Teamwork's opaque state objects: kept as sent, bounded; null clears. */
+function opaque(problems: Problems, input: Record<string, unknown>, field: string) {
+  const value = input[field];
+  if (value === undefined) return undefined;
+  if (value === null) return Prisma.DbNull;
+  if (JSON.stringify(value).length > OPAQUE_JSON_MAX)
+    problems.add('TOO_LONG', `${field} must be at most ${OPAQUE_JSON_MAX} characters of JSON.`, [field]);
+  return value as Prisma.InputJsonObject;
+}
+
+function companyId(problems: Problems, input: AgentInput) {
+  const value = input.projectsCompanyId;
+  if (value != null && (!Number.isInteger(value) || value < 0 || value > 2_147_483_647))
+    problems.add('INVALID', 'projectsCompanyId must be a non-negative integer.', ['projectsCompanyId']);
+  return value;
+}
 
 function agentData(problems: Problems, input: AgentInput, creating: boolean) {
   const raw = input as Record<string, unknown>;
@@ -139,6 +162,10 @@ function agentData(problems: Problems, input: AgentInput, creating: boolean) {
     autoFollowOnCC: setting<boolean>(problems, raw, 'autoFollowOnCC'),
     isPartTime: setting<boolean>(problems, raw, 'isPartTime'),
     reviewer: setting<boolean>(problems, raw, 'reviewer'),
+    projectsCompanyId: companyId(problems, input),
+    ldKey: text(problems, raw, 'ldKey'),
+    onboarding: opaque(problems, raw, 'onboarding'),
+    trainingWheelsEnrollment: opaque(problems, raw, 'trainingWheelsEnrollment'),
   };
 }
 

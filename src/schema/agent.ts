@@ -97,6 +97,26 @@ export const Agent = builder.prismaNode('Agent', {
       ...details,
       description: 'Asked to review tickets of agents in training.',
     }),
+    projectsCompanyId: t.exposeInt('projectsCompanyId', {
+      ...details,
+      description: "Teamwork Desk's projectsCompanyId: the agent's company in Teamwork Projects.",
+    }),
+    ldKey: t.exposeString('ldKey', {
+      ...details,
+      description: "Teamwork Desk's ldKey (a feature-flag key), kept as sent.",
+    }),
+    onboarding: t.field({
+      type: 'JSONObject',
+      ...details,
+      description: "Teamwork Desk's onboarding state, kept as sent.",
+      resolve: (a) => a.onboarding as Record<string, unknown> | null,
+    }),
+    trainingWheelsEnrollment: t.field({
+      type: 'JSONObject',
+      ...details,
+      description: "Teamwork Desk's training-wheels enrollment, kept as sent.",
+      resolve: (a) => a.trainingWheelsEnrollment as Record<string, unknown> | null,
+    }),
     createdBy: t.relation('createdBy', { ...details, description: 'Who created the agent.' }),
     updatedBy: t.relation('updatedBy', { ...details, description: 'Who last changed the agent.' }),
     tickets: t.relatedConnection('assignedTickets', {
@@ -243,6 +263,16 @@ const preferenceFields = (t: PothosInputFieldBuilder) => ({
   autoFollowOnCC: t.boolean({ description: 'Watch tickets you are CCed on.' }),
   isPartTime: t.boolean({ description: 'Part-time (admins only).' }),
   reviewer: t.boolean({ description: 'Reviewer (admins only).' }),
+  projectsCompanyId: t.int({ description: 'Company in Teamwork Projects (admins only).' }),
+  ldKey: t.string({ ...maxLength(KEY_MAX), description: 'Teamwork feature-flag key, kept as sent.' }),
+  onboarding: t.field({
+    type: 'JSONObject',
+    description: 'Teamwork onboarding state (at most 10,000 characters of JSON).',
+  }),
+  trainingWheelsEnrollment: t.field({
+    type: 'JSONObject',
+    description: 'Teamwork training-wheels enrollment (at most 10,000 characters of JSON).',
+  }),
 });
 type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 

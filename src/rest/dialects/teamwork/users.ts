@@ -10,6 +10,7 @@ import { TIME_FORMATS, TIMEZONES, timeFormatIdOf, timezoneIdOf, timezoneOf } fro
 
 const USER = `internalId firstName lastName email role state isAppOwner isPartTime reviewer autoFollowOnCC editMethod
   ticketReplyRedirect sendPushNotifications sendWebNotifications timezone timeFormat avatarUrl
+  projectsCompanyId ldKey onboarding trainingWheelsEnrollment
   createdAt updatedAt deletedAt createdBy { internalId } updatedBy { internalId } deletedBy { internalId }
   branches { internalId key name description createdAt updatedAt }`;
 
@@ -39,6 +40,10 @@ interface GqlAgent {
   timezone: string | null;
   timeFormat: string;
   avatarUrl: string | null;
+  projectsCompanyId: number | null;
+  ldKey: string | null;
+  onboarding: Record<string, unknown> | null;
+  trainingWheelsEnrollment: Record<string, unknown> | null;
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
@@ -71,6 +76,11 @@ export function teamworkUser(a: GqlAgent) {
     timezoneId: timezoneIdOf(a.timezone),
     timeFormatId: timeFormatIdOf(a.timeFormat),
     avatarURL: a.avatarUrl,
+    // Unset, they read as Teamwork (a Go service) writes empty values.
+    projectsCompanyId: a.projectsCompanyId ?? 0,
+    ldKey: a.ldKey ?? '',
+    onboarding: a.onboarding ?? {},
+    trainingWheelsEnrollment: a.trainingWheelsEnrollment ?? {},
     createdAt: a.createdAt,
     createdBy: userRef(a.createdBy),
     updatedAt: a.updatedAt,
@@ -120,8 +130,6 @@ const IGNORED = new Set([
   'inboxes',
   'filter_args',
 ]);
-/** In Teamwork's schema, but with nothing here to hold them (Teamwork Projects and onboarding state). */
-const NOT_HELD = new Set(['ldKey', 'onboarding', 'projectsCompanyId', 'trainingWheelsEnrollment']);
 const BOOLEANS = ['autoFollowOnCC', 'isPartTime', 'reviewer', 'sendPushNotifications', 'sendWebNotifications'];
 const ENUMS: Record<string, Record<string, string>> = {
   role: { admin: 'ADMIN', agent: 'AGENT' },
@@ -145,8 +153,7 @@ function agentInput(body: Record<string, unknown>) {
   const input: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(user as Record<string, unknown>)) {
     if (IGNORED.has(field)) continue;
-    if (NOT_HELD.has(field)) fail(field, 'is not stored by this server');
-    else if (field === 'email' || field === 'firstName' || field === 'lastName') {
+    if (field === 'email' || field === 'firstName' || field === 'lastName' || field === 'ldKey') {
       if (value !== null && typeof value !== 'string') fail(field, 'must be a string');
       else input[field] = value;
     } else if (BOOLEANS.includes(field)) {
@@ -156,6 +163,12 @@ function agentInput(body: Record<string, unknown>) {
       const mapped = typeof value === 'string' ? ENUMS[field][value.toLowerCase()] : undefined;
       if (value !== null && !mapped) fail(field, `must be one of ${Object.keys(ENUMS[field]).join(', ')}`);
       else input[field] = mapped ?? null;
+    } else if (field === 'onboarding' || field === 'trainingWheelsEnrollment') {
+      if (value !== null && (typeof value !== 'object' || Array.isArray(value))) fail(field, 'must be an object');
+      else input[field] = value;
+    } else if (field === 'projectsCompanyId') {
+      if (value !== null && !Number.isInteger(value)) fail(field, 'must be an integer');
+      else input[field] = value;
     } else if (field === 'timezoneId') {
       if (value === null) input.timezone = null;
       else if (!Number.isInteger(value) || !timezoneOf(value as number))
