@@ -2,6 +2,7 @@
 // GraphQL's), search anchors and filters, PHP form bodies, read-only and unknown fields, and every
 // bad input a 4xx in Deskie's error shape.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_KEY, startRestServer } from './rest-helpers.ts';
 
@@ -138,6 +139,13 @@ describe('Deskie dialect', () => {
     const edited = await call('PUT', `/api/users/${form.json.user.user_id}.json`, { body: { user } });
     expect(edited.status, JSON.stringify(edited.json)).toBe(200);
     expect(edited.json.user).toMatchObject({ user_id: form.json.user.user_id, user_full_name: 'Form Changed' });
+    const badEmail = await call('PUT', `/api/users/${form.json.user.user_id}.json`, {
+      body: { user: { user_email: 'nope' } },
+    });
+    expect(badEmail.json).toEqual({
+      error: 'incorrect_data',
+      description: expect.stringMatching(/^user_email: .*not a valid email/),
+    });
     const unknown = await call('PUT', `/api/users/${form.json.user.user_id}.json`, {
       body: { user: { nickname: 'x' } },
     });
@@ -199,5 +207,72 @@ describe('Deskie dialect', () => {
     const answer = await call(method, path, { body });
     expect(answer.status).toBe(status);
     expect(answer.json).toEqual({ error: code, description: expect.any(String) });
+  });
+
+  it('answers random bodies and queries on every route with a 2xx or a 4xx in its own shape, never a 5xx', async () => {
+    const victim = await create({ user_email: 'victim@example.com', user_full_name: 'Vic Tim' });
+    const paths = [
+      '/api/users.json',
+      `/api/users/${victim.user_id}.json`,
+      '/api/users/identification.json',
+      ...['disable', 'block', 'restore', 'link', 'unlink'].map((a) => `/api/users/${victim.user_id}/${a}.json`),
+      '/desk/api/v2/users/1.json',
+      '/desk/api/v2/users.json',
+    ];
+    const key = fc.oneof(
+      fc.constantFrom(
+        'user',
+        'user_email',
+        'user_id',
+        'custom_fields',
+        'language_id',
+        'telegram_id',
+        'timezoneId',
+        'email',
+        'role',
+      ),
+      fc.string({ maxLength: 12 }),
+    );
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ maxLength: 30 }),
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('any'), { maxLength: 3 }),
+        fc.dictionary(key, tie('any'), { maxKeys: 4 }),
+      ),
+    })).any;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
+        fc.oneof(
+          value.map((v) => JSON.stringify({ user: v })),
+          value.map((v) => JSON.stringify(v)),
+          fc.string(),
+        ),
+        fc.array(fc.tuple(key, fc.string({ maxLength: 10 })), { maxLength: 3 }),
+        async (path, method, body, query) => {
+          const search = query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+          const url = `${server.origin}${path}${search ? `?${search}` : ''}`;
+          const response = await fetch(url, {
+            method,
+            headers: { Authorization: admin, 'Content-Type': 'application/json' },
+            body: method === 'GET' ? undefined : body,
+          });
+          const text = await response.text();
+          expect(response.status, `${method} ${url} ${body}: ${text}`).toBeLessThan(500);
+          if (response.status >= 400) {
+            const json = JSON.parse(text);
+            if (path.startsWith('/desk/')) expect(Object.keys(json)).toEqual(['errors']);
+            else expect(Object.keys(json)).toEqual(['error', 'description']);
+          }
+        },
+      ),
+      { numRuns: 150, seed: 16 },
+    );
   });
 });

@@ -200,6 +200,9 @@ describe('Teamwork Desk users API, walked from its document', () => {
         role: ['must be one of admin, agent'],
       },
     });
+    const badEmail = await call('PATCH', path, '{"user": {"email": "not-an-address"}}');
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.json).toEqual({ errors: { email: [expect.stringMatching(/not a valid email/)] } });
     const broken = await call('PATCH', path, '{"user": ');
     expect(broken.status).toBe(400);
     expect(broken.json).toEqual({ errors: { base: [expect.any(String)] } });

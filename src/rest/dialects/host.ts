@@ -144,6 +144,18 @@ export function createDialectHost({ gate, makeContext, logger, baseUrl, cors, di
 export type DialectHost = ReturnType<typeof createDialectHost>;
 
 /**
+ * A value the schema refused (`Variable "$input" got invalid value "x" at "input.email"; Value is
+ * not a valid email address`) as a field error in the dialect's names, without GraphQL's wording.
+ */
+function inputError(error: unknown, fieldName: (path: string[]) => string) {
+  if (!(error instanceof RestError) || error.status !== 400) return error;
+  const match = /^Variable "\$\w+" got invalid value .* at "\w+\.([\w.]+)"; (.*)$/s.exec(error.message);
+  if (!match) return error;
+  const field = fieldName(match[1]!.split('.'));
+  return new DialectError(400, `${field}: ${match[2]}`, { [field]: [match[2]!] });
+}
+
+/**
  * Runs a mutation and returns its payload (`data[root]`); user errors become a DialectError with
  * the status throwUserErrors gives them and the fields named as the dialect names them.
  */
@@ -155,7 +167,12 @@ export async function mutate<T = any>(
   root: string,
   fieldName: (path: string[]) => string = (path) => path.join('.'),
 ): Promise<T> {
-  const data = await runGraphQL(ctx, source, variables);
+  let data: Record<string, any>;
+  try {
+    data = await runGraphQL(ctx, source, variables);
+  } catch (error) {
+    throw inputError(error, fieldName);
+  }
   const payload = data[root];
   try {
     throwUserErrors(payload);
