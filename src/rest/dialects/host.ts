@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import qs from 'qs';
 import type { Context } from '../../context.ts';
+import type { UserErrorShape } from '../../domain/errors.ts';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../../domain/errors.ts';
 import { CROSS_SITE_MESSAGE, crossSiteWriteRefused } from '../../http/browser-safety.ts';
 import { WWW_AUTHENTICATE } from '../../http/gate.ts';
@@ -167,13 +168,13 @@ export async function mutate<T = any>(
   root: string,
   fieldName: (path: string[]) => string = (path) => path.join('.'),
 ): Promise<T> {
-  let data: Record<string, any>;
+  let data: Record<string, { userErrors: UserErrorShape[] }>;
   try {
     data = await runGraphQL(ctx, source, variables);
   } catch (error) {
     throw inputError(error, fieldName);
   }
-  const payload = data[root];
+  const payload = data[root]!;
   try {
     throwUserErrors(payload);
   } catch (error) {
