@@ -275,4 +275,41 @@ describe('Deskie dialect', () => {
       { numRuns: 150, seed: 16 },
     );
   });
+
+  it("the server's own refusals (body too large, bad Host) come in each dialect's shape", async () => {
+    const small = await startRestServer({ HELPDESK_MAX_JSON_SIZE: '2048' });
+    try {
+      const big = JSON.stringify({ user: { user_full_name: 'x'.repeat(4096) } });
+      const deskie = await fetch(`${small.origin}/api/users.json`, {
+        method: 'POST',
+        headers: { Authorization: admin, 'Content-Type': 'application/json' },
+        body: big,
+      });
+      expect(deskie.status).toBe(413);
+      expect(await deskie.json()).toEqual({ error: 'too_large', description: expect.stringMatching(/2048 bytes/) });
+      const teamwork = await fetch(`${small.origin}/desk/api/v2/users/1.json`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
+        body: big,
+      });
+      expect(teamwork.status).toBe(413);
+      expect(await teamwork.json()).toEqual({ errors: { base: [expect.stringMatching(/2048 bytes/)] } });
+    } finally {
+      await small.close();
+    }
+    const { request } = await import('node:http');
+    const badHost = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${server.origin}/api/users.json`, { headers: { Host: 'bad host' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(badHost.status).toBe(400);
+    expect(JSON.parse(badHost.body)).toEqual({ error: 'incorrect_data', description: 'Invalid Host header.' });
+  });
 });

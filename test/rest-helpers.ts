@@ -11,7 +11,8 @@ import { createPostgresDatabase } from './helpers.ts';
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_KEY = 'abcdefabcdefabcdefabcdefabcdefabcdef0123';
 
-export async function startRestServer() {
+/** A server on a fresh database; `extraEnv` adds or overrides configuration (limits, tables). */
+export async function startRestServer(extraEnv: Record<string, string> = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-rest-'));
   const env: Record<string, string> = {
     PORT: '0',
@@ -20,6 +21,7 @@ export async function startRestServer() {
     HELPDESK_ADMIN_EMAIL: ADMIN_EMAIL,
     HELPDESK_ADMIN_API_KEY: ADMIN_KEY,
     HELPDESK_RATE_LIMIT: '0',
+    ...extraEnv,
   };
   let drop = async () => {};
   if (process.env.TEST_DATABASE_URL) {

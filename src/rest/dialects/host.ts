@@ -5,8 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import qs from 'qs';
 import type { Context } from '../../context.ts';
-import type { UserErrorShape } from '../../domain/errors.ts';
-import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../../domain/errors.ts';
+import {
+  isServiceUnavailable,
+  RETRY_AFTER_SECONDS,
+  SERVICE_UNAVAILABLE_MESSAGE,
+  type UserErrorShape,
+} from '../../domain/errors.ts';
 import { CROSS_SITE_MESSAGE, crossSiteWriteRefused } from '../../http/browser-safety.ts';
 import { WWW_AUTHENTICATE } from '../../http/gate.ts';
 import { headersOf } from '../../http/node-io.ts';
