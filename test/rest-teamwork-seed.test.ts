@@ -237,6 +237,23 @@ describe('Teamwork Desk users API, walked from its document', () => {
     expect(demoted.json).toEqual({ errors: { role: [expect.stringMatching(/last active admin/)] } });
   });
 
+  it('state "deleted" deletes the agent: deletedAt and deletedBy appear; "active" restores', async () => {
+    const made = await server.graphql(
+      'mutation { createAgent(input: {email: "gone@example.com", firstName: "Gone"}) { agent { internalId } } }',
+    );
+    const path = `/desk/api/v2/users/${made.createAgent.agent.internalId}.json`;
+    const deleted = await call('PATCH', path, '{"user": {"state": "deleted"}}');
+    expect(deleted.status).toBe(200);
+    expect(deleted.json.user).toMatchObject({ state: 'deleted', deletedBy: { id: 1, type: 'users' } });
+    expect(deleted.json.user.deletedAt).toMatch(isoDate);
+    expect((await call('GET', path)).json.user.state).toBe('deleted');
+    const restored = await call('PATCH', path, '{"user": {"state": "Active"}}');
+    expect(restored.json.user.state).toBe('active');
+    expect(restored.json.user).not.toHaveProperty('deletedAt');
+    expect(restored.json.user).not.toHaveProperty('deletedBy');
+    await call('PATCH', path, '{"user": {"state": "deleted"}}');
+  });
+
   it('GET /users.json pages as Teamwork does, with the inboxes side-loaded once', async () => {
     const first = await call('GET', '/desk/api/v2/users.json?pageSize=1');
     expect(first.status).toBe(200);
