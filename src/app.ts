@@ -11,11 +11,15 @@ import {
 import type { Context, Viewer } from './context.ts';
 import type { Database } from './db/database.ts';
 import { type AttachmentLimits, DEFAULT_ATTACHMENT_LIMITS } from './domain/attachments.ts';
+import { DEFAULT_LANGUAGE_TABLE, type LanguageTable, parseLanguageTable } from './domain/languages.ts';
 import { createDownloadHandler } from './http/downloads.ts';
 import { createGate } from './http/gate.ts';
 import type { CostLimits } from './http/operation-cost.ts';
 import { createRateLimits, type RateLimitStore } from './http/rate-limit.ts';
 import type { Logger } from './logger.ts';
+import { deskieDialect } from './rest/dialects/deskie/index.ts';
+import { createDialectHost } from './rest/dialects/host.ts';
+import { teamworkDialect } from './rest/dialects/teamwork/index.ts';
 import { createRestHandler } from './rest/router.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { createHelpdeskYoga } from './yoga.ts';
@@ -52,6 +56,8 @@ export interface AppOptions {
   wsseLifetimeSeconds?: number;
   /** Largest REST page (HELPDESK_REST_MAX_PAGE_SIZE). */
   restMaxPageSize?: number;
+  /** Deskie's language ids (HELPDESK_DESKIE_LANGUAGES). */
+  deskieLanguages?: LanguageTable;
 }
 
 export function createApp({
@@ -73,6 +79,7 @@ export function createApp({
   corsOrigins = [],
   wsseLifetimeSeconds = DEFAULT_WSSE_LIFETIME_SECONDS,
   restMaxPageSize = DEFAULT_REST_MAX_PAGE_SIZE,
+  deskieLanguages = parseLanguageTable(DEFAULT_LANGUAGE_TABLE) as LanguageTable,
 }: AppOptions) {
   const cors = { origins: corsOrigins };
   const authenticate = createAuthenticator({ prisma: db.prisma, box, now, wsseLifetimeSeconds });
@@ -98,6 +105,15 @@ export function createApp({
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
   const rest = createRestHandler({ gate, makeContext, logger, baseUrl, cors, maxPageSize: restMaxPageSize });
+  // Other products' REST APIs (Deskie, Teamwork Desk) on the same rules: src/rest/dialects.
+  const dialects = createDialectHost({
+    gate,
+    makeContext,
+    logger,
+    baseUrl,
+    cors,
+    dialects: [deskieDialect({ languages: deskieLanguages }), teamworkDialect()],
+  });
   return {
     db,
     box,
@@ -105,6 +121,7 @@ export function createApp({
     yoga,
     download,
     rest,
+    dialects,
     maxRequestBytes,
     makeContext,
     /** Resolves once the rate-limit store is connected (Redis); memory answers until then. */

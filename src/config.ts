@@ -1,6 +1,7 @@
 // Configuration from the environment, validated once at start. A bad value stops the process
 // with a message naming the variable, instead of failing later in some request.
 import path from 'node:path';
+import { DEFAULT_LANGUAGE_TABLE, type LanguageTable, parseLanguageTable } from './domain/languages.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const logLevels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -61,6 +62,8 @@ export interface Config {
   metrics: boolean;
   /** Origins whose pages may call the API from a browser (CORS); empty: none but the API's own. */
   corsOrigins: string[];
+  /** Deskie's numbered languages (`language_id`) and the language tags they stand for. */
+  deskieLanguages: LanguageTable;
 }
 
 export class ConfigError extends Error {
@@ -147,6 +150,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const deskieLanguages = parseLanguageTable(env.HELPDESK_DESKIE_LANGUAGES?.trim() || DEFAULT_LANGUAGE_TABLE);
+  if (typeof deskieLanguages === 'string') problems.push(`HELPDESK_DESKIE_LANGUAGES: ${deskieLanguages}`);
+
   const secretKey = env.HELPDESK_SECRET_KEY?.trim() || undefined;
   if (secretKey !== undefined && decodeSecretKey(secretKey) === undefined) {
     problems.push('HELPDESK_SECRET_KEY must be 32 bytes as 64 hex characters or base64 (try: openssl rand -hex 32)');
@@ -226,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     restMaxPageSize,
     metrics,
     corsOrigins,
+    deskieLanguages: deskieLanguages as LanguageTable,
   };
 }
 

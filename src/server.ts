@@ -7,6 +7,7 @@ import { type createDownloadHandler, DOWNLOAD_PATH } from './http/downloads.ts';
 import type { Gate } from './http/gate.ts';
 import { sendJson } from './http/node-io.ts';
 import type { Logger } from './logger.ts';
+import type { DialectHost } from './rest/dialects/host.ts';
 import { negotiateFormat, send } from './rest/format.ts';
 import { type createRestHandler, REST_PREFIX } from './rest/router.ts';
 import type { HelpdeskYoga } from './yoga.ts';
@@ -17,6 +18,8 @@ export interface ServerDeps {
   gate: Gate;
   download: ReturnType<typeof createDownloadHandler>;
   rest: ReturnType<typeof createRestHandler>;
+  /** Deskie's and Teamwork Desk's REST APIs (src/rest/dialects). */
+  dialects?: DialectHost;
   /** Cap on multipart bodies (GraphQL uploads). */
   maxRequestBytes: number;
   /** Cap on every other body (JSON, XML, form, text); defaults to maxRequestBytes. */
@@ -143,6 +146,7 @@ export function createHttpServer({
   yoga,
   download,
   rest,
+  dialects,
   maxRequestBytes,
   maxJsonBytes = maxRequestBytes,
   connections = DEFAULT_CONNECTION_LIMITS,
@@ -160,6 +164,7 @@ export function createHttpServer({
     headers: Record<string, string> = {},
   ) => {
     if (REST_PREFIX.test(pathname)) return send(res, negotiateFormat(pathname, req).format, status, { error }, headers);
+    if (dialects?.fail(res, pathname, status, error, headers)) return;
     sendJson(res, status, { error }, headers);
   };
   const tooLarge = (req: IncomingMessage, res: ServerResponse, pathname: string, multipart: boolean) => () =>
@@ -195,6 +200,11 @@ export function createHttpServer({
       // REST takes JSON, XML and form bodies only (base64 files inside them): one cap for all.
       const body = capBody(req, res, maxJsonBytes, tooLarge(req, res, url.pathname, false));
       if (body) await rest(body, res);
+      return;
+    }
+    if (dialects?.matches(url.pathname)) {
+      const body = capBody(req, res, maxJsonBytes, tooLarge(req, res, url.pathname, false));
+      if (body) await dialects.handle(body, res);
       return;
     }
     const downloadMatch = DOWNLOAD_PATH.exec(url.pathname);

@@ -85,14 +85,16 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     corsOrigins: config.corsOrigins,
     wsseLifetimeSeconds: config.wsseLifetimeSeconds,
     restMaxPageSize: config.restMaxPageSize,
+    deskieLanguages: config.deskieLanguages,
   });
   await app.ready();
-  const { yoga, gate, download, rest, maxRequestBytes } = app;
+  const { yoga, gate, download, rest, dialects, maxRequestBytes } = app;
   const server = createHttpServer({
     yoga,
     gate,
     download,
     rest,
+    dialects,
     maxRequestBytes,
     maxJsonBytes: config.maxJsonBytes,
     connections: {

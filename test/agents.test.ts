@@ -1,13 +1,14 @@
 // Teamwork-style agents through GraphQL: settings with their defaults, partial updates, what an
 // agent may change of itself, deletion and restoring, assigned tickets and the part-time limit.
 import { createHash } from 'node:crypto';
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { createBranch, createTicket } from './fixtures.ts';
 import { createTestApp, ok, type TestApp } from './helpers.ts';
 
 const gid = (type: string, id: number) => encodeGlobalID(type, id);
+const dbId = (globalId: string) => decodeGlobalID(globalId).id;
 const userErrors = 'userErrors { code field message }';
 const settings =
   'timezone timeFormat editMethod ticketReplyRedirect sendPushNotifications sendWebNotifications autoFollowOnCC isPartTime reviewer';
@@ -430,5 +431,100 @@ describe('agents', () => {
       expect((await update({ id: partTimer.id, isPartTime: false })).userErrors).toEqual([]);
       expect((await comment(tickets[10]!.key, key)).userErrors).toEqual([]);
     });
+
+    it('publishing a private note with updateComment(private: false) counts as replying', async () => {
+      const partTimer = await newAgent({ isPartTime: true });
+      const key = await keyFor(partTimer.internalId);
+      const tickets = [];
+      for (let n = 0; n < 12; n++) tickets.push(await createTicket(app, { branch: branch.id, subject: `Notes ${n}` }));
+      const publish = async (id: string, as = key) =>
+        ok(
+          await app.gql<any>(
+            `mutation($id: ID!) { updateComment(input: {id: $id, private: false}) { comment { private } ${userErrors} } }`,
+            { id },
+            { key: as },
+          ),
+        ).updateComment;
+      const notes = [];
+      for (const t of tickets) notes.push((await comment(t.key, key, { private: true })).comment.id);
+      // Ten notes published: ten replies.
+      for (const id of notes.slice(0, 10)) expect((await publish(id)).userErrors).toEqual([]);
+      const eleventh = await publish(notes[10]!);
+      expect(eleventh.comment).toBeNull();
+      expect(eleventh.userErrors).toEqual([expect.objectContaining({ code: 'LIMIT_REACHED' })]);
+      expect((await app.db.prisma.comment.findFirstOrThrow({ where: { id: Number(dbId(notes[10]!)) } })).private).toBe(
+        true,
+      );
+      // An admin publishing the part-timer's note publishes the part-timer's reply: refused too.
+      expect((await publish(notes[11]!, app.adminKey)).userErrors).toEqual([
+        expect.objectContaining({ code: 'LIMIT_REACHED' }),
+      ]);
+      // Published notes count like replies: a new reply on an 11th ticket is refused as well.
+      expect((await comment(tickets[11]!.key, key)).userErrors).toEqual([
+        expect.objectContaining({ code: 'LIMIT_REACHED' }),
+      ]);
+      // Making a published reply private again does not give the allowance back.
+      const hide = ok(
+        await app.gql<any>(
+          `mutation($id: ID!) { updateComment(input: {id: $id, private: true}) { comment { private } ${userErrors} } }`,
+          { id: notes[0] },
+        ),
+      ).updateComment;
+      expect(hide.userErrors).toEqual([]);
+      expect((await publish(notes[10]!)).userErrors).toEqual([expect.objectContaining({ code: 'LIMIT_REACHED' })]);
+      // ...and republishing it on its own ticket is fine: that ticket was replied to this month.
+      expect((await publish(notes[0]!)).userErrors).toEqual([]);
+    });
+  });
+
+  describe('the last active admin', () => {
+    it('cannot be demoted or deleted while no other active admin exists; can once there is one', async () => {
+      const admins = await app.db.prisma.agent.findMany({ where: { role: 'ADMIN', state: 'ACTIVE' } });
+      // Other tests may have promoted agents: demote them (all but the test's admin) first.
+      for (const other of admins.filter((a) => a.id !== app.adminId))
+        expect((await update({ id: gid('Agent', other.id), role: 'AGENT' })).userErrors).toEqual([]);
+      const before = await read(adminGid());
+      for (const change of [{ role: 'AGENT' }, { state: 'DELETED' }, { role: 'AGENT', state: 'DELETED' }]) {
+        const refused = await update({ id: adminGid(), ...change });
+        expect(refused.agent).toBeNull();
+        expect(refused.userErrors).toEqual([
+          expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/last active admin/) }),
+        ]);
+      }
+      expect(await read(adminGid())).toEqual(before);
+      // Other changes to the last admin are fine.
+      expect((await update({ id: adminGid(), timezone: 'Europe/Paris', role: 'ADMIN' })).userErrors).toEqual([]);
+
+      // A deleted admin does not count: another admin must be active.
+      const deputy = await newAgent({ role: 'ADMIN' });
+      expect((await update({ id: deputy.id, state: 'DELETED' })).userErrors).toEqual([]);
+      expect((await update({ id: adminGid(), role: 'AGENT' })).userErrors).toEqual([
+        expect.objectContaining({ code: 'CONFLICT' }),
+      ]);
+      expect((await update({ id: deputy.id, state: 'ACTIVE' })).userErrors).toEqual([]);
+      // Two admins demoting each other at once: one of them stays an admin.
+      const deputyKey = await keyFor(deputy.internalId);
+      const [a, b] = await Promise.all([
+        update({ id: deputy.id, role: 'AGENT' }),
+        update({ id: adminGid(), role: 'AGENT' }, deputyKey),
+      ]);
+      expect([a, b].filter((r) => r.userErrors.length === 0)).toHaveLength(1);
+      expect(await app.db.prisma.agent.count({ where: { role: 'ADMIN', state: 'ACTIVE' } })).toBe(1);
+      // Leave the test's admin an admin for the tests after this one.
+      const remaining = await app.db.prisma.agent.findFirstOrThrow({ where: { role: 'ADMIN', state: 'ACTIVE' } });
+      if (remaining.id !== app.adminId) {
+        await app.db.prisma.agent.update({ where: { id: app.adminId }, data: { role: 'ADMIN' } });
+      }
+    });
+  });
+
+  it('updateAgent(email: null) is an error, not silently ignored', async () => {
+    const agent = await newAgent();
+    const result = await update({ id: agent.id, email: null, lastName: 'Changed' });
+    expect(result.agent).toBeNull();
+    expect(result.userErrors).toEqual([
+      expect.objectContaining({ code: 'REQUIRED', field: ['email'], message: 'email cannot be cleared.' }),
+    ]);
+    expect((await read(agent.id)).lastName).not.toBe('Changed');
   });
 });

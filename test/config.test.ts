@@ -94,6 +94,27 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it("reads Deskie's language table; refuses a malformed one", () => {
+    expect([...loadConfig({}).deskieLanguages]).toEqual([
+      [1, 'ru'],
+      [2, 'en'],
+    ]);
+    expect([...loadConfig({ HELPDESK_DESKIE_LANGUAGES: '1=ru, 2=EN,7=pt-BR' }).deskieLanguages]).toEqual([
+      [1, 'ru'],
+      [2, 'en'],
+      [7, 'pt-br'],
+    ]);
+    for (const [value, message] of [
+      ['1=ru,1=en', /id 1 appears twice/],
+      ['1=ru,2=ru', /"ru" appears twice/],
+      ['one=ru', /not <number>=<language tag>/],
+      ['1=', /not <number>=<language tag>/],
+      [',', /empty/],
+    ] as const) {
+      expect(() => loadConfig({ HELPDESK_DESKIE_LANGUAGES: value })).toThrow(message);
+    }
+  });
+
   it('lists every problem at once', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT[\s\S]*LOG_LEVEL/);
   });

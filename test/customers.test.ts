@@ -288,6 +288,72 @@ describe('customer profiles', () => {
       ]);
     });
 
+    it("takes a chosen cf_<number> key (a Deskie account's own), refuses a taken or malformed one, skips it later", async () => {
+      const define = async (input: Record<string, unknown>) =>
+        ok(
+          await app.gql<any>(
+            `mutation($input: CreateCustomFieldDefinitionInput!) { createCustomFieldDefinition(input: $input) { customFieldDefinition { key name type } ${userErrors} } }`,
+            { input },
+          ),
+        ).createCustomFieldDefinition;
+      const next =
+        (await app.db.prisma.customFieldDefinition.findMany({ orderBy: { id: 'desc' }, take: 1 }))[0]!.id + 1;
+      // Taking the key the next automatic definition would get: that one moves on to a free number.
+      const chosen = await define({ name: 'Deskie plan', type: 'STRING', key: `cf_${next}` });
+      expect(chosen).toEqual({
+        customFieldDefinition: { key: `cf_${next}`, name: 'Deskie plan', type: 'STRING' },
+        userErrors: [],
+      });
+      const automatic = await define({ name: 'Automatic', type: 'NUMBER' });
+      expect(automatic.userErrors).toEqual([]);
+      expect(automatic.customFieldDefinition.key).toMatch(/^cf_\d+$/);
+      expect(automatic.customFieldDefinition.key).not.toBe(`cf_${next}`);
+      const taken = await define({ name: 'Again', type: 'STRING', key: `cf_${next}` });
+      expect(taken).toEqual({
+        customFieldDefinition: null,
+        userErrors: [expect.objectContaining({ code: 'TAKEN', field: ['key'] })],
+      });
+      for (const key of ['cf_0', 'cf_', 'tier', 'cf_1x', 'cf_1234567890']) {
+        expect((await define({ name: 'Bad', type: 'STRING', key })).userErrors).toEqual([
+          expect.objectContaining({ code: 'INVALID', field: ['key'] }),
+        ]);
+      }
+    });
+
+    it("filters by a custom field's text with Deskie's anchors, or by its exact value", async () => {
+      const plan = await h.defineField('Plan', 'STRING');
+      const made: Record<string, string> = {};
+      for (const [name, value] of [
+        ['gold', 'Gold data plan'],
+        ['silver', 'silver'],
+        ['pct', '50% off'],
+      ] as const) {
+        const result = await h.create({
+          firstName: name,
+          email: `${name}@plan.example.com`,
+          customFields: { [plan.key]: value },
+        });
+        expect(result.userErrors).toEqual([]);
+        made[name] = result.customer.id;
+      }
+      const found = async (filter: Record<string, unknown>) => {
+        const listed = await h.listIds({ customField: { key: plan.key, ...filter } });
+        return Object.keys(made).filter((name) => listed.includes(made[name]!));
+      };
+      expect(await found({ text: 'DATA' })).toEqual(['gold']);
+      expect(await found({ text: '^gold' })).toEqual(['gold']);
+      expect(await found({ text: 'plan^' })).toEqual(['gold']);
+      expect(await found({ text: '^silver^' })).toEqual(['silver']);
+      expect(await found({ text: '^silv^' })).toEqual([]);
+      expect(await found({ text: '%' })).toEqual(['pct']);
+      expect(await found({ text: '_' })).toEqual([]);
+      expect(await found({ value: 'silver' })).toEqual(['silver']);
+      const both = await app.gql('query($f: CustomerFilter) { customers(filter: $f) { totalCount } }', {
+        f: { customField: { key: plan.key, value: 'silver', text: 'x' } },
+      });
+      expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
     it('only admins define custom fields', async () => {
       const agent = await app.db.prisma.agent.create({ data: { email: 'cf-agent@example.com', firstName: 'Cf' } });
       const key = (await issueApiKey(app.db.prisma, app.box, { agentId: agent.id })).secret;
@@ -763,6 +829,41 @@ describe('linked profiles and identification codes', () => {
     expect((await link(q.id, { id: s.id })).userErrors).toEqual([]);
     expect(await linkedOf(p.id)).toEqual([q.id, r.id, s.id]);
     expect(await linkedOf(s.id)).toEqual([p.id, q.id, r.id]);
+  });
+
+  it('unlinks a named profile from the group of another, only when they are linked', async () => {
+    const [m, n, o, lone] = [await make('Mike'), await make('November'), await make('Oscar'), await make('Lone')];
+    expect((await link(m.id, { id: n.id })).userErrors).toEqual([]);
+    expect((await link(m.id, { id: o.id })).userErrors).toEqual([]);
+    const unlinkFrom = async (id: string, profile: string) =>
+      ok(
+        await app.gql<any>(
+          `mutation($id: ID!, $profile: ID) { unlinkCustomerProfiles(input: {id: $id, profile: $profile}) { customer { id linkedProfiles { id } } ${userErrors} } }`,
+          { id, profile },
+        ),
+      ).unlinkCustomerProfiles;
+    const notLinked = await unlinkFrom(lone.id, m.id);
+    expect(notLinked.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['id'] })]);
+    const other = await unlinkFrom(m.id, lone.id);
+    expect(other.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['profile'] })]);
+    const out = await unlinkFrom(m.id, n.id);
+    expect(out.userErrors).toEqual([]);
+    // The payload is the profile of the group, without the one taken out.
+    expect(out.customer).toEqual({ id: m.id, linkedProfiles: [{ id: o.id }] });
+    expect(await linkedOf(n.id)).toEqual([]);
+  });
+
+  it('a channel id names one profile per channel', async () => {
+    const first = await h.create({ firstName: 'Tg', channel: 'TELEGRAM', channelExternalId: '495582869' });
+    expect(first.userErrors).toEqual([]);
+    const copy = await h.create({ firstName: 'Tg copy', channel: 'TELEGRAM', channelExternalId: '495582869' });
+    expect(copy.customer).toBeNull();
+    expect(copy.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['channelExternalId'] })]);
+    // The same number on another channel is another person's id there.
+    const viber = await h.create({ firstName: 'Vb', channel: 'VIBER', channelExternalId: '495582869' });
+    expect(viber.userErrors).toEqual([]);
+    const moved = await h.update({ id: viber.customer.id, channel: 'TELEGRAM' });
+    expect(moved.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['channelExternalId'] })]);
   });
 
   it('refuses to link a profile with itself, or with a missing one', async () => {

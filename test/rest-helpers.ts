@@ -11,17 +11,17 @@ import { createPostgresDatabase } from './helpers.ts';
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_KEY = 'abcdefabcdefabcdefabcdefabcdefabcdef0123';
 
-/** `env`: extra configuration (HELPDESK_WSSE_LIFETIME, HELPDESK_REST_MAX_PAGE_SIZE...). */
-export async function startRestServer(extra: Record<string, string> = {}) {
+/** A server on a fresh database; `extraEnv` adds or overrides configuration (limits, tables...). */
+export async function startRestServer(extraEnv: Record<string, string> = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-rest-'));
   const env: Record<string, string> = {
-    ...extra,
     PORT: '0',
     HOST: '127.0.0.1',
     HELPDESK_DATA_DIR: dataDir,
     HELPDESK_ADMIN_EMAIL: ADMIN_EMAIL,
     HELPDESK_ADMIN_API_KEY: ADMIN_KEY,
     HELPDESK_RATE_LIMIT: '0',
+    ...extraEnv,
   };
   let drop = async () => {};
   if (process.env.TEST_DATABASE_URL) {
@@ -63,10 +63,23 @@ export async function startRestServer(extra: Record<string, string> = {}) {
     return { status: response.status, headers: response.headers, text, json };
   }
 
+  /** GraphQL as the admin (Bearer), for set-up the REST paths do not offer; errors fail the test. */
+  async function graphql(query: string, variables: Record<string, unknown> = {}) {
+    const response = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const result = (await response.json()) as { data?: any; errors?: { message: string }[] };
+    if (result.errors?.length) throw new Error(`GraphQL failed: ${result.errors.map((e) => e.message).join('; ')}`);
+    return result.data;
+  }
+
   return {
     app,
     origin,
     call,
+    graphql,
     async close() {
       await app.close();
       await drop();

@@ -51,6 +51,7 @@ export async function addComment(prisma: PrismaClient, ticketId: number, input: 
         ticketId,
         content,
         private: isPrivate,
+        publishedAt: isPrivate ? null : new Date(),
         ...(input.author!.kind === 'agent'
           ? { authorAgentId: input.author!.id }
           : { authorCustomerId: input.author!.id }),
@@ -71,12 +72,23 @@ export async function updateComment(prisma: PrismaClient, id: number, input: Com
   const problems = new Problems();
   const content = input.content !== undefined ? validContent(problems, input.content) : undefined;
   problems.throwIfAny();
-  const comment = await prisma.comment.findUnique({ where: { id }, select: { ticketId: true, private: true } });
+  const comment = await prisma.comment.findUnique({
+    where: { id },
+    select: { ticketId: true, private: true, authorAgentId: true },
+  });
   if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
+  const publishes = comment.private && input.private === false;
+  // Publishing a note is replying: it uses the author's part-time allowance like a new reply.
+  if (publishes && comment.authorAgentId !== null)
+    await checkPartTimeAllowance(prisma, comment.authorAgentId, comment.ticketId);
   return prisma.$transaction(async (tx) => {
     const updated = await tx.comment.update({
       where: { id },
-      data: { content, private: input.private ?? undefined },
+      data: {
+        content,
+        private: input.private ?? undefined,
+        publishedAt: publishes ? new Date() : undefined,
+      },
       select: { id: true, private: true },
     });
     // A customer sees the change when the comment was public, is public now, or the status moved.

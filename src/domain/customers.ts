@@ -2,7 +2,8 @@
 // custom fields and identification codes. Shared by GraphQL and the REST adapter.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import { DomainError, Problems } from './errors.ts';
+import type { CustomFieldType } from '../generated/prisma/enums.ts';
+import { DomainError, isUniqueViolation, Problems } from './errors.ts';
 import { containsText } from './text-search.ts';
 
 export const fullNameOf = (firstName: string, lastName: string) => [firstName, lastName].filter(Boolean).join(' ');
@@ -104,12 +105,19 @@ export async function linkProfiles(prisma: PrismaClient, id: number, otherId: nu
   });
 }
 
-/** Takes one profile out of its group; a group left with one profile dissolves. */
-export async function unlinkProfile(prisma: PrismaClient, id: number) {
+/**
+ * Takes `profileId` (by default `id` itself) out of the group of `id`; a group left with one
+ * profile dissolves. Naming both (Deskie's "unlink this user from that one") guards against
+ * unlinking a profile from a group it is not in.
+ */
+export async function unlinkProfile(prisma: PrismaClient, id: number, profileId = id) {
   return prisma.$transaction(async (tx) => {
     const customer = await requireCustomer(tx as PrismaClient, id);
+    const profile = profileId === id ? customer : await requireCustomer(tx as PrismaClient, profileId, ['profile']);
     if (!customer.linkGroup) throw DomainError.of('INVALID', 'This profile is not linked to any other.', ['id']);
-    await tx.customer.update({ where: { id }, data: { linkGroup: null } });
+    if (profile.linkGroup !== customer.linkGroup)
+      throw DomainError.of('INVALID', 'That profile is not linked to this one.', ['profile']);
+    await tx.customer.update({ where: { id: profileId }, data: { linkGroup: null } });
     const left = await tx.customer.findMany({ where: { linkGroup: customer.linkGroup }, select: { id: true } });
     if (left.length === 1) await tx.customer.update({ where: { id: left[0]!.id }, data: { linkGroup: null } });
     return { id };
@@ -120,11 +128,15 @@ export async function unlinkProfile(prisma: PrismaClient, id: number) {
  * Deskie's search anchors: `^x` starts with, `x^` ends with, `^x^` is exact, anything else
  * is a substring. Case-insensitive; LIKE wildcards in x are taken literally.
  */
-export function anchoredText(query: string): Prisma.StringFilter {
+function parseAnchors(query: string) {
   const starts = query.startsWith('^');
   const ends = query.length > 1 && query.endsWith('^');
   const text = query.slice(starts ? 1 : 0, ends ? -1 : undefined);
-  const escaped = text.replace(/[\\%_]/g, '\\$&');
+  return { starts, ends, text, escaped: text.replace(/[\\%_]/g, '\\$&') };
+}
+
+export function anchoredText(query: string): Prisma.StringFilter {
+  const { starts, ends, text, escaped } = parseAnchors(query);
   if (starts && ends) return { equals: text, mode: 'insensitive' };
   if (starts) return { startsWith: escaped, mode: 'insensitive' };
   if (ends) return { endsWith: escaped, mode: 'insensitive' };
@@ -182,6 +194,57 @@ export async function validateCustomFields(prisma: PrismaClient, values: Record<
     else clean[key] = value as string | number | boolean;
   }
   return clean;
+}
+
+export const CUSTOM_FIELD_KEY = /^cf_[1-9]\d{0,8}$/;
+
+/**
+ * Defines a custom customer field. Its key is `cf_<number>`: the one given (a Deskie account's own
+ * keys, so that migrated integrations keep sending `cf_20`), else `cf_<id>`, or the next free
+ * number when a chosen key already took that one.
+ */
+export async function createCustomFieldDefinition(
+  prisma: PrismaClient,
+  input: { name: string; type: CustomFieldType; key?: string | null },
+) {
+  const problems = new Problems();
+  const name = input.name.trim();
+  if (!name || name.length > 100) problems.add('INVALID', 'Name must be 1 to 100 characters.', ['name']);
+  const key = input.key?.trim();
+  if (key !== undefined && !CUSTOM_FIELD_KEY.test(key))
+    problems.add('INVALID', 'key must be cf_ followed by a number, such as cf_20.', ['key']);
+  problems.throwIfAny();
+  try {
+    return await prisma.$transaction(async (tx) => {
+      if (key) return tx.customFieldDefinition.create({ data: { key, name, type: input.type }, select: { key: true } });
+      const created = await tx.customFieldDefinition.create({
+        data: { key: `pending-${randomUUID()}`, name, type: input.type },
+        select: { id: true },
+      });
+      let number = created.id;
+      while (await tx.customFieldDefinition.findUnique({ where: { key: `cf_${number}` }, select: { id: true } }))
+        number++;
+      return tx.customFieldDefinition.update({
+        where: { id: created.id },
+        data: { key: `cf_${number}` },
+        select: { key: true },
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw DomainError.of('TAKEN', `Custom field ${key} already exists.`, ['key']);
+    throw error;
+  }
+}
+
+/** A custom field's value matched as text with Deskie's anchors (see anchoredText). */
+export function customFieldTextWhere(key: string, query: string): Prisma.CustomerWhereInput {
+  const { starts, ends, text, escaped } = parseAnchors(query);
+  const path = [key];
+  // JSON filters have no case-insensitive equality: the exact match is case-sensitive.
+  if (starts && ends) return { customFields: { path, equals: text } };
+  if (starts) return { customFields: { path, string_starts_with: escaped, mode: 'insensitive' } };
+  if (ends) return { customFields: { path, string_ends_with: escaped, mode: 'insensitive' } };
+  return { customFields: { path, string_contains: escaped, mode: 'insensitive' } };
 }
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';

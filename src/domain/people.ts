@@ -1,7 +1,7 @@
 // Agents (staff, Teamwork Desk fields) and customers (end users, Deskie fields): validation
 // shared by GraphQL and the REST adapter. Updates are partial: an absent field stays, an explicit
 // null clears a nullable field, and null for a required field is an error.
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type {
   AgentRole,
   CustomerChannel,
@@ -33,6 +33,10 @@ export interface AgentInput {
   autoFollowOnCC?: boolean | null;
   isPartTime?: boolean | null;
   reviewer?: boolean | null;
+  projectsCompanyId?: number | null;
+  ldKey?: string | null;
+  onboarding?: Record<string, unknown> | null;
+  trainingWheelsEnrollment?: Record<string, unknown> | null;
 }
 
 export interface CustomerInput {
@@ -83,8 +87,13 @@ function text(
   return nullable && clean === '' ? null : clean;
 }
 
-function email(problems: Problems, input: { email?: string | null }, required: boolean) {
+function email(problems: Problems, input: { email?: string | null }, required: boolean, nullable = true) {
   const value = input.email;
+  if (value === null && !nullable) {
+    // An agent signs in and is reached by email: null is a mistake, not "leave it" (it used to be ignored).
+    problems.add('REQUIRED', 'email cannot be cleared.', ['email']);
+    return undefined;
+  }
   if (value == null) {
     if (required) problems.add('REQUIRED', 'email is required.', ['email']);
     return value;
@@ -124,12 +133,39 @@ function agentConflict(error: unknown): never {
 }
 
 /** Fields only admins may set on agents; an agent may change the rest of their own profile. */
-export const adminOnlyAgentFields = ['email', 'username', 'role', 'state', 'isPartTime', 'reviewer'] as const;
+export const adminOnlyAgentFields = [
+  'email',
+  'username',
+  'role',
+  'state',
+  'isPartTime',
+  'reviewer',
+  'projectsCompanyId',
+] as const;
+
+const OPAQUE_JSON_MAX = 10_000;
+
+/** Teamwork's opaque state objects: kept as sent, bounded; null clears. */
+function opaque(problems: Problems, input: Record<string, unknown>, field: string) {
+  const value = input[field];
+  if (value === undefined) return undefined;
+  if (value === null) return Prisma.DbNull;
+  if (JSON.stringify(value).length > OPAQUE_JSON_MAX)
+    problems.add('TOO_LONG', `${field} must be at most ${OPAQUE_JSON_MAX} characters of JSON.`, [field]);
+  return value as Prisma.InputJsonObject;
+}
+
+function companyId(problems: Problems, input: AgentInput) {
+  const value = input.projectsCompanyId;
+  if (value != null && (!Number.isInteger(value) || value < 0 || value > 2_147_483_647))
+    problems.add('INVALID', 'projectsCompanyId must be a non-negative integer.', ['projectsCompanyId']);
+  return value;
+}
 
 function agentData(problems: Problems, input: AgentInput, creating: boolean) {
   const raw = input as Record<string, unknown>;
   return {
-    email: email(problems, input, creating) ?? undefined,
+    email: email(problems, input, creating, false) ?? undefined,
     username: readUsername(problems, input.username),
     firstName:
       text(problems, raw, 'firstName', { max: 100, required: creating, nullable: false, notBlank: true }) ?? undefined,
@@ -144,6 +180,10 @@ function agentData(problems: Problems, input: AgentInput, creating: boolean) {
     autoFollowOnCC: setting<boolean>(problems, raw, 'autoFollowOnCC'),
     isPartTime: setting<boolean>(problems, raw, 'isPartTime'),
     reviewer: setting<boolean>(problems, raw, 'reviewer'),
+    projectsCompanyId: companyId(problems, input),
+    ldKey: text(problems, raw, 'ldKey'),
+    onboarding: opaque(problems, raw, 'onboarding'),
+    trainingWheelsEnrollment: opaque(problems, raw, 'trainingWheelsEnrollment'),
   };
 }
 
@@ -175,7 +215,7 @@ export async function updateAgent(prisma: PrismaClient, id: number, input: Agent
   const data: Prisma.AgentUncheckedUpdateInput = { ...agentData(problems, input, false), updatedById: actorId };
   const state = setting<PersonState>(problems, input as Record<string, unknown>, 'state');
   problems.throwIfAny();
-  const agent = await prisma.agent.findUnique({ where: { id }, select: { state: true } });
+  const agent = await prisma.agent.findUnique({ where: { id }, select: { state: true, role: true } });
   if (!agent) throw DomainError.of('NOT_FOUND', 'Agent not found.', ['id']);
   if (state && state !== agent.state) {
     Object.assign(
@@ -185,11 +225,46 @@ export async function updateAgent(prisma: PrismaClient, id: number, input: Agent
         : { state, deletedAt: null, deletedById: null },
     );
   }
+  const removesAdmin =
+    agent.role === 'ADMIN' &&
+    agent.state === 'ACTIVE' &&
+    ((data.role !== undefined && data.role !== 'ADMIN') || data.state === 'DELETED');
   try {
-    return await prisma.agent.update({ where: { id }, data, select: { id: true } });
+    if (!removesAdmin) return await prisma.agent.update({ where: { id }, data, select: { id: true } });
+    return await prisma.$transaction(async (tx) => {
+      await requireAnotherActiveAdmin(tx as PrismaClient, id, data.state === 'DELETED' ? 'state' : 'role');
+      return tx.agent.update({ where: { id }, data, select: { id: true } });
+    });
   } catch (error) {
     agentConflict(error);
   }
+}
+
+/**
+ * Someone must be able to manage agents, keys and branches: the last active admin cannot be
+ * demoted or deleted. The active admins' rows are locked, so two admins demoting each other at
+ * the same moment cannot both succeed.
+ */
+async function requireAnotherActiveAdmin(tx: PrismaClient, id: number, field: string) {
+  const admins = await tx.$queryRaw<{ id: number }[]>`
+    SELECT id FROM "Agent" WHERE role = 'ADMIN' AND state = 'ACTIVE' ORDER BY id FOR UPDATE`;
+  if (!admins.some((admin) => admin.id !== id)) {
+    throw DomainError.of(
+      'CONFLICT',
+      'This is the last active admin: make another agent an admin before demoting or deleting this one.',
+      [field],
+    );
+  }
+}
+
+/** The installation's owner (Teamwork's isAppOwner): the earliest created of the active admins. */
+export async function appOwnerId(prisma: PrismaClient): Promise<number | null> {
+  const owner = await prisma.agent.findFirst({
+    where: { role: 'ADMIN', state: 'ACTIVE' },
+    orderBy: { id: 'asc' },
+    select: { id: true },
+  });
+  return owner?.id ?? null;
 }
 
 async function customerData(prisma: PrismaClient, input: CustomerInput, creating: boolean) {
@@ -243,6 +318,10 @@ function customerConflict(error: unknown): never {
   if (isUniqueViolation(error)) {
     if (uniqueViolationMentions(error, 'customId'))
       throw DomainError.of('TAKEN', 'Another customer already has this customId.', ['customId']);
+    if (uniqueViolationMentions(error, 'channelExternalId'))
+      throw DomainError.of('TAKEN', 'Another profile of this channel already has this channel id.', [
+        'channelExternalId',
+      ]);
     throw emailTaken();
   }
   throw error;
@@ -327,7 +406,12 @@ export async function requireActivePerson(
 
 const PART_TIME_MONTHLY_TICKETS = 10;
 
-/** Part-time agents reply to at most 10 distinct tickets per calendar month (UTC). */
+/**
+ * Part-time agents reply to at most 10 distinct tickets per calendar month (UTC). A reply is a
+ * comment made public this month: posted public, or a private note published later (publishing
+ * is replying, else notes published afterwards would bypass the limit). A reply made private
+ * again still counts: the customer has seen it.
+ */
 export async function checkPartTimeAllowance(
   prisma: PrismaClient,
   agentId: number,
@@ -338,7 +422,14 @@ export async function checkPartTimeAllowance(
   if (!agent?.isPartTime) return;
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const replied = await prisma.comment.findMany({
-    where: { authorAgentId: agentId, private: false, createdAt: { gte: monthStart } },
+    where: {
+      authorAgentId: agentId,
+      OR: [
+        { publishedAt: { gte: monthStart } },
+        // Rows from before publishedAt existed: public ones count by their creation.
+        { publishedAt: null, private: false, createdAt: { gte: monthStart } },
+      ],
+    },
     distinct: ['ticketId'],
     select: { ticketId: true },
   });

@@ -80,7 +80,7 @@ export interface RestDeps {
 }
 
 /** The path with percent-encoding undone once; a 400 for encoding that is not UTF-8 or for NUL. */
-function decodePath(raw: string): string {
+export function decodePath(raw: string): string {
   let path: string;
   try {
     path = decodeURIComponent(raw);
@@ -92,7 +92,7 @@ function decodePath(raw: string): string {
   return path;
 }
 
-function checkQuery(query: URLSearchParams) {
+export function checkQuery(query: URLSearchParams) {
   let count = 0;
   for (const [name, value] of query) {
     if (++count > MAX_PARAMETERS)

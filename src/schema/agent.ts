@@ -1,5 +1,6 @@
 // Agents: staff with the Teamwork Desk settings.
 import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -105,6 +106,26 @@ export const Agent = builder.prismaNode('Agent', {
       ...details,
       description: 'Asked to review tickets of agents in training.',
     }),
+    projectsCompanyId: t.exposeInt('projectsCompanyId', {
+      ...details,
+      description: "Teamwork Desk's projectsCompanyId: the agent's company in Teamwork Projects.",
+    }),
+    ldKey: t.exposeString('ldKey', {
+      ...details,
+      description: "Teamwork Desk's ldKey (a feature-flag key), kept as sent.",
+    }),
+    onboarding: t.field({
+      type: 'JSONObject',
+      ...details,
+      description: "Teamwork Desk's onboarding state, kept as sent.",
+      resolve: (a) => a.onboarding as Record<string, unknown> | null,
+    }),
+    trainingWheelsEnrollment: t.field({
+      type: 'JSONObject',
+      ...details,
+      description: "Teamwork Desk's training-wheels enrollment, kept as sent.",
+      resolve: (a) => a.trainingWheelsEnrollment as Record<string, unknown> | null,
+    }),
     createdBy: t.relation('createdBy', { ...details, description: 'Who created the agent.' }),
     updatedBy: t.relation('updatedBy', { ...details, description: 'Who last changed the agent.' }),
     tickets: t.relatedConnection('assignedTickets', {
@@ -125,6 +146,49 @@ export const Agent = builder.prismaNode('Agent', {
     }),
   }),
 });
+
+/** Per request: the installation's owner (one lookup however many agents are shown). */
+function appOwner(ctx: Context): Promise<number | null> {
+  const cache = ctx as Context & { appOwner?: Promise<number | null> };
+  cache.appOwner ??= people.appOwnerId(ctx.prisma);
+  return cache.appOwner;
+}
+
+/** The branches of many agents at once: two statements per request, not two per agent. */
+function agentBranchesLoader(ctx: Context) {
+  const cache = ctx as Context & { agentBranches?: DataLoader<number, Prisma.BranchGetPayload<object>[]> };
+  cache.agentBranches ??= new DataLoader(async (ids: readonly number[]) => {
+    const assigned = await ctx.prisma.ticket.groupBy({
+      by: ['branchId', 'assigneeId'],
+      where: { assigneeId: { in: [...ids] } },
+    });
+    const branches = await ctx.prisma.branch.findMany({
+      where: { OR: [{ defaultAssigneeId: { in: [...ids] } }, { id: { in: assigned.map((a) => a.branchId) } }] },
+      orderBy: { id: 'asc' },
+    });
+    return ids.map((id) =>
+      branches.filter(
+        (b) => b.defaultAssigneeId === id || assigned.some((a) => a.assigneeId === id && a.branchId === b.id),
+      ),
+    );
+  });
+  return cache.agentBranches;
+}
+
+builder.prismaObjectFields(Agent, (t) => ({
+  isAppOwner: t.boolean({
+    ...details,
+    description: "The installation's owner (Teamwork's isAppOwner): the earliest created active admin.",
+    resolve: async (a, _args, ctx) => a.id === (await appOwner(ctx)),
+  }),
+  branches: t.prismaField({
+    type: ['Branch'],
+    ...details,
+    description:
+      "Branches the agent works in (Teamwork's inboxes): those it is the default assignee of or has tickets assigned in, in creation order.",
+    resolve: (_query, a, _args, ctx) => agentBranchesLoader(ctx).load(a.id),
+  }),
+}));
 
 const AgentFilter = builder.inputType('AgentFilter', {
   description: 'Narrows a list of agents.',
@@ -216,6 +280,16 @@ const preferenceFields = (t: PothosInputFieldBuilder) => ({
   autoFollowOnCC: t.boolean({ description: 'Watch tickets you are CCed on.' }),
   isPartTime: t.boolean({ description: 'Part-time (admins only).' }),
   reviewer: t.boolean({ description: 'Reviewer (admins only).' }),
+  projectsCompanyId: t.int({ description: 'Company in Teamwork Projects (admins only).' }),
+  ldKey: t.string({ ...maxLength(KEY_MAX), description: 'Teamwork feature-flag key, kept as sent.' }),
+  onboarding: t.field({
+    type: 'JSONObject',
+    description: 'Teamwork onboarding state (at most 10,000 characters of JSON).',
+  }),
+  trainingWheelsEnrollment: t.field({
+    type: 'JSONObject',
+    description: 'Teamwork training-wheels enrollment (at most 10,000 characters of JSON).',
+  }),
 });
 type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 

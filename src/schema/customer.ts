@@ -184,7 +184,15 @@ const CustomFieldFilter = builder.inputType('CustomFieldFilter', {
   description: 'A custom field value to match.',
   fields: (t) => ({
     key: t.string({ required: true, ...maxLength(KEY_MAX), description: 'Custom field key such as `cf_20`.' }),
-    value: t.field({ type: 'JSON', required: true, description: 'The value (string, number or boolean).' }),
+    value: t.field({
+      type: 'JSON',
+      description: 'The value (string, number or boolean), matched exactly. Give value or text.',
+    }),
+    text: t.string({
+      ...maxLength(SEARCH_TEXT_MAX),
+      description:
+        'Text in a string value: `^x` starts with, `x^` ends with, `^x^` exact (case-sensitive), else contains; case-insensitive. Give value or text.',
+    }),
   }),
 });
 
@@ -196,17 +204,23 @@ function customerWhere(f: typeof CustomerFilter.$inferInput | null | undefined):
     channel: f?.channel ?? undefined,
     blocked: f?.blocked ?? undefined,
     language: f?.language ?? undefined,
-    ...(f?.customField
-      ? { customFields: { path: [f.customField.key], equals: f.customField.value as Prisma.InputJsonValue } }
-      : {}),
-    ...(f?.text?.trim() ? customers.customerTextWhere(f.text) : {}),
     ...(f?.ids ? { id: { in: f.ids.map((id) => Number(id.id)) } } : {}),
     createdAt: timeRange(f?.createdAfter, f?.createdBefore),
     updatedAt: timeRange(f?.updatedAfter, f?.updatedBefore),
-    AND: (['email', 'firstName', 'lastName'] as const)
-      .filter((column) => f?.[column]?.trim())
-      .map((column) => ({ [column]: containsText(f![column]!.trim()) })),
+    AND: [
+      f?.customField ? customFieldWhere(f.customField) : {},
+      f?.text?.trim() ? customers.customerTextWhere(f.text) : {},
+      ...(['email', 'firstName', 'lastName'] as const)
+        .filter((column) => f?.[column]?.trim())
+        .map((column) => ({ [column]: containsText(f![column]!.trim()) })),
+    ],
   };
+}
+
+function customFieldWhere(filter: typeof CustomFieldFilter.$inferInput): Prisma.CustomerWhereInput {
+  exactlyOne('customField', filter, ['value', 'text']);
+  if (filter.text != null) return customers.customFieldTextWhere(filter.key, filter.text);
+  return { customFields: { path: [filter.key], equals: filter.value as Prisma.InputJsonValue } };
 }
 
 builder.queryFields((t) => ({
@@ -328,6 +342,16 @@ const LinkCustomerProfilesInput = builder.inputType('LinkCustomerProfilesInput',
     }),
   }),
 });
+const UnlinkCustomerProfilesInput = builder.inputType('UnlinkCustomerProfilesInput', {
+  description: 'A profile to take out of its linked group.',
+  fields: (t) => ({
+    id: t.globalID({ for: Customer, required: true, description: 'A profile of the group (returned in the payload).' }),
+    profile: t.globalID({
+      for: Customer,
+      description: 'The profile to take out of the group of `id`; default `id` itself. Must be linked to `id`.',
+    }),
+  }),
+});
 const GenerateIdentificationCodeInput = builder.inputType('GenerateIdentificationCodeInput', {
   description: 'What you know of the person: found by custom id, email, phone or WhatsApp phone, or created.',
   fields: (t) => ({
@@ -353,6 +377,11 @@ const CustomFieldDefinitionInput = builder.inputType('CreateCustomFieldDefinitio
   fields: (t) => ({
     name: t.string({ required: true, description: 'Display name.' }),
     type: t.field({ type: CustomFieldType, required: true, description: 'Type of the values.' }),
+    key: t.string({
+      ...maxLength(KEY_MAX),
+      description:
+        'The key, `cf_<number>`, for instance the one a Deskie account used, so that migrated integrations keep their keys. Default `cf_<id>`.',
+    }),
   }),
 });
 
@@ -515,9 +544,12 @@ builder.mutationFields((t) => ({
   unlinkCustomerProfiles: t.field({
     type: UnlinkCustomerProfilesPayload,
     ...staffMutation,
-    description: 'Takes one profile out of its linked group. Agents only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The profile.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => customers.unlinkProfile(ctx.prisma, byId(input))),
+    description: 'Takes one profile out of its linked group (`profile`, or `id` itself). Agents only.',
+    args: { input: t.arg({ type: UnlinkCustomerProfilesInput, required: true, description: 'The profiles.' }) },
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() =>
+        customers.unlinkProfile(ctx.prisma, byId(input), input.profile ? Number(input.profile.id) : undefined),
+      ),
   }),
   generateIdentificationCode: t.field({
     type: GenerateIdentificationCodePayload,
@@ -545,22 +577,8 @@ builder.mutationFields((t) => ({
   createCustomFieldDefinition: t.field({
     type: CreateCustomFieldDefinitionPayload,
     ...onlyFor('admin', 'Only admins define custom fields.'),
-    description: 'Defines a custom customer field; its key is `cf_<number>`. Admins only.',
+    description: 'Defines a custom customer field; its key is `cf_<number>` (chosen, or `cf_<id>`). Admins only.',
     args: { input: t.arg({ type: CustomFieldDefinitionInput, required: true, description: 'Name and type.' }) },
-    resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const name = input.name.trim();
-        if (!name || name.length > 100) throw DomainError.of('INVALID', 'Name must be 1 to 100 characters.', ['name']);
-        return ctx.prisma.$transaction(async (tx) => {
-          const created = await tx.customFieldDefinition.create({
-            data: { key: `pending-${Date.now()}-${Math.random()}`, name, type: input.type },
-          });
-          return tx.customFieldDefinition.update({
-            where: { id: created.id },
-            data: { key: `cf_${created.id}` },
-            select: { key: true },
-          });
-        });
-      }),
+    resolve: (_root, { input }, ctx) => asPayload(() => customers.createCustomFieldDefinition(ctx.prisma, input)),
   }),
 }));
