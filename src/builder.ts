@@ -43,7 +43,7 @@ const INT4_MAX = 2_147_483_647;
  * Every node is keyed by a positive int4. Anything else in the id part ("1.5", "0x2", "abc",
  * 99999999999) is refused here, once, instead of being coerced by Number() into another row.
  */
-function decodeDatabaseGlobalID(globalID: string) {
+export function decodeDatabaseGlobalID(globalID: string) {
   const invalid = () =>
     new GraphQLError(`"${globalID}" is not a valid id.`, { extensions: { code: 'BAD_USER_INPUT' } });
   let decoded: { typename: string; id: string };

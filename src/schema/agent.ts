@@ -169,6 +169,8 @@ builder.queryFields((t) => ({
   }),
   agents: t.prismaConnection({
     type: 'Agent',
+    // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+    nullable: true,
     cursor: 'id',
     authScopes: { staff: true },
     description: 'Agents, oldest first. Agents only.',

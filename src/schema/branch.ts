@@ -107,6 +107,8 @@ builder.queryFields((t) => ({
   }),
   branches: t.prismaConnection({
     type: 'Branch',
+    // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+    nullable: true,
     cursor: 'id',
     description: 'Branches, oldest first unless `orderBy` says otherwise.',
     args: {

@@ -95,6 +95,8 @@ builder.queryFields((t) => ({
   }),
   comments: t.prismaConnection({
     type: 'Comment',
+    // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+    nullable: true,
     cursor: 'id',
     description: 'Comments, oldest first.',
     args: {

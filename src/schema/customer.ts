@@ -203,6 +203,8 @@ builder.queryFields((t) => ({
   }),
   customers: t.prismaConnection({
     type: 'Customer',
+    // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+    nullable: true,
     cursor: 'id',
     authScopes: { staff: true },
     description: 'Customers, oldest first. Agents only.',

@@ -269,6 +269,8 @@ builder.queryFields((t) => ({
   }),
   tickets: t.prismaConnection({
     type: 'Ticket',
+    // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+    nullable: true,
     cursor: 'id',
     description: 'Tickets, newest first unless `orderBy` says otherwise.',
     args: {
@@ -289,6 +291,8 @@ builder.queryFields((t) => ({
   }),
   searchTickets: t.prismaConnection({
     type: 'Ticket',
+    // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+    nullable: true,
     cursor: 'id',
     description: 'Tickets whose key, subject or description contains the query (case-insensitive), newest first.',
     args: {
