@@ -112,7 +112,8 @@ export const builder = new SchemaBuilder<{
       description: 'Cursor of the last item of the page; pass it as `after` for the next page.',
     },
     cursorFieldOptions: { description: 'Opaque position of this item, for `after`/`before`.' },
-    nodeFieldOptions: { description: 'The item.' },
+    // Non-null items in `edges` and `nodes`: a page never holds a missing item.
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
     edgesFieldOptions: { nullable: false, description: 'The items of this page with their cursors.' },
     nodesFieldOptions: { description: 'The items of this page.' },
     pageInfoFieldOptions: { description: 'Pagination state of this page.' },

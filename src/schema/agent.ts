@@ -4,9 +4,10 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
-import { isAdmin, isSelf, isStaff, ticketVisibility } from '../domain/permissions.ts';
+import { isAdmin, isSelf, isStaff } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { sharedConnection } from './connection.ts';
 import { KEY_MAX, maxLength, SEARCH_TEXT_MAX } from './input-limits.ts';
 import { exactlyOne } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput } from './ordering.ts';
@@ -98,12 +99,6 @@ export const Agent = builder.prismaNode('Agent', {
     }),
     createdBy: t.relation('createdBy', { ...details, description: 'Who created the agent.' }),
     updatedBy: t.relation('updatedBy', { ...details, description: 'Who last changed the agent.' }),
-    tickets: t.relatedConnection('assignedTickets', {
-      cursor: 'id',
-      totalCount: true,
-      description: 'Tickets assigned to the agent (those you may see), newest first.',
-      query: (_args, ctx) => ({ where: ticketVisibility(ctx.viewer), orderBy: { id: 'desc' } }),
-    }),
     createdAt: t.expose('createdAt', {
       type: 'DateTime',
       ...details,
@@ -116,6 +111,8 @@ export const Agent = builder.prismaNode('Agent', {
     }),
   }),
 });
+
+export const { connection: AgentConnection, edge: AgentEdge } = sharedConnection(Agent, 'Agent', 'agents');
 
 const AgentFilter = builder.inputType('AgentFilter', {
   description: 'Narrows a list of agents.',
@@ -167,28 +164,31 @@ builder.queryFields((t) => ({
       });
     },
   }),
-  agents: t.prismaConnection({
-    type: 'Agent',
-    // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
-    nullable: true,
-    cursor: 'id',
-    authScopes: { staff: true },
-    description: 'Agents, oldest first. Agents only.',
-    args: {
-      filter: t.arg({ type: AgentFilter, description: 'Narrows the list.' }),
-      orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
-      offset: t.arg.int({ description: offsetArgDescription }),
+  agents: t.prismaConnection(
+    {
+      type: 'Agent',
+      // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+      nullable: true,
+      cursor: 'id',
+      authScopes: { staff: true },
+      description: 'Agents, oldest first. Agents only.',
+      args: {
+        filter: t.arg({ type: AgentFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
+        offset: t.arg.int({ description: offsetArgDescription }),
+      },
+      totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
+      resolve: (query, _root, args, ctx) =>
+        findPage(
+          ctx.prisma.agent,
+          query,
+          agentWhere(args.filter),
+          personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
+          args.offset,
+        ),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      findPage(
-        ctx.prisma.agent,
-        query,
-        agentWhere(args.filter),
-        personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
-        args.offset,
-      ),
-  }),
+    AgentConnection,
+  ),
 }));
 
 const preferenceFields = (t: PothosInputFieldBuilder) => ({

@@ -8,10 +8,11 @@ import * as attachments from '../domain/attachments.ts';
 import { DomainError } from '../domain/errors.ts';
 import { attachmentVisibility, commentVisibility, isStaff } from '../domain/permissions.ts';
 import { Comment } from './comment.ts';
+import { sharedConnection } from './connection.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
 import { maxItems } from './input-limits.ts';
 import { deletePayload } from './payload.ts';
-import { locate, TicketLocator } from './ticket.ts';
+import { locate, Ticket, TicketLocator } from './ticket.ts';
 import { asPayload, onlyFor, type PayloadShape, UserError } from './user-errors.ts';
 
 /** Absolute link with a signed token for the caller, so a browser can open it without headers. */
@@ -57,6 +58,38 @@ export const Attachment = builder.prismaNode('Attachment', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the record last changed.' }),
   }),
 });
+
+export const { connection: AttachmentConnection, edge: AttachmentEdge } = sharedConnection(
+  Attachment,
+  'Attachment',
+  'attachments',
+);
+
+// Files are listed oldest first, not filtered nor ordered otherwise: a ticket or comment has few.
+builder.prismaObjectField(Ticket, 'attachments', (t) =>
+  t.relatedConnection(
+    'attachments',
+    {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Files attached to the ticket itself (not to its comments), oldest first.',
+      query: () => ({ orderBy: { id: 'asc' } }),
+    },
+    AttachmentConnection,
+  ),
+);
+builder.prismaObjectField(Comment, 'attachments', (t) =>
+  t.relatedConnection(
+    'attachments',
+    {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Files attached to the comment, oldest first.',
+      query: () => ({ orderBy: { id: 'asc' } }),
+    },
+    AttachmentConnection,
+  ),
+);
 
 const AddAttachmentsInput = builder.inputType('AddAttachmentsInput', {
   description:

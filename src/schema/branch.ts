@@ -4,6 +4,7 @@ import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
+import { sharedConnection } from './connection.ts';
 import { FILTER_TEXT_MAX, KEY_MAX, LONG_TEXT_MAX, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
 import { exactlyOne } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
@@ -36,6 +37,8 @@ export const Branch = builder.prismaNode('Branch', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the branch last changed.' }),
   }),
 });
+
+export const { connection: BranchConnection, edge: BranchEdge } = sharedConnection(Branch, 'Branch', 'branches');
 
 const BranchFilter = builder.inputType('BranchFilter', {
   description: 'Narrows a list of branches.',
@@ -105,27 +108,30 @@ builder.queryFields((t) => ({
       });
     },
   }),
-  branches: t.prismaConnection({
-    type: 'Branch',
-    // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
-    nullable: true,
-    cursor: 'id',
-    description: 'Branches, oldest first unless `orderBy` says otherwise.',
-    args: {
-      filter: t.arg({ type: BranchFilter, description: 'Narrows the list.' }),
-      orderBy: t.arg({ type: branchOrder.Input, description: 'Sort order; default oldest first.' }),
-      offset: t.arg.int({ description: offsetArgDescription }),
+  branches: t.prismaConnection(
+    {
+      type: 'Branch',
+      // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+      nullable: true,
+      cursor: 'id',
+      description: 'Branches, oldest first unless `orderBy` says otherwise.',
+      args: {
+        filter: t.arg({ type: BranchFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: branchOrder.Input, description: 'Sort order; default oldest first.' }),
+        offset: t.arg.int({ description: offsetArgDescription }),
+      },
+      totalCount: (_root, args, ctx) => ctx.prisma.branch.count({ where: branchWhere(args.filter) }),
+      resolve: (query, _root, args, ctx) =>
+        findPage(
+          ctx.prisma.branch,
+          query,
+          branchWhere(args.filter),
+          branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],
+          args.offset,
+        ),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.branch.count({ where: branchWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      findPage(
-        ctx.prisma.branch,
-        query,
-        branchWhere(args.filter),
-        branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],
-        args.offset,
-      ),
-  }),
+    BranchConnection,
+  ),
 }));
 
 const CreateBranchInput = builder.inputType('CreateBranchInput', {

@@ -7,9 +7,10 @@ import * as customers from '../domain/customers.ts';
 import type { UserErrorShape } from '../domain/errors.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
-import { canSeePersonDetails, isStaff, ticketVisibility } from '../domain/permissions.ts';
+import { canSeePersonDetails, isStaff } from '../domain/permissions.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { personOrder } from './agent.ts';
+import { sharedConnection } from './connection.ts';
 import { KEY_MAX, maxLength, PHONE_MAX, SEARCH_TEXT_MAX, SHORT_TEXT_MAX, URL_MAX } from './input-limits.ts';
 import { exactlyOne } from './locator.ts';
 import { findPage, offsetArgDescription } from './ordering.ts';
@@ -99,26 +100,6 @@ export const Customer = builder.prismaNode('Customer', {
       resolve: (c) => c.state === 'DELETED',
     }),
     state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted.' }),
-    tickets: t.prismaConnection(
-      {
-        type: 'Ticket',
-        cursor: 'id',
-        ...details,
-        description: 'Tickets this customer reported (with includeLinked, those of all linked profiles), newest first.',
-        args: { includeLinked: t.arg.boolean({ description: 'Include the tickets of linked profiles.' }) },
-        resolve: (query, c, args, ctx) =>
-          ctx.prisma.ticket.findMany({
-            ...query,
-            where: { AND: [reporterWhere(c, args.includeLinked), ticketVisibility(ctx.viewer)] },
-            orderBy: { id: 'desc' },
-          }),
-        totalCount: (c, args, ctx) =>
-          ctx.prisma.ticket.count({
-            where: { AND: [reporterWhere(c, args.includeLinked), ticketVisibility(ctx.viewer)] },
-          }),
-      },
-      {},
-    ),
     createdAt: t.expose('createdAt', { type: 'DateTime', ...details, description: 'When the customer was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', ...details, description: 'When the customer last changed.' }),
   }),
@@ -135,14 +116,11 @@ builder.prismaObjectField(Customer, 'linkedProfiles', (t) =>
   }),
 );
 
-/** The customer's own tickets, or with includeLinked those of its whole profile group (a join, not a lookup first). */
-function reporterWhere(
-  c: { id: number; linkGroup: string | null },
-  includeLinked: boolean | null | undefined,
-): Prisma.TicketWhereInput {
-  if (!includeLinked || !c.linkGroup) return { reporterCustomerId: c.id };
-  return { reporterCustomer: { linkGroup: c.linkGroup } };
-}
+export const { connection: CustomerConnection, edge: CustomerEdge } = sharedConnection(
+  Customer,
+  'Customer',
+  'customers',
+);
 
 const CustomerFilter = builder.inputType('CustomerFilter', {
   description: 'Narrows a list of customers. Deleted customers are left out unless `deleted` says otherwise.',
@@ -201,28 +179,31 @@ builder.queryFields((t) => ({
       });
     },
   }),
-  customers: t.prismaConnection({
-    type: 'Customer',
-    // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
-    nullable: true,
-    cursor: 'id',
-    authScopes: { staff: true },
-    description: 'Customers, oldest first. Agents only.',
-    args: {
-      filter: t.arg({ type: CustomerFilter, description: 'Narrows the list.' }),
-      orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
-      offset: t.arg.int({ description: offsetArgDescription }),
+  customers: t.prismaConnection(
+    {
+      type: 'Customer',
+      // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+      nullable: true,
+      cursor: 'id',
+      authScopes: { staff: true },
+      description: 'Customers, oldest first. Agents only.',
+      args: {
+        filter: t.arg({ type: CustomerFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
+        offset: t.arg.int({ description: offsetArgDescription }),
+      },
+      totalCount: (_root, args, ctx) => ctx.prisma.customer.count({ where: customerWhere(args.filter) }),
+      resolve: (query, _root, args, ctx) =>
+        findPage(
+          ctx.prisma.customer,
+          query,
+          customerWhere(args.filter),
+          personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],
+          args.offset,
+        ),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.customer.count({ where: customerWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      findPage(
-        ctx.prisma.customer,
-        query,
-        customerWhere(args.filter),
-        personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],
-        args.offset,
-      ),
-  }),
+    CustomerConnection,
+  ),
   customFieldDefinitions: t.prismaField({
     type: ['CustomFieldDefinition'],
     authScopes: { staff: true },
