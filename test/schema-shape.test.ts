@@ -110,3 +110,71 @@ describe('nested lists', () => {
     expect(data.ticket.reporter.tickets).toEqual({ totalCount: 0, nodes: [] });
   });
 });
+
+describe('create payloads return the new edge', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app?.close());
+
+  it("createBranch, createTicket, addComment, createCustomer, createAgent and addAttachments give edges whose cursors are the lists' cursors", async () => {
+    const branch = ok(
+      await app.gql('mutation { createBranch(input: {name: "Edges"}) { branchEdge { cursor node { id key } } } }'),
+    ).createBranch.branchEdge;
+    const ticket = ok(
+      await app.gql(
+        'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "s", description: "d"}) { ticketEdge { cursor node { id key branch { key } } } userErrors { code } } }',
+        { b: branch.node.id },
+      ),
+    ).createTicket.ticketEdge;
+    expect(ticket.node).toMatchObject({ key: `${branch.node.key}-1`, branch: { key: branch.node.key } });
+    const comment = ok(
+      await app.gql(
+        `mutation { addComment(input: {ticket: {key: "${ticket.node.key}"}, content: "hi"}) { commentEdge { cursor node { content } } } }`,
+      ),
+    ).addComment.commentEdge;
+    expect(comment.node).toEqual({ content: 'hi' });
+    const customer = ok(
+      await app.gql(
+        'mutation { createCustomer(input: {email: "edge@example.com", firstName: "E"}) { customerEdge { cursor node { name } } } }',
+      ),
+    ).createCustomer.customerEdge;
+    const agent = ok(
+      await app.gql(
+        'mutation { createAgent(input: {email: "edge-agent@example.com", firstName: "A"}) { agentEdge { cursor node { name } } } }',
+      ),
+    ).createAgent.agentEdge;
+    const files = ok(
+      await app.gql(
+        `mutation { addAttachments(input: {ticket: {key: "${ticket.node.key}"}, base64: [{filename: "a.txt", content: "aGk="}]}) { attachmentEdges { cursor node { filename } } userErrors { code } } }`,
+      ),
+    ).addAttachments.attachmentEdges;
+    expect(files.map((e: { node: unknown }) => e.node)).toEqual([{ filename: 'a.txt' }]);
+
+    const lists = ok(
+      await app.gql(`{
+        branches(last: 1) { edges { cursor } }
+        tickets(first: 1) { edges { cursor } }
+        comments(last: 1) { edges { cursor } }
+        customers(last: 1) { edges { cursor } }
+        agents(last: 1) { edges { cursor } }
+        ticket(key: "${ticket.node.key}") { attachments { edges { cursor } } }
+      }`),
+    );
+    expect(lists.branches.edges[0].cursor).toBe(branch.cursor);
+    expect(lists.tickets.edges[0].cursor).toBe(ticket.cursor);
+    expect(lists.comments.edges[0].cursor).toBe(comment.cursor);
+    expect(lists.customers.edges[0].cursor).toBe(customer.cursor);
+    expect(lists.agents.edges[0].cursor).toBe(agent.cursor);
+    expect(lists.ticket.attachments.edges[0].cursor).toBe(files[0].cursor);
+  });
+
+  it('a failed creation has a null edge', async () => {
+    const payload = ok(
+      await app.gql('mutation { createBranch(input: {name: "x"}) { branchEdge { cursor } userErrors { code } } }'),
+    ).createBranch;
+    expect(payload.branchEdge).toBeNull();
+    expect(payload.userErrors.length).toBeGreaterThan(0);
+  });
+});

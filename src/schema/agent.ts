@@ -228,7 +228,7 @@ const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
   }),
 });
 
-const CreateAgentPayload = objectPayload('CreateAgentPayload', 'agent', 'Agent', 'Result of `createAgent`.');
+const CreateAgentPayload = objectPayload('CreateAgentPayload', 'agent', 'Agent', 'Result of `createAgent`.', AgentEdge);
 const UpdateAgentPayload = objectPayload('UpdateAgentPayload', 'agent', 'Agent', 'Result of `updateAgent`.');
 
 function checkAgentUpdate(ctx: Context, id: number, input: Record<string, unknown>) {

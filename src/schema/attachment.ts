@@ -11,7 +11,7 @@ import { Comment } from './comment.ts';
 import { sharedConnection } from './connection.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
 import { maxItems } from './input-limits.ts';
-import { deletePayload } from './payload.ts';
+import { deletePayload, edgeOf } from './payload.ts';
 import { locate, Ticket, TicketLocator } from './ticket.ts';
 import { asPayload, onlyFor, type PayloadShape, UserError } from './user-errors.ts';
 
@@ -126,6 +126,13 @@ const AddAttachmentsPayload = builder.objectRef<PayloadShape<{ id: number }[]>>(
               orderBy: { id: 'asc' },
             })
           : null,
+    }),
+    attachmentEdges: t.field({
+      type: [AttachmentEdge],
+      nullable: true,
+      description:
+        "The new attachments as edges of their lists (for Relay's @appendEdge), in the order sent; null when nothing was stored.",
+      resolve: (p, _args, ctx, info) => p.result?.map((r) => edgeOf(ctx, info, 'Attachment', r.id)) ?? null,
     }),
     userErrors: t.field({
       type: [UserError],

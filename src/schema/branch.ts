@@ -175,7 +175,13 @@ const DeleteBranchInput = builder.inputType('DeleteBranchInput', {
   }),
 });
 
-const CreateBranchPayload = objectPayload('CreateBranchPayload', 'branch', 'Branch', 'Result of `createBranch`.');
+const CreateBranchPayload = objectPayload(
+  'CreateBranchPayload',
+  'branch',
+  'Branch',
+  'Result of `createBranch`.',
+  BranchEdge,
+);
 const UpdateBranchPayload = objectPayload('UpdateBranchPayload', 'branch', 'Branch', 'Result of `updateBranch`.');
 const DeleteBranchPayload = deletePayload('DeleteBranchPayload', 'Branch', 'Result of `deleteBranch`.');
 

@@ -179,7 +179,13 @@ const DeleteCommentInput = builder.inputType('DeleteCommentInput', {
   fields: (t) => ({ id: t.globalID({ for: Comment, required: true, description: 'The comment to delete.' }) }),
 });
 
-const AddCommentPayload = objectPayload('AddCommentPayload', 'comment', 'Comment', 'Result of `addComment`.');
+const AddCommentPayload = objectPayload(
+  'AddCommentPayload',
+  'comment',
+  'Comment',
+  'Result of `addComment`.',
+  CommentEdge,
+);
 const UpdateCommentPayload = objectPayload('UpdateCommentPayload', 'comment', 'Comment', 'Result of `updateComment`.');
 const DeleteCommentPayload = deletePayload('DeleteCommentPayload', 'Comment', 'Result of `deleteComment`.');
 

@@ -315,7 +315,13 @@ const CustomFieldDefinitionInput = builder.inputType('CreateCustomFieldDefinitio
 
 const customerPayload = (name: string, what: string) =>
   objectPayload(name, 'customer', 'Customer', `Result of \`${what}\`.`);
-const CreateCustomerPayload = customerPayload('CreateCustomerPayload', 'createCustomer');
+const CreateCustomerPayload = objectPayload(
+  'CreateCustomerPayload',
+  'customer',
+  'Customer',
+  'Result of `createCustomer`.',
+  CustomerEdge,
+);
 const UpdateCustomerPayload = customerPayload('UpdateCustomerPayload', 'updateCustomer');
 const BlockCustomerPayload = customerPayload('BlockCustomerPayload', 'blockCustomer');
 const RestoreCustomerPayload = customerPayload('RestoreCustomerPayload', 'restoreCustomer');

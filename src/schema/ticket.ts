@@ -486,7 +486,13 @@ const WatcherInput = builder.inputType('WatcherInput', {
   }),
 });
 
-const CreateTicketPayload = objectPayload('CreateTicketPayload', 'ticket', 'Ticket', 'Result of `createTicket`.');
+const CreateTicketPayload = objectPayload(
+  'CreateTicketPayload',
+  'ticket',
+  'Ticket',
+  'Result of `createTicket`.',
+  TicketEdge,
+);
 const UpdateTicketPayload = objectPayload('UpdateTicketPayload', 'ticket', 'Ticket', 'Result of `updateTicket`.');
 const MoveTicketPayload = objectPayload('MoveTicketPayload', 'ticket', 'Ticket', 'Result of `moveTicket`.');
 const DeleteTicketPayload = deletePayload('DeleteTicketPayload', 'Ticket', 'Result of `deleteTicket`.');
