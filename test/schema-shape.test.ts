@@ -178,3 +178,66 @@ describe('create payloads return the new edge', () => {
     expect(payload.userErrors.length).toBeGreaterThan(0);
   });
 });
+
+describe('lookups take one locator', () => {
+  let app: TestApp;
+  let branch: { id: string; key: string };
+  let ticket: { id: string; key: string };
+  let customer: { id: string };
+  beforeAll(async () => {
+    app = await createTestApp();
+    branch = await createBranch(app, 'Lookup', 'LOOK');
+    ticket = await createTicket(app, { branch: branch.id });
+    customer = await createCustomer(app, 'lookup@example.com');
+  });
+  afterAll(() => app?.close());
+
+  it('ticket, branch, customer and agent find by `by: {id}` and by their other key', async () => {
+    const admin = encodeGlobalID('Agent', app.adminId);
+    const data = ok(
+      await app.gql(
+        `query($t: ID!, $b: ID!, $c: ID!, $a: ID!) {
+          t1: ticket(by: {id: $t}) { key } t2: ticket(by: {key: "${ticket.key.toLowerCase()}"}) { key }
+          b1: branch(by: {id: $b}) { key } b2: branch(by: {key: "look"}) { key }
+          c1: customer(by: {id: $c}) { id } c2: customer(by: {email: "LOOKUP@example.com"}) { id }
+          a1: agent(by: {id: $a}) { id } a2: agent(by: {email: "admin@example.com"}) { id }
+          old: ticket(key: "${ticket.key}") { key }
+        }`,
+        { t: ticket.id, b: branch.id, c: customer.id, a: admin },
+      ),
+    );
+    expect(data).toEqual({
+      t1: { key: ticket.key },
+      t2: { key: ticket.key },
+      b1: { key: 'LOOK' },
+      b2: { key: 'LOOK' },
+      c1: { id: customer.id },
+      c2: { id: customer.id },
+      a1: { id: admin },
+      a2: { id: admin },
+      old: { key: ticket.key },
+    });
+  });
+
+  it('a locator with two keys, or `by` with a deprecated argument, is a client error', async () => {
+    const both = await app.gql(`{ ticket(by: {key: "${ticket.key}", id: "${ticket.id}"}) { key } }`);
+    expect(both.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const mixed = await app.gql(`{ ticket(by: {key: "${ticket.key}"}, key: "${ticket.key}") { key } viewer { name } }`);
+    expect(mixed.data).toEqual({ ticket: null, viewer: { name: 'Ada Admin' } });
+    expect(mixed.errors?.[0]).toMatchObject({ path: ['ticket'], extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('the old arguments are deprecated in the schema, not removed', () => {
+    const query = schema.getQueryType()!.getFields();
+    for (const [field, old] of [
+      ['ticket', ['id', 'key']],
+      ['branch', ['id', 'key']],
+      ['customer', ['id', 'email']],
+      ['agent', ['id', 'email']],
+    ] as const) {
+      for (const name of old) {
+        expect(query[field]!.args.find((a) => a.name === name)?.deprecationReason, `${field}(${name})`).toMatch(/by:/);
+      }
+    }
+  });
+});

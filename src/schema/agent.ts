@@ -9,7 +9,7 @@ import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { sharedConnection } from './connection.ts';
 import { KEY_MAX, maxLength, SEARCH_TEXT_MAX } from './input-limits.ts';
-import { exactlyOne } from './locator.ts';
+import { deprecatedLookup, locatorOf } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput } from './ordering.ts';
 import { objectPayload } from './payload.ts';
 import { details, Person, PersonState, visiblePerson } from './person.ts';
@@ -146,21 +146,35 @@ export const personOrder = orderInput(
   { field: 'CREATED_AT', direction: 'ASC' },
 );
 
+const AgentLocator = builder.inputType('AgentLocator', {
+  description: 'Finds an agent by global `id` or by `email`. Give exactly one.',
+  isOneOf: true,
+  fields: (t) => ({
+    id: t.globalID({ for: Agent, description: 'Global id of the agent.' }),
+    email: t.field({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
+  }),
+});
+
 builder.queryFields((t) => ({
   agent: t.prismaField({
     type: 'Agent',
     nullable: true,
     authScopes: { staff: true },
-    description: 'One agent, by global `id` or by `email`. Give exactly one. Agents only.',
+    description: 'One agent, by `by: {id}` or `by: {email}`; null when there is none. Agents only.',
     args: {
-      id: t.arg.globalID({ for: Agent, description: 'Global id of the agent.' }),
-      email: t.arg({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
+      by: t.arg({ type: AgentLocator, description: 'The agent, by global id or email.' }),
+      id: t.arg.globalID({ for: Agent, ...deprecatedLookup('id'), description: 'Global id of the agent.' }),
+      email: t.arg({
+        type: 'EmailAddress',
+        ...deprecatedLookup('email'),
+        description: 'Email address, case-insensitive.',
+      }),
     },
     resolve: (query, _root, args, ctx) => {
-      exactlyOne('agent', args, ['id', 'email']);
+      const by = locatorOf('agent', args, ['id', 'email']);
       return ctx.prisma.agent.findUnique({
         ...query,
-        where: args.id ? { id: Number(args.id.id) } : { email: args.email!.toLowerCase() },
+        where: by.id ? { id: Number(by.id.id) } : { email: by.email!.toLowerCase() },
       });
     },
   }),

@@ -6,7 +6,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
 import { sharedConnection } from './connection.ts';
 import { FILTER_TEXT_MAX, KEY_MAX, LONG_TEXT_MAX, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
-import { exactlyOne } from './locator.ts';
+import { deprecatedLookup, locatorOf } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
@@ -91,20 +91,34 @@ const branchOrder = orderInput(
   { field: 'CREATED_AT', direction: 'ASC' },
 );
 
+export const BranchLocator = builder.inputType('BranchLocator', {
+  description: 'Finds a branch by global `id` or by `key`. Give exactly one.',
+  isOneOf: true,
+  fields: (t) => ({
+    id: t.globalID({ for: Branch, description: 'Global id of the branch.' }),
+    key: t.string({ ...maxLength(KEY_MAX), description: 'Branch key such as `SUP`, case-insensitive.' }),
+  }),
+});
+
 builder.queryFields((t) => ({
   branch: t.prismaField({
     type: 'Branch',
     nullable: true,
-    description: 'One branch, by global `id` or by `key`. Give exactly one.',
+    description: 'One branch, by `by: {id}` or `by: {key}`; null when there is none.',
     args: {
-      id: t.arg.globalID({ for: Branch, description: 'Global id of the branch.' }),
-      key: t.arg.string({ ...maxLength(KEY_MAX), description: 'Branch key, case-insensitive.' }),
+      by: t.arg({ type: BranchLocator, description: 'The branch, by global id or key.' }),
+      id: t.arg.globalID({ for: Branch, ...deprecatedLookup('id'), description: 'Global id of the branch.' }),
+      key: t.arg.string({
+        ...maxLength(KEY_MAX),
+        ...deprecatedLookup('key'),
+        description: 'Branch key, case-insensitive.',
+      }),
     },
     resolve: (query, _root, args, ctx) => {
-      exactlyOne('branch', args, ['id', 'key']);
+      const by = locatorOf('branch', args, ['id', 'key']);
       return ctx.prisma.branch.findUnique({
         ...query,
-        where: args.id ? { id: Number(args.id.id) } : { key: args.key!.trim().toUpperCase() },
+        where: by.id ? { id: Number(by.id.id) } : { key: by.key!.trim().toUpperCase() },
       });
     },
   }),

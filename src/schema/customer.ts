@@ -12,7 +12,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { personOrder } from './agent.ts';
 import { sharedConnection } from './connection.ts';
 import { KEY_MAX, maxLength, PHONE_MAX, SEARCH_TEXT_MAX, SHORT_TEXT_MAX, URL_MAX } from './input-limits.ts';
-import { exactlyOne } from './locator.ts';
+import { deprecatedLookup, locatorOf } from './locator.ts';
 import { findPage, offsetArgDescription } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { details, Person, PersonState, staffOnly, visiblePerson } from './person.ts';
@@ -166,16 +166,21 @@ builder.queryFields((t) => ({
     type: 'Customer',
     nullable: true,
     authScopes: { staff: true },
-    description: 'One customer, by global `id` or by `email`. Give exactly one. Agents only.',
+    description: 'One customer, by `by: {id}` or `by: {email}`; null when there is none. Agents only.',
     args: {
-      id: t.arg.globalID({ for: Customer, description: 'Global id of the customer.' }),
-      email: t.arg({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
+      by: t.arg({ type: CustomerLocator, description: 'The customer, by global id or email.' }),
+      id: t.arg.globalID({ for: Customer, ...deprecatedLookup('id'), description: 'Global id of the customer.' }),
+      email: t.arg({
+        type: 'EmailAddress',
+        ...deprecatedLookup('email'),
+        description: 'Email address, case-insensitive.',
+      }),
     },
     resolve: (query, _root, args, ctx) => {
-      exactlyOne('customer', args, ['id', 'email']);
+      const by = locatorOf('customer', args, ['id', 'email']);
       return ctx.prisma.customer.findUnique({
         ...query,
-        where: args.id ? { id: Number(args.id.id) } : { email: args.email!.toLowerCase() },
+        where: by.id ? { id: Number(by.id.id) } : { email: by.email!.toLowerCase() },
       });
     },
   }),
@@ -271,7 +276,7 @@ const CustomerLocator = builder.inputType('CustomerLocator', {
   isOneOf: true,
   fields: (t) => ({
     id: t.globalID({ for: Customer, description: 'Global id.' }),
-    email: t.field({ type: 'EmailAddress', description: 'Email address.' }),
+    email: t.field({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
   }),
 });
 const LinkCustomerProfilesInput = builder.inputType('LinkCustomerProfilesInput', {

@@ -22,7 +22,7 @@ import { sharedConnection } from './connection.ts';
 import { Customer } from './customer.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
 import { KEY_MAX, maxItems, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
-import { exactlyOne } from './locator.ts';
+import { deprecatedLookup, locatorOf } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Person, personRef } from './person.ts';
@@ -316,16 +316,22 @@ builder.queryFields((t) => ({
   ticket: t.prismaField({
     type: 'Ticket',
     nullable: true,
-    description: 'One ticket, by global `id` or by `key` (keys it had before a move still work). Give exactly one.',
+    description:
+      'One ticket, by `by: {id}` or `by: {key}` (keys it had before a move still work); null when none you may see.',
     args: {
-      id: t.arg.globalID({ for: Ticket, description: 'Global id of the ticket.' }),
-      key: t.arg.string({ ...maxLength(KEY_MAX), description: 'Ticket key such as `SUP-12`, case-insensitive.' }),
+      by: t.arg({ type: TicketLocator, description: 'The ticket, by global id or key.' }),
+      id: t.arg.globalID({ for: Ticket, ...deprecatedLookup('id'), description: 'Global id of the ticket.' }),
+      key: t.arg.string({
+        ...maxLength(KEY_MAX),
+        ...deprecatedLookup('key'),
+        description: 'Ticket key such as `SUP-12`, case-insensitive.',
+      }),
     },
     resolve: async (query, _root, args, ctx) => {
-      exactlyOne('ticket', args, ['id', 'key']);
+      const by = locatorOf('ticket', args, ['id', 'key']);
       const id = await tickets.locateTicket(
         ctx.prisma,
-        args.id ? { id: Number(args.id.id) } : { key: args.key! },
+        by.id ? { id: Number(by.id.id) } : { key: by.key! },
         ticketVisibility(ctx.viewer),
       );
       return id === null ? null : ctx.prisma.ticket.findUnique({ ...query, where: { id } });
