@@ -241,3 +241,30 @@ describe('lookups take one locator', () => {
     }
   });
 });
+
+describe('mutation contract', () => {
+  it('every mutation takes its own XInput and returns its own XPayload', () => {
+    const seen = new Map<string, string>();
+    for (const field of Object.values(schema.getMutationType()!.getFields())) {
+      const name = field.name[0]!.toUpperCase() + field.name.slice(1);
+      expect(
+        field.args.map((a) => `${a.name}: ${a.type}`),
+        field.name,
+      ).toEqual([`input: ${name}Input!`]);
+      expect(String(field.type), field.name).toBe(`${name}Payload!`);
+      for (const type of [`${name}Input`, `${name}Payload`]) {
+        expect(seen.get(type), type).toBeUndefined();
+        seen.set(type, field.name);
+      }
+    }
+  });
+
+  it('Customer.language is a Locale in and out', () => {
+    const customer = schema.getType('Customer') as import('graphql').GraphQLObjectType;
+    expect(String(customer.getFields().language!.type)).toBe('Locale');
+    for (const input of ['CreateCustomerInput', 'UpdateCustomerInput', 'CustomerFilter']) {
+      const type = schema.getType(input) as import('graphql').GraphQLInputObjectType;
+      expect(String(type.getFields().language!.type), input).toBe('Locale');
+    }
+  });
+});

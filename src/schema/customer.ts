@@ -73,7 +73,7 @@ export const Customer = builder.prismaNode('Customer', {
     companyName: t.exposeString('companyName', { ...details, description: 'Company.' }),
     companyPosition: t.exposeString('companyPosition', { ...details, description: 'Position in the company.' }),
     note: t.exposeString('note', { ...staffOnly, description: 'Internal note (agents only).' }),
-    language: t.exposeString('language', { ...details, description: 'Preferred language, a BCP 47 tag.' }),
+    language: t.expose('language', { type: 'Locale', ...details, description: 'Preferred language, a BCP 47 tag.' }),
     customFields: t.field({
       type: 'JSONObject',
       ...details,
@@ -133,7 +133,7 @@ const CustomerFilter = builder.inputType('CustomerFilter', {
     blocked: t.boolean({ description: 'Only blocked (true) or unblocked (false) customers.' }),
     deleted: t.boolean({ description: 'true: only soft-deleted customers; false (default): only active ones.' }),
     state: t.field({ type: PersonState, description: 'Same as `deleted`, by state.' }),
-    language: t.string({ ...maxLength(KEY_MAX), description: 'Only customers with this language.' }),
+    language: t.field({ type: 'Locale', description: 'Only customers with this language (a BCP 47 tag).' }),
     customField: t.field({ type: CustomFieldFilter, description: 'Only customers whose custom field has this value.' }),
   }),
 });
@@ -267,10 +267,20 @@ const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
     ...profileFields(t),
   }),
 });
-const CustomerInput = builder.inputType('CustomerIdInput', {
-  description: 'A customer to act on.',
-  fields: (t) => ({ id: t.globalID({ for: Customer, required: true, description: 'The customer.' }) }),
-});
+/** The input of a mutation that acts on one customer: each mutation its own type, for evolving alone. */
+const customerInput = (name: string, description: string) =>
+  builder.inputType(name, {
+    description,
+    fields: (t) => ({ id: t.globalID({ for: Customer, required: true, description: 'The customer.' }) }),
+  });
+const BlockCustomerInput = customerInput('BlockCustomerInput', 'The customer to block.');
+const RestoreCustomerInput = customerInput('RestoreCustomerInput', 'The customer to unblock and undelete.');
+const DisableCustomerInput = customerInput('DisableCustomerInput', 'The customer to soft-delete.');
+const DeleteCustomerPermanentlyInput = customerInput('DeleteCustomerPermanentlyInput', 'The customer to erase.');
+const UnlinkCustomerProfilesInput = customerInput(
+  'UnlinkCustomerProfilesInput',
+  'The profile to take out of its linked group.',
+);
 const CustomerLocator = builder.inputType('CustomerLocator', {
   description: 'Finds a customer by global `id` or by `email`. Give exactly one.',
   isOneOf: true,
@@ -447,21 +457,21 @@ builder.mutationFields((t) => ({
     type: BlockCustomerPayload,
     ...staffMutation,
     description: 'Blocks a customer: they can no longer sign in, and their new tickets are marked spam. Agents only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The customer.' }) },
+    args: { input: t.arg({ type: BlockCustomerInput, required: true, description: 'The customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.blockCustomer(ctx.prisma, byId(input))),
   }),
   restoreCustomer: t.field({
     type: RestoreCustomerPayload,
     ...staffMutation,
     description: 'Undoes a block and a soft delete. Agents only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The customer.' }) },
+    args: { input: t.arg({ type: RestoreCustomerInput, required: true, description: 'The customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.restoreCustomer(ctx.prisma, byId(input))),
   }),
   disableCustomer: t.field({
     type: DisableCustomerPayload,
     ...staffMutation,
     description: 'Soft-deletes a customer: hidden from default lists, cannot sign in, restorable. Agents only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The customer.' }) },
+    args: { input: t.arg({ type: DisableCustomerInput, required: true, description: 'The customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.disableCustomer(ctx.prisma, byId(input))),
   }),
   deleteCustomerPermanently: t.field({
@@ -469,7 +479,7 @@ builder.mutationFields((t) => ({
     ...onlyFor('admin', 'Only admins delete customers permanently.'),
     description:
       'Erases a customer and their keys; their tickets and comments stay, attributed to a deleted-person placeholder. Admins only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The customer.' }) },
+    args: { input: t.arg({ type: DeleteCustomerPermanentlyInput, required: true, description: 'The customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.deleteCustomerPermanently(ctx.prisma, byId(input))),
   }),
   linkCustomerProfiles: t.field({
@@ -484,7 +494,7 @@ builder.mutationFields((t) => ({
     type: UnlinkCustomerProfilesPayload,
     ...staffMutation,
     description: 'Takes one profile out of its linked group. Agents only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The profile.' }) },
+    args: { input: t.arg({ type: UnlinkCustomerProfilesInput, required: true, description: 'The profile.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.unlinkProfile(ctx.prisma, byId(input))),
   }),
   generateIdentificationCode: t.field({

@@ -479,17 +479,24 @@ const MoveTicketInput = builder.inputType('MoveTicketInput', {
   }),
 });
 
-const WatcherInput = builder.inputType('WatcherInput', {
-  description: 'A ticket and a person watching it.',
-  fields: (t) => ({
-    ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket.' }),
-    watcher: t.globalID({ for: [Agent, Customer], description: 'The agent or customer; default: you.' }),
-    watcherEmail: t.field({
-      type: 'EmailAddress',
-      description:
-        'The watcher by email instead of id (agents first, then customers), as the DiamanteDesk portal does. For customers the answer is the same whether or not anyone has that email.',
-    }),
+const watcherFields = (t: InputFieldBuilder) => ({
+  ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket.' }),
+  watcher: t.globalID({ for: [Agent, Customer], description: 'The agent or customer; default: you.' }),
+  watcherEmail: t.field({
+    type: 'EmailAddress',
+    description:
+      'The watcher by email instead of id (agents first, then customers), as the DiamanteDesk portal does. For customers the answer is the same whether or not anyone has that email.',
   }),
+});
+type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+const AddWatcherInput = builder.inputType('AddWatcherInput', {
+  description: 'A ticket and the person to add to its watchers.',
+  fields: watcherFields,
+});
+const RemoveWatcherInput = builder.inputType('RemoveWatcherInput', {
+  description: 'A ticket and the person to remove from its watchers.',
+  fields: watcherFields,
 });
 
 const CreateTicketPayload = objectPayload(
@@ -664,7 +671,7 @@ builder.mutationFields((t) => ({
       'Adds a watcher to a ticket; adding one who already watches changes nothing. Customers may add watchers to tickets they reported; ' +
       'to a customer the answer is the same whether or not the email or id belongs to an active person (nobody is added if not), ' +
       'and the people a customer adds are not listed back to customers (only staff and the watcher see them).',
-    args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
+    args: { input: t.arg({ type: AddWatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
@@ -684,7 +691,7 @@ builder.mutationFields((t) => ({
     type: RemoveWatcherPayload,
     description:
       'Removes a watcher from a ticket. Customers may remove themselves, or anyone from tickets they reported; to a customer the answer does not say whether that person watched (or exists).',
-    args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
+    args: { input: t.arg({ type: RemoveWatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
