@@ -65,8 +65,8 @@ export const Agent = builder.prismaNode('Agent', {
       // a node), and staff read the email the agent row was loaded with.
       resolve: (a, _args, ctx) => (isStaff(ctx.viewer) ? gravatar(a.email) : null),
     }),
-    role: t.expose('role', { type: AgentRole, ...details, description: 'Admin or agent (null for customers).' }),
-    state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted (null for customers).' }),
+    role: t.expose('role', { type: AgentRole, ...details, description: 'Admin or agent.' }),
+    state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted.' }),
     deletedAt: t.expose('deletedAt', { type: 'DateTime', ...details, description: 'When the agent was deleted.' }),
     deletedBy: t.relation('deletedBy', { ...details, description: 'Who deleted the agent.' }),
     timezone: t.exposeString('timezone', { ...details, description: 'IANA time zone; null means UTC.' }),
@@ -102,12 +102,12 @@ export const Agent = builder.prismaNode('Agent', {
     createdAt: t.expose('createdAt', {
       type: 'DateTime',
       ...details,
-      description: 'When the agent was created (null for customers).',
+      description: 'When the agent was created.',
     }),
     updatedAt: t.expose('updatedAt', {
       type: 'DateTime',
       ...details,
-      description: 'When the agent last changed (null for customers).',
+      description: 'When the agent last changed.',
     }),
   }),
 });
