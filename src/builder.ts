@@ -164,12 +164,26 @@ function withClientErrors(scalar: GraphQLScalarType): GraphQLScalarType {
   });
 }
 
+/** graphql-scalars' Locale lets a variable's `true` through unchanged; a locale is a string. */
+function stringsOnly(scalar: GraphQLScalarType): GraphQLScalarType {
+  const config = scalar.toConfig();
+  return new GraphQLScalarType({
+    ...config,
+    parseValue: (value) => {
+      if (typeof value !== 'string') {
+        throw new GraphQLError(`${scalar.name} must be a string.`, { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      return config.parseValue(value);
+    },
+  });
+}
+
 builder.addScalarType('DateTime', withClientErrors(DateTimeResolver));
 builder.addScalarType('EmailAddress', withClientErrors(EmailAddressResolver));
 builder.addScalarType('URL', withClientErrors(URLResolver));
 builder.addScalarType('JSONObject', withClientErrors(JSONObjectResolver));
 builder.addScalarType('JSON', withClientErrors(JSONResolver));
-builder.addScalarType('Locale', withClientErrors(LocaleResolver));
+builder.addScalarType('Locale', withClientErrors(stringsOnly(LocaleResolver)));
 
 builder.queryType({ description: 'Read access to the helpdesk.' });
 builder.mutationType({ description: 'Changes to the helpdesk. Expected failures come back as `userErrors`.' });

@@ -101,6 +101,14 @@ describe('bad ids and cursors', () => {
     expect(await app.db.prisma.ticket.count()).toBe(before);
   });
 
+  it('a Locale variable that is not a string is BAD_USER_INPUT (graphql-scalars lets `true` through)', async () => {
+    const response = await app.gql('query($f: CustomerFilter) { customers(filter: $f) { totalCount } }', {
+      f: { language: true },
+    });
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('an invalid cursor is BAD_USER_INPUT on that list, the rest of the response stands', async () => {
     const response = await app.gql('{ tickets(after: "garbage") { totalCount } viewer { name } }');
     expect(response.status).toBe(200);
