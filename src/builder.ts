@@ -43,7 +43,7 @@ const INT4_MAX = 2_147_483_647;
  * Every node is keyed by a positive int4. Anything else in the id part ("1.5", "0x2", "abc",
  * 99999999999) is refused here, once, instead of being coerced by Number() into another row.
  */
-function decodeDatabaseGlobalID(globalID: string) {
+export function decodeDatabaseGlobalID(globalID: string) {
   const invalid = () =>
     new GraphQLError(`"${globalID}" is not a valid id.`, { extensions: { code: 'BAD_USER_INPUT' } });
   let decoded: { typename: string; id: string };
@@ -112,7 +112,8 @@ export const builder = new SchemaBuilder<{
       description: 'Cursor of the last item of the page; pass it as `after` for the next page.',
     },
     cursorFieldOptions: { description: 'Opaque position of this item, for `after`/`before`.' },
-    nodeFieldOptions: { description: 'The item.' },
+    // Non-null items in `edges` and `nodes`: a page never holds a missing item.
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
     edgesFieldOptions: { nullable: false, description: 'The items of this page with their cursors.' },
     nodesFieldOptions: { description: 'The items of this page.' },
     pageInfoFieldOptions: { description: 'Pagination state of this page.' },
@@ -163,12 +164,26 @@ function withClientErrors(scalar: GraphQLScalarType): GraphQLScalarType {
   });
 }
 
+/** graphql-scalars' Locale lets a variable's `true` through unchanged; a locale is a string. */
+function stringsOnly(scalar: GraphQLScalarType): GraphQLScalarType {
+  const config = scalar.toConfig();
+  return new GraphQLScalarType({
+    ...config,
+    parseValue: (value) => {
+      if (typeof value !== 'string') {
+        throw new GraphQLError(`${scalar.name} must be a string.`, { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      return config.parseValue(value);
+    },
+  });
+}
+
 builder.addScalarType('DateTime', withClientErrors(DateTimeResolver));
 builder.addScalarType('EmailAddress', withClientErrors(EmailAddressResolver));
 builder.addScalarType('URL', withClientErrors(URLResolver));
 builder.addScalarType('JSONObject', withClientErrors(JSONObjectResolver));
 builder.addScalarType('JSON', withClientErrors(JSONResolver));
-builder.addScalarType('Locale', withClientErrors(LocaleResolver));
+builder.addScalarType('Locale', withClientErrors(stringsOnly(LocaleResolver)));
 
 builder.queryType({ description: 'Read access to the helpdesk.' });
 builder.mutationType({ description: 'Changes to the helpdesk. Expected failures come back as `userErrors`.' });

@@ -15,6 +15,7 @@ import { introspectionLimits } from './http/introspection-limits.ts';
 import { type CostLimits, costLimits } from './http/operation-cost.ts';
 import { pageSizeLimit } from './http/page-size-limit.ts';
 import { requestParsing } from './http/request-parsing.ts';
+import { statusWithoutData } from './http/response-status.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
 
@@ -176,6 +177,7 @@ export function createHelpdeskYoga({
       inputLimits({ maxFileChars: base64Length(files.limits.maxFileSize) }),
       pageSizeLimit(MAX_PAGE_SIZE),
       costLimits(limits),
+      statusWithoutData(),
     ],
     context: ({ request }) => makeContext(viewers.get(request)?.viewer ?? null),
   });

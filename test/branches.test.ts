@@ -262,20 +262,29 @@ describe('branch mutations and lookups', () => {
       expectClientError(await app.gql<any>(lookupQuery, { id }));
     });
 
-    it.each(malformed)('updateBranch and deleteBranch with %j are GraphQL errors and change nothing', async (id) => {
-      const before = await app.db.prisma.branch.findMany({ orderBy: { id: 'asc' } });
-      expectClientError(await app.gql<any>(updateMutation, { input: { id, name: 'Hijacked' } }));
-      expectClientError(await app.gql<any>(deleteMutation, { input: { id } }));
-      expect(await app.db.prisma.branch.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
-    });
+    it.each(malformed)(
+      'updateBranch and deleteBranch with %j are NOT_FOUND user errors and change nothing',
+      async (id) => {
+        const before = await app.db.prisma.branch.findMany({ orderBy: { id: 'asc' } });
+        const notFound = [{ code: 'NOT_FOUND', field: ['id'], message: expect.any(String) }];
+        expect(
+          ok(await app.gql<any>(updateMutation, { input: { id, name: 'Hijacked' } })).updateBranch.userErrors,
+        ).toEqual(notFound);
+        expect(ok(await app.gql<any>(deleteMutation, { input: { id } })).deleteBranch.userErrors).toEqual(notFound);
+        expect(await app.db.prisma.branch.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
+      },
+    );
 
-    it('createTicket with a malformed branch id is a GraphQL error', async () => {
+    it('createTicket with a malformed branch id is a NOT_FOUND user error', async () => {
       const before = await app.db.prisma.ticket.count();
       const response = await app.gql<any>(
-        'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } userErrors { code } } }',
+        'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } userErrors { code field } } }',
         { input: { branch: 'nope', subject: 'S', description: 'D' } },
       );
-      expectClientError(response);
+      expect(ok(response).createTicket).toEqual({
+        ticket: null,
+        userErrors: [{ code: 'NOT_FOUND', field: ['branch'] }],
+      });
       expect(await app.db.prisma.ticket.count()).toBe(before);
     });
 

@@ -115,7 +115,7 @@ describe('customers cannot probe accounts through watchers or their profile', ()
   afterAll(() => app?.close());
 
   const watcherMutation = (name: string) =>
-    `mutation($input: WatcherInput!) { ${name}(input: $input) { ticket { id key watchers { __typename id name } } userErrors { code field message } } }`;
+    `mutation($input: ${name === 'addWatcher' ? 'AddWatcherInput' : 'RemoveWatcherInput'}!) { ${name}(input: $input) { ticket { id key watchers { __typename id name } } userErrors { code field message } } }`;
   const asOwner = async (name: string, watcher: Record<string, unknown>) => {
     const response = await app.gql<any>(
       watcherMutation(name),

@@ -199,7 +199,9 @@ describe('agents and customers', () => {
     expectClientError(await app.gql<any>(agentQuery, { id: customer.id }));
     expectClientError(await app.gql<any>(agentQuery, { id: 'nope' }));
     expectClientError(await app.gql<any>(customerQuery, { email: 'kim' }));
-    expectClientError(await app.gql<any>(updateCustomerMutation, { input: { id: 'nope', firstName: 'X' } }));
+    // In a mutation, an id that does not resolve is a NOT_FOUND user error.
+    const update = await gqlData(updateCustomerMutation, { input: { id: 'nope', firstName: 'X' } });
+    expect(update.updateCustomer.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: ['id'] }]);
   });
 
   it('does not crash on an Agent id whose database part is not an integer', async () => {

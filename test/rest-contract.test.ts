@@ -730,7 +730,7 @@ describe('REST customer portal', () => {
     const own = await createTicket(server, { branch, reporter: `diamante_${alice.id}` });
     const data = await graphql(
       server,
-      'mutation($input: WatcherInput!) { addWatcher(input: $input) { userErrors { message } } }',
+      'mutation($input: AddWatcherInput!) { addWatcher(input: $input) { userErrors { message } } }',
       {
         input: {
           ticket: { id: encodeGlobalID('Ticket', String(own.id)) },

@@ -344,7 +344,13 @@ describe('ticket mutations', () => {
   const move = (input: Record<string, unknown>) =>
     mutate(app, 'moveTicket', 'MoveTicketInput', input, 'ticket { id key number branch { key } }');
   const watchers = (name: string, input: Record<string, unknown>) =>
-    mutate(app, name, 'WatcherInput', input, 'ticket { watchers { __typename id name } }');
+    mutate(
+      app,
+      name,
+      name === 'addWatcher' ? 'AddWatcherInput' : 'RemoveWatcherInput',
+      input,
+      'ticket { watchers { __typename id name } }',
+    );
   const ticketByKey = async (key: string) =>
     ok(await app.gql<any>('query($key: String) { ticket(key: $key) { id key subject } }', { key })).ticket;
 

@@ -4,6 +4,7 @@
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import { type DocumentNode, type ExecutionArgs, GraphQLError, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { costingContext } from '../schema/id-errors.ts';
 
 export interface CostLimits {
   maxComplexity: number;
@@ -27,7 +28,8 @@ export function operationCost(args: ExecutionArgs) {
   return complexityFromQuery(selectedOperation(args.document, args.operationName), {
     schema: args.schema,
     variables: (args.variableValues ?? {}) as Record<string, unknown>,
-    ctx: args.contextValue as object,
+    // Costing needs page sizes only; a bad id is reported by its field when it executes.
+    ctx: costingContext(args.contextValue as object),
   });
 }
 

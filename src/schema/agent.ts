@@ -5,12 +5,13 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
-import { isAdmin, isSelf, isStaff, ticketVisibility } from '../domain/permissions.ts';
+import { isAdmin, isSelf, isStaff } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
 import { USERNAME_MAX, usernameFromEmail } from '../domain/usernames.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { sharedConnection } from './connection.ts';
 import { KEY_MAX, maxLength, SEARCH_TEXT_MAX } from './input-limits.ts';
-import { exactlyOne } from './locator.ts';
+import { deprecatedLookup, locatorOf } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput } from './ordering.ts';
 import { objectPayload } from './payload.ts';
 import { details, Person, PersonState, visiblePerson } from './person.ts';
@@ -74,8 +75,8 @@ export const Agent = builder.prismaNode('Agent', {
       // a node), and staff read the email the agent row was loaded with.
       resolve: (a, _args, ctx) => (isStaff(ctx.viewer) ? gravatar(a.email) : null),
     }),
-    role: t.expose('role', { type: AgentRole, ...details, description: 'Admin or agent (null for customers).' }),
-    state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted (null for customers).' }),
+    role: t.expose('role', { type: AgentRole, ...details, description: 'Admin or agent.' }),
+    state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted.' }),
     deletedAt: t.expose('deletedAt', { type: 'DateTime', ...details, description: 'When the agent was deleted.' }),
     deletedBy: t.relation('deletedBy', { ...details, description: 'Who deleted the agent.' }),
     timezone: t.exposeString('timezone', { ...details, description: 'IANA time zone; null means UTC.' }),
@@ -128,21 +129,15 @@ export const Agent = builder.prismaNode('Agent', {
     }),
     createdBy: t.relation('createdBy', { ...details, description: 'Who created the agent.' }),
     updatedBy: t.relation('updatedBy', { ...details, description: 'Who last changed the agent.' }),
-    tickets: t.relatedConnection('assignedTickets', {
-      cursor: 'id',
-      totalCount: true,
-      description: 'Tickets assigned to the agent (those you may see), newest first.',
-      query: (_args, ctx) => ({ where: ticketVisibility(ctx.viewer), orderBy: { id: 'desc' } }),
-    }),
     createdAt: t.expose('createdAt', {
       type: 'DateTime',
       ...details,
-      description: 'When the agent was created (null for customers).',
+      description: 'When the agent was created.',
     }),
     updatedAt: t.expose('updatedAt', {
       type: 'DateTime',
       ...details,
-      description: 'When the agent last changed (null for customers).',
+      description: 'When the agent last changed.',
     }),
   }),
 });
@@ -190,6 +185,8 @@ builder.prismaObjectFields(Agent, (t) => ({
   }),
 }));
 
+export const { connection: AgentConnection, edge: AgentEdge } = sharedConnection(Agent, 'Agent', 'agents');
+
 const AgentFilter = builder.inputType('AgentFilter', {
   description: 'Narrows a list of agents.',
   fields: (t) => ({
@@ -230,44 +227,63 @@ export const personOrder = orderInput(
   { field: 'CREATED_AT', direction: 'ASC' },
 );
 
+const AgentLocator = builder.inputType('AgentLocator', {
+  description: 'Finds an agent by global `id` or by `email`. Give exactly one.',
+  isOneOf: true,
+  fields: (t) => ({
+    id: t.globalID({ for: Agent, description: 'Global id of the agent.' }),
+    email: t.field({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
+  }),
+});
+
 builder.queryFields((t) => ({
   agent: t.prismaField({
     type: 'Agent',
     nullable: true,
     authScopes: { staff: true },
-    description: 'One agent, by global `id` or by `email`. Give exactly one. Agents only.',
+    description: 'One agent, by `by: {id}` or `by: {email}`; null when there is none. Agents only.',
     args: {
-      id: t.arg.globalID({ for: Agent, description: 'Global id of the agent.' }),
-      email: t.arg({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
+      by: t.arg({ type: AgentLocator, description: 'The agent, by global id or email.' }),
+      id: t.arg.globalID({ for: Agent, ...deprecatedLookup('id'), description: 'Global id of the agent.' }),
+      email: t.arg({
+        type: 'EmailAddress',
+        ...deprecatedLookup('email'),
+        description: 'Email address, case-insensitive.',
+      }),
     },
     resolve: (query, _root, args, ctx) => {
-      exactlyOne('agent', args, ['id', 'email']);
+      const by = locatorOf('agent', args, ['id', 'email']);
       return ctx.prisma.agent.findUnique({
         ...query,
-        where: args.id ? { id: Number(args.id.id) } : { email: args.email!.toLowerCase() },
+        where: by.id ? { id: Number(by.id.id) } : { email: by.email!.toLowerCase() },
       });
     },
   }),
-  agents: t.prismaConnection({
-    type: 'Agent',
-    cursor: 'id',
-    authScopes: { staff: true },
-    description: 'Agents, oldest first. Agents only.',
-    args: {
-      filter: t.arg({ type: AgentFilter, description: 'Narrows the list.' }),
-      orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
-      offset: t.arg.int({ description: offsetArgDescription }),
+  agents: t.prismaConnection(
+    {
+      type: 'Agent',
+      // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+      nullable: true,
+      cursor: 'id',
+      authScopes: { staff: true },
+      description: 'Agents, oldest first. Agents only.',
+      args: {
+        filter: t.arg({ type: AgentFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
+        offset: t.arg.int({ description: offsetArgDescription }),
+      },
+      totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
+      resolve: (query, _root, args, ctx) =>
+        findPage(
+          ctx.prisma.agent,
+          query,
+          agentWhere(args.filter),
+          personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
+          args.offset,
+        ),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      findPage(
-        ctx.prisma.agent,
-        query,
-        agentWhere(args.filter),
-        personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
-        args.offset,
-      ),
-  }),
+    AgentConnection,
+  ),
 }));
 
 const preferenceFields = (t: PothosInputFieldBuilder) => ({
@@ -321,7 +337,7 @@ const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
   }),
 });
 
-const CreateAgentPayload = objectPayload('CreateAgentPayload', 'agent', 'Agent', 'Result of `createAgent`.');
+const CreateAgentPayload = objectPayload('CreateAgentPayload', 'agent', 'Agent', 'Result of `createAgent`.', AgentEdge);
 const UpdateAgentPayload = objectPayload('UpdateAgentPayload', 'agent', 'Agent', 'Result of `updateAgent`.');
 
 function checkAgentUpdate(ctx: Context, id: number, input: Record<string, unknown>) {

@@ -8,10 +8,11 @@ import * as attachments from '../domain/attachments.ts';
 import { DomainError } from '../domain/errors.ts';
 import { attachmentVisibility, commentVisibility, isStaff } from '../domain/permissions.ts';
 import { Comment } from './comment.ts';
+import { sharedConnection } from './connection.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
 import { maxItems } from './input-limits.ts';
-import { deletePayload } from './payload.ts';
-import { locate, TicketLocator } from './ticket.ts';
+import { deletePayload, edgeOf } from './payload.ts';
+import { locate, Ticket, TicketLocator } from './ticket.ts';
 import { asPayload, onlyFor, type PayloadShape, UserError } from './user-errors.ts';
 
 /**
@@ -62,6 +63,38 @@ export const Attachment = builder.prismaNode('Attachment', {
   }),
 });
 
+export const { connection: AttachmentConnection, edge: AttachmentEdge } = sharedConnection(
+  Attachment,
+  'Attachment',
+  'attachments',
+);
+
+// Files are listed oldest first, not filtered nor ordered otherwise: a ticket or comment has few.
+builder.prismaObjectField(Ticket, 'attachments', (t) =>
+  t.relatedConnection(
+    'attachments',
+    {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Files attached to the ticket itself (not to its comments), oldest first.',
+      query: () => ({ orderBy: { id: 'asc' } }),
+    },
+    AttachmentConnection,
+  ),
+);
+builder.prismaObjectField(Comment, 'attachments', (t) =>
+  t.relatedConnection(
+    'attachments',
+    {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Files attached to the comment, oldest first.',
+      query: () => ({ orderBy: { id: 'asc' } }),
+    },
+    AttachmentConnection,
+  ),
+);
+
 const AddAttachmentsInput = builder.inputType('AddAttachmentsInput', {
   description:
     'Files for a ticket or a comment (give exactly one of them), as multipart `files` and/or `base64` objects.',
@@ -97,6 +130,13 @@ const AddAttachmentsPayload = builder.objectRef<PayloadShape<{ id: number }[]>>(
               orderBy: { id: 'asc' },
             })
           : null,
+    }),
+    attachmentEdges: t.field({
+      type: [AttachmentEdge],
+      nullable: true,
+      description:
+        "The new attachments as edges of their lists (for Relay's @appendEdge), in the order sent; null when nothing was stored.",
+      resolve: (p, _args, ctx, info) => p.result?.map((r) => edgeOf(ctx, info, 'Attachment', r.id)) ?? null,
     }),
     userErrors: t.field({
       type: [UserError],

@@ -4,8 +4,9 @@ import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
+import { sharedConnection } from './connection.ts';
 import { FILTER_TEXT_MAX, KEY_MAX, LONG_TEXT_MAX, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
-import { exactlyOne } from './locator.ts';
+import { deprecatedLookup, locatorOf } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
@@ -36,6 +37,8 @@ export const Branch = builder.prismaNode('Branch', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the branch last changed.' }),
   }),
 });
+
+export const { connection: BranchConnection, edge: BranchEdge } = sharedConnection(Branch, 'Branch', 'branches');
 
 const BranchFilter = builder.inputType('BranchFilter', {
   description: 'Narrows a list of branches.',
@@ -100,42 +103,61 @@ const branchOrder = orderInput(
   { field: 'CREATED_AT', direction: 'ASC' },
 );
 
+export const BranchLocator = builder.inputType('BranchLocator', {
+  description: 'Finds a branch by global `id` or by `key`. Give exactly one.',
+  isOneOf: true,
+  fields: (t) => ({
+    id: t.globalID({ for: Branch, description: 'Global id of the branch.' }),
+    key: t.string({ ...maxLength(KEY_MAX), description: 'Branch key such as `SUP`, case-insensitive.' }),
+  }),
+});
+
 builder.queryFields((t) => ({
   branch: t.prismaField({
     type: 'Branch',
     nullable: true,
-    description: 'One branch, by global `id` or by `key`. Give exactly one.',
+    description: 'One branch, by `by: {id}` or `by: {key}`; null when there is none.',
     args: {
-      id: t.arg.globalID({ for: Branch, description: 'Global id of the branch.' }),
-      key: t.arg.string({ ...maxLength(KEY_MAX), description: 'Branch key, case-insensitive.' }),
+      by: t.arg({ type: BranchLocator, description: 'The branch, by global id or key.' }),
+      id: t.arg.globalID({ for: Branch, ...deprecatedLookup('id'), description: 'Global id of the branch.' }),
+      key: t.arg.string({
+        ...maxLength(KEY_MAX),
+        ...deprecatedLookup('key'),
+        description: 'Branch key, case-insensitive.',
+      }),
     },
     resolve: (query, _root, args, ctx) => {
-      exactlyOne('branch', args, ['id', 'key']);
+      const by = locatorOf('branch', args, ['id', 'key']);
       return ctx.prisma.branch.findUnique({
         ...query,
-        where: args.id ? { id: Number(args.id.id) } : { key: args.key!.trim().toUpperCase() },
+        where: by.id ? { id: Number(by.id.id) } : { key: by.key!.trim().toUpperCase() },
       });
     },
   }),
-  branches: t.prismaConnection({
-    type: 'Branch',
-    cursor: 'id',
-    description: 'Branches, oldest first unless `orderBy` says otherwise.',
-    args: {
-      filter: t.arg({ type: BranchFilter, description: 'Narrows the list.' }),
-      orderBy: t.arg({ type: branchOrder.Input, description: 'Sort order; default oldest first.' }),
-      offset: t.arg.int({ description: offsetArgDescription }),
+  branches: t.prismaConnection(
+    {
+      type: 'Branch',
+      // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+      nullable: true,
+      cursor: 'id',
+      description: 'Branches, oldest first unless `orderBy` says otherwise.',
+      args: {
+        filter: t.arg({ type: BranchFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: branchOrder.Input, description: 'Sort order; default oldest first.' }),
+        offset: t.arg.int({ description: offsetArgDescription }),
+      },
+      totalCount: (_root, args, ctx) => ctx.prisma.branch.count({ where: branchWhere(args.filter) }),
+      resolve: (query, _root, args, ctx) =>
+        findPage(
+          ctx.prisma.branch,
+          query,
+          branchWhere(args.filter),
+          branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],
+          args.offset,
+        ),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.branch.count({ where: branchWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      findPage(
-        ctx.prisma.branch,
-        query,
-        branchWhere(args.filter),
-        branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],
-        args.offset,
-      ),
-  }),
+    BranchConnection,
+  ),
 }));
 
 const CreateBranchInput = builder.inputType('CreateBranchInput', {
@@ -179,7 +201,13 @@ const DeleteBranchInput = builder.inputType('DeleteBranchInput', {
   }),
 });
 
-const CreateBranchPayload = objectPayload('CreateBranchPayload', 'branch', 'Branch', 'Result of `createBranch`.');
+const CreateBranchPayload = objectPayload(
+  'CreateBranchPayload',
+  'branch',
+  'Branch',
+  'Result of `createBranch`.',
+  BranchEdge,
+);
 const UpdateBranchPayload = objectPayload('UpdateBranchPayload', 'branch', 'Branch', 'Result of `updateBranch`.');
 const DeleteBranchPayload = deletePayload('DeleteBranchPayload', 'Branch', 'Result of `deleteBranch`.');
 

@@ -4,11 +4,19 @@ import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
 import * as comments from '../domain/comments.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { PersonRef } from '../domain/people.ts';
-import { commentVisibility, forbidden, isAdmin, isSelf, isStaff } from '../domain/permissions.ts';
+import {
+  commentVisibility,
+  commentVisibilityOnVisibleTicket,
+  forbidden,
+  isAdmin,
+  isSelf,
+  isStaff,
+} from '../domain/permissions.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
+import { sharedConnection } from './connection.ts';
 import { Customer } from './customer.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
 import { FILTER_TEXT_MAX, maxItems, maxLength } from './input-limits.ts';
@@ -36,12 +44,6 @@ export const Comment = builder.prismaNode('Comment', {
       resolve: (comment) => comment.authorAgent ?? comment.authorCustomer,
     }),
     ticket: t.relation('ticket', { description: 'The ticket commented on.' }),
-    attachments: t.relatedConnection('attachments', {
-      cursor: 'id',
-      totalCount: true,
-      description: 'Files attached to the comment, oldest first.',
-      query: () => ({ orderBy: { id: 'asc' } }),
-    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the comment was written.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the comment last changed.' }),
   }),
@@ -79,6 +81,8 @@ function commentWhere(filter: typeof CommentFilter.$inferInput | null | undefine
   };
 }
 
+export const { connection: CommentConnection, edge: CommentEdge } = sharedConnection(Comment, 'Comment', 'comments');
+
 const commentOrder = orderInput(
   'CommentOrder',
   'Sort order of a comment list.',
@@ -97,6 +101,27 @@ const commentOrder = orderInput(
   { field: 'CREATED_AT', direction: 'ASC' },
 );
 
+builder.prismaObjectField(Ticket, 'comments', (t) =>
+  t.relatedConnection(
+    'comments',
+    {
+      cursor: 'id',
+      totalCount: true,
+      description:
+        'Comments on the ticket (private notes only for agents), oldest first unless `orderBy` says otherwise.',
+      args: {
+        filter: t.arg({ type: CommentFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: commentOrder.Input, description: 'Sort order; default oldest first.' }),
+      },
+      query: (args, ctx) => ({
+        where: { AND: [commentWhere(args.filter), commentVisibilityOnVisibleTicket(ctx.viewer)] },
+        orderBy: commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],
+      }),
+    },
+    CommentConnection,
+  ),
+);
+
 builder.queryFields((t) => ({
   comment: t.prismaField({
     type: 'Comment',
@@ -109,26 +134,31 @@ builder.queryFields((t) => ({
         where: { id: Number(args.id.id), AND: [commentVisibility(ctx.viewer)] },
       }),
   }),
-  comments: t.prismaConnection({
-    type: 'Comment',
-    cursor: 'id',
-    description: 'Comments, oldest first.',
-    args: {
-      filter: t.arg({ type: CommentFilter, description: 'Narrows the list.' }),
-      orderBy: t.arg({ type: commentOrder.Input, description: 'Sort order; default oldest first.' }),
-      offset: t.arg.int({ description: offsetArgDescription }),
+  comments: t.prismaConnection(
+    {
+      type: 'Comment',
+      // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+      nullable: true,
+      cursor: 'id',
+      description: 'Comments, oldest first.',
+      args: {
+        filter: t.arg({ type: CommentFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: commentOrder.Input, description: 'Sort order; default oldest first.' }),
+        offset: t.arg.int({ description: offsetArgDescription }),
+      },
+      totalCount: (_root, args, ctx) =>
+        ctx.prisma.comment.count({ where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] } }),
+      resolve: (query, _root, args, ctx) =>
+        findPage(
+          ctx.prisma.comment,
+          query,
+          { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] },
+          commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],
+          args.offset,
+        ),
     },
-    totalCount: (_root, args, ctx) =>
-      ctx.prisma.comment.count({ where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] } }),
-    resolve: (query, _root, args, ctx) =>
-      findPage(
-        ctx.prisma.comment,
-        query,
-        { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] },
-        commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],
-        args.offset,
-      ),
-  }),
+    CommentConnection,
+  ),
 }));
 
 const AddCommentInput = builder.inputType('AddCommentInput', {
@@ -165,7 +195,13 @@ const DeleteCommentInput = builder.inputType('DeleteCommentInput', {
   fields: (t) => ({ id: t.globalID({ for: Comment, required: true, description: 'The comment to delete.' }) }),
 });
 
-const AddCommentPayload = objectPayload('AddCommentPayload', 'comment', 'Comment', 'Result of `addComment`.');
+const AddCommentPayload = objectPayload(
+  'AddCommentPayload',
+  'comment',
+  'Comment',
+  'Result of `addComment`.',
+  CommentEdge,
+);
 const UpdateCommentPayload = objectPayload('UpdateCommentPayload', 'comment', 'Comment', 'Result of `updateComment`.');
 const DeleteCommentPayload = deletePayload('DeleteCommentPayload', 'Comment', 'Result of `deleteComment`.');
 

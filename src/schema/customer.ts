@@ -7,10 +7,11 @@ import * as customers from '../domain/customers.ts';
 import type { UserErrorShape } from '../domain/errors.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
-import { canSeePersonDetails, isStaff, ticketVisibility } from '../domain/permissions.ts';
+import { canSeePersonDetails, isStaff } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { personOrder } from './agent.ts';
+import { sharedConnection } from './connection.ts';
 import {
   FILTER_TEXT_MAX,
   KEY_MAX,
@@ -20,7 +21,7 @@ import {
   SHORT_TEXT_MAX,
   URL_MAX,
 } from './input-limits.ts';
-import { exactlyOne } from './locator.ts';
+import { deprecatedLookup, exactlyOne, locatorOf } from './locator.ts';
 import { findPage, offsetArgDescription, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { details, Person, PersonState, staffOnly, visiblePerson } from './person.ts';
@@ -81,7 +82,7 @@ export const Customer = builder.prismaNode('Customer', {
     companyName: t.exposeString('companyName', { ...details, description: 'Company.' }),
     companyPosition: t.exposeString('companyPosition', { ...details, description: 'Position in the company.' }),
     note: t.exposeString('note', { ...staffOnly, description: 'Internal note (agents only).' }),
-    language: t.exposeString('language', { ...details, description: 'Preferred language, a BCP 47 tag.' }),
+    language: t.expose('language', { type: 'Locale', ...details, description: 'Preferred language, a BCP 47 tag.' }),
     customFields: t.field({
       type: 'JSONObject',
       ...details,
@@ -108,26 +109,6 @@ export const Customer = builder.prismaNode('Customer', {
       resolve: (c) => c.state === 'DELETED',
     }),
     state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted.' }),
-    tickets: t.prismaConnection(
-      {
-        type: 'Ticket',
-        cursor: 'id',
-        ...details,
-        description: 'Tickets this customer reported (with includeLinked, those of all linked profiles), newest first.',
-        args: { includeLinked: t.arg.boolean({ description: 'Include the tickets of linked profiles.' }) },
-        resolve: (query, c, args, ctx) =>
-          ctx.prisma.ticket.findMany({
-            ...query,
-            where: { AND: [reporterWhere(c, args.includeLinked), ticketVisibility(ctx.viewer)] },
-            orderBy: { id: 'desc' },
-          }),
-        totalCount: (c, args, ctx) =>
-          ctx.prisma.ticket.count({
-            where: { AND: [reporterWhere(c, args.includeLinked), ticketVisibility(ctx.viewer)] },
-          }),
-      },
-      {},
-    ),
     createdAt: t.expose('createdAt', { type: 'DateTime', ...details, description: 'When the customer was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', ...details, description: 'When the customer last changed.' }),
   }),
@@ -144,14 +125,11 @@ builder.prismaObjectField(Customer, 'linkedProfiles', (t) =>
   }),
 );
 
-/** The customer's own tickets, or with includeLinked those of its whole profile group (a join, not a lookup first). */
-function reporterWhere(
-  c: { id: number; linkGroup: string | null },
-  includeLinked: boolean | null | undefined,
-): Prisma.TicketWhereInput {
-  if (!includeLinked || !c.linkGroup) return { reporterCustomerId: c.id };
-  return { reporterCustomer: { linkGroup: c.linkGroup } };
-}
+export const { connection: CustomerConnection, edge: CustomerEdge } = sharedConnection(
+  Customer,
+  'Customer',
+  'customers',
+);
 
 const CustomerFilter = builder.inputType('CustomerFilter', {
   description: 'Narrows a list of customers. Deleted customers are left out unless `deleted` says otherwise.',
@@ -164,7 +142,7 @@ const CustomerFilter = builder.inputType('CustomerFilter', {
     blocked: t.boolean({ description: 'Only blocked (true) or unblocked (false) customers.' }),
     deleted: t.boolean({ description: 'true: only soft-deleted customers; false (default): only active ones.' }),
     state: t.field({ type: PersonState, description: 'Same as `deleted`, by state.' }),
-    language: t.string({ ...maxLength(KEY_MAX), description: 'Only customers with this language.' }),
+    language: t.field({ type: 'Locale', description: 'Only customers with this language (a BCP 47 tag).' }),
     customField: t.field({ type: CustomFieldFilter, description: 'Only customers whose custom field has this value.' }),
     ids: t.globalIDList({ for: Customer, description: 'Only these customers.' }),
     email: t.string({ ...maxLength(FILTER_TEXT_MAX), description: 'Substring of the email, case-insensitive.' }),
@@ -228,39 +206,49 @@ builder.queryFields((t) => ({
     type: 'Customer',
     nullable: true,
     authScopes: { staff: true },
-    description: 'One customer, by global `id` or by `email`. Give exactly one. Agents only.',
+    description: 'One customer, by `by: {id}` or `by: {email}`; null when there is none. Agents only.',
     args: {
-      id: t.arg.globalID({ for: Customer, description: 'Global id of the customer.' }),
-      email: t.arg({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
+      by: t.arg({ type: CustomerLocator, description: 'The customer, by global id or email.' }),
+      id: t.arg.globalID({ for: Customer, ...deprecatedLookup('id'), description: 'Global id of the customer.' }),
+      email: t.arg({
+        type: 'EmailAddress',
+        ...deprecatedLookup('email'),
+        description: 'Email address, case-insensitive.',
+      }),
     },
     resolve: (query, _root, args, ctx) => {
-      exactlyOne('customer', args, ['id', 'email']);
+      const by = locatorOf('customer', args, ['id', 'email']);
       return ctx.prisma.customer.findUnique({
         ...query,
-        where: args.id ? { id: Number(args.id.id) } : { email: args.email!.toLowerCase() },
+        where: by.id ? { id: Number(by.id.id) } : { email: by.email!.toLowerCase() },
       });
     },
   }),
-  customers: t.prismaConnection({
-    type: 'Customer',
-    cursor: 'id',
-    authScopes: { staff: true },
-    description: 'Customers, oldest first. Agents only.',
-    args: {
-      filter: t.arg({ type: CustomerFilter, description: 'Narrows the list.' }),
-      orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
-      offset: t.arg.int({ description: offsetArgDescription }),
+  customers: t.prismaConnection(
+    {
+      type: 'Customer',
+      // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+      nullable: true,
+      cursor: 'id',
+      authScopes: { staff: true },
+      description: 'Customers, oldest first. Agents only.',
+      args: {
+        filter: t.arg({ type: CustomerFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
+        offset: t.arg.int({ description: offsetArgDescription }),
+      },
+      totalCount: (_root, args, ctx) => ctx.prisma.customer.count({ where: customerWhere(args.filter) }),
+      resolve: (query, _root, args, ctx) =>
+        findPage(
+          ctx.prisma.customer,
+          query,
+          customerWhere(args.filter),
+          personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],
+          args.offset,
+        ),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.customer.count({ where: customerWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      findPage(
-        ctx.prisma.customer,
-        query,
-        customerWhere(args.filter),
-        personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],
-        args.offset,
-      ),
-  }),
+    CustomerConnection,
+  ),
   customFieldDefinitions: t.prismaField({
     type: ['CustomFieldDefinition'],
     authScopes: { staff: true },
@@ -319,16 +307,22 @@ const UpdateCustomerInput = builder.inputType('UpdateCustomerInput', {
     ...profileFields(t),
   }),
 });
-const CustomerInput = builder.inputType('CustomerIdInput', {
-  description: 'A customer to act on.',
-  fields: (t) => ({ id: t.globalID({ for: Customer, required: true, description: 'The customer.' }) }),
-});
+/** The input of a mutation that acts on one customer: each mutation its own type, for evolving alone. */
+const customerInput = (name: string, description: string) =>
+  builder.inputType(name, {
+    description,
+    fields: (t) => ({ id: t.globalID({ for: Customer, required: true, description: 'The customer.' }) }),
+  });
+const BlockCustomerInput = customerInput('BlockCustomerInput', 'The customer to block.');
+const RestoreCustomerInput = customerInput('RestoreCustomerInput', 'The customer to unblock and undelete.');
+const DisableCustomerInput = customerInput('DisableCustomerInput', 'The customer to soft-delete.');
+const DeleteCustomerPermanentlyInput = customerInput('DeleteCustomerPermanentlyInput', 'The customer to erase.');
 const CustomerLocator = builder.inputType('CustomerLocator', {
   description: 'Finds a customer by global `id` or by `email`. Give exactly one.',
   isOneOf: true,
   fields: (t) => ({
     id: t.globalID({ for: Customer, description: 'Global id.' }),
-    email: t.field({ type: 'EmailAddress', description: 'Email address.' }),
+    email: t.field({ type: 'EmailAddress', description: 'Email address, case-insensitive.' }),
   }),
 });
 const LinkCustomerProfilesInput = builder.inputType('LinkCustomerProfilesInput', {
@@ -387,7 +381,13 @@ const CustomFieldDefinitionInput = builder.inputType('CreateCustomFieldDefinitio
 
 const customerPayload = (name: string, what: string) =>
   objectPayload(name, 'customer', 'Customer', `Result of \`${what}\`.`);
-const CreateCustomerPayload = customerPayload('CreateCustomerPayload', 'createCustomer');
+const CreateCustomerPayload = objectPayload(
+  'CreateCustomerPayload',
+  'customer',
+  'Customer',
+  'Result of `createCustomer`.',
+  CustomerEdge,
+);
 const UpdateCustomerPayload = customerPayload('UpdateCustomerPayload', 'updateCustomer');
 const BlockCustomerPayload = customerPayload('BlockCustomerPayload', 'blockCustomer');
 const RestoreCustomerPayload = customerPayload('RestoreCustomerPayload', 'restoreCustomer');
@@ -508,21 +508,21 @@ builder.mutationFields((t) => ({
     type: BlockCustomerPayload,
     ...staffMutation,
     description: 'Blocks a customer: they can no longer sign in, and their new tickets are marked spam. Agents only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The customer.' }) },
+    args: { input: t.arg({ type: BlockCustomerInput, required: true, description: 'The customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.blockCustomer(ctx.prisma, byId(input))),
   }),
   restoreCustomer: t.field({
     type: RestoreCustomerPayload,
     ...staffMutation,
     description: 'Undoes a block and a soft delete. Agents only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The customer.' }) },
+    args: { input: t.arg({ type: RestoreCustomerInput, required: true, description: 'The customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.restoreCustomer(ctx.prisma, byId(input))),
   }),
   disableCustomer: t.field({
     type: DisableCustomerPayload,
     ...staffMutation,
     description: 'Soft-deletes a customer: hidden from default lists, cannot sign in, restorable. Agents only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The customer.' }) },
+    args: { input: t.arg({ type: DisableCustomerInput, required: true, description: 'The customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.disableCustomer(ctx.prisma, byId(input))),
   }),
   deleteCustomerPermanently: t.field({
@@ -530,7 +530,7 @@ builder.mutationFields((t) => ({
     ...onlyFor('admin', 'Only admins delete customers permanently.'),
     description:
       'Erases a customer and their keys; their tickets and comments stay, attributed to a deleted-person placeholder. Admins only.',
-    args: { input: t.arg({ type: CustomerInput, required: true, description: 'The customer.' }) },
+    args: { input: t.arg({ type: DeleteCustomerPermanentlyInput, required: true, description: 'The customer.' }) },
     resolve: (_root, { input }, ctx) => asPayload(() => customers.deleteCustomerPermanently(ctx.prisma, byId(input))),
   }),
   linkCustomerProfiles: t.field({

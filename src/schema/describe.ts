@@ -17,7 +17,18 @@ export function describeGeneratedFields(schema: GraphQLSchema): GraphQLSchema {
     };
   }
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || !type.name.endsWith('Connection')) continue;
+    if (!isObjectType(type)) continue;
+    // Fields customers may not see of other people (src/schema/person.ts): null tells them so.
+    for (const field of Object.values(type.getFields())) {
+      const hidden = field.extensions?.hiddenFromCustomers;
+      if (hidden && field.description && !field.description.includes('Null when hidden')) {
+        field.description +=
+          hidden === 'all'
+            ? ' Null when hidden from you (customers never see it).'
+            : ' Null when hidden from you (customers see other people as id and name only).';
+      }
+    }
+    if (!type.name.endsWith('Connection')) continue;
     const totalCount = type.getFields().totalCount;
     if (totalCount && !totalCount.description) {
       totalCount.description = 'Number of items in the whole list (all pages), with the same filters.';

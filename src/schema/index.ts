@@ -11,5 +11,6 @@ import './attachment.ts';
 import './api-key.ts';
 
 import { describeGeneratedFields } from './describe.ts';
+import { withIdErrors } from './id-errors.ts';
 
-export const schema = describeGeneratedFields(builder.toSchema({ sortSchema: false }));
+export const schema = withIdErrors(describeGeneratedFields(builder.toSchema({ sortSchema: false })));

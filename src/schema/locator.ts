@@ -9,3 +9,22 @@ export function exactlyOne(what: string, args: Record<string, unknown>, names: s
     });
   }
 }
+
+/**
+ * A lookup's locator: `by: {id | key | email}` (an @oneOf input, like the mutations take), or
+ * one of the deprecated alternative arguments it replaces (`ticket(key:)`), never both.
+ */
+export function locatorOf<L extends object>(
+  what: string,
+  args: { by?: L | null } & Record<string, unknown>,
+  legacy: (keyof L & string)[],
+): L {
+  exactlyOne(what, args, ['by', ...legacy]);
+  if (args.by) return args.by;
+  const name = legacy.find((n) => args[n] != null)!;
+  return { [name]: args[name] } as L;
+}
+
+export const deprecatedLookup = (argument: string) => ({
+  deprecationReason: `Use \`by: {${argument}: ...}\`; this argument goes in a later release.`,
+});

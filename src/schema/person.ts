@@ -20,7 +20,9 @@ const refOf = (p: PersonShape): PersonRef => ({ kind: 'role' in p ? 'agent' : 'c
  * staff and the person themself get the value, everyone else null.
  */
 export const details = {
+  // Nullable for that reason alone; src/schema/describe.ts says so in the field's description.
   nullable: true as const,
+  extensions: { hiddenFromCustomers: 'others' },
   authScopes: (person: PersonShape, _args: object, ctx: Context) => canSeePersonDetails(ctx.viewer, refOf(person)),
   unauthorizedResolver: () => null,
 };
@@ -28,6 +30,7 @@ export const details = {
 /** Like `details`, but for staff only (a customer's note is not for the customer). */
 export const staffOnly = {
   nullable: true as const,
+  extensions: { hiddenFromCustomers: 'all' },
   authScopes: { staff: true },
   unauthorizedResolver: () => null,
 };

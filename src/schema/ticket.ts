@@ -5,8 +5,8 @@ import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
 import { DomainError, isUniqueViolation } from '../domain/errors.ts';
 import { type PersonRef, requireActivePerson } from '../domain/people.ts';
 import {
+  canSeePersonDetails,
   checkCustomerTicketInput,
-  commentVisibilityOnVisibleTicket,
   forbidden,
   isSelf,
   isStaff,
@@ -18,10 +18,11 @@ import * as tickets from '../domain/tickets.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
 import { Branch } from './branch.ts';
+import { sharedConnection } from './connection.ts';
 import { Customer } from './customer.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
 import { FILTER_TEXT_MAX, KEY_MAX, maxItems, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
-import { exactlyOne } from './locator.ts';
+import { deprecatedLookup, locatorOf } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Person, personRef } from './person.ts';
@@ -111,18 +112,6 @@ export const Ticket = builder.prismaNode('Ticket', {
           .map((w) => (w.agent ?? w.customer)!)
           .filter(Boolean),
     }),
-    comments: t.relatedConnection('comments', {
-      cursor: 'id',
-      totalCount: true,
-      description: 'Comments on the ticket, oldest first (private notes only for agents).',
-      query: (_args, ctx) => ({ where: commentVisibilityOnVisibleTicket(ctx.viewer), orderBy: { id: 'asc' } }),
-    }),
-    attachments: t.relatedConnection('attachments', {
-      cursor: 'id',
-      totalCount: true,
-      description: 'Files attached to the ticket itself (not to its comments), oldest first.',
-      query: () => ({ orderBy: { id: 'asc' } }),
-    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the ticket was created.' }),
     updatedAt: t.field({
       type: 'DateTime',
@@ -140,14 +129,7 @@ builder.prismaObjectField(Branch, 'defaultAssignee', (t) =>
     description: 'Agent new tickets are assigned to when none is given.',
   }),
 );
-builder.prismaObjectField(Branch, 'tickets', (t) =>
-  t.relatedConnection('tickets', {
-    cursor: 'id',
-    totalCount: true,
-    description: 'Tickets in the branch that you may see, newest first.',
-    query: (_args, ctx) => ({ where: ticketVisibility(ctx.viewer), orderBy: { id: 'desc' } }),
-  }),
-);
+export const { connection: TicketConnection, edge: TicketEdge } = sharedConnection(Ticket, 'Ticket', 'tickets');
 
 const TicketFilter = builder.inputType('TicketFilter', {
   description: 'Narrows a list of tickets. All given conditions must hold.',
@@ -271,67 +253,166 @@ const visibleTickets = (ctx: Context, where: Prisma.TicketWhereInput): Prisma.Ti
   AND: [where, ticketVisibility(ctx.viewer)],
 });
 
+/** `filter` and `orderBy` of the nested ticket lists, as on `Query.tickets`. */
+const nestedTicketArgs = (t: { arg: ArgBuilder }) => ({
+  filter: t.arg({ type: TicketFilter, description: 'Narrows the list.' }),
+  orderBy: t.arg({ type: ticketOrder.Input, description: 'Sort order; default newest first.' }),
+});
+type ArgBuilder = Parameters<Parameters<typeof builder.queryFields>[0]>[0]['arg'];
+type NestedTicketArgs = { filter?: TicketFilterValue | null; orderBy?: Parameters<typeof ticketOrderBy>[0] };
+
+/** A nested list's query: what the viewer may see, narrowed and sorted as asked, newest first by default. */
+const nestedTicketQuery = (args: NestedTicketArgs, ctx: Context) => ({
+  where: visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)),
+  orderBy: ticketOrderBy(args.orderBy, ctx.viewer),
+});
+
+builder.prismaObjectField(Branch, 'tickets', (t) =>
+  t.relatedConnection(
+    'tickets',
+    {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Tickets in the branch that you may see, newest first unless `orderBy` says otherwise.',
+      args: nestedTicketArgs(t),
+      query: nestedTicketQuery,
+    },
+    TicketConnection,
+  ),
+);
+
+builder.prismaObjectField(Agent, 'tickets', (t) =>
+  t.relatedConnection(
+    'assignedTickets',
+    {
+      cursor: 'id',
+      totalCount: true,
+      description: 'Tickets assigned to the agent (those you may see), newest first unless `orderBy` says otherwise.',
+      args: nestedTicketArgs(t),
+      query: nestedTicketQuery,
+    },
+    TicketConnection,
+  ),
+);
+
+/** The customer's own tickets, or with includeLinked those of its whole profile group (a join, not a lookup first). */
+function reporterWhere(
+  c: { id: number; linkGroup: string | null },
+  includeLinked: boolean | null | undefined,
+): Prisma.TicketWhereInput {
+  if (!includeLinked || !c.linkGroup) return { reporterCustomerId: c.id };
+  return { reporterCustomer: { linkGroup: c.linkGroup } };
+}
+
+builder.prismaObjectField(Customer, 'tickets', (t) =>
+  t.prismaConnection(
+    {
+      type: 'Ticket',
+      cursor: 'id',
+      description:
+        'Tickets this customer reported (with includeLinked, those of all linked profiles) that you may see, newest first unless `orderBy` says otherwise. Empty for other customers when you are a customer.',
+      args: {
+        includeLinked: t.arg.boolean({ description: 'Include the tickets of linked profiles.' }),
+        ...nestedTicketArgs(t),
+      },
+      resolve: (query, c, args, ctx) => {
+        // Customers see other customers as a name only (src/schema/person.ts), their lists as empty.
+        if (!canSeePersonDetails(ctx.viewer, { kind: 'customer', id: c.id })) return [];
+        const { where, orderBy } = nestedTicketQuery(args, ctx);
+        return ctx.prisma.ticket.findMany({
+          ...query,
+          where: { AND: [reporterWhere(c, args.includeLinked), where] },
+          orderBy,
+        });
+      },
+      totalCount: (c, args, ctx) => {
+        if (!canSeePersonDetails(ctx.viewer, { kind: 'customer', id: c.id })) return 0;
+        const { where } = nestedTicketQuery(args, ctx);
+        return ctx.prisma.ticket.count({ where: { AND: [reporterWhere(c, args.includeLinked), where] } });
+      },
+    },
+    TicketConnection,
+  ),
+);
+
 builder.queryFields((t) => ({
   ticket: t.prismaField({
     type: 'Ticket',
     nullable: true,
-    description: 'One ticket, by global `id` or by `key` (keys it had before a move still work). Give exactly one.',
+    description:
+      'One ticket, by `by: {id}` or `by: {key}` (keys it had before a move still work); null when none you may see.',
     args: {
-      id: t.arg.globalID({ for: Ticket, description: 'Global id of the ticket.' }),
-      key: t.arg.string({ ...maxLength(KEY_MAX), description: 'Ticket key such as `SUP-12`, case-insensitive.' }),
+      by: t.arg({ type: TicketLocator, description: 'The ticket, by global id or key.' }),
+      id: t.arg.globalID({ for: Ticket, ...deprecatedLookup('id'), description: 'Global id of the ticket.' }),
+      key: t.arg.string({
+        ...maxLength(KEY_MAX),
+        ...deprecatedLookup('key'),
+        description: 'Ticket key such as `SUP-12`, case-insensitive.',
+      }),
     },
     resolve: async (query, _root, args, ctx) => {
-      exactlyOne('ticket', args, ['id', 'key']);
+      const by = locatorOf('ticket', args, ['id', 'key']);
       const id = await tickets.locateTicket(
         ctx.prisma,
-        args.id ? { id: Number(args.id.id) } : { key: args.key! },
+        by.id ? { id: Number(by.id.id) } : { key: by.key! },
         ticketVisibility(ctx.viewer),
       );
       return id === null ? null : ctx.prisma.ticket.findUnique({ ...query, where: { id } });
     },
   }),
-  tickets: t.prismaConnection({
-    type: 'Ticket',
-    cursor: 'id',
-    description: 'Tickets, newest first unless `orderBy` says otherwise.',
-    args: {
-      filter: t.arg({ type: TicketFilter, description: 'Narrows the list.' }),
-      orderBy: t.arg({ type: ticketOrder.Input, description: 'Sort order; default newest first.' }),
-      offset: t.arg.int({ description: offsetArgDescription }),
+  tickets: t.prismaConnection(
+    {
+      type: 'Ticket',
+      // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+      nullable: true,
+      cursor: 'id',
+      description: 'Tickets, newest first unless `orderBy` says otherwise.',
+      args: {
+        filter: t.arg({ type: TicketFilter, description: 'Narrows the list.' }),
+        orderBy: t.arg({ type: ticketOrder.Input, description: 'Sort order; default newest first.' }),
+        offset: t.arg.int({ description: offsetArgDescription }),
+      },
+      totalCount: (_root, args, ctx) =>
+        ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)) }),
+      resolve: (query, _root, args, ctx) =>
+        findPage(
+          ctx.prisma.ticket,
+          query,
+          visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)),
+          ticketOrderBy(args.orderBy, ctx.viewer),
+          args.offset,
+        ),
     },
-    totalCount: (_root, args, ctx) =>
-      ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)) }),
-    resolve: (query, _root, args, ctx) =>
-      findPage(
-        ctx.prisma.ticket,
-        query,
-        visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)),
-        ticketOrderBy(args.orderBy, ctx.viewer),
-        args.offset,
-      ),
-  }),
-  searchTickets: t.prismaConnection({
-    type: 'Ticket',
-    cursor: 'id',
-    description: 'Tickets whose key, subject or description contains the query (case-insensitive), newest first.',
-    args: {
-      query: t.arg.string({
-        required: true,
-        ...maxLength(SEARCH_TEXT_MAX),
-        description: `Text to look for; 1 to ${SEARCH_TEXT_MAX} characters.`,
-      }),
-      offset: t.arg.int({ description: offsetArgDescription }),
+    TicketConnection,
+  ),
+  searchTickets: t.prismaConnection(
+    {
+      type: 'Ticket',
+      // Nullable: a bad argument (cursor, id) nulls this field alone, not the whole response.
+      nullable: true,
+      cursor: 'id',
+      description: 'Tickets whose key, subject or description contains the query (case-insensitive), newest first.',
+      args: {
+        query: t.arg.string({
+          required: true,
+          ...maxLength(SEARCH_TEXT_MAX),
+          description: `Text to look for; 1 to ${SEARCH_TEXT_MAX} characters.`,
+        }),
+        offset: t.arg.int({ description: offsetArgDescription }),
+      },
+      totalCount: (_root, args, ctx) =>
+        ctx.prisma.ticket.count({ where: visibleTickets(ctx, searchWhere(args.query)) }),
+      resolve: (query, _root, args, ctx) =>
+        findPage(
+          ctx.prisma.ticket,
+          query,
+          visibleTickets(ctx, searchWhere(args.query)),
+          [{ createdAt: 'desc' }, { id: 'desc' }],
+          args.offset,
+        ),
     },
-    totalCount: (_root, args, ctx) => ctx.prisma.ticket.count({ where: visibleTickets(ctx, searchWhere(args.query)) }),
-    resolve: (query, _root, args, ctx) =>
-      findPage(
-        ctx.prisma.ticket,
-        query,
-        visibleTickets(ctx, searchWhere(args.query)),
-        [{ createdAt: 'desc' }, { id: 'desc' }],
-        args.offset,
-      ),
-  }),
+    TicketConnection,
+  ),
 }));
 
 export const TicketLocator = builder.inputType('TicketLocator', {
@@ -421,20 +502,33 @@ const MoveTicketInput = builder.inputType('MoveTicketInput', {
   }),
 });
 
-const WatcherInput = builder.inputType('WatcherInput', {
-  description: 'A ticket and a person watching it.',
-  fields: (t) => ({
-    ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket.' }),
-    watcher: t.globalID({ for: [Agent, Customer], description: 'The agent or customer; default: you.' }),
-    watcherEmail: t.field({
-      type: 'EmailAddress',
-      description:
-        'The watcher by email instead of id (agents first, then customers), as the DiamanteDesk portal does. For customers the answer is the same whether or not anyone has that email.',
-    }),
+const watcherFields = (t: InputFieldBuilder) => ({
+  ticket: t.field({ type: TicketLocator, required: true, description: 'The ticket.' }),
+  watcher: t.globalID({ for: [Agent, Customer], description: 'The agent or customer; default: you.' }),
+  watcherEmail: t.field({
+    type: 'EmailAddress',
+    description:
+      'The watcher by email instead of id (agents first, then customers), as the DiamanteDesk portal does. For customers the answer is the same whether or not anyone has that email.',
   }),
 });
+type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
-const CreateTicketPayload = objectPayload('CreateTicketPayload', 'ticket', 'Ticket', 'Result of `createTicket`.');
+const AddWatcherInput = builder.inputType('AddWatcherInput', {
+  description: 'A ticket and the person to add to its watchers.',
+  fields: watcherFields,
+});
+const RemoveWatcherInput = builder.inputType('RemoveWatcherInput', {
+  description: 'A ticket and the person to remove from its watchers.',
+  fields: watcherFields,
+});
+
+const CreateTicketPayload = objectPayload(
+  'CreateTicketPayload',
+  'ticket',
+  'Ticket',
+  'Result of `createTicket`.',
+  TicketEdge,
+);
 const UpdateTicketPayload = objectPayload('UpdateTicketPayload', 'ticket', 'Ticket', 'Result of `updateTicket`.');
 const MoveTicketPayload = objectPayload('MoveTicketPayload', 'ticket', 'Ticket', 'Result of `moveTicket`.');
 const DeleteTicketPayload = deletePayload('DeleteTicketPayload', 'Ticket', 'Result of `deleteTicket`.');
@@ -600,7 +694,7 @@ builder.mutationFields((t) => ({
       'Adds a watcher to a ticket; adding one who already watches changes nothing. Customers may add watchers to tickets they reported; ' +
       'to a customer the answer is the same whether or not the email or id belongs to an active person (nobody is added if not), ' +
       'and the people a customer adds are not listed back to customers (only staff and the watcher see them).',
-    args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
+    args: { input: t.arg({ type: AddWatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
@@ -620,7 +714,7 @@ builder.mutationFields((t) => ({
     type: RemoveWatcherPayload,
     description:
       'Removes a watcher from a ticket. Customers may remove themselves, or anyone from tickets they reported; to a customer the answer does not say whether that person watched (or exists).',
-    args: { input: t.arg({ type: WatcherInput, required: true, description: 'Ticket and watcher.' }) },
+    args: { input: t.arg({ type: RemoveWatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);

@@ -210,7 +210,7 @@ export const userRoutes: Route[] = [
       if (!email) throw new RestError(400, '"email" is required.');
       const data = await runGraphQL(
         request.ctx,
-        `mutation($input: WatcherInput!) { addWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
+        `mutation($input: AddWatcherInput!) { addWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
         { input: { ticket: ticketLocator(request.params.ref), watcherEmail: email } },
       );
       throwUserErrors(data.addWatcher);
@@ -225,7 +225,7 @@ export const userRoutes: Route[] = [
       const watcher = personGlobalId(request.params.userId, 'userId');
       const data = await runGraphQL(
         request.ctx,
-        `mutation($input: WatcherInput!) { removeWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
+        `mutation($input: RemoveWatcherInput!) { removeWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
         { input: { ticket: ticketLocator(request.params.ref), watcher } },
       );
       throwUserErrors(data.removeWatcher);

@@ -1,0 +1,35 @@
+// One connection type per node type (`TicketConnection` with `TicketEdge`), shared by every field
+// that lists that type, so clients write one fragment per list and Relay needs no per-field edge
+// type names.
+import { builder } from '../builder.ts';
+
+type NodeRef = Parameters<typeof builder.connectionObject>[0]['type'];
+
+/** What plugin-prisma leaves on a connection for `totalCount`: the number, or how to get it. */
+type WithTotalCount = { totalCount?: number | (() => number | Promise<number>) };
+
+export function sharedConnection<T extends NodeRef>(type: T, name: string, plural: string) {
+  const edge = builder.edgeObject({
+    type,
+    name: `${name}Edge`,
+    description: `One of the ${plural} of a page, with its cursor.`,
+  });
+  const connection = builder.connectionObject(
+    {
+      type,
+      name: `${name}Connection`,
+      description: `A page of ${plural}, with cursors and the total count.`,
+      fields: (t) => ({
+        totalCount: t.int({
+          description: 'Number of items in the whole list (all pages), with the same filters.',
+          resolve: (page) => {
+            const { totalCount } = page as WithTotalCount;
+            return (typeof totalCount === 'function' ? totalCount() : totalCount) ?? 0;
+          },
+        }),
+      }),
+    },
+    edge,
+  );
+  return { connection, edge };
+}
