@@ -1,16 +1,54 @@
-// Wires configuration, database, GraphQL and HTTP together; main.ts adds signals around it.
+// Wires configuration, database, GraphQL and HTTP together; serve.ts adds signals around it.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.ts';
-import { ensureAdmin } from './auth/bootstrap.ts';
+import { createFirstAdmin, ensureAdmin } from './auth/bootstrap.ts';
 import { loadServerKey, type SecretBox, secretBox, verifyServerKey } from './auth/secret-box.ts';
 import type { Config } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { configuredDatabase, type Database, openDatabase } from './db/database.ts';
 import { createOrphanSweeper, startOrphanSweeper } from './domain/attachments.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server.ts';
 import { filesystemBlobStore } from './storage/blob-store.ts';
+
+/**
+ * The first credential (README, "Your first API key"): HELPDESK_ADMIN_EMAIL + HELPDESK_ADMIN_API_KEY
+ * made true, or on an empty database without them a first admin whose key is logged this once.
+ */
+async function bootstrapAdmin(db: Database, box: SecretBox, config: Config, logger: Logger) {
+  if (config.admin) {
+    const outcome = await ensureAdmin(db.prisma, box, config.admin);
+    if (outcome === 'created')
+      logger.info({ email: config.admin.email }, 'created admin agent from HELPDESK_ADMIN_EMAIL');
+    if (outcome === 'key-added') {
+      logger.warn(
+        { email: config.admin.email },
+        'HELPDESK_ADMIN_API_KEY was not a key of this existing admin: added it as one (label "HELPDESK_ADMIN_API_KEY")',
+      );
+    }
+    return;
+  }
+  const first = await createFirstAdmin(db.prisma, box);
+  if (first) {
+    logger.warn(
+      { firstAdmin: first },
+      `FIRST START: created admin ${first.email} with API key ${first.apiKey} (shown this once; send it as "Authorization: Bearer ${first.apiKey}"; README "Your first API key")`,
+    );
+  } else if (!(await hasUsableAdmin(db))) {
+    logger.warn(
+      'No admin can sign in (no active admin with an API key): run "npm run create-admin -- --email you@example.com" (README "Your first API key")',
+    );
+  }
+}
+
+async function hasUsableAdmin(db: Database) {
+  const admin = await db.prisma.agent.findFirst({
+    where: { role: 'ADMIN', state: 'ACTIVE', apiKeys: { some: { revokedAt: null } } },
+    select: { id: true },
+  });
+  return admin !== null;
+}
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 const isWildcard = (host: string) => host === '' || host === '0.0.0.0' || host === '::';
@@ -21,26 +59,31 @@ export function ownBaseUrl(host: string, port: number) {
   return `http://${name}:${port}`;
 }
 
-export async function startHelpdesk(config: Config, logger: Logger) {
-  const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    pgliteDir: path.join(config.dataDir, 'pglite'),
-    poolSize: config.databasePoolSize,
-    statementTimeoutMs: config.statementTimeoutMs,
-    poolTimeoutMs: config.poolTimeoutMs,
-  });
+/** Milliseconds since `since`, for the start-up phases in the "listening" log line. */
+const elapsed = (since: number) => Math.round(performance.now() - since);
+
+/** `opening`: the database already being opened (serve.ts starts it while this module loads). */
+export async function startHelpdesk(config: Config, logger: Logger, opening?: Promise<Database>) {
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    phases[name] = elapsed(phaseStart);
+    phaseStart = performance.now();
+  };
+  const db = await (opening ?? openDatabase(configuredDatabase(config)));
+  phase('database');
   let box: SecretBox;
   try {
     if (config.autoMigrate) {
       const applied = await db.migrate();
       if (applied.length > 0) logger.info({ applied }, 'applied migrations');
     }
+    phase('migrations');
     const mayGenerate = (await db.prisma.apiKey.count()) === 0;
     box = secretBox(await loadServerKey(config.secretKey, config.dataDir, mayGenerate));
     await verifyServerKey(db.prisma, box);
-    if (config.admin && (await ensureAdmin(db.prisma, box, config.admin))) {
-      logger.info({ email: config.admin.email }, 'created admin agent from HELPDESK_ADMIN_EMAIL');
-    }
+    await bootstrapAdmin(db, box, config, logger);
+    phase('credentials');
   } catch (error) {
     await db.close();
     throw error;
@@ -81,6 +124,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     corsOrigins: config.corsOrigins,
   });
   await app.ready();
+  phase('app');
   const { yoga, gate, download, rest, maxRequestBytes } = app;
   const server = createHttpServer({
     yoga,
@@ -110,7 +154,18 @@ export async function startHelpdesk(config: Config, logger: Logger) {
   }
   const { port } = server.address() as AddressInfo;
   ownUrl = ownBaseUrl(config.host, port);
-  logger.info({ port, engine: db.engine, graphql: `${config.publicUrl ?? ownUrl}/graphql` }, 'helpdesk API listening');
+  phase('listen');
+  logger.info(
+    {
+      port,
+      engine: db.engine,
+      graphql: `${config.publicUrl ?? ownUrl}/graphql`,
+      // Since the process started (module loading included), and the phases after loading.
+      readyMs: Math.round(performance.now()),
+      startupMs: phases,
+    },
+    'helpdesk API listening',
+  );
   if (!config.publicUrl && !isLoopback(config.host)) {
     logger.warn(
       { host: config.host, links: ownUrl },
