@@ -7,6 +7,7 @@ import { createFirstAdmin, ensureAdmin } from './auth/bootstrap.ts';
 import { loadServerKey, type SecretBox, secretBox, verifyServerKey } from './auth/secret-box.ts';
 import type { Config } from './config.ts';
 import { configuredDatabase, type Database, openDatabase } from './db/database.ts';
+import { startStatisticsKeeper } from './db/statistics.ts';
 import { createOrphanSweeper, startOrphanSweeper } from './domain/attachments.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server.ts';
@@ -99,6 +100,7 @@ export async function startHelpdesk(config: Config, logger: Logger, opening?: Pr
     },
     (error) => logger.warn({ err: error }, 'attachment blob sweep failed'),
   );
+  const statistics = startStatisticsKeeper(db, logger);
   // Absolute links come from HELPDESK_PUBLIC_URL, else from this server's own address (known once
   // it listens), never from the Host header a client sends.
   let ownUrl = 'http://localhost';
@@ -148,6 +150,7 @@ export async function startHelpdesk(config: Config, logger: Logger, opening?: Pr
   } catch (error) {
     // The port is taken (or similar): release what was started, in the order close() does.
     await sweeper.stop();
+    await statistics.stop();
     await app.close();
     await db.close();
     throw error;
@@ -185,6 +188,7 @@ export async function startHelpdesk(config: Config, logger: Logger, opening?: Pr
         server.closeIdleConnections();
         await closed;
         await sweeper.stop();
+        await statistics.stop();
         await app.close();
         await db.close();
       })();
