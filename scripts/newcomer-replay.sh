@@ -16,14 +16,15 @@ t0=$(date +%s.%N)
 since() { awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%6.1f s", b - a }'; }
 step() { echo "[$(since)] $*"; }
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" || true; fi
+  if [ -n "$server_pid" ]; then stop_server; fi
   if [ "${KEEP:-0}" != 1 ]; then rm -rf "$work"; else echo "clone kept in $work"; fi
 }
 trap cleanup EXIT
 
 # Starts `npm start` in the clone, logging to $1, and waits (at most 120 s) for it to listen.
 start_server() {
-  (cd "$work/helpdesk" && exec env PORT="$port" HOST=127.0.0.1 npm start) >"$1" 2>&1 &
+  # In a session of its own, so that stopping it reaches npm and node alike, as Ctrl-C does.
+  (cd "$work/helpdesk" && exec setsid env PORT="$port" HOST=127.0.0.1 npm start) >"$1" 2>&1 &
   server_pid=$!
   for _ in $(seq 1200); do
     grep -q 'helpdesk API listening' "$1" && return 0
@@ -32,7 +33,12 @@ start_server() {
   done
   cat "$1"; echo "server not listening after 120 s"; exit 1
 }
-stop_server() { kill "$server_pid"; wait "$server_pid" || true; server_pid=""; }
+stop_server() { # SIGTERM to npm and node, then wait for node to release the database
+  kill -TERM -- "-$server_pid" 2>/dev/null || kill "$server_pid"
+  wait "$server_pid" || true
+  for _ in $(seq 150); do [ -e "$work/helpdesk/data/pglite.lock" ] || break; sleep 0.1; done
+  server_pid=""
+}
 
 query() { # key, GraphQL query: prints the response body
   curl -sS -H "Authorization: Bearer $1" -H 'content-type: application/json' \
