@@ -71,13 +71,11 @@ export async function ensureAdmin(
 }
 
 /**
- * On an empty database (no agents, no API keys) and without HELPDESK_ADMIN_ variables: makes a
- * first admin with a fresh key and returns both, for the one log line that shows the key. Never
- * again once anyone exists; null then. Two instances starting at once make one admin (the email
- * is unique): the second gets null.
+ * For an empty database (no agents, no API keys: the caller checked) without HELPDESK_ADMIN_
+ * variables: makes a first admin with a fresh key and returns both, for the one log line that shows
+ * the key. Two instances starting at once make one admin (the email is unique): the second gets null.
  */
 export async function createFirstAdmin(prisma: PrismaClient, box: SecretBox) {
-  if ((await prisma.agent.count()) > 0 || (await prisma.apiKey.count()) > 0) return null;
   try {
     return await prisma.$transaction(async (tx) => {
       const agent = await tx.agent.create({
