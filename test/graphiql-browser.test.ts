@@ -118,9 +118,13 @@ describe.skipIf(!existsSync(CHROMIUM))(`GraphiQL in headless Chromium (${CHROMIU
       .click();
     await setHeaders(JSON.stringify({ Authorization: `Bearer ${adminKey}` }));
     await run('"name": "Grace Hopper"');
+    // GraphiQL saves its tabs a moment after a change.
+    await expect.poll(storage, { timeout: 10_000 }).toContain(adminKey);
     await page.reload({ waitUntil: 'load' });
     await page.getByText('Headers', { exact: true }).first().waitFor({ timeout: 60_000 });
     expect(await storage()).toContain(adminKey);
+    await page.getByText('Headers', { exact: true }).first().click();
+    expect(await shown('.graphiql-editor-tool')).toContain(adminKey);
 
     expect(outside).toEqual([]);
     expect(problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([]);

@@ -98,7 +98,7 @@ export async function lockDataDir(directory: string, onLost: (error: Error) => v
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       const holder = await readHolder(directory);
-      if (gone(holder)) {
+      if (gone(holder) && attempt < 10) {
         // Killed without releasing: its lock is ours to remove.
         await rm(ownerFile(directory), { force: true });
         await rmdir(lockDir(directory)).catch(() => undefined);
@@ -111,11 +111,11 @@ export async function lockDataDir(directory: string, onLost: (error: Error) => v
   const holder: LockHolder = {
     pid: process.pid,
     hostname: hostname(),
-    command: process.argv
+    // `node src/main.ts`, `node scripts/seed.ts --tickets 5`: the project's own paths, shortened.
+    command: `node ${process.argv
       .slice(1)
       .map((arg) => arg.replace(/^.*\/(?=(src|scripts|bench)\/)/, ''))
-      .join(' ')
-      .replace(/^/, 'node '),
+      .join(' ')}`,
     since: new Date().toISOString(),
   };
   await writeFile(ownerFile(directory), `${JSON.stringify(holder)}\n`);

@@ -45,13 +45,11 @@ export const graphiqlOptions: GraphiQLOptions = {
  * ignores it, so no one could opt in: instead the page starts with the setting off, where the user
  * has not chosen yet, and GraphiQL keeps whatever the user chooses.
  */
-const HEADERS_NOT_PERSISTED_BY_DEFAULT = `<script>try{if(localStorage.getItem('graphiql:shouldPersistHeaders')===null)localStorage.setItem('graphiql:shouldPersistHeaders','false')}catch(e){}</script>`;
+const HEADERS_NOT_PERSISTED_BY_DEFAULT = `try{if(localStorage.getItem('graphiql:shouldPersistHeaders')===null)localStorage.setItem('graphiql:shouldPersistHeaders','false')}catch(e){}`;
 
-/** The page and the CSP that pins its inline scripts by hash. */
+/** The page (its one inline script starting with the line above) and the CSP that pins it by hash. */
 function renderPage(options: GraphiQLOptions) {
-  const rendered = renderGraphiQL(options);
-  const firstScript = rendered.indexOf('<script');
-  const html = `${rendered.slice(0, firstScript)}${HEADERS_NOT_PERSISTED_BY_DEFAULT}${rendered.slice(firstScript)}`;
+  const html = renderGraphiQL(options).replace('<script>', `<script>${HEADERS_NOT_PERSISTED_BY_DEFAULT}\n`);
   const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
   const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`);
   const csp = [
