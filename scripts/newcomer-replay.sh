@@ -23,6 +23,7 @@ trap cleanup EXIT
 
 # Starts `npm start` in the clone, logging to $1, and waits (at most 120 s) for it to listen.
 start_server() {
+  : >"$1"
   # In a session of its own, so that stopping it reaches npm and node alike, as Ctrl-C does.
   (cd "$work/helpdesk" && exec setsid env PORT="$port" HOST=127.0.0.1 npm start) >"$1" 2>&1 &
   server_pid=$!
