@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { type SeedProgress, seed } from '../bench/seed-data.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { DataDirLockedError } from '../src/db/data-dir-lock.ts';
 import { openDatabase } from '../src/db/database.ts';
 
 const USAGE = `Usage: npm run seed -- --tickets N [options]
@@ -29,7 +30,8 @@ Options:
 Without --reset the data is APPENDED: new agents and customers are added (their emails carry a
 per-run tag so they never collide), the ten seed branches are reused when their keys exist, and
 ticket numbers continue from each branch's ticketSequence (a block is reserved atomically, so
-this is safe even while the server is running).
+on PostgreSQL this is safe while the server is running). The embedded database serves one
+process at a time: stop the server first (seed refuses, naming it, while it runs).
 
 Examples:
   npm run seed -- --tickets 1000 --reset
@@ -164,6 +166,10 @@ try {
     await db.close();
   }
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
+  if (error instanceof DataDirLockedError) {
+    console.error(`seed: ${error.message}\nStop the server, seed, then start it again.`);
+  } else {
+    console.error(error instanceof ConfigError ? error.message : error);
+  }
   process.exit(1);
 }

@@ -1,17 +1,67 @@
-// Wires configuration, database, GraphQL and HTTP together; main.ts adds signals around it.
+// Wires configuration, database, GraphQL and HTTP together; serve.ts adds signals around it.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from './app.ts';
-import { ensureAdmin } from './auth/bootstrap.ts';
-import { loadServerKey, type SecretBox, secretBox, verifyServerKey } from './auth/secret-box.ts';
+import { createFirstAdmin, ensureAdmin } from './auth/bootstrap.ts';
+import { checkServerKey, loadServerKey, type SecretBox, secretBox } from './auth/secret-box.ts';
 import type { Config } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { configuredDatabase, type Database, openDatabase } from './db/database.ts';
+import { startStatisticsKeeper } from './db/statistics.ts';
 import { createOrphanSweeper, startOrphanSweeper } from './domain/attachments.ts';
 import { fillMissingUsernames } from './domain/usernames.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server.ts';
 import { filesystemBlobStore } from './storage/blob-store.ts';
+
+/**
+ * What start-up needs to know about people and keys, in one raw statement: each distinct Prisma
+ * query is compiled on first use (50-200 ms apiece), which made this the slowest part of a restart.
+ */
+async function startupFacts(db: Database) {
+  const [facts] = await db.prisma.$queryRawUnsafe<
+    { agents: number; apiKeys: number; unnamedAgents: number; sample: string | null; usableAdmin: boolean }[]
+  >(`SELECT
+      (SELECT count(*) FROM "Agent")::int AS "agents",
+      (SELECT count(*) FROM "ApiKey")::int AS "apiKeys",
+      (SELECT count(*) FROM "Agent" WHERE "username" IS NULL)::int AS "unnamedAgents",
+      (SELECT "secretEncrypted" FROM "ApiKey" ORDER BY id DESC LIMIT 1) AS "sample",
+      EXISTS (SELECT 1 FROM "Agent" a JOIN "ApiKey" k ON k."agentId" = a.id
+              WHERE a.role = 'ADMIN' AND a.state = 'ACTIVE' AND k."revokedAt" IS NULL) AS "usableAdmin"`);
+  return facts!;
+}
+
+type StartupFacts = Awaited<ReturnType<typeof startupFacts>>;
+
+/**
+ * The first credential (README, "Your first API key"): HELPDESK_ADMIN_EMAIL + HELPDESK_ADMIN_API_KEY
+ * made true, or on an empty database without them a first admin whose key is logged this once.
+ */
+async function bootstrapAdmin(db: Database, box: SecretBox, config: Config, logger: Logger, facts: StartupFacts) {
+  if (config.admin) {
+    const outcome = await ensureAdmin(db.prisma, box, config.admin);
+    if (outcome === 'created')
+      logger.info({ email: config.admin.email }, 'created admin agent from HELPDESK_ADMIN_EMAIL');
+    if (outcome === 'key-added') {
+      logger.warn(
+        { email: config.admin.email },
+        'HELPDESK_ADMIN_API_KEY was not a key of this existing admin: added it as one (label "HELPDESK_ADMIN_API_KEY")',
+      );
+    }
+    return;
+  }
+  const first = facts.agents === 0 && facts.apiKeys === 0 ? await createFirstAdmin(db.prisma, box) : null;
+  if (first) {
+    logger.warn(
+      { firstAdmin: first },
+      `FIRST START: created admin ${first.email} with API key ${first.apiKey} (shown this once; send it as "Authorization: Bearer ${first.apiKey}"; README "Your first API key")`,
+    );
+  } else if (!facts.usableAdmin && (facts.agents > 0 || facts.apiKeys > 0)) {
+    logger.warn(
+      'No admin can sign in (no active admin with an API key): run "npm run create-admin -- --email you@example.com" (README "Your first API key")',
+    );
+  }
+}
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 const isWildcard = (host: string) => host === '' || host === '0.0.0.0' || host === '::';
@@ -22,29 +72,36 @@ export function ownBaseUrl(host: string, port: number) {
   return `http://${name}:${port}`;
 }
 
-export async function startHelpdesk(config: Config, logger: Logger) {
-  const db = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    pgliteDir: path.join(config.dataDir, 'pglite'),
-    poolSize: config.databasePoolSize,
-    statementTimeoutMs: config.statementTimeoutMs,
-    poolTimeoutMs: config.poolTimeoutMs,
-  });
+/** Milliseconds since `since`, for the start-up phases in the "listening" log line. */
+const elapsed = (since: number) => Math.round(performance.now() - since);
+
+/** `opening`: the database already being opened (serve.ts starts it while this module loads). */
+export async function startHelpdesk(config: Config, logger: Logger, opening?: Promise<Database>) {
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    phases[name] = elapsed(phaseStart);
+    phaseStart = performance.now();
+  };
+  const db = await (opening ?? openDatabase(configuredDatabase(config)));
+  phase('database');
   let box: SecretBox;
   try {
     if (config.autoMigrate) {
       const applied = await db.migrate();
       if (applied.length > 0) logger.info({ applied }, 'applied migrations');
     }
-    const mayGenerate = (await db.prisma.apiKey.count()) === 0;
-    box = secretBox(await loadServerKey(config.secretKey, config.dataDir, mayGenerate));
-    await verifyServerKey(db.prisma, box);
-    if (config.admin && (await ensureAdmin(db.prisma, box, config.admin))) {
-      logger.info({ email: config.admin.email }, 'created admin agent from HELPDESK_ADMIN_EMAIL');
+    phase('migrations');
+    const facts = await startupFacts(db);
+    box = secretBox(await loadServerKey(config.secretKey, config.dataDir, facts.apiKeys === 0));
+    checkServerKey(box, facts.sample);
+    await bootstrapAdmin(db, box, config, logger, facts);
+    phase('credentials');
+    if (facts.unnamedAgents > 0) {
+      // Agents from before usernames existed (and any inserted around the domain) get one now.
+      const named = await fillMissingUsernames(db.prisma);
+      logger.info({ agents: named }, 'gave agents without a username one from their email');
     }
-    // Agents from before usernames existed (and any inserted around the domain) get one now.
-    const named = await fillMissingUsernames(db.prisma);
-    if (named) logger.info({ agents: named }, 'gave agents without a username one from their email');
   } catch (error) {
     await db.close();
     throw error;
@@ -60,6 +117,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     },
     (error) => logger.warn({ err: error }, 'attachment blob sweep failed'),
   );
+  const statistics = startStatisticsKeeper(db, logger);
   // Absolute links come from HELPDESK_PUBLIC_URL, else from this server's own address (known once
   // it listens), never from the Host header a client sends.
   let ownUrl = 'http://localhost';
@@ -88,6 +146,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
     deskieLanguages: config.deskieLanguages,
   });
   await app.ready();
+  phase('app');
   const { yoga, gate, download, rest, dialects, maxRequestBytes } = app;
   const server = createHttpServer({
     yoga,
@@ -112,13 +171,25 @@ export async function startHelpdesk(config: Config, logger: Logger) {
   } catch (error) {
     // The port is taken (or similar): release what was started, in the order close() does.
     await sweeper.stop();
+    await statistics.stop();
     await app.close();
     await db.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
   ownUrl = ownBaseUrl(config.host, port);
-  logger.info({ port, engine: db.engine, graphql: `${config.publicUrl ?? ownUrl}/graphql` }, 'helpdesk API listening');
+  phase('listen');
+  logger.info(
+    {
+      port,
+      engine: db.engine,
+      graphql: `${config.publicUrl ?? ownUrl}/graphql`,
+      // Since the process started (module loading included), and the phases after loading.
+      readyMs: Math.round(performance.now()),
+      startupMs: phases,
+    },
+    'helpdesk API listening',
+  );
   if (!config.publicUrl && !isLoopback(config.host)) {
     logger.warn(
       { host: config.host, links: ownUrl },
@@ -138,6 +209,7 @@ export async function startHelpdesk(config: Config, logger: Logger) {
         server.closeIdleConnections();
         await closed;
         await sweeper.stop();
+        await statistics.stop();
         await app.close();
         await db.close();
       })();

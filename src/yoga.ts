@@ -8,7 +8,7 @@ import type { Context, FilesConfig, Viewer } from './context.ts';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from './domain/errors.ts';
 import { type CorsPolicy, csrfPrevention, yogaCors } from './http/browser-safety.ts';
 import { documentLimits } from './http/document-limits.ts';
-import { type Gate, WWW_AUTHENTICATE } from './http/gate.ts';
+import { AUTHENTICATION_REQUIRED, type Gate, type Refusal, unauthorized } from './http/gate.ts';
 import { graphiqlOptions, graphiqlSecurityHeaders, renderOfflineGraphiQL } from './http/graphiql.ts';
 import { inputLimits } from './http/input-limits.ts';
 import { introspectionLimits } from './http/introspection-limits.ts';
@@ -33,18 +33,34 @@ export interface YogaDeps {
 type ServerContext = { req?: { socket?: { remoteAddress?: string } } };
 export type HelpdeskYoga = YogaServerInstance<ServerContext, Context>;
 
-/** Authenticates and rate-limits each HTTP request once, before GraphQL parses anything. */
+/** A refusal of the gate as a GraphQL error: yoga answers it like any other (status, headers, format). */
+export function refusalError(refused: Refusal) {
+  return new GraphQLError(refused.message, {
+    extensions: { code: refused.code, http: { status: refused.status, headers: refused.headers } },
+  });
+}
+
+/**
+ * Authenticates and rate-limits each HTTP request once, before GraphQL parses anything. A refusal is
+ * raised when yoga starts reading the request, so the answer is a GraphQL response (`errors` only)
+ * in the format the client accepts, with its status, reason phrase and headers.
+ */
 function gatePlugin(
   gate: Gate,
   viewers: WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>,
 ): Plugin<Context> {
+  const refusals = new WeakMap<Request, Refusal>();
   return {
-    async onRequest({ request, serverContext, endResponse }) {
+    async onRequest({ request, serverContext }) {
       const address = (serverContext as ServerContext | undefined)?.req?.socket?.remoteAddress;
-      // The gate never throws: a busy database is its own 503 answer.
+      // The gate never throws: a busy database is its own 503 refusal.
       const result = await gate(request, address);
-      if ('response' in result) endResponse(result.response);
+      if ('refused' in result) refusals.set(request, result.refused);
       else viewers.set(request, result);
+    },
+    onRequestParse({ request }) {
+      const refused = refusals.get(request);
+      if (refused) throw refusalError(refused);
     },
     onResponse({ request, response }) {
       for (const [name, value] of Object.entries(viewers.get(request)?.headers ?? {}))
@@ -77,19 +93,7 @@ function requireCredentials(): Plugin<Context> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       if ((args.contextValue as Context).viewer || onlyIntrospection(args)) return;
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(
-            'Authentication required: send WSSE (X-WSSE), Basic (email:apiKey) or Bearer (apiKey) credentials.',
-            {
-              extensions: {
-                code: 'UNAUTHENTICATED',
-                http: { status: 401, headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } },
-              },
-            },
-          ),
-        ],
-      });
+      setResultAndStopExecution({ errors: [refusalError(unauthorized(AUTHENTICATION_REQUIRED))] });
     },
   };
 }

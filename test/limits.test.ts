@@ -39,9 +39,10 @@ describe('rate limit of 3 requests per minute', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
-    const body = (await refused.json()) as { error: string; data?: unknown };
-    expect(body.error).toMatch(/Rate limit exceeded/);
-    expect(body.data).toBeUndefined();
+    const body = (await refused.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(Object.keys(body)).toEqual(['errors']);
+    expect(body.errors[0]!.message).toMatch(/Rate limit exceeded/);
+    expect(body.errors[0]!.extensions.code).toBe('RATE_LIMITED');
 
     const agent = await app.db.prisma.agent.create({
       data: { email: 'second@example.com', firstName: 'Sam', role: 'AGENT' },

@@ -34,10 +34,11 @@ describe('WSSE nonce replay and field bounds', () => {
     const text = await response.text();
     expect(response.status, text).toBe(401);
     expect(text).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules|\/src\/|SELECT|INSERT|index row|prisma/i);
-    const body = JSON.parse(text) as { error: string; errors: { extensions: { code: string } }[] };
+    const body = JSON.parse(text) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(Object.keys(body)).toEqual(['errors']);
     expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
-    if (message) expect(body.error).toMatch(message);
-    return body.error;
+    if (message) expect(body.errors[0]!.message).toMatch(message);
+    return body.errors[0]!.message;
   }
 
   // Each variant decodes (leniently) to the same 16 bytes as the canonical spelling.

@@ -121,16 +121,12 @@ describe('WSSE authentication over GraphQL', () => {
     expect(www).toMatch(/\bWSSE\b/);
     // Basic works when sent, but is never offered (browsers would remember it).
     expect(www).not.toMatch(/\bBasic\b/);
-    const body = (await response.json()) as {
-      error: string;
-      errors: { message: string; extensions: { code: string } }[];
-      data?: unknown;
-    };
-    expect(body.data).toBeUndefined();
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    // A GraphQL response: `errors` alone, no `data`, no extra `error`.
+    expect(Object.keys(body)).toEqual(['errors']);
     expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
-    expect(body.errors[0]!.message).toBe(body.error);
-    if (message) expect(body.error).toMatch(message);
-    return body.error;
+    if (message) expect(body.errors[0]!.message).toMatch(message);
+    return body.errors[0]!.message;
   }
 
   async function expectViewer(response: Response, typename: string, name: string) {

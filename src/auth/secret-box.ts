@@ -76,9 +76,14 @@ export async function loadServerKey(
 /** Fails loudly when stored API keys were encrypted with another server key. */
 export async function verifyServerKey(prisma: PrismaClient, box: SecretBox) {
   const sample = await prisma.apiKey.findFirst({ select: { secretEncrypted: true }, orderBy: { id: 'desc' } });
-  if (!sample) return;
+  checkServerKey(box, sample?.secretEncrypted ?? null);
+}
+
+/** verifyServerKey on a stored ciphertext already read (null: no keys stored yet). */
+export function checkServerKey(box: SecretBox, sample: string | null) {
+  if (sample === null) return;
   try {
-    box.decrypt(sample.secretEncrypted);
+    box.decrypt(sample);
   } catch {
     throw new Error(
       'The server key does not decrypt the stored API keys: HELPDESK_SECRET_KEY (or secret.key in the data ' +

@@ -11,8 +11,10 @@ import type {
   SqlQueryable,
 } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { Config } from '../config.ts';
 import { DatabaseBusyError } from '../domain/errors.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { applyMigrations, readMigrationList } from './schema-engine.ts';
 
 export type Engine = 'pglite' | 'postgresql';
@@ -34,6 +36,28 @@ export interface DatabaseOptions {
    * acquisition timeout, or the wait for PGlite's single connection. 0 waits forever.
    */
   poolTimeoutMs?: number;
+  /**
+   * Called when the lock on the embedded database's directory is lost while open (its lock files
+   * removed by hand, or taken over after the event loop stalled past the stale period). Default:
+   * print the reason and exit 1, since going on would mean two writers.
+   */
+  onLockLost?: (error: Error) => void;
+}
+
+const exitOnLockLost = (error: Error) => {
+  console.error(`The lock on the embedded database was lost (${error.message}); stopping to protect the data.`);
+  process.exit(1);
+};
+
+/** The database a configuration names: PostgreSQL with DATABASE_URL, else PGlite in the data directory. */
+export function configuredDatabase(config: Config): DatabaseOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    pgliteDir: path.join(config.dataDir, 'pglite'),
+    poolSize: config.databasePoolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+    poolTimeoutMs: config.poolTimeoutMs,
+  };
 }
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
@@ -74,12 +98,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     closeDriver = async () => {};
   } else {
     engine = 'pglite';
-    if (options.pgliteDir) await mkdir(path.dirname(options.pgliteDir), { recursive: true });
-    const pglite = options.pgliteDir ? new PGlite(options.pgliteDir) : new PGlite();
-    await pglite.waitReady;
+    let lock: DataDirLock | undefined;
+    if (options.pgliteDir) {
+      await mkdir(path.dirname(options.pgliteDir), { recursive: true });
+      lock = await lockDataDir(options.pgliteDir, options.onLockLost ?? exitOnLockLost);
+    }
+    let pglite: PGlite;
+    try {
+      pglite = options.pgliteDir ? new PGlite(options.pgliteDir) : new PGlite();
+      await pglite.waitReady;
+    } catch (error) {
+      await lock?.release();
+      throw error;
+    }
     factory = new PrismaPGlite(pglite);
     migrationFactory = () => factory;
-    closeDriver = () => pglite.close();
+    closeDriver = async () => {
+      await pglite.close();
+      await lock?.release();
+    };
     guard = exclusiveConnection(poolTimeoutMs);
   }
 
@@ -93,23 +130,29 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ...(statementTimeoutMs > 0 ? { timeout: Math.max(5_000, statementTimeoutMs) } : {}),
     },
   });
+  const pendingMigrations = async () => {
+    const onDisk = (await readMigrationList()).migrationDirectories.map((m) => m.path);
+    const applied = await prisma
+      .$queryRawUnsafe<{ migration_name: string }[]>(
+        'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      )
+      .catch(() => []);
+    const done = new Set(applied.map((row) => row.migration_name));
+    return onDisk.filter((name) => !done.has(name));
+  };
   return {
     engine,
     prisma,
     get statements() {
       return counter.statements;
     },
-    migrate: () => applyMigrations(migrationFactory()),
-    async pendingMigrations() {
-      const onDisk = (await readMigrationList()).migrationDirectories.map((m) => m.path);
-      const applied = await prisma
-        .$queryRawUnsafe<{ migration_name: string }[]>(
-          'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-        )
-        .catch(() => []);
-      const done = new Set(applied.map((row) => row.migration_name));
-      return onDisk.filter((name) => !done.has(name));
+    async migrate() {
+      // Nothing pending (every restart): skip the schema engine, a WebAssembly module that takes
+      // about a second to start. A failed migration counts as pending, so the engine reports it.
+      if ((await pendingMigrations()).length === 0) return [];
+      return applyMigrations(migrationFactory());
     },
+    pendingMigrations,
     async close() {
       await prisma.$disconnect();
       await closeDriver();

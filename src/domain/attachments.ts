@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import { decode as decodeBmp } from 'bmp-ts';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { BlobKind, BlobStore } from '../storage/blob-store.ts';
 import { touchTicket } from './activity.ts';
@@ -57,7 +56,9 @@ export async function detectContentType(bytes: Buffer): Promise<string> {
 }
 
 /** sharp's prebuilt libvips reads no BMP; bmp-ts decodes it to raw RGBA that sharp can take. */
-function sharpInput(bytes: Buffer, contentType: string) {
+async function sharpInput(bytes: Buffer, contentType: string) {
+  // Loaded with the first image, not at start: loading sharp was a tenth of a restart's work.
+  const { default: sharp } = await import('sharp');
   if (contentType !== 'image/bmp') return sharp(bytes, { animated: false });
   const bmp = decodeBmp(bytes, { toRGBA: true });
   return sharp(Buffer.from(bmp.data), { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
@@ -65,7 +66,7 @@ function sharpInput(bytes: Buffer, contentType: string) {
 
 export async function makeThumbnail(bytes: Buffer, contentType = ''): Promise<Buffer | null> {
   try {
-    return await sharpInput(bytes, contentType)
+    return await (await sharpInput(bytes, contentType))
       .resize(THUMBNAIL_BOX, THUMBNAIL_BOX, { fit: 'inside', withoutEnlargement: true })
       .png()
       .toBuffer();

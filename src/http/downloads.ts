@@ -10,7 +10,7 @@ import type { Viewer } from '../context.ts';
 import { attachmentVisibility } from '../domain/permissions.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import { type Gate, WWW_AUTHENTICATE } from './gate.ts';
+import { AUTHENTICATION_REQUIRED, type Gate, unauthorized } from './gate.ts';
 import { headersOf, sendJson } from './node-io.ts';
 
 export const DOWNLOAD_PATH = /^\/desk\/attachments\/download\/(file|thumbnail)\/([^/]+)$/;
@@ -78,12 +78,11 @@ export function createDownloadHandler({ prisma, store, gate, box, now = Date.now
       req.socket.remoteAddress,
       fromToken,
     );
-    if ('response' in result) {
-      const { error } = (await result.response.json()) as { error: string };
-      const headers = Object.fromEntries([...result.response.headers].filter(([name]) => !name.startsWith('content-')));
-      return fail(res, result.response.status, error, headers);
+    if ('refused' in result) return fail(res, result.refused.status, result.refused.message, result.refused.headers);
+    if (!result.viewer) {
+      const refused = unauthorized(AUTHENTICATION_REQUIRED, result.headers);
+      return fail(res, refused.status, refused.message, refused.headers);
     }
-    if (!result.viewer) return fail(res, 401, 'Authentication required.', { 'WWW-Authenticate': WWW_AUTHENTICATE });
     const viewer = result.viewer;
 
     // Not visible and not there look the same: 404. Attachments with the same bytes share the

@@ -1,5 +1,5 @@
 // The front door every endpoint shares (GraphQL, REST, downloads): who is calling, and whether
-// they still have budget. Answers 401, 429 or 503 itself; otherwise hands back the caller.
+// they still have budget. Turns the request away (401, 429 or 503) or hands back the caller.
 // It never throws: an unexpected failure (database down...) is logged and answered with a clean
 // 503, never a stack trace, a source path or SQL.
 
@@ -15,7 +15,36 @@ import { addressKey, personKey, type RateLimits } from './rate-limit.ts';
  */
 export const WWW_AUTHENTICATE = 'WSSE realm="helpdesk", profile="UsernameToken"';
 
-export type GateResult = { viewer: Viewer | null; headers: Record<string, string> } | { response: Response };
+/**
+ * A request the gate turned away. Each endpoint answers it in its own shape: GraphQL as a GraphQL
+ * response (`errors` only, negotiated like any other), REST and downloads as `{"error": ...}` in the
+ * format asked for; status and headers the same everywhere.
+ */
+export interface Refusal {
+  status: 401 | 429 | 503;
+  message: string;
+  code: 'UNAUTHENTICATED' | 'RATE_LIMITED' | 'TOO_MANY_FAILED_AUTHENTICATIONS' | 'SERVICE_UNAVAILABLE';
+  headers: Record<string, string>;
+}
+
+export type GateResult = { viewer: Viewer | null; headers: Record<string, string> } | { refused: Refusal };
+
+/** Ends every 401: where a key comes from (README, "Your first API key"). */
+export const HOW_TO_GET_A_KEY =
+  'No key yet? See "Your first API key" in the README: `npm run create-admin -- --email you@example.com` on the server prints one.';
+
+/** The 401 for a request without credentials where they are needed. */
+export const AUTHENTICATION_REQUIRED = `Authentication required: send an API key as "Authorization: Bearer <key>" (or Basic email:key, or WSSE in X-WSSE). ${HOW_TO_GET_A_KEY}`;
+
+/** A 401 refusal; `headers` adds the rate-limit headers of the budget the request spent. */
+export function unauthorized(message: string, headers: Record<string, string> = {}): Refusal {
+  return {
+    status: 401,
+    message: message === AUTHENTICATION_REQUIRED ? message : `${message} ${HOW_TO_GET_A_KEY}`,
+    code: 'UNAUTHENTICATED',
+    headers: { ...headers, 'WWW-Authenticate': WWW_AUTHENTICATE },
+  };
+}
 
 export interface GateDeps {
   authenticate: Authenticate;
@@ -38,7 +67,7 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
     if (hasCredentials) {
       // Checked before the credentials, so an address past its failures learns nothing more.
       const wait = await limits.failureBlockSeconds(address);
-      if (wait > 0) return { response: tooManyFailures(wait) };
+      if (wait > 0) return { refused: tooManyFailures(wait) };
     }
     let viewer: Viewer | null;
     try {
@@ -46,19 +75,14 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       await limits.recordFailure(address);
-      return { response: unauthorized(error.message) };
+      // A failed caller is anonymous: it spends from its address's budget, and hears how much is left.
+      const decision = limits.request ? await limits.request(`addr:${address}`) : undefined;
+      if (decision && !decision.allowed) return { refused: rateLimited(decision.headers) };
+      return { refused: unauthorized(error.message, decision?.headers) };
     }
     if (!limits.request) return { viewer, headers: {} };
     const decision = await limits.request(viewer ? personKey(viewer) : `addr:${address}`);
-    if (!decision.allowed) {
-      const message = `Rate limit exceeded: retry in ${decision.headers['Retry-After']} s.`;
-      return {
-        response: Response.json(
-          { error: message, errors: [{ message, extensions: { code: 'RATE_LIMITED' } }] },
-          { status: 429, headers: decision.headers },
-        ),
-      };
-    }
+    if (!decision.allowed) return { refused: rateLimited(decision.headers) };
     return { viewer, headers: decision.headers };
   }
 
@@ -74,35 +98,26 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
       const busy = isServiceUnavailable(error);
       if (busy) logger.warn({ err: error }, 'database too slow or too busy to check credentials');
       else logger.error({ err: error }, 'could not check credentials');
-      return { response: unavailable(busy) };
+      return { refused: unavailable(busy) };
     }
   };
 }
 
 export type Gate = ReturnType<typeof createGate>;
 
-/** 401 in the shape both GraphQL and REST clients read: `error` plus a GraphQL `errors` list. */
-export function unauthorized(message: string): Response {
-  return Response.json(
-    { error: message, errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] },
-    { status: 401, headers: { 'WWW-Authenticate': WWW_AUTHENTICATE } },
-  );
+function rateLimited(headers: Record<string, string>): Refusal {
+  const message = `Rate limit exceeded: retry in ${headers['Retry-After']} s.`;
+  return { status: 429, message, code: 'RATE_LIMITED', headers };
 }
 
-function tooManyFailures(seconds: number): Response {
+function tooManyFailures(seconds: number): Refusal {
   const message = `Too many failed authentications from your address: retry in ${seconds} s.`;
-  return Response.json(
-    { error: message, errors: [{ message, extensions: { code: 'TOO_MANY_FAILED_AUTHENTICATIONS' } }] },
-    { status: 429, headers: { 'Retry-After': String(seconds) } },
-  );
+  return { status: 429, message, code: 'TOO_MANY_FAILED_AUTHENTICATIONS', headers: { 'Retry-After': String(seconds) } };
 }
 
-function unavailable(busy: boolean): Response {
+function unavailable(busy: boolean): Refusal {
   const message = busy
     ? SERVICE_UNAVAILABLE_MESSAGE
     : 'Service temporarily unavailable: could not check credentials. Retry shortly.';
-  return Response.json(
-    { error: message, errors: [{ message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
-    { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
-  );
+  return { status: 503, message, code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
 }

@@ -4,16 +4,22 @@ import { createHash } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 
-const WELCOME = `# Welcome to the helpdesk API.
+export const WELCOME = `# Welcome to the helpdesk API.
 #
-# Every query except introspection needs an API key. Open the "Headers" tab below and enter:
+# Every query except introspection needs an API key.
+# Open the "Headers" tab below and enter:
 #
 #   {"Authorization": "Bearer <your API key>"}
 #
-# No key yet? See "Your first API key" in the README. Headers are not saved in this browser
-# unless you turn on "Persist headers" in the settings.
+# No key yet? The server logged one on its first
+# start, or run on the server:
+#   npm run create-admin -- --email you@example.com
+# (README, "Your first API key").
 #
-# Then run this query with the play button (or Ctrl-Enter):
+# The key is not saved in this browser unless you turn
+# on "Persist headers" in the settings (gear, bottom left).
+#
+# Then run this query with the play button (Ctrl-Enter):
 
 query FirstSteps {
   viewer {
@@ -31,12 +37,19 @@ query FirstSteps {
 export const graphiqlOptions: GraphiQLOptions = {
   title: 'Helpdesk API',
   defaultQuery: WELCOME,
-  shouldPersistHeaders: false,
 };
 
-/** The page and the CSP that pins its one inline script by hash. */
+/**
+ * Headers (the API key) stay in memory unless the user turns "Persist headers" on in the settings.
+ * yoga's GraphiQL persists them by default, and `shouldPersistHeaders: false` hides the setting and
+ * ignores it, so no one could opt in: instead the page starts with the setting off, where the user
+ * has not chosen yet, and GraphiQL keeps whatever the user chooses.
+ */
+const HEADERS_NOT_PERSISTED_BY_DEFAULT = `try{if(localStorage.getItem('graphiql:shouldPersistHeaders')===null)localStorage.setItem('graphiql:shouldPersistHeaders','false')}catch(e){}`;
+
+/** The page (its one inline script starting with the line above) and the CSP that pins it by hash. */
 function renderPage(options: GraphiQLOptions) {
-  const html = renderGraphiQL(options);
+  const html = renderGraphiQL(options).replace('<script>', `<script>${HEADERS_NOT_PERSISTED_BY_DEFAULT}\n`);
   const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
   const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`);
   const csp = [

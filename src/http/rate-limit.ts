@@ -8,8 +8,9 @@
 //   guessing gets no answer at all.
 // A store that fails (database or Redis down) never turns into a 500: each store limiter has an
 // in-memory insurance limiter that takes over meanwhile.
+import { createRequire } from 'node:module';
 import { isIPv4, isIPv6 } from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pg from 'pg';
 import {
   type RateLimiterAbstract,
@@ -104,7 +105,9 @@ export function createRateLimits({
     });
     pool.on('error', storeError);
   } else if (enabled && store.kind === 'redis') {
-    redis = new Redis(store.url, {
+    // Loaded only when configured: most installations never use Redis, and loading it costs start-up time.
+    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+    redis = new RedisClient(store.url, {
       // Fail at once while disconnected (the insurance limiter answers) instead of queueing.
       enableOfflineQueue: false,
       commandTimeout: STORE_TIMEOUT_MS,

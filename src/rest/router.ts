@@ -6,7 +6,7 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Context, Viewer } from '../context.ts';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../domain/errors.ts';
 import { type CorsPolicy, CROSS_SITE_MESSAGE, crossSiteWriteRefused } from '../http/browser-safety.ts';
-import { type Gate, WWW_AUTHENTICATE } from '../http/gate.ts';
+import { AUTHENTICATION_REQUIRED, type Gate, type Refusal, unauthorized } from '../http/gate.ts';
 import { headersOf } from '../http/node-io.ts';
 import type { Logger } from '../logger.ts';
 import {
@@ -146,15 +146,10 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors, ma
         throw new RestError(403, CROSS_SITE_MESSAGE);
       }
       const gated = await gate(request, req.socket.remoteAddress);
-      if ('response' in gated) {
-        const text = await gated.response.text();
-        const message = (JSON.parse(text) as { error: string }).error;
-        return send(res, fmt, gated.response.status, { error: message }, Object.fromEntries(gated.response.headers));
-      }
-      if (!gated.viewer)
-        throw new RestError(401, 'Authentication required: send WSSE (X-WSSE), Basic or Bearer credentials.', {
-          'WWW-Authenticate': WWW_AUTHENTICATE,
-        });
+      // Refusals (401, 429, 503) in the format asked for, with their own headers only.
+      const refuse = ({ status, message, headers }: Refusal) => send(res, fmt, status, { error: message }, headers);
+      if ('refused' in gated) return refuse(gated.refused);
+      if (!gated.viewer) return refuse(unauthorized(AUTHENTICATION_REQUIRED, gated.headers));
       const result = await route.handle({
         ctx: makeContext(gated.viewer),
         params,

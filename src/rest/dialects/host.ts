@@ -12,7 +12,7 @@ import {
   type UserErrorShape,
 } from '../../domain/errors.ts';
 import { CROSS_SITE_MESSAGE, crossSiteWriteRefused } from '../../http/browser-safety.ts';
-import { WWW_AUTHENTICATE } from '../../http/gate.ts';
+import { AUTHENTICATION_REQUIRED, unauthorized } from '../../http/gate.ts';
 import { headersOf } from '../../http/node-io.ts';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
 import { badText, MAX_PARAMETERS, RestError, readBody, send } from '../format.ts';
@@ -91,14 +91,12 @@ export function createDialectHost({ gate, makeContext, logger, baseUrl, cors, di
     if (crossSiteWriteRefused(cors, req.method ?? 'GET', request.headers.get('origin'), seenAt))
       throw new RestError(403, CROSS_SITE_MESSAGE);
     const gated = await gate(request, req.socket.remoteAddress);
-    if ('response' in gated) {
-      const { error } = JSON.parse(await gated.response.text()) as { error: string };
-      throw new RestError(gated.response.status, error, Object.fromEntries(gated.response.headers));
+    // Refusals (401, 429, 503) in the dialect's error shape, with their own headers.
+    if ('refused' in gated) throw new RestError(gated.refused.status, gated.refused.message, gated.refused.headers);
+    if (!gated.viewer) {
+      const refusal = unauthorized(AUTHENTICATION_REQUIRED, gated.headers);
+      throw new RestError(refusal.status, refusal.message, refusal.headers);
     }
-    if (!gated.viewer)
-      throw new RestError(401, 'Authentication required: send Basic (email:api_key), Bearer or WSSE credentials.', {
-        'WWW-Authenticate': WWW_AUTHENTICATE,
-      });
     const dialectRequest: DialectRequest = {
       ctx: makeContext(gated.viewer),
       params,
