@@ -3,18 +3,14 @@
 // permissions, and content-addressed storage with garbage collection.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDownloadToken } from '../src/auth/download-token.ts';
 import { secretBox } from '../src/auth/secret-box.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { startHelpdesk } from '../src/start.ts';
-import { createPostgresDatabase } from './helpers.ts';
+import { startServer, type TestServer } from './helpers.ts';
 
 const adminKey = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const MAX_FILE_SIZE = 200_000;
@@ -70,11 +66,11 @@ interface Upload {
 }
 
 describe('attachments over HTTP', () => {
-  let app: Awaited<ReturnType<typeof startHelpdesk>>;
+  let server: TestServer;
+  let app: TestServer['app'];
   let base: string;
   let dataDir: string;
   let storeDir: string;
-  let dropDatabase = async () => {};
   let branchId: string;
   const customers: Record<
     'a' | 'b',
@@ -83,25 +79,16 @@ describe('attachments over HTTP', () => {
   let adminTicket: { id: string; key: string };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-attachments-'));
+    server = await startServer({
+      admin: { email: 'root@example.com', key: adminKey },
+      env: {
+        HELPDESK_MAX_FILE_SIZE: String(MAX_FILE_SIZE),
+        HELPDESK_MAX_FILES: String(MAX_FILES),
+        HELPDESK_MAX_REQUEST_SIZE: String(MAX_REQUEST),
+      },
+    });
+    ({ app, base, dataDir } = server);
     storeDir = path.join(dataDir, 'attachments');
-    const vars: Record<string, string> = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HELPDESK_DATA_DIR: dataDir,
-      HELPDESK_ADMIN_EMAIL: 'root@example.com',
-      HELPDESK_ADMIN_API_KEY: adminKey,
-      HELPDESK_MAX_FILE_SIZE: String(MAX_FILE_SIZE),
-      HELPDESK_MAX_FILES: String(MAX_FILES),
-      HELPDESK_MAX_REQUEST_SIZE: String(MAX_REQUEST),
-    };
-    if (process.env.TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-      dropDatabase = created.drop;
-      vars.DATABASE_URL = created.url;
-    }
-    app = await startHelpdesk(loadConfig(vars), createLogger('silent'));
-    base = `http://127.0.0.1:${app.port}`;
 
     branchId = data(
       await gql('mutation { createBranch(input: {name: "Files"}) { branch { id } userErrors { code } } }'),
@@ -127,11 +114,7 @@ describe('attachments over HTTP', () => {
     }
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.close());
 
   // ---------------------------------------------------------------- helpers
 

@@ -2,18 +2,13 @@
 // percent-encoding, NUL, bad Host headers, huge form and JSON bodies, slow clients, too many
 // connections, links built from a forged Host, and the security headers on every kind of answer.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wsse from 'wsse';
 import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { startHelpdesk } from '../src/start.ts';
-import { createPostgresDatabase } from './helpers.ts';
+import { startServer, type TestServer } from './helpers.ts';
 
 const ADMIN_EMAIL = 'hardening@example.com';
 const ADMIN_KEY = '0123456789abcdef0123456789abcdef0123abcd';
@@ -46,12 +41,11 @@ const wsseHeaders = () => ({
 });
 
 describe('HTTP hardening', () => {
-  let app: Awaited<ReturnType<typeof startHelpdesk>>;
+  let server: TestServer;
+  let app: TestServer['app'];
   let port: number;
   let origin: string;
-  let dataDir: string;
   let env: Record<string, string>;
-  let dropDatabase = async () => {};
   let branchId: number;
   let ticket: { id: number; key: string };
 
@@ -125,13 +119,7 @@ describe('HTTP hardening', () => {
   }
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-hardening-'));
     env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HELPDESK_DATA_DIR: dataDir,
-      HELPDESK_ADMIN_EMAIL: ADMIN_EMAIL,
-      HELPDESK_ADMIN_API_KEY: ADMIN_KEY,
       HELPDESK_RATE_LIMIT: '150',
       HELPDESK_MAX_FILE_SIZE: String(2 * MiB),
       HELPDESK_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT),
@@ -139,12 +127,8 @@ describe('HTTP hardening', () => {
       HELPDESK_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
       HELPDESK_METRICS: '1',
     };
-    if (process.env.TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-      dropDatabase = created.drop;
-      env.DATABASE_URL = created.url;
-    }
-    app = await startHelpdesk(loadConfig(env), createLogger('silent'));
+    server = await startServer({ admin: { email: ADMIN_EMAIL, key: ADMIN_KEY }, env });
+    app = server.app;
     port = app.port;
     origin = `http://127.0.0.1:${port}`;
     const branch = await json(`${API}/branches.json`, { name: 'Hardening', key: 'HARD' });
@@ -161,11 +145,7 @@ describe('HTTP hardening', () => {
     ticket = created.json;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.close());
 
   describe('bad input is a 400, never a 500', () => {
     it('refuses bad percent-encoding in REST paths, with or without credentials, in JSON or XML', async () => {
@@ -629,21 +609,11 @@ describe('start without HELPDESK_PUBLIC_URL on a non-loopback address', () => {
     const { pino } = await import('pino');
     const lines: { level: number; msg: string; links?: string }[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-wildcard-'));
-    const env: Record<string, string> = {
-      PORT: '0',
-      HOST: '0.0.0.0',
-      HELPDESK_DATA_DIR: dataDir,
-      HELPDESK_ADMIN_EMAIL: ADMIN_EMAIL,
-      HELPDESK_ADMIN_API_KEY: ADMIN_KEY,
-    };
-    let drop = async () => {};
-    if (process.env.TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-      drop = created.drop;
-      env.DATABASE_URL = created.url;
-    }
-    const wildcard = await startHelpdesk(loadConfig(env), logger);
+    const wildcard = await startServer({
+      admin: { email: ADMIN_EMAIL, key: ADMIN_KEY },
+      env: { HOST: '0.0.0.0' },
+      logger,
+    });
     try {
       const warning = lines.find((line) => /HELPDESK_PUBLIC_URL is not set/.test(line.msg));
       expect(warning?.links).toBe(`http://localhost:${wildcard.port}`);
@@ -658,8 +628,6 @@ describe('start without HELPDESK_PUBLIC_URL on a non-loopback address', () => {
       );
     } finally {
       await wildcard.close();
-      await drop();
-      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
