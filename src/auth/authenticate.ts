@@ -2,6 +2,7 @@
 // WSSE (X-WSSE), HTTP Basic `email:apiKey`, and `Authorization: Bearer <apiKey>`.
 // No credentials at all means an anonymous caller; bad credentials are an AuthenticationError
 // whose message says what was wrong without telling whether an email exists.
+import { type Clock, systemClock } from '../clock.ts';
 import type { Viewer } from '../context.ts';
 import { isUniqueViolation } from '../domain/errors.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -32,7 +33,7 @@ export class AuthenticationError extends Error {
 export interface AuthDeps {
   prisma: PrismaClient;
   box: SecretBox;
-  now?: () => number;
+  now?: Clock;
 }
 
 const BAD_KEY = 'Invalid API key.';
@@ -53,7 +54,7 @@ type KeyRow = {
   customer: { id: number; email: string | null; state: string; blocked: boolean } | null;
 };
 
-export function createAuthenticator({ prisma, box, now = Date.now }: AuthDeps) {
+export function createAuthenticator({ prisma, box, now = systemClock }: AuthDeps) {
   let lastPurge = 0;
 
   async function viewerFromKey(key: KeyRow | null, email?: string): Promise<Viewer> {

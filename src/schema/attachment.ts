@@ -18,7 +18,7 @@ import { asPayload, onlyFor, type PayloadShape, UserError } from './user-errors.
 function downloadUrl(ctx: Context, kind: 'file' | 'thumbnail', sha256: string) {
   const path = `/desk/attachments/download/${kind}/${sha256}`;
   if (!ctx.viewer) return `${ctx.baseUrl}${path}`;
-  const expires = Math.floor(Date.now() / 1000) + ctx.files.downloadTokenSeconds;
+  const expires = Math.floor(ctx.now() / 1000) + ctx.files.downloadTokenSeconds;
   return `${ctx.baseUrl}${path}?token=${issueDownloadToken(ctx.box, ctx.viewer, kind, sha256, expires)}`;
 }
 

@@ -189,7 +189,13 @@ builder.mutationFields((t) => ({
         checkCustomerComment(ctx, { ...input, author });
         const files = input.files || input.attachments ? await incomingFiles(ctx, input.files, input.attachments) : [];
         // The files' blobs are written before the comment and its attachment rows commit together.
-        return comments.addComment(ctx.prisma, ticketId, { ...input, author }, { store: ctx.files.store, files });
+        return comments.addComment(
+          ctx.prisma,
+          ticketId,
+          { ...input, author },
+          { store: ctx.files.store, files },
+          ctx.now,
+        );
       }),
   }),
   updateComment: t.field({
