@@ -270,6 +270,11 @@ export async function startServer(options: StartServerOptions = {}) {
   }
   const base = `http://127.0.0.1:${app.port}`;
   const adminKey = admin ? admin.key : null;
+  const graphql = <T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    callOptions: { key?: string | null; headers?: Record<string, string> } = {},
+  ) => graphqlOverHttp<T>(base, query, variables, { key: adminKey, ...callOptions });
   return {
     app,
     port: app.port,
@@ -279,11 +284,9 @@ export async function startServer(options: StartServerOptions = {}) {
     dataDir: storage.dataDir,
     databaseUrl: storage.databaseUrl,
     storage,
-    graphql: <T = any>(
-      query: string,
-      variables?: Record<string, unknown>,
-      callOptions: { key?: string | null; headers?: Record<string, string> } = {},
-    ) => graphqlOverHttp<T>(base, query, variables, { key: adminKey, ...callOptions }),
+    graphql,
+    /** Same as graphql: the name TestApp has, so the factories in fixtures.ts take either. */
+    gql: graphql,
     rest: (method: string, pathname: string, callOptions: RestCallOptions = {}) =>
       callRest(base, method, pathname, admin ? { email: admin.email, key: admin.key, ...callOptions } : callOptions),
     async close() {
@@ -299,4 +302,22 @@ export async function startServer(options: StartServerOptions = {}) {
  */
 export async function startTestServer(env: Record<string, string> = {}) {
   return startServer({ env, admin: false });
+}
+
+/**
+ * A clock for `createTestApp({ now })`: it stands still at `start` until set or advanced, so
+ * rules that depend on the time (monthly allowances, expiry, freshness) give the same answer
+ * whenever the test runs.
+ */
+export function testClock(start: Date | string | number = Date.now()) {
+  let current = new Date(start).getTime();
+  const clock = () => current;
+  return Object.assign(clock, {
+    set(time: Date | string | number) {
+      current = new Date(time).getTime();
+    },
+    advance(ms: number) {
+      current += ms;
+    },
+  });
 }
