@@ -6,7 +6,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
-import { createBranch, createCustomer, createTicket } from './fixtures.ts';
+import { createAgent, createBranch, createCustomer, createTicket } from './fixtures.ts';
 import {
   createServerStorage,
   createTestApp,
@@ -240,10 +240,7 @@ describe('API keys through GraphQL', () => {
     expect(seen.reporter.apiKeys).toHaveLength(1);
 
     // A plain agent does not see a customer's keys either; an admin does.
-    const agent = await app.db.prisma.agent.create({
-      data: { email: 'plain.agent@example.com', firstName: 'Pat', role: 'AGENT' },
-    });
-    const { secret: agentKey } = await issueApiKey(app.db.prisma, app.box, { agentId: agent.id });
+    const agentKey = (await createAgent(app, { firstName: 'Pat', withKey: true })).key!;
     const query = 'query($id: ID!) { node(id: $id) { ... on Customer { id apiKeys { id } } } }';
     expect(ok(await app.gql<any>(query, { id: customer.id }, { key: agentKey })).node).toEqual({
       id: customer.id,

@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDownloadToken } from '../src/auth/download-token.ts';
 import { secretBox } from '../src/auth/secret-box.ts';
+import { createCustomer } from './fixtures.ts';
 import { startServer, type TestServer } from './helpers.ts';
 
 const adminKey = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -256,8 +257,10 @@ describe('attachments over HTTP', () => {
       const jpeg = await image('jpeg', 640, 480);
       const png = await image('png', 300, 600);
       const before = await storedFiles();
+      // A ticket of its own, so that it lists exactly these two.
+      const own = await createTicket(adminKey, 'Two files');
       const attachments = await attachOk(
-        await uploadFiles(adminTicket.key, [
+        await uploadFiles(own.key, [
           { name: 'photo.jpg', bytes: jpeg, type: 'text/plain' },
           { name: 'x.exe', bytes: png, type: 'application/x-msdownload' },
         ]),
@@ -295,11 +298,11 @@ describe('attachments over HTTP', () => {
       const ticket = data(
         await gql(
           'query($k: String!) { ticket(key: $k) { attachments { totalCount nodes { sha256 ticket { key } } } } }',
-          { k: adminTicket.key },
+          { k: own.key },
         ),
       ).ticket;
-      expect(ticket.attachments.nodes.slice(-2).map((n: any) => n.sha256)).toEqual([sha256(jpeg), sha256(png)]);
-      expect(ticket.attachments.nodes.at(-1).ticket.key).toBe(adminTicket.key);
+      expect(ticket.attachments.nodes.map((n: any) => n.sha256)).toEqual([sha256(jpeg), sha256(png)]);
+      expect(ticket.attachments.nodes.at(-1).ticket.key).toBe(own.key);
     });
 
     it('types plain text as text/plain and other bytes as application/octet-stream', async () => {
@@ -920,8 +923,11 @@ describe('attachments over HTTP', () => {
     });
 
     it('does not reveal A’s filename to B when B uploads the same bytes', async () => {
+      // Not customers.b: once B holds the same bytes, B may download them (the 404 test expects not).
+      const copier = await createCustomer(server, { withKey: true });
+      const ticket = await createTicket(copier.key!, 'Copied bytes');
       const [mine] = await attachOk(
-        await uploadFiles(customers.b.ticket.key, [{ name: 'b-copy.txt', bytes: aBytes }], customers.b.key),
+        await uploadFiles(ticket.key, [{ name: 'b-copy.txt', bytes: aBytes }], copier.key!),
       );
       expect(mine.sha256).toBe(aFile.sha256);
       const response = await download(mine.url);
@@ -972,19 +978,32 @@ describe('attachments over HTTP', () => {
     });
 
     it('stops honouring a customer’s tokens once the customer is blocked', async () => {
-      const before = await download(aFile.url);
+      // A customer of its own: the others stay unblocked for the other tests.
+      const customer = await createCustomer(server, { withKey: true });
+      const ticket = await createTicket(customer.key!, 'To be blocked');
+      const [file, other] = await attachOk(
+        await uploadFiles(
+          ticket.key,
+          [
+            { name: 'c-secret.txt', bytes: uniqueText('secret of C') },
+            { name: 'c-other.txt', bytes: uniqueText('other of C') },
+          ],
+          customer.key!,
+        ),
+      );
+      const before = await download(file.url);
       expect(before.status).toBe(200);
       await before.arrayBuffer();
       const blocked = data(
         await gql(`mutation($id: ID!) { blockCustomer(input: {id: $id}) { customer { blocked } ${userErrors} } }`, {
-          id: customers.a.id,
+          id: customer.id,
         }),
       ).blockCustomer;
       expect(blocked).toMatchObject({ customer: { blocked: true }, userErrors: [] });
-      const after = await download(aFile.url);
+      const after = await download(file.url);
       expect(after.status).toBe(401);
       await after.arrayBuffer();
-      const thumbnailOrFile = await download(aOther.url);
+      const thumbnailOrFile = await download(other.url);
       expect(thumbnailOrFile.status).toBe(401);
       await thumbnailOrFile.arrayBuffer();
     });

@@ -5,7 +5,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { IDENTIFICATION_CODE_TTL_MS } from '../src/domain/customers.ts';
-import { createBranch, createTicket } from './fixtures.ts';
+import { createAgent, createBranch, createTicket } from './fixtures.ts';
 import { createTestApp, type GraphQLResponse, ok, type TestApp, testClock } from './helpers.ts';
 
 const gid = (type: string, id: number) => encodeGlobalID(type, id);
@@ -290,8 +290,7 @@ describe('customer profiles', () => {
     });
 
     it('only admins define custom fields', async () => {
-      const agent = await app.db.prisma.agent.create({ data: { email: 'cf-agent@example.com', firstName: 'Cf' } });
-      const key = (await issueApiKey(app.db.prisma, app.box, { agentId: agent.id })).secret;
+      const key = (await createAgent(app, { withKey: true })).key!;
       const result = ok(
         await app.gql<any>(
           `mutation { createCustomFieldDefinition(input: {name: "Nope", type: STRING}) { customFieldDefinition { key } ${userErrors} } }`,
@@ -399,8 +398,7 @@ describe('customer profiles', () => {
     beforeAll(async () => {
       self = (await h.create({ firstName: 'Self', email: 'self@example.com', phone: '+1 555 0300' })).customer;
       selfKey = await h.keyFor(self.internalId);
-      const agent = await app.db.prisma.agent.create({ data: { email: 'perm-agent@example.com', firstName: 'Perm' } });
-      agentKey = (await issueApiKey(app.db.prisma, app.box, { agentId: agent.id })).secret;
+      agentKey = (await createAgent(app, { withKey: true })).key!;
       await h.update({ id: self.id, note: 'Internal: VIP' });
     });
 
@@ -682,8 +680,7 @@ describe('blocking, disabling and permanent deletion', () => {
 
     it('only admins erase customers', async () => {
       const { customer } = await h.create({ firstName: 'Kept', email: 'kept@example.com' });
-      const agent = await app.db.prisma.agent.create({ data: { email: 'erase-agent@example.com', firstName: 'Er' } });
-      const key = (await issueApiKey(app.db.prisma, app.box, { agentId: agent.id })).secret;
+      const key = (await createAgent(app, { withKey: true })).key!;
       const result = await erase(customer.id, key);
       expect(result.deletedCustomerId).toBeNull();
       expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);

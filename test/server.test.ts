@@ -98,13 +98,19 @@ describe('HTTP server', () => {
   });
 
   it('finishes an in-flight request when asked to stop, then refuses new connections', async () => {
-    const arrived = new Promise((resolve) => app.server.once('request', resolve));
-    const inFlight = graphql('{ branches { totalCount } }', { authorization: `Bearer ${adminKey}` });
-    await arrived;
-    const closing = app.close();
-    const response = await inFlight;
-    expect(response.status).toBe(200);
-    await closing;
-    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+    // A server of its own: this one is stopped.
+    const stopping = await startServer();
+    try {
+      const arrived = new Promise((resolve) => stopping.app.server.once('request', resolve));
+      const inFlight = stopping.graphql('{ branches { totalCount } }');
+      await arrived;
+      const closing = stopping.app.close();
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      await closing;
+      await expect(fetch(`${stopping.base}/healthz`)).rejects.toThrow();
+    } finally {
+      await stopping.close();
+    }
   });
 });
