@@ -10,8 +10,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDownloadToken } from '../src/auth/download-token.ts';
 import { secretBox } from '../src/auth/secret-box.ts';
-import { createCustomer } from './fixtures.ts';
-import { startServer, type TestServer } from './helpers.ts';
+import { createBranch, createCustomer, createTicket } from './fixtures.ts';
+import { createTestApp, ok, serveTestApp, startServer, type TestApp, type TestServer, testClock } from './helpers.ts';
 
 const adminKey = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const MAX_FILE_SIZE = 200_000;
@@ -1117,5 +1117,50 @@ describe('attachments over HTTP', () => {
       // No temporary files are left over anywhere.
       expect((await storedFiles()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
+  });
+});
+
+describe('download links expire by the app clock', () => {
+  // The token's expiry and its check both read the app's clock: moving it shows the expiry
+  // without waiting an hour.
+  const clock = testClock('2026-05-01T10:00:00Z');
+  let app: TestApp;
+  let served: Awaited<ReturnType<typeof serveTestApp>>;
+  beforeAll(async () => {
+    app = await createTestApp({ now: clock, downloadTokenSeconds: 600 });
+    served = await serveTestApp(app);
+  });
+  afterAll(async () => {
+    await served?.close();
+    await app?.close();
+  });
+
+  it('serves a link until its token expires, then answers 401', async () => {
+    clock.set('2026-05-01T10:00:00Z');
+    const branch = await createBranch(app);
+    const ticket = await createTicket(app, { branch: branch.id });
+    const bytes = uniqueText('expiring');
+    const added = ok(
+      await app.gql<any>(
+        `mutation($input: AddAttachmentsInput!) { addAttachments(input: $input) { attachments { url } ${userErrors} } }`,
+        {
+          input: { ticket: { key: ticket.key }, base64: [{ filename: 'soon.txt', content: bytes.toString('base64') }] },
+        },
+      ),
+    ).addAttachments;
+    expect(added.userErrors).toEqual([]);
+    // Links name the app's public URL; the test server listens elsewhere.
+    const link = new URL(added.attachments[0].url);
+    const url = `${served.base}${link.pathname}${link.search}`;
+
+    clock.advance(599_000);
+    const inTime = await fetch(url);
+    expect(inTime.status).toBe(200);
+    expect(Buffer.from(await inTime.arrayBuffer())).toEqual(bytes);
+
+    clock.advance(2_000);
+    const late = await fetch(url);
+    expect(late.status).toBe(401);
+    expect(((await late.json()) as { error: string }).error).toMatch(/expired/i);
   });
 });

@@ -4,7 +4,9 @@
 // template (test/database.ts): a PGlite directory by default, or a database on the PostgreSQL
 // server named by TEST_DATABASE_URL (dropped after).
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import wsse from 'wsse';
@@ -14,6 +16,7 @@ import { secretBox } from '../src/auth/secret-box.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/database.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
+import { createHttpServer } from '../src/server.ts';
 import { startHelpdesk } from '../src/start.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import type { HelpdeskYoga } from '../src/yoga.ts';
@@ -320,4 +323,24 @@ export function testClock(start: Date | string | number = Date.now()) {
       current += ms;
     },
   });
+}
+
+/**
+ * A TestApp on a socket (port 0, loopback) through the server's own request handling, for what
+ * `yoga.fetch` does not reach (downloads, REST) with the app's options (a pinned clock...).
+ */
+export async function serveTestApp(app: TestApp) {
+  const server = createHttpServer({ ...app.app, db: app.db, logger: createLogger('silent') });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    server,
+    base,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
