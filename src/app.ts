@@ -2,6 +2,7 @@
 // which call `yoga.fetch` without a socket.
 import { createAuthenticator } from './auth/authenticate.ts';
 import type { SecretBox } from './auth/secret-box.ts';
+import { type Clock, systemClock } from './clock.ts';
 import {
   DEFAULT_API_KEYS_PER_PERSON,
   DEFAULT_LIMITS,
@@ -39,7 +40,8 @@ export interface AppOptions {
   /** Active (non-revoked) API keys one person may hold. */
   apiKeysPerPerson?: number;
   limits?: CostLimits;
-  now?: () => number;
+  /** The time the rules read (expiry, freshness, monthly allowances); the system's by default. */
+  now?: Clock;
   store: BlobStore;
   attachmentLimits?: AttachmentLimits;
   maxRequestBytes?: number;
@@ -70,7 +72,7 @@ export function createApp({
   rateLimitKeyPrefix,
   apiKeysPerPerson = DEFAULT_API_KEYS_PER_PERSON,
   limits = DEFAULT_LIMITS,
-  now,
+  now = systemClock,
   store,
   attachmentLimits = DEFAULT_ATTACHMENT_LIMITS,
   maxRequestBytes = 50 * 1024 * 1024,
@@ -101,6 +103,7 @@ export function createApp({
     baseUrl: baseUrl(),
     viewer,
     quotas: { apiKeysPerPerson },
+    now,
   });
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });

@@ -1,6 +1,7 @@
 // What every resolver receives. Resolvers read the caller from `viewer` so that permission
 // rules slot in without rewriting them.
 import type { SecretBox } from './auth/secret-box.ts';
+import type { Clock } from './clock.ts';
 import type { Database } from './db/database.ts';
 import type { AttachmentLimits } from './domain/attachments.ts';
 import type { BlobStore } from './storage/blob-store.ts';
@@ -28,4 +29,6 @@ export interface Context {
   quotas: { apiKeysPerPerson: number };
   /** Origin for absolute URLs in responses (HELPDESK_PUBLIC_URL or the request's own). */
   baseUrl: string;
+  /** The current time for the rules that depend on it (see clock.ts). */
+  now: Clock;
 }

@@ -1,18 +1,23 @@
 // API key management through GraphQL, keys at rest, and the server key through the real start path.
 import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import wsse from 'wsse';
 import { issueApiKey } from '../src/auth/api-keys.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { startHelpdesk } from '../src/start.ts';
-import { createBranch, createCustomer, createTicket } from './fixtures.ts';
-import { createPostgresDatabase, createTestApp, ok, type TestApp } from './helpers.ts';
+import { createAgent, createBranch, createCustomer, createTicket } from './fixtures.ts';
+import {
+  createServerStorage,
+  createTestApp,
+  ok,
+  type ServerStorage,
+  startServer,
+  type TestApp,
+  type TestServer,
+  testEngine,
+  wsseHeaders,
+} from './helpers.ts';
 
 const keyFields = 'id internalId label createdAt lastUsedAt revokedAt owner { __typename id name }';
 const userErrors = 'userErrors { code field message }';
@@ -235,10 +240,7 @@ describe('API keys through GraphQL', () => {
     expect(seen.reporter.apiKeys).toHaveLength(1);
 
     // A plain agent does not see a customer's keys either; an admin does.
-    const agent = await app.db.prisma.agent.create({
-      data: { email: 'plain.agent@example.com', firstName: 'Pat', role: 'AGENT' },
-    });
-    const { secret: agentKey } = await issueApiKey(app.db.prisma, app.box, { agentId: agent.id });
+    const agentKey = (await createAgent(app, { firstName: 'Pat', withKey: true })).key!;
     const query = 'query($id: ID!) { node(id: $id) { ... on Customer { id apiKeys { id } } } }';
     expect(ok(await app.gql<any>(query, { id: customer.id }, { key: agentKey })).node).toEqual({
       id: customer.id,
@@ -263,69 +265,51 @@ describe('API keys through GraphQL', () => {
 });
 
 describe('server key safety through the real start path', () => {
-  const adminKey = 'abcdefabcdef0123456789abcdef0123456789ab';
+  const admin = { email: 'root@example.com', key: 'abcdefabcdef0123456789abcdef0123456789ab' };
   const otherSecretKey = 'ab'.repeat(32);
-  const logger = createLogger('silent');
-  let dataDir: string;
-  let databaseUrl: string | undefined;
-  let dropDatabase = async () => {};
-  let running: Awaited<ReturnType<typeof startHelpdesk>> | undefined;
+  const storages: ServerStorage[] = [];
+  afterAll(() => Promise.all(storages.map((storage) => storage.remove())));
 
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-keys-'));
-    if (process.env.TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-      databaseUrl = created.url;
-      dropDatabase = created.drop;
-    }
-  });
+  const start = (storage: ServerStorage, env: Record<string, string> = {}) => startServer({ storage, admin, env });
 
-  afterAll(async () => {
-    await running?.close();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
-  const start = (extra: Record<string, string> = {}) =>
-    startHelpdesk(
-      loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        HELPDESK_DATA_DIR: dataDir,
-        HELPDESK_ADMIN_EMAIL: 'root@example.com',
-        HELPDESK_ADMIN_API_KEY: adminKey,
-        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-        ...extra,
-      }),
-      logger,
-    );
-
-  const viewerOver = async (port: number, headers: Record<string, string>) => {
-    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query: '{ viewer { __typename ... on Agent { email } } }' }),
-    });
-    return { status: response.status, body: (await response.json()) as any };
+  /** Storage a server has started on once (creating the admin, its key and secret.key) and stopped. */
+  const startedOnce = async (database: 'migrated' | 'empty' = 'migrated') => {
+    const storage = await createServerStorage({ database, prefix: 'helpdesk-keys-' });
+    storages.push(storage);
+    const first = await start(storage);
+    await first.close();
+    return storage;
   };
 
-  const keyFile = () => path.join(dataDir, 'secret.key');
-  const backup = () => path.join(dataDir, 'secret.key.backup');
+  const viewerOver = async (server: TestServer, headers: Record<string, string>) => {
+    const response = await server.graphql(
+      '{ viewer { __typename ... on Agent { email } } }',
+      {},
+      { key: null, headers },
+    );
+    return { status: response.status, body: response };
+  };
 
-  // One step per test: every start runs migrations, which is slow on PostgreSQL.
+  const keyFile = (storage: ServerStorage) => path.join(storage.dataDir, 'secret.key');
+
   it('starts, creates the admin and its key, and stops', async () => {
-    running = await start();
-    const first = await viewerOver(running.port, { authorization: `Bearer ${adminKey}` });
-    expect(first.status).toBe(200);
-    expect(first.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
-    await running.close();
-    running = undefined;
-    expect((await stat(keyFile())).isFile()).toBe(true);
+    const storage = await createServerStorage({ prefix: 'helpdesk-keys-' });
+    storages.push(storage);
+    const running = await start(storage);
+    try {
+      const first = await viewerOver(running, { authorization: `Bearer ${admin.key}` });
+      expect(first.status).toBe(200);
+      expect(first.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+    } finally {
+      await running.close();
+    }
+    expect((await stat(keyFile(storage))).isFile()).toBe(true);
   });
 
   // On PostgreSQL a stopped server must not leave a session behind: one that still holds
-  // Prisma's migration advisory lock makes the next start wait for it.
-  it.skipIf(!process.env.TEST_DATABASE_URL)('leaves no PostgreSQL connection open once closed', async () => {
+  // Prisma's migration advisory lock makes the next start wait for it. The first start migrates.
+  it.skipIf(testEngine !== 'postgresql')('leaves no PostgreSQL connection open once closed', async () => {
+    const storage = await startedOnce('empty');
     const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await client.connect();
     try {
@@ -333,7 +317,7 @@ describe('server key safety through the real start path', () => {
         `SELECT a.pid, a.state, a.query, l.objid AS advisory_lock FROM pg_stat_activity a
            LEFT JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory'
           WHERE a.datname = $1`,
-        [new URL(databaseUrl!).pathname.slice(1)],
+        [new URL(storage.databaseUrl!).pathname.slice(1)],
       );
       expect(rows).toEqual([]);
     } finally {
@@ -342,30 +326,38 @@ describe('server key safety through the real start path', () => {
   });
 
   it('refuses to start when secret.key is gone and API keys exist', async () => {
-    await copyFile(keyFile(), backup());
-    await rm(keyFile());
-    await expect(start()).rejects.toThrow(/server key is missing/i);
+    const storage = await startedOnce();
+    await rm(keyFile(storage));
+    await expect(start(storage)).rejects.toThrow(/server key is missing/i);
     // Nothing was generated in its place.
-    await expect(stat(keyFile())).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(keyFile(storage))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('refuses to start with a HELPDESK_SECRET_KEY that does not decrypt the stored keys', async () => {
-    await expect(start({ HELPDESK_SECRET_KEY: otherSecretKey })).rejects.toThrow(/does not decrypt/);
-    await expect(stat(keyFile())).rejects.toMatchObject({ code: 'ENOENT' });
+    const storage = await startedOnce();
+    const backup = path.join(storage.dataDir, 'secret.key.backup');
+    await copyFile(keyFile(storage), backup);
+    await rm(keyFile(storage));
+    await expect(start(storage, { HELPDESK_SECRET_KEY: otherSecretKey })).rejects.toThrow(/does not decrypt/);
+    await expect(stat(keyFile(storage))).rejects.toMatchObject({ code: 'ENOENT' });
     // With the right file back, a wrong HELPDESK_SECRET_KEY still takes precedence and is still refused.
-    await copyFile(backup(), keyFile());
-    await expect(start({ HELPDESK_SECRET_KEY: otherSecretKey })).rejects.toThrow(/does not decrypt/);
+    await copyFile(backup, keyFile(storage));
+    await expect(start(storage, { HELPDESK_SECRET_KEY: otherSecretKey })).rejects.toThrow(/does not decrypt/);
   });
 
   it('starts again with the original secret.key, and the stored key works for Bearer and WSSE', async () => {
-    running = await start();
-    const bearer = await viewerOver(running.port, { authorization: `Bearer ${adminKey}` });
-    expect(bearer.status).toBe(200);
-    expect(bearer.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
-    // WSSE needs the decrypted key: it works too.
-    const header = wsse({ username: 'root@example.com', password: adminKey }).getWSSEHeader({ nonceBase64: true });
-    const viaWsse = await viewerOver(running.port, { 'x-wsse': header, authorization: 'WSSE profile="UsernameToken"' });
-    expect(viaWsse.status).toBe(200);
-    expect(viaWsse.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+    const storage = await startedOnce();
+    const running = await start(storage);
+    try {
+      const bearer = await viewerOver(running, { authorization: `Bearer ${admin.key}` });
+      expect(bearer.status).toBe(200);
+      expect(bearer.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+      // WSSE needs the decrypted key: it works too.
+      const viaWsse = await viewerOver(running, wsseHeaders(admin.email, admin.key));
+      expect(viaWsse.status).toBe(200);
+      expect(viaWsse.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -3,18 +3,15 @@
 // permissions, and content-addressed storage with garbage collection.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDownloadToken } from '../src/auth/download-token.ts';
 import { secretBox } from '../src/auth/secret-box.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { startHelpdesk } from '../src/start.ts';
-import { createPostgresDatabase } from './helpers.ts';
+import { createBranch, createCustomer, createTicket } from './fixtures.ts';
+import { createTestApp, ok, serveTestApp, startServer, type TestApp, type TestServer, testClock } from './helpers.ts';
 
 const adminKey = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const MAX_FILE_SIZE = 200_000;
@@ -70,11 +67,11 @@ interface Upload {
 }
 
 describe('attachments over HTTP', () => {
-  let app: Awaited<ReturnType<typeof startHelpdesk>>;
+  let server: TestServer;
+  let app: TestServer['app'];
   let base: string;
   let dataDir: string;
   let storeDir: string;
-  let dropDatabase = async () => {};
   let branchId: string;
   const customers: Record<
     'a' | 'b',
@@ -83,25 +80,16 @@ describe('attachments over HTTP', () => {
   let adminTicket: { id: string; key: string };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-attachments-'));
+    server = await startServer({
+      admin: { email: 'root@example.com', key: adminKey },
+      env: {
+        HELPDESK_MAX_FILE_SIZE: String(MAX_FILE_SIZE),
+        HELPDESK_MAX_FILES: String(MAX_FILES),
+        HELPDESK_MAX_REQUEST_SIZE: String(MAX_REQUEST),
+      },
+    });
+    ({ app, base, dataDir } = server);
     storeDir = path.join(dataDir, 'attachments');
-    const vars: Record<string, string> = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HELPDESK_DATA_DIR: dataDir,
-      HELPDESK_ADMIN_EMAIL: 'root@example.com',
-      HELPDESK_ADMIN_API_KEY: adminKey,
-      HELPDESK_MAX_FILE_SIZE: String(MAX_FILE_SIZE),
-      HELPDESK_MAX_FILES: String(MAX_FILES),
-      HELPDESK_MAX_REQUEST_SIZE: String(MAX_REQUEST),
-    };
-    if (process.env.TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-      dropDatabase = created.drop;
-      vars.DATABASE_URL = created.url;
-    }
-    app = await startHelpdesk(loadConfig(vars), createLogger('silent'));
-    base = `http://127.0.0.1:${app.port}`;
 
     branchId = data(
       await gql('mutation { createBranch(input: {name: "Files"}) { branch { id } userErrors { code } } }'),
@@ -127,11 +115,7 @@ describe('attachments over HTTP', () => {
     }
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.close());
 
   // ---------------------------------------------------------------- helpers
 
@@ -273,8 +257,10 @@ describe('attachments over HTTP', () => {
       const jpeg = await image('jpeg', 640, 480);
       const png = await image('png', 300, 600);
       const before = await storedFiles();
+      // A ticket of its own, so that it lists exactly these two.
+      const own = await createTicket(adminKey, 'Two files');
       const attachments = await attachOk(
-        await uploadFiles(adminTicket.key, [
+        await uploadFiles(own.key, [
           { name: 'photo.jpg', bytes: jpeg, type: 'text/plain' },
           { name: 'x.exe', bytes: png, type: 'application/x-msdownload' },
         ]),
@@ -316,11 +302,11 @@ describe('attachments over HTTP', () => {
       const ticket = data(
         await gql(
           'query($k: String!) { ticket(key: $k) { attachments { totalCount nodes { sha256 ticket { key } } } } }',
-          { k: adminTicket.key },
+          { k: own.key },
         ),
       ).ticket;
-      expect(ticket.attachments.nodes.slice(-2).map((n: any) => n.sha256)).toEqual([sha256(jpeg), sha256(png)]);
-      expect(ticket.attachments.nodes.at(-1).ticket.key).toBe(adminTicket.key);
+      expect(ticket.attachments.nodes.map((n: any) => n.sha256)).toEqual([sha256(jpeg), sha256(png)]);
+      expect(ticket.attachments.nodes.at(-1).ticket.key).toBe(own.key);
     });
 
     it('types plain text as text/plain and other bytes as application/octet-stream', async () => {
@@ -941,8 +927,11 @@ describe('attachments over HTTP', () => {
     });
 
     it('does not reveal A’s filename to B when B uploads the same bytes', async () => {
+      // Not customers.b: once B holds the same bytes, B may download them (the 404 test expects not).
+      const copier = await createCustomer(server, { withKey: true });
+      const ticket = await createTicket(copier.key!, 'Copied bytes');
       const [mine] = await attachOk(
-        await uploadFiles(customers.b.ticket.key, [{ name: 'b-copy.txt', bytes: aBytes }], customers.b.key),
+        await uploadFiles(ticket.key, [{ name: 'b-copy.txt', bytes: aBytes }], copier.key!),
       );
       expect(mine.sha256).toBe(aFile.sha256);
       const response = await download(mine.url);
@@ -1016,19 +1005,32 @@ describe('attachments over HTTP', () => {
     });
 
     it('stops honouring a customer’s tokens once the customer is blocked', async () => {
-      const before = await download(aFile.url);
+      // A customer of its own: the others stay unblocked for the other tests.
+      const customer = await createCustomer(server, { withKey: true });
+      const ticket = await createTicket(customer.key!, 'To be blocked');
+      const [file, other] = await attachOk(
+        await uploadFiles(
+          ticket.key,
+          [
+            { name: 'c-secret.txt', bytes: uniqueText('secret of C') },
+            { name: 'c-other.txt', bytes: uniqueText('other of C') },
+          ],
+          customer.key!,
+        ),
+      );
+      const before = await download(file.url);
       expect(before.status).toBe(200);
       await before.arrayBuffer();
       const blocked = data(
         await gql(`mutation($id: ID!) { blockCustomer(input: {id: $id}) { customer { blocked } ${userErrors} } }`, {
-          id: customers.a.id,
+          id: customer.id,
         }),
       ).blockCustomer;
       expect(blocked).toMatchObject({ customer: { blocked: true }, userErrors: [] });
-      const after = await download(aFile.url);
+      const after = await download(file.url);
       expect(after.status).toBe(401);
       await after.arrayBuffer();
-      const thumbnailOrFile = await download(aOther.url);
+      const thumbnailOrFile = await download(other.url);
       expect(thumbnailOrFile.status).toBe(401);
       await thumbnailOrFile.arrayBuffer();
     });
@@ -1142,5 +1144,50 @@ describe('attachments over HTTP', () => {
       // No temporary files are left over anywhere.
       expect((await storedFiles()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     });
+  });
+});
+
+describe('download links expire by the app clock', () => {
+  // The token's expiry and its check both read the app's clock: moving it shows the expiry
+  // without waiting an hour.
+  const clock = testClock('2026-05-01T10:00:00Z');
+  let app: TestApp;
+  let served: Awaited<ReturnType<typeof serveTestApp>>;
+  beforeAll(async () => {
+    app = await createTestApp({ now: clock, downloadTokenSeconds: 600 });
+    served = await serveTestApp(app);
+  });
+  afterAll(async () => {
+    await served?.close();
+    await app?.close();
+  });
+
+  it('serves a link until its token expires, then answers 401', async () => {
+    clock.set('2026-05-01T10:00:00Z');
+    const branch = await createBranch(app);
+    const ticket = await createTicket(app, { branch: branch.id });
+    const bytes = uniqueText('expiring');
+    const added = ok(
+      await app.gql<any>(
+        `mutation($input: AddAttachmentsInput!) { addAttachments(input: $input) { attachments { url } ${userErrors} } }`,
+        {
+          input: { ticket: { key: ticket.key }, base64: [{ filename: 'soon.txt', content: bytes.toString('base64') }] },
+        },
+      ),
+    ).addAttachments;
+    expect(added.userErrors).toEqual([]);
+    // Links name the app's public URL; the test server listens elsewhere.
+    const link = new URL(added.attachments[0].url);
+    const url = `${served.base}${link.pathname}${link.search}`;
+
+    clock.advance(599_000);
+    const inTime = await fetch(url);
+    expect(inTime.status).toBe(200);
+    expect(Buffer.from(await inTime.arrayBuffer())).toEqual(bytes);
+
+    clock.advance(2_000);
+    const late = await fetch(url);
+    expect(late.status).toBe(401);
+    expect(((await late.json()) as { error: string }).error).toMatch(/expired/i);
   });
 });

@@ -2,7 +2,7 @@
 // malformed ids (which must come back as GraphQL errors, never as an internal error).
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBranch, createTicket } from './fixtures.ts';
+import { createAgent, createBranch, createTicket } from './fixtures.ts';
 import { createTestApp, type GraphQLResponse, ok, type TestApp } from './helpers.ts';
 
 const branchFields = 'id internalId key name description tags logoUrl createdAt updatedAt';
@@ -219,9 +219,7 @@ describe('branch mutations and lookups', () => {
   it('lists its tickets newest first with a total count, and its default assignee', async () => {
     const branch = await createBranch(app, 'Queue', 'QUE');
     for (let i = 0; i < 3; i++) await createTicket(app, { branch: branch.id, subject: `Ticket ${i + 1}` });
-    const agent = await app.db.prisma.agent.create({
-      data: { email: 'dora@example.com', firstName: 'Dora', lastName: 'Default' },
-    });
+    const agent = await createAgent(app, { email: 'dora@example.com', firstName: 'Dora', lastName: 'Default' });
     const query = `query($key: String!, $after: String) { branch(key: $key) {
       defaultAssignee { id internalId name email }
       tickets(first: 2, after: $after) {
@@ -237,14 +235,17 @@ describe('branch mutations and lookups', () => {
     expect(unassigned.tickets.edges[0].node).toMatchObject({ subject: 'Ticket 3', branch: { key: 'QUE' } });
     expect(unassigned.tickets.pageInfo.hasNextPage).toBe(true);
 
-    await app.db.prisma.branch.update({ where: { id: branch.internalId }, data: { defaultAssigneeId: agent.id } });
+    await app.db.prisma.branch.update({
+      where: { id: branch.internalId },
+      data: { defaultAssigneeId: agent.internalId },
+    });
     const next = ok(await app.gql<any>(query, { key: 'QUE', after: unassigned.tickets.pageInfo.endCursor })).branch;
     expect(next.tickets.edges.map((e: any) => e.node.key)).toEqual(['QUE-1']);
     expect(next.tickets.pageInfo.hasNextPage).toBe(false);
     expect(next.tickets.totalCount).toBe(3);
     expect(next.defaultAssignee).toEqual({
-      id: encodeGlobalID('Agent', agent.id),
-      internalId: agent.id,
+      id: agent.id,
+      internalId: agent.internalId,
       name: 'Dora Default',
       email: 'dora@example.com',
     });

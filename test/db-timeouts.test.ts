@@ -2,55 +2,33 @@
 // (SERVICE_UNAVAILABLE), instead of queueing everyone; the next requests are served. A real
 // server with low limits (HELPDESK_STATEMENT_TIMEOUT_MS, HELPDESK_POOL_TIMEOUT_MS) and a pool of
 // one connection, on PGlite and, with TEST_DATABASE_URL, PostgreSQL.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
 import { DatabaseBusyError, isServiceUnavailable, SERVICE_UNAVAILABLE_MESSAGE } from '../src/domain/errors.ts';
-import { createLogger } from '../src/logger.ts';
-import { startHelpdesk } from '../src/start.ts';
-import { createPostgresDatabase, testEngine } from './helpers.ts';
+import { startServer, TEST_ADMIN, type TestServer, testEngine } from './helpers.ts';
 
-const ADMIN_KEY = 'abcdefabcdefabcdefabcdefabcdefabcdef0123';
+const ADMIN_KEY = TEST_ADMIN.key;
 const LIMIT_MS = 400;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('statement and pool timeouts', () => {
-  let server: Awaited<ReturnType<typeof startHelpdesk>>;
+  let running: TestServer;
+  let server: TestServer['app'];
   let origin: string;
   let databaseUrl: string | undefined;
-  let cleanup = async () => {};
 
   beforeAll(async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-timeouts-'));
-    const env: Record<string, string> = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HELPDESK_DATA_DIR: dataDir,
-      HELPDESK_ADMIN_EMAIL: 'admin@example.com',
-      HELPDESK_ADMIN_API_KEY: ADMIN_KEY,
-      HELPDESK_RATE_LIMIT: '0',
-      HELPDESK_STATEMENT_TIMEOUT_MS: String(LIMIT_MS),
-      HELPDESK_POOL_TIMEOUT_MS: String(LIMIT_MS),
-      DATABASE_POOL_SIZE: '1',
-    };
-    let drop = async () => {};
-    if (process.env.TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-      drop = created.drop;
-      env.DATABASE_URL = databaseUrl = created.url;
-    }
-    server = await startHelpdesk(loadConfig(env), createLogger('silent'));
-    origin = `http://127.0.0.1:${server.port}`;
-    cleanup = async () => {
-      await server.close();
-      await drop();
-      await rm(dataDir, { recursive: true, force: true });
-    };
+    running = await startServer({
+      env: {
+        HELPDESK_RATE_LIMIT: '0',
+        HELPDESK_STATEMENT_TIMEOUT_MS: String(LIMIT_MS),
+        HELPDESK_POOL_TIMEOUT_MS: String(LIMIT_MS),
+        DATABASE_POOL_SIZE: '1',
+      },
+    });
+    ({ app: server, origin, databaseUrl } = running);
   });
-  afterAll(() => cleanup());
+  afterAll(() => running?.close());
 
   const graphql = async (query: string) => {
     const response = await fetch(`${origin}/graphql`, {

@@ -1,9 +1,9 @@
 // Issue 11: concurrent moves, what customers learn about agents (avatar), and account probing
 // through watchers and profile updates. Runs on PGlite and, with TEST_DATABASE_URL, PostgreSQL.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
-import { createBranch, createTicket } from './fixtures.ts';
+import { createAgent, createBranch, createCustomer, createTicket } from './fixtures.ts';
 import { createTestApp, ok, type TestApp } from './helpers.ts';
 
 const gid = (type: string, id: number) => encodeGlobalID(type, String(id));
@@ -58,13 +58,10 @@ describe('Agent.avatarUrl', () => {
   let ticketKey: string;
   beforeAll(async () => {
     app = await createTestApp();
-    const prisma = app.db.prisma;
-    const customer = await prisma.customer.create({
-      data: { email: 'reader@example.com', firstName: 'Rea', lastName: 'Der' },
-    });
-    customerKey = (await issueApiKey(prisma, app.box, { customerId: customer.id })).secret;
+    const customer = await createCustomer(app, { firstName: 'Rea', lastName: 'Der', withKey: true });
+    customerKey = customer.key!;
     const branch = await createBranch(app, 'Avatars', 'AVA');
-    const ticket = await createTicket(app, { branch: branch.id, reporter: gid('Customer', customer.id) });
+    const ticket = await createTicket(app, { branch: branch.id, reporter: customer.id });
     ticketKey = ticket.key;
     const added = await app.gql<any>(
       'mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "An agent answers"}) { userErrors { message } } }',
@@ -97,20 +94,25 @@ describe('customers cannot probe accounts through watchers or their profile', ()
   let otherId: number;
   let agentId: number;
   let ticketKey: string;
+  let branchId: string;
   beforeAll(async () => {
     app = await createTestApp();
-    const prisma = app.db.prisma;
-    agentId = (await prisma.agent.create({ data: { email: 'agnes@example.com', firstName: 'Agnes', role: 'AGENT' } }))
-      .id;
-    ownerId = (
-      await prisma.customer.create({ data: { email: 'owner@example.com', firstName: 'Olga', lastName: 'Owner' } })
-    ).id;
-    otherId = (
-      await prisma.customer.create({ data: { email: 'otto@example.com', firstName: 'Otto', lastName: 'Other' } })
-    ).id;
-    ownerKey = (await issueApiKey(prisma, app.box, { customerId: ownerId })).secret;
-    const branch = await createBranch(app, 'Probe', 'PRB');
-    ticketKey = (await createTicket(app, { branch: branch.id, reporter: gid('Customer', ownerId) })).key;
+    agentId = (await createAgent(app, { email: 'agnes@example.com', firstName: 'Agnes' })).internalId;
+    const owner = await createCustomer(app, {
+      email: 'owner@example.com',
+      firstName: 'Olga',
+      lastName: 'Owner',
+      withKey: true,
+    });
+    ownerId = owner.internalId;
+    ownerKey = owner.key!;
+    otherId = (await createCustomer(app, { email: 'otto@example.com', firstName: 'Otto', lastName: 'Other' }))
+      .internalId;
+    branchId = (await createBranch(app, 'Probe', 'PRB')).id;
+  });
+  // Every test gets a ticket of the owner's own: watchers one test adds are not another's.
+  beforeEach(async () => {
+    ticketKey = (await createTicket(app, { branch: branchId, reporter: gid('Customer', ownerId) })).key;
   });
   afterAll(() => app?.close());
 
@@ -191,10 +193,10 @@ describe('customers cannot probe accounts through watchers or their profile', ()
     );
   });
 
-  const updateCustomer = (input: Record<string, unknown>, key?: string) =>
+  const updateCustomer = (input: Record<string, unknown>, key?: string, id = gid('Customer', ownerId)) =>
     app.gql<any>(
       'mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { email firstName } userErrors { code field message } } }',
-      { input: { id: gid('Customer', ownerId), ...input } },
+      { input: { id, ...input } },
       { key },
     );
 
@@ -213,9 +215,11 @@ describe('customers cannot probe accounts through watchers or their profile', ()
   });
 
   it('still lets staff change a customer email, and tells staff when it is taken', async () => {
-    const taken = ok(await updateCustomer({ email: 'otto@example.com' })).updateCustomer;
+    // Not the owner: its address is what the other tests expect.
+    const moving = (await createCustomer(app, { email: 'moving@example.com', firstName: 'Mo' })).id;
+    const taken = ok(await updateCustomer({ email: 'otto@example.com' }, undefined, moving)).updateCustomer;
     expect(taken.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['email'] })]);
-    const changed = ok(await updateCustomer({ email: 'owner-new@example.com' })).updateCustomer;
+    const changed = ok(await updateCustomer({ email: 'owner-new@example.com' }, undefined, moving)).updateCustomer;
     expect(changed).toEqual({
       customer: { email: 'owner-new@example.com', firstName: expect.any(String) },
       userErrors: [],

@@ -1,62 +1,28 @@
-// Every test file gets its own empty database with all migrations applied: an in-memory PGlite by
-// default, or a fresh database on the PostgreSQL server named by TEST_DATABASE_URL (dropped after).
+// The app without a socket (createTestApp: `yoga.fetch` on a database of its own), the real server
+// on a socket (startServer), and clients for both: GraphQL over HTTP and REST with WSSE.
+// Every app and server gets its own database with all migrations applied, copied from the run's
+// template (test/database.ts): a PGlite directory by default, or a database on the PostgreSQL
+// server named by TEST_DATABASE_URL (dropped after).
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import wsse from 'wsse';
 import { type App, type AppOptions, createApp } from '../src/app.ts';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { secretBox } from '../src/auth/secret-box.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/database.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
+import { createHttpServer } from '../src/server.ts';
 import { startHelpdesk } from '../src/start.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import type { HelpdeskYoga } from '../src/yoga.ts';
+import { copyPgliteTemplate, createPostgresDatabase, openTestDatabase } from './database.ts';
 
-export const testEngine = process.env.TEST_DATABASE_URL ? 'postgresql' : 'pglite';
-
-/** Creates a throwaway database on the TEST_DATABASE_URL server; returns its URL and a dropper. */
-export async function createPostgresDatabase(serverUrl: string) {
-  const name = `helpdesk_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
-export async function openTestDatabase(options: { migrate?: boolean } = {}) {
-  let drop = async () => {};
-  let db: Database;
-  if (process.env.TEST_DATABASE_URL) {
-    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-    drop = created.drop;
-    db = await openDatabase({ databaseUrl: created.url, poolSize: 20 });
-  } else {
-    db = await openDatabase({});
-  }
-  if (options.migrate !== false) await db.migrate();
-  return {
-    db,
-    async close() {
-      await db.close();
-      await drop();
-    },
-  };
-}
+export { createPostgresDatabase, openTestDatabase, testEngine } from './database.ts';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -105,20 +71,10 @@ export async function createTestApp(
     storeDir,
     adminKey,
     adminId: admin.id,
-    async gql(query, variables, options = {}) {
-      const key = options.key === undefined ? adminKey : options.key;
-      const response = await yoga.fetch('http://localhost/graphql', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
-      return { status: response.status, headers: response.headers, ...body };
-    },
+    gql: (query, variables, options = {}) =>
+      requestGraphQL((input, init) => yoga.fetch(input, init), 'http://localhost/graphql', query, variables, {
+        key: options.key === undefined ? adminKey : options.key,
+      }),
     async close() {
       await close();
       await rm(storeDir, { recursive: true, force: true });
@@ -134,28 +90,257 @@ export function ok<T>(response: GraphQLResponse<T>): T {
 }
 
 /**
- * The real server on a socket (port 0, loopback) through the same start path as `npm start`, on a
- * fresh data directory and, with TEST_DATABASE_URL, a fresh PostgreSQL database; `env` adds or
- * overrides configuration variables.
+ * Sends one GraphQL request as a client does (POST, JSON, Bearer key when given) and reads the
+ * answer: status, headers, data and errors.
  */
-export async function startTestServer(env: Record<string, string> = {}) {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-server-'));
-  let drop = async () => {};
-  const vars: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', HELPDESK_DATA_DIR: dataDir, ...env };
-  if (process.env.TEST_DATABASE_URL && !vars.DATABASE_URL) {
-    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-    drop = created.drop;
-    vars.DATABASE_URL = created.url;
+export async function requestGraphQL<T = any>(
+  fetcher: (input: string, init: RequestInit) => Response | Promise<Response>,
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  options: { key?: string | null; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetcher(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+      ...options.headers,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  let body: Omit<GraphQLResponse, 'status' | 'headers'> = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
   }
-  const app = await startHelpdesk(loadConfig(vars), createLogger('silent'));
+  return { status: response.status, headers: response.headers, ...body };
+}
+
+/** GraphQL over HTTP against a running server (`base` is its origin). */
+export const graphqlOverHttp = <T = any>(
+  base: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  options: { key?: string | null; headers?: Record<string, string> } = {},
+) => requestGraphQL<T>(fetch, `${base}/graphql`, query, variables, options);
+
+export interface RestCallOptions {
+  /** JSON body. */
+  body?: unknown;
+  /** application/x-www-form-urlencoded body, as sent (PHP clients' bracket keys and all). */
+  form?: string;
+  headers?: Record<string, string>;
+  /** WSSE user name and API key; no WSSE header without both. */
+  email?: string;
+  key?: string;
+}
+
+export interface RestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON, undefined when it is not JSON. */
+  json: any;
+}
+
+/** The X-WSSE and Authorization headers DiamanteDesk clients send: a fresh UsernameToken each time. */
+export function wsseHeaders(email: string, key: string) {
+  const token = wsse({ username: email, password: key });
+  return { 'X-WSSE': token.getWSSEHeader({ nonceBase64: true }), Authorization: 'WSSE profile="UsernameToken"' };
+}
+
+/** One REST request as DiamanteDesk clients make it: WSSE (when email and key are given), JSON or form body. */
+export async function callRest(
+  origin: string,
+  method: string,
+  pathname: string,
+  options: RestCallOptions = {},
+): Promise<RestResponse> {
+  const headers: Record<string, string> = {
+    ...(options.email && options.key ? wsseHeaders(options.email, options.key) : {}),
+    ...options.headers,
+  };
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['Content-Type'] = 'application/json';
+  } else if (options.form !== undefined) {
+    body = options.form;
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  }
+  const response = await fetch(`${origin}${pathname}`, { method, headers, body, redirect: 'manual' });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** A data directory and database for one server, ready to be started (and restarted) on. */
+export interface ServerStorage {
+  dataDir: string;
+  /** The PostgreSQL database on a TEST_DATABASE_URL run. */
+  databaseUrl?: string;
+  /** True when the database already has every migration (copied from the run's template). */
+  migrated: boolean;
+  /** Configuration variables that point a server at this storage. */
+  env: Record<string, string>;
+  /** Removes the data directory and drops the database. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A fresh data directory and, on a PostgreSQL run, a database of its own; `database: 'migrated'`
+ * (default) copies the run's migrated template into it, `'empty'` leaves the migrations to the
+ * server's start (HELPDESK_AUTO_MIGRATE), as on a first `npm start`.
+ */
+export async function createServerStorage(
+  options: { database?: 'migrated' | 'empty'; prefix?: string } = {},
+): Promise<ServerStorage> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), options.prefix ?? 'helpdesk-server-'));
+  const env: Record<string, string> = { HELPDESK_DATA_DIR: dataDir };
+  let drop = async () => {};
+  let databaseUrl: string | undefined;
+  let migrated = false;
+  const wantMigrated = options.database !== 'empty';
+  if (process.env.TEST_DATABASE_URL) {
+    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL, { template: wantMigrated });
+    drop = created.drop;
+    env.DATABASE_URL = databaseUrl = created.url;
+    migrated = created.migrated;
+  } else if (wantMigrated) {
+    // The path start.ts opens: <data directory>/pglite.
+    migrated = (await copyPgliteTemplate('migrated', path.join(dataDir, 'pglite'))) !== undefined;
+  }
   return {
-    app,
-    base: `http://127.0.0.1:${app.port}`,
     dataDir,
-    async close() {
-      await app.close();
+    databaseUrl,
+    migrated,
+    env,
+    async remove() {
       await drop();
       await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+export const TEST_ADMIN = { email: 'admin@example.com', key: 'abcdefabcdefabcdefabcdefabcdefabcdef0123' };
+
+export interface StartServerOptions {
+  /** Configuration variables added to or overriding the test defaults. */
+  env?: Record<string, string>;
+  /** Admin agent created at start from HELPDESK_ADMIN_EMAIL/HELPDESK_ADMIN_API_KEY; false for none. */
+  admin?: { email: string; key: string } | false;
+  /** 'migrated' (default) or 'empty': see createServerStorage. Ignored with `storage`. */
+  database?: 'migrated' | 'empty';
+  /** Start on this storage (a restart); it is left in place on close. */
+  storage?: ServerStorage;
+  logger?: Logger;
+}
+
+export type TestServer = Awaited<ReturnType<typeof startServer>>;
+
+/**
+ * The real server on a socket (port 0, loopback) through the same start path as `npm start`, on
+ * storage of its own. `graphql` and `rest` call it as clients do, as the admin unless told otherwise.
+ * Migrations run at start only on an empty database: the template copy has them already.
+ */
+export async function startServer(options: StartServerOptions = {}) {
+  const own = options.storage ? undefined : await createServerStorage({ database: options.database });
+  const storage = (options.storage ?? own)!;
+  const admin = options.admin === undefined ? TEST_ADMIN : options.admin;
+  const vars: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...(storage.migrated ? { HELPDESK_AUTO_MIGRATE: '0' } : {}),
+    ...(admin ? { HELPDESK_ADMIN_EMAIL: admin.email, HELPDESK_ADMIN_API_KEY: admin.key } : {}),
+    ...storage.env,
+    ...options.env,
+  };
+  let app: Awaited<ReturnType<typeof startHelpdesk>>;
+  try {
+    app = await startHelpdesk(loadConfig(vars), options.logger ?? createLogger('silent'));
+  } catch (error) {
+    await own?.remove();
+    throw error;
+  }
+  const base = `http://127.0.0.1:${app.port}`;
+  const adminKey = admin ? admin.key : null;
+  const graphql = <T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    callOptions: { key?: string | null; headers?: Record<string, string> } = {},
+  ) => graphqlOverHttp<T>(base, query, variables, { key: adminKey, ...callOptions });
+  return {
+    app,
+    port: app.port,
+    base,
+    /** Same as base (the REST tests' name for it). */
+    origin: base,
+    dataDir: storage.dataDir,
+    databaseUrl: storage.databaseUrl,
+    storage,
+    graphql,
+    /** Same as graphql: the name TestApp has, so the factories in fixtures.ts take either. */
+    gql: graphql,
+    rest: (method: string, pathname: string, callOptions: RestCallOptions = {}) =>
+      callRest(base, method, pathname, admin ? { email: admin.email, key: admin.key, ...callOptions } : callOptions),
+    async close() {
+      await app.close();
+      await own?.remove();
+    },
+  };
+}
+
+/**
+ * The real server with `env` added to or overriding configuration variables; no admin unless
+ * `env` names one. (Older name; startServer offers more.)
+ */
+export async function startTestServer(env: Record<string, string> = {}) {
+  return startServer({ env, admin: false });
+}
+
+/**
+ * A clock for `createTestApp({ now })`: it stands still at `start` until set or advanced, so
+ * rules that depend on the time (monthly allowances, expiry, freshness) give the same answer
+ * whenever the test runs.
+ */
+export function testClock(start: Date | string | number = Date.now()) {
+  let current = new Date(start).getTime();
+  const clock = () => current;
+  return Object.assign(clock, {
+    set(time: Date | string | number) {
+      current = new Date(time).getTime();
+    },
+    advance(ms: number) {
+      current += ms;
+    },
+  });
+}
+
+/**
+ * A TestApp on a socket (port 0, loopback) through the server's own request handling, for what
+ * `yoga.fetch` does not reach (downloads, REST) with the app's options (a pinned clock...).
+ */
+export async function serveTestApp(app: TestApp) {
+  const server = createHttpServer({ ...app.app, db: app.db, logger: createLogger('silent') });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    server,
+    base,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -2,6 +2,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
+import { createAgent, createCustomer } from './fixtures.ts';
 import { createTestApp, type GraphQLResponse, ok, type TestApp } from './helpers.ts';
 
 const agentFields = 'id internalId email firstName lastName name role state';
@@ -338,14 +339,17 @@ describe('viewer and authentication', () => {
   });
 
   it('a customer key makes a Customer viewer', async () => {
-    const customer = await app.db.prisma.customer.create({
-      data: { email: 'sam@example.com', firstName: 'Sam', lastName: 'Client' },
+    const customer = await createCustomer(app, {
+      email: 'sam@example.com',
+      firstName: 'Sam',
+      lastName: 'Client',
+      withKey: true,
     });
-    const { secret } = await issueApiKey(app.db.prisma, app.box, { customerId: customer.id });
+    const secret = customer.key!;
     const data = ok(await app.gql<any>(viewerQuery, {}, { key: secret }));
     expect(data.viewer).toEqual({
       __typename: 'Customer',
-      id: encodeGlobalID('Customer', customer.id),
+      id: customer.id,
       name: 'Sam Client',
       email: 'sam@example.com',
     });
@@ -373,11 +377,11 @@ describe('viewer and authentication', () => {
   });
 
   it('refuses the key of a deleted agent with 401', async () => {
-    const agent = await app.db.prisma.agent.create({ data: { email: 'tom@example.com', firstName: 'Tom' } });
-    const { secret } = await issueApiKey(app.db.prisma, app.box, { agentId: agent.id });
+    const agent = await createAgent(app, { email: 'tom@example.com', firstName: 'Tom', withKey: true });
+    const secret = agent.key!;
     const before = ok(await app.gql<any>(viewerQuery, {}, { key: secret }));
     expect(before.viewer).toMatchObject({ __typename: 'Agent', role: 'AGENT', email: 'tom@example.com' });
-    await app.db.prisma.agent.update({ where: { id: agent.id }, data: { state: 'DELETED' } });
+    await app.db.prisma.agent.update({ where: { id: agent.internalId }, data: { state: 'DELETED' } });
     await expectUnauthorized(await post(`Bearer ${secret}`));
     await expectUnauthorized(await post(basic('tom@example.com', secret)));
   });

@@ -370,6 +370,7 @@ async function twoInstances(
   let drop = async () => {};
   if (databaseUrl) {
     db = await openDatabase({ databaseUrl, poolSize: 4 });
+    await db.migrate(); // a no-op on a copy of the run's template
   } else {
     const opened = await openTestDatabase();
     db = opened.db;
@@ -377,7 +378,6 @@ async function twoInstances(
       await opened.close();
     };
   }
-  if (databaseUrl) await db.migrate();
   const box = secretBox(randomBytes(32));
   const store = storeFor(uniquePrefix());
   const keyPrefix = uniquePrefix();
@@ -436,7 +436,7 @@ describe.skipIf(testEngine !== 'postgresql')('budgets shared through PostgreSQL'
   let drop = async () => {};
 
   beforeAll(async () => {
-    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL!);
+    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL!, { template: true });
     drop = created.drop;
     setup = await twoInstances(() => ({ kind: 'postgres', url: created.url }), created.url);
   });

@@ -45,7 +45,8 @@ describe('REST /branches', () => {
     expect(patch.status).toBe(200);
     expect(patch.json).toMatchObject({ name: 'Test Branch PUT', description: 'Patched' });
 
-    const list = await server.call('GET', '/api/rest/latest/desk/branches');
+    // Filtered to this branch: other tests' branches share the server.
+    const list = await server.call('GET', '/api/rest/latest/desk/branches?name=Test%20Branch%20PUT');
     expect(list.status).toBe(200);
     expect(list.headers.get('x-total')).toBe('1');
     expect(list.json).toEqual([patch.json]);
@@ -61,7 +62,7 @@ describe('REST /branches', () => {
   it('answers in XML on .xml and on Accept, errors included', async () => {
     await server.call('POST', '/api/rest/latest/desk/branches', { body: { name: 'Xml Branch', key: 'XMLB' } });
     const parser = new XMLParser();
-    const suffix = await server.call('GET', '/api/rest/latest/desk/branches.xml');
+    const suffix = await server.call('GET', '/api/rest/latest/desk/branches.xml?name=Xml%20Branch');
     expect(suffix.headers.get('content-type')).toMatch(/application\/xml/);
     const doc = parser.parse(suffix.text);
     expect(doc.result.item).toMatchObject({ key: 'XMLB', name: 'Xml Branch' });

@@ -17,11 +17,14 @@ describe('seed', () => {
     ({ db, close } = await openTestDatabase());
     summary = await seed(db.prisma, { tickets: TICKETS, commentsPerTicket: COMMENTS_PER_TICKET, batchSize: 1000 });
   });
+  const extra: (() => Promise<void>)[] = [];
   afterAll(async () => {
     await close?.();
+    await Promise.all(extra.map((closeExtra) => closeExtra()));
   });
 
-  async function checkNumbering() {
+  async function checkNumbering(on: Database = db) {
+    const db = on;
     const branches = await db.prisma.branch.findMany({
       select: {
         id: true,
@@ -106,7 +109,16 @@ describe('seed', () => {
     expect(sample!.fullName).toBe(`${sample!.firstName} ${sample!.lastName}`);
   });
 
+  // The tests above read the seeded database; those below change data, each in a database of its own.
+  async function seeded(tickets: number) {
+    const opened = await openTestDatabase();
+    extra.push(opened.close);
+    await seed(opened.db.prisma, { tickets, commentsPerTicket: 1, batchSize: 1000 });
+    return opened.db;
+  }
+
   it('keeps the id sequences usable by the application', async () => {
+    const db = await seeded(20);
     const agent = await db.prisma.agent.create({ data: { email: 'after-seed@example.com', firstName: 'After' } });
     expect(await db.prisma.agent.count({ where: { id: agent.id } })).toBe(1);
     const ticket = await db.prisma.ticket.findFirstOrThrow({
@@ -117,18 +129,20 @@ describe('seed', () => {
   });
 
   it('appends to existing data, continuing each branch sequence', async () => {
+    const db = await seeded(40);
     const before = await db.prisma.branch.findMany({ select: { key: true, ticketSequence: true } });
     const more = await seed(db.prisma, { tickets: 50, commentsPerTicket: 1, agents: 5, randomSeed: 7 });
     expect(more.branchesCreated).toBe(0);
-    expect(await db.prisma.ticket.count()).toBe(TICKETS + 50);
-    expect(await db.prisma.comment.count()).toBe(TICKETS * COMMENTS_PER_TICKET + 50);
-    const after = await checkNumbering();
+    expect(await db.prisma.ticket.count()).toBe(40 + 50);
+    expect(await db.prisma.comment.count()).toBe(40 + 50);
+    const after = await checkNumbering(db);
     const grown =
       after.reduce((sum, b) => sum + b.ticketSequence, 0) - before.reduce((sum, b) => sum + b.ticketSequence, 0);
     expect(grown).toBe(50);
   });
 
   it('resets before seeding when asked', async () => {
+    const db = await seeded(20);
     const again = await seed(db.prisma, { tickets: 20, commentsPerTicket: 2, agents: 3, customers: 5, reset: true });
     expect(again.branchesCreated).toBe(10);
     expect(await db.prisma.ticket.count()).toBe(20);
@@ -137,7 +151,7 @@ describe('seed', () => {
     expect(await db.prisma.comment.count()).toBe(40);
     const first = await db.prisma.agent.findFirstOrThrow({ orderBy: { id: 'asc' } });
     expect(first.id).toBe(1); // RESTART IDENTITY
-    await checkNumbering();
+    await checkNumbering(db);
     const migrations = await db.pendingMigrations();
     expect(migrations).toEqual([]); // _prisma_migrations survived the TRUNCATE
   });

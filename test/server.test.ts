@@ -1,49 +1,30 @@
 // The real server on a socket: probes, GraphQL, GraphiQL, admin bootstrap and graceful shutdown.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { startHelpdesk } from '../src/start.ts';
-import { createPostgresDatabase } from './helpers.ts';
+import { startServer, type TestServer, testEngine } from './helpers.ts';
 
 const adminKey = '0123456789abcdef0123456789abcdef01234567';
 
 describe('HTTP server', () => {
-  let app: Awaited<ReturnType<typeof startHelpdesk>>;
+  let server: TestServer;
+  let app: TestServer['app'];
   let base: string;
   let dataDir: string;
-  let dropDatabase = async () => {};
-
-  const env = async () => {
-    const vars: Record<string, string> = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HELPDESK_DATA_DIR: dataDir,
-      HELPDESK_ADMIN_EMAIL: 'root@example.com',
-      HELPDESK_ADMIN_API_KEY: adminKey,
-      HELPDESK_METRICS: '1',
-    };
-    if (process.env.TEST_DATABASE_URL) {
-      const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
-      dropDatabase = created.drop;
-      vars.DATABASE_URL = created.url;
-    }
-    return vars;
-  };
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'helpdesk-server-'));
-    app = await startHelpdesk(loadConfig(await env()), createLogger('error'));
-    base = `http://127.0.0.1:${app.port}`;
+    // An empty database, as on a first `npm start`: the server applies the migrations itself.
+    server = await startServer({
+      database: 'empty',
+      admin: { email: 'root@example.com', key: adminKey },
+      env: { HELPDESK_METRICS: '1' },
+      logger: createLogger('error'),
+    });
+    ({ app, base, dataDir } = server);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.close());
 
   const graphql = (query: string, headers: Record<string, string> = {}) =>
     fetch(`${base}/graphql`, {
@@ -110,20 +91,26 @@ describe('HTTP server', () => {
     expect(response.headers.get('www-authenticate')).toBe('WSSE realm="helpdesk", profile="UsernameToken"');
   });
 
-  it('keeps the generated server key private to its owner', async () => {
-    if (process.env.TEST_DATABASE_URL) return; // same file either way; checked once on PGlite
+  // The key file does not depend on the database engine: checked once, in the PGlite run.
+  it.skipIf(testEngine !== 'pglite')('keeps the generated server key private to its owner', async () => {
     const info = await stat(path.join(dataDir, 'secret.key'));
     expect(info.mode & 0o077).toBe(0);
   });
 
   it('finishes an in-flight request when asked to stop, then refuses new connections', async () => {
-    const arrived = new Promise((resolve) => app.server.once('request', resolve));
-    const inFlight = graphql('{ branches { totalCount } }', { authorization: `Bearer ${adminKey}` });
-    await arrived;
-    const closing = app.close();
-    const response = await inFlight;
-    expect(response.status).toBe(200);
-    await closing;
-    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+    // A server of its own: this one is stopped.
+    const stopping = await startServer();
+    try {
+      const arrived = new Promise((resolve) => stopping.app.server.once('request', resolve));
+      const inFlight = stopping.graphql('{ branches { totalCount } }');
+      await arrived;
+      const closing = stopping.app.close();
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      await closing;
+      await expect(fetch(`${stopping.base}/healthz`)).rejects.toThrow();
+    } finally {
+      await stopping.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Tickets, comments and watchers through the public GraphQL API, on a real database.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBranch, createCustomer, createTicket } from './fixtures.ts';
+import { createAgent, createBranch, createComment, createCustomer, createTicket } from './fixtures.ts';
 import { createTestApp, type GraphQLResponse, ok, type TestApp } from './helpers.ts';
 
 const TICKET =
@@ -40,25 +40,30 @@ describe('createTicket', () => {
   let app: TestApp;
   let branch: { id: string; key: string; internalId: number };
   let agentId: string;
+  let agent: { internalId: number };
   const ticketCount = () => app.db.prisma.ticket.count();
 
   beforeAll(async () => {
     app = await createTestApp();
     branch = await createBranch(app, 'Support', 'SUP');
-    const agent = await app.db.prisma.agent.create({
-      data: { email: 'dora@example.com', firstName: 'Dora', lastName: 'Default' },
-    });
-    await app.db.prisma.branch.update({ where: { id: branch.internalId }, data: { defaultAssigneeId: agent.id } });
-    agentId = encodeGlobalID('Agent', agent.id);
+    const dora = await createAgent(app, { email: 'dora@example.com', firstName: 'Dora', lastName: 'Default' });
+    agent = { internalId: dora.internalId };
+    agentId = dora.id;
   });
   afterAll(() => app?.close());
 
   it('creates tickets with sequential keys and the documented defaults', async () => {
+    // A branch of its own: its first ticket is SEQ-1 whatever other tests created.
+    const branch = await createBranch(app, 'Sequential', 'SEQ');
+    await app.db.prisma.branch.update({
+      where: { id: branch.internalId },
+      data: { defaultAssigneeId: agent.internalId },
+    });
     const first = await createT(app, { branch: branch.id, tags: [' hw ', 'hw', 'urgent'] });
     expect(first.userErrors).toEqual([]);
     const t = first.ticket;
     expect(t).toMatchObject({
-      key: 'SUP-1',
+      key: 'SEQ-1',
       number: 1,
       status: 'NEW',
       priority: 'MEDIUM',
@@ -67,7 +72,7 @@ describe('createTicket', () => {
     });
     expect(t.tags).toEqual(['hw', 'urgent']);
     expect(t.uniqueId).toMatch(/^[0-9a-f]{32}$/);
-    expect(t.branch.key).toBe('SUP');
+    expect(t.branch.key).toBe('SEQ');
     expect(t.reporter).toEqual({ __typename: 'Agent', id: encodeGlobalID('Agent', app.adminId) });
     expect(t.assignee).toEqual({ id: agentId });
 
@@ -81,7 +86,7 @@ describe('createTicket', () => {
       assignee: encodeGlobalID('Agent', app.adminId),
     });
     expect(second.userErrors).toEqual([]);
-    expect(second.ticket).toMatchObject({ key: 'SUP-2', number: 2, status: 'OPEN', priority: 'HIGH', source: 'EMAIL' });
+    expect(second.ticket).toMatchObject({ key: 'SEQ-2', number: 2, status: 'OPEN', priority: 'HIGH', source: 'EMAIL' });
     expect(second.ticket.reporter).toEqual({ __typename: 'Customer', id: customer.id });
     expect(second.ticket.assignee).toEqual({ id: encodeGlobalID('Agent', app.adminId) });
     expect(second.ticket.uniqueId).not.toBe(t.uniqueId);
@@ -163,8 +168,7 @@ describe('ticket queries', () => {
     alphaId = alpha.id;
     betaId = beta.id;
     customerId = (await createCustomer(app, 'cust@example.com')).id;
-    const agent = await app.db.prisma.agent.create({ data: { email: 'al@example.com', firstName: 'Al' } });
-    agentId = encodeGlobalID('Agent', agent.id);
+    agentId = (await createAgent(app, { email: 'al@example.com', firstName: 'Al' })).id;
     const specs = [
       {
         branch: alphaId,
@@ -415,16 +419,17 @@ describe('ticket mutations', () => {
   });
 
   it('moves a ticket: new key in the target branch, old key keeps resolving', async () => {
-    await createTicket(app, { branch: dst.id }); // DST-1, so the moved ticket must become DST-2
+    const dst = await createBranch(app, 'Target', 'TGT');
+    await createTicket(app, { branch: dst.id }); // TGT-1, so the moved ticket must become TGT-2
     const t = await createTicket(app, { branch: src.id, subject: 'Travelling' });
     const moved = await move({ ticket: { key: t.key }, branch: dst.id });
     expect(moved.userErrors).toEqual([]);
-    expect(moved.ticket).toMatchObject({ id: t.id, key: 'DST-2', number: 2, branch: { key: 'DST' } });
+    expect(moved.ticket).toMatchObject({ id: t.id, key: 'TGT-2', number: 2, branch: { key: 'TGT' } });
 
-    expect(await ticketByKey(t.key.toLowerCase())).toEqual({ id: t.id, key: 'DST-2', subject: 'Travelling' });
+    expect(await ticketByKey(t.key.toLowerCase())).toEqual({ id: t.id, key: 'TGT-2', subject: 'Travelling' });
     const viaOld = await update({ ticket: { key: t.key }, subject: 'Renamed via old key' });
     expect(viaOld.userErrors).toEqual([]);
-    expect(viaOld.ticket).toMatchObject({ id: t.id, key: 'DST-2', subject: 'Renamed via old key' });
+    expect(viaOld.ticket).toMatchObject({ id: t.id, key: 'TGT-2', subject: 'Renamed via old key' });
     // The source branch does not reuse the number the moved ticket had.
     const next = await createTicket(app, { branch: src.id });
     expect(next.key).not.toBe(t.key);
@@ -505,18 +510,31 @@ describe('comments and nodes', () => {
     mutate(app, 'updateComment', 'UpdateCommentInput', input, 'comment { id content private ticket { status } }');
   const commentCount = () => app.db.prisma.comment.count({ where: { ticketId: ticket.internalId } });
 
-  beforeAll(async () => {
-    app = await createTestApp();
-    const branch = await createBranch(app, 'Talk', 'TALK');
-    ticket = await createTicket(app, { branch: branch.id });
-    customer = await createCustomer(app, 'talker@example.com');
-  });
-  afterAll(() => app?.close());
-
+  let branch: { id: string };
+  // The ticket the reading tests look at: a public comment by the admin, then a private one by
+  // the customer. Tests that add, change or delete comments do it on tickets of their own.
   let firstId: string;
   let secondId: string;
 
+  beforeAll(async () => {
+    app = await createTestApp();
+    branch = await createBranch(app, 'Talk', 'TALK');
+    ticket = await createTicket(app, { branch: branch.id });
+    customer = await createCustomer(app, 'talker@example.com');
+    firstId = (await createComment(app, ticket, { content: 'Have you tried turning it off?' })).id;
+    secondId = (
+      await createComment(app, ticket, {
+        content: 'Internal: it is on fire',
+        private: true,
+        author: customer.id,
+        ticketStatus: 'PENDING',
+      })
+    ).id;
+  });
+  afterAll(() => app?.close());
+
   it('adds comments: default author is the caller, ticketStatus changes the ticket', async () => {
+    const ticket = await createTicket(app, { branch: branch.id });
     const first = await add({ ticket: { id: ticket.id }, content: 'Have you tried turning it off?' });
     expect(first.userErrors).toEqual([]);
     expect(first.comment).toMatchObject({
@@ -524,7 +542,6 @@ describe('comments and nodes', () => {
       author: { __typename: 'Agent', id: encodeGlobalID('Agent', app.adminId) },
     });
     expect(first.comment.ticket).toEqual({ key: ticket.key, status: 'NEW' });
-    firstId = first.comment.id;
 
     const second = await add({
       ticket: { key: ticket.key.toLowerCase() },
@@ -536,7 +553,6 @@ describe('comments and nodes', () => {
     expect(second.userErrors).toEqual([]);
     expect(second.comment).toMatchObject({ private: true, author: { __typename: 'Customer', id: customer.id } });
     expect(second.comment.ticket.status).toBe('PENDING');
-    secondId = second.comment.id;
   });
 
   it('rejects blank content and unknown tickets, adding nothing', async () => {
@@ -571,6 +587,8 @@ describe('comments and nodes', () => {
   });
 
   it('updates a comment, optionally changing the ticket status', async () => {
+    const own = await createTicket(app, { branch: branch.id });
+    const secondId = (await createComment(app, own, { content: 'Internal', private: true, author: customer.id })).id;
     const changed = await updateC({ id: secondId, content: 'Now public', private: false, ticketStatus: 'CLOSED' });
     expect(changed.userErrors).toEqual([]);
     expect(changed.comment).toEqual({
@@ -622,6 +640,9 @@ describe('comments and nodes', () => {
   });
 
   it('deletes a comment once; the second time is NOT_FOUND', async () => {
+    const ticket = await createTicket(app, { branch: branch.id });
+    const firstId = (await createComment(app, ticket, { content: 'Doomed' })).id;
+    await createComment(app, ticket, { content: 'Stays' });
     const del = (id: string) => mutate(app, 'deleteComment', 'DeleteCommentInput', { id }, 'deletedCommentId');
     expect(await del(firstId)).toEqual({ deletedCommentId: firstId, userErrors: [] });
     const again = await del(firstId);

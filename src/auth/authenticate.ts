@@ -2,7 +2,7 @@
 // WSSE (X-WSSE), HTTP Basic `email:apiKey`, and `Authorization: Bearer <apiKey>`.
 // No credentials at all means an anonymous caller; bad credentials are an AuthenticationError
 // whose message says what was wrong without telling whether an email exists.
-
+import { type Clock, systemClock } from '../clock.ts';
 import { DEFAULT_WSSE_LIFETIME_SECONDS } from '../config.ts';
 import type { Viewer } from '../context.ts';
 import { isUniqueViolation } from '../domain/errors.ts';
@@ -26,7 +26,7 @@ export class AuthenticationError extends Error {
 export interface AuthDeps {
   prisma: PrismaClient;
   box: SecretBox;
-  now?: () => number;
+  now?: Clock;
   /** How old (or how far ahead) a WSSE Created may be; nonces are remembered that long. */
   wsseLifetimeSeconds?: number;
 }
@@ -52,7 +52,7 @@ type KeyRow = {
 export function createAuthenticator({
   prisma,
   box,
-  now = Date.now,
+  now = systemClock,
   wsseLifetimeSeconds = DEFAULT_WSSE_LIFETIME_SECONDS,
 }: AuthDeps) {
   let lastPurge = 0;

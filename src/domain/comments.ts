@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketStatus } from '../generated/prisma/enums.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -34,14 +35,22 @@ function validContent(problems: Problems, content: string | null | undefined) {
   return clean;
 }
 
-export async function addComment(prisma: PrismaClient, ticketId: number, input: CommentInput, attach?: NewFiles) {
+/** `now` dates the comment and decides which month's part-time allowance it counts against. */
+export async function addComment(
+  prisma: PrismaClient,
+  ticketId: number,
+  input: CommentInput,
+  attach?: NewFiles,
+  now: Clock = systemClock,
+) {
+  const createdAt = new Date(now());
   const problems = new Problems();
   const content = validContent(problems, input.content);
   if (!input.author) problems.add('REQUIRED', 'Author is required.', ['author']);
   problems.throwIfAny();
   await requireActivePerson(prisma, input.author!, ['author']);
   if (input.author!.kind === 'agent' && !input.private)
-    await checkPartTimeAllowance(prisma, input.author!.id, ticketId);
+    await checkPartTimeAllowance(prisma, input.author!.id, ticketId, createdAt);
   const isPrivate = input.private ?? false;
   // Blobs before rows: a crash in between leaves unreferenced blobs (swept), never a comment without its files.
   const stored = attach?.files.length ? await writeBlobs(attach.store, attach.files) : [];
@@ -51,7 +60,8 @@ export async function addComment(prisma: PrismaClient, ticketId: number, input: 
         ticketId,
         content,
         private: isPrivate,
-        publishedAt: isPrivate ? null : new Date(),
+        createdAt,
+        publishedAt: isPrivate ? null : createdAt,
         ...(input.author!.kind === 'agent'
           ? { authorAgentId: input.author!.id }
           : { authorCustomerId: input.author!.id }),
@@ -68,7 +78,9 @@ export async function addComment(prisma: PrismaClient, ticketId: number, input: 
   });
 }
 
-export async function updateComment(prisma: PrismaClient, id: number, input: CommentInput) {
+/** `now` dates a publication and decides which month's part-time allowance it counts against. */
+export async function updateComment(prisma: PrismaClient, id: number, input: CommentInput, now: Clock = systemClock) {
+  const publishedAt = new Date(now());
   const problems = new Problems();
   const content = input.content !== undefined ? validContent(problems, input.content) : undefined;
   problems.throwIfAny();
@@ -80,14 +92,14 @@ export async function updateComment(prisma: PrismaClient, id: number, input: Com
   const publishes = comment.private && input.private === false;
   // Publishing a note is replying: it uses the author's part-time allowance like a new reply.
   if (publishes && comment.authorAgentId !== null)
-    await checkPartTimeAllowance(prisma, comment.authorAgentId, comment.ticketId);
+    await checkPartTimeAllowance(prisma, comment.authorAgentId, comment.ticketId, publishedAt);
   return prisma.$transaction(async (tx) => {
     const updated = await tx.comment.update({
       where: { id },
       data: {
         content,
         private: input.private ?? undefined,
-        publishedAt: publishes ? new Date() : undefined,
+        publishedAt: publishes ? publishedAt : undefined,
       },
       select: { id: true, private: true },
     });

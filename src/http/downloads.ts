@@ -1,11 +1,13 @@
 // GET /desk/attachments/download/{file|thumbnail}/{sha256}: DiamanteDesk's download paths, which
 // it served to anyone. Here they need the permission of the ticket the file belongs to, shown by
 // credentials (the same gate as GraphQL) or by a signed, expiring `?token=`.
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { AuthenticationError, canAuthenticate } from '../auth/authenticate.ts';
 import { type DownloadKind, readDownloadToken } from '../auth/download-token.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { Viewer } from '../context.ts';
 import { attachmentVisibility } from '../domain/permissions.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -20,7 +22,7 @@ export interface DownloadDeps {
   store: BlobStore;
   gate: Gate;
   box: SecretBox;
-  now?: () => number;
+  now?: Clock;
 }
 
 const fail = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
@@ -58,7 +60,7 @@ async function isActive(prisma: PrismaClient, viewer: Viewer) {
   return canAuthenticate(person);
 }
 
-export function createDownloadHandler({ prisma, store, gate, box, now = Date.now }: DownloadDeps) {
+export function createDownloadHandler({ prisma, store, gate, box, now = systemClock }: DownloadDeps) {
   return async function download(req: IncomingMessage, res: ServerResponse, kind: DownloadKind, sha256: string) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'Use GET.', { Allow: 'GET, HEAD' });
     const url = new URL(req.url ?? '/', 'http://localhost');

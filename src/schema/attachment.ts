@@ -23,7 +23,7 @@ import { asPayload, onlyFor, type PayloadShape, UserError } from './user-errors.
 function downloadUrl(ctx: Context, kind: 'file' | 'thumbnail', a: { id: number; sha256: string }) {
   const path = `/desk/attachments/download/${kind}/${a.sha256}?attachment=${a.id}`;
   if (!ctx.viewer) return `${ctx.baseUrl}${path}`;
-  const expires = Math.floor(Date.now() / 1000) + ctx.files.downloadTokenSeconds;
+  const expires = Math.floor(ctx.now() / 1000) + ctx.files.downloadTokenSeconds;
   return `${ctx.baseUrl}${path}&token=${issueDownloadToken(ctx.box, ctx.viewer, kind, a.sha256, expires)}`;
 }
 

@@ -241,7 +241,13 @@ builder.mutationFields((t) => ({
         checkCustomerComment(ctx, { ...input, author });
         const files = input.files || input.attachments ? await incomingFiles(ctx, input.files, input.attachments) : [];
         // The files' blobs are written before the comment and its attachment rows commit together.
-        return comments.addComment(ctx.prisma, ticketId, { ...input, author }, { store: ctx.files.store, files });
+        return comments.addComment(
+          ctx.prisma,
+          ticketId,
+          { ...input, author },
+          { store: ctx.files.store, files },
+          ctx.now,
+        );
       }),
   }),
   updateComment: t.field({
@@ -256,7 +262,7 @@ builder.mutationFields((t) => ({
           throw forbidden('Customers change only their own comments.', ['id']);
         }
         checkCustomerComment(ctx, input);
-        return comments.updateComment(ctx.prisma, id, input);
+        return comments.updateComment(ctx.prisma, id, input, ctx.now);
       }),
   }),
   deleteComment: t.field({

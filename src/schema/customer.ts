@@ -563,7 +563,8 @@ builder.mutationFields((t) => ({
         description: 'What you know of the person.',
       }),
     },
-    resolve: (_root, { input }, ctx) => asPayload(() => customers.generateIdentificationCode(ctx.prisma, input)),
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => customers.generateIdentificationCode(ctx.prisma, input, new Date(ctx.now()))),
   }),
   redeemIdentificationCode: t.field({
     type: RedeemIdentificationCodePayload,
@@ -572,7 +573,9 @@ builder.mutationFields((t) => ({
       'Links the messenger profile that sent a code with the profile the code identifies. A code works once. Agents only.',
     args: { input: t.arg({ type: RedeemIdentificationCodeInput, required: true, description: 'Code and profile.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => customers.redeemIdentificationCode(ctx.prisma, input.code, Number(input.profile.id))),
+      asPayload(() =>
+        customers.redeemIdentificationCode(ctx.prisma, input.code, Number(input.profile.id), new Date(ctx.now())),
+      ),
   }),
   createCustomFieldDefinition: t.field({
     type: CreateCustomFieldDefinitionPayload,
