@@ -506,10 +506,12 @@ describe('malformed requests are 400 with a code', () => {
     });
 
     it('still uploads a well-formed multipart request', async () => {
+      // Its own ticket: the fuzzed inputs may move or delete the seeded one first.
+      const { key } = await createTicket(app, { branch: branchId, subject: 'Upload target' });
       const operations = JSON.stringify({
         query:
-          'mutation($f: [File!]) { addAttachments(input: { ticket: { key: "SUP-1" }, files: $f }) { attachments { filename } userErrors { message } } }',
-        variables: { f: [null] },
+          'mutation($f: [File!], $key: String!) { addAttachments(input: { ticket: { key: $key }, files: $f }) { attachments { filename } userErrors { message } } }',
+        variables: { f: [null], key },
       });
       const body = `${part('operations', operations)}${part('map', '{"0":["variables.f.0"]}')}${file('0')}--XX--\r\n`;
       const response = await fetch(`${base}/graphql`, {
