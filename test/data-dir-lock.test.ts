@@ -13,7 +13,10 @@ import { graphqlAs, run, type Spawned, startServer, stop } from './processes.ts'
 
 const FIRST_START = /FIRST START: created admin/;
 
-describe.skipIf(testEngine === 'postgresql')('the embedded database is locked to one process', () => {
+// One server's life, told in order (running, refusing others, killed, restarted): not shuffled.
+const inOrder = { shuffle: false };
+
+describe.skipIf(testEngine === 'postgresql')('the embedded database is locked to one process', inOrder, () => {
   let dataDir: string;
   const env = () => ({ HELPDESK_DATA_DIR: dataDir });
   const running: Spawned[] = [];

@@ -79,7 +79,9 @@ describe('string arguments are bounded', () => {
       q: 'x'.repeat(SEARCH_TEXT_MAX),
     });
     expect(ok<any>(at).searchTickets.totalCount).toBe(0);
-    expect(ok<any>(await app.gql('{ searchTickets(query: "fire") { totalCount } }')).searchTickets.totalCount).toBe(1);
+    // Other tests in this file add tickets too: look for the one made here, not at a count.
+    const found = ok<any>(await app.gql('{ searchTickets(query: "fire", first: 50) { nodes { subject } } }'));
+    expect(found.searchTickets.nodes.map((t: { subject: string }) => t.subject)).toContain('Printer on fire');
   });
 
   it.each([
