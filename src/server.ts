@@ -102,6 +102,9 @@ async function readiness(db: Database, logger: Logger) {
  * reading, and a chunked body is cut off (413) the moment it passes the cap, so a 1 GiB upload is
  * never buffered. Returns the request to hand on, or null when it has been answered.
  */
+/** How long a connection whose body was cut off at its cap is drained before it is closed. */
+const LINGER_MS = 1000;
+
 function capBody(
   req: IncomingMessage,
   res: ServerResponse,
@@ -117,13 +120,25 @@ function capBody(
   if (req.method === 'GET' || req.method === 'HEAD') return req;
   let seen = 0;
   const counted = new PassThrough();
+  // A reader of the body gets the cut-off as its read error. Without a reader (a 401 answered
+  // before the body was read) the error would be unhandled and take the process down.
+  counted.on('error', () => {});
+  let cut = false;
   req.on('data', (chunk: Buffer) => {
     seen += chunk.length;
-    if (seen > maxBytes) {
+    if (seen > maxBytes && !cut) {
+      cut = true;
       req.unpipe(counted);
       counted.destroy(new Error('body too large'));
-      if (!res.headersSent) tooLarge();
-      req.destroy();
+      // Discard what keeps coming for a moment before closing: closing with unread data sends a
+      // TCP reset, and the reset can wipe the 413 from the client's buffer before it reads it.
+      const linger = () => setTimeout(() => req.destroy(), LINGER_MS).unref();
+      req.resume();
+      if (res.headersSent) linger();
+      else {
+        res.once('finish', linger);
+        tooLarge();
+      }
     }
   });
   req.pipe(counted);

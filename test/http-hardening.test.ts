@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import wsse from 'wsse';
 import { loadConfig } from '../src/config.ts';
@@ -42,7 +43,15 @@ const wsseHeaders = () => ({
   Authorization: 'WSSE profile="UsernameToken"',
 });
 
+/** The message of one logged line, with its error's, so a failure shows what was logged. */
+const logMessage = (line: string) => {
+  const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+  return `${entry.msg}${entry.err?.message ? `: ${entry.err.message}` : ''}`;
+};
+
 describe('HTTP hardening', () => {
+  /** Error-level log lines of the file's server. */
+  const logged: string[] = [];
   let server: TestServer;
   let app: TestServer['app'];
   let port: number;
@@ -130,7 +139,11 @@ describe('HTTP hardening', () => {
       HELPDESK_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
       HELPDESK_METRICS: '1',
     };
-    server = await startServer({ admin: { email: ADMIN_EMAIL, key: ADMIN_KEY }, env });
+    server = await startServer({
+      admin: { email: ADMIN_EMAIL, key: ADMIN_KEY },
+      env,
+      logger: pino({ level: 'error', base: undefined }, { write: (line: string) => void logged.push(line) }),
+    });
     app = server.app;
     port = app.port;
     origin = `http://127.0.0.1:${port}`;
@@ -351,6 +364,25 @@ describe('HTTP hardening', () => {
         if (target.endsWith('.xml')) expect(answer.text).toContain('HELPDESK_MAX_JSON_SIZE');
         else expect(answer.json.error).toMatch(/larger than \d+ bytes.*HELPDESK_MAX_JSON_SIZE/);
       }
+    });
+
+    it('cuts a chunked REST body off at the JSON cap with one 413, and logs no error for it', async () => {
+      const { socket, received, closed } = rawSocket();
+      const before = logged.length;
+      socket.write(
+        `POST ${API}/branches.json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+          `X-WSSE: ${wsseHeaders()['X-WSSE']}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
+      const chunk = 'x'.repeat(256 * 1024);
+      for (let sent = 0; sent <= jsonCap() + chunk.length && !socket.destroyed; sent += chunk.length) {
+        socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await closed;
+      expect(received()).toMatch(/^HTTP\/1\.1 413 /);
+      expect(received().match(/HTTP\/1\.1 \d{3}/g)).toHaveLength(1);
+      // The cut-off stream reached the REST handler as an error: it must not try a second answer.
+      expect(logged.slice(before).map(logMessage)).toEqual([]);
     });
 
     it('keeps the larger HELPDESK_MAX_REQUEST_SIZE for multipart uploads to /graphql', async () => {

@@ -163,6 +163,8 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors, ma
       });
       send(res, fmt, result.status, result.body, { ...gated.headers, ...result.headers });
     } catch (error) {
+      // Answered already: the body was cut off at its cap (413) and reading it failed for that.
+      if (res.headersSent) return;
       if (error instanceof RestError) return send(res, fmt, error.status, { error: error.message }, error.headers);
       if (isServiceUnavailable(error)) {
         logger.warn({ err: error }, 'database too slow or too busy: answered 503');
