@@ -164,6 +164,16 @@ describe('failed authentications per client address', () => {
     expect((await graphql(base, bearer(app.adminKey), from)).status).toBe(429);
   });
 
+  it('holds for attempts sent all at once: 5 answers 401, the rest 429, a correct key among them too', async () => {
+    const from = '127.0.0.8';
+    const guesses = Array.from({ length: 40 }, (_, i) => (i === 30 ? app.adminKey : randomBytes(20).toString('hex')));
+    const answers = await Promise.all(guesses.map((key) => graphql(base, bearer(key), from)));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(statuses[30] === 200 ? 34 : 35);
+    expect((await graphql(base, bearer(app.adminKey), from)).status).toBe(429);
+  });
+
   it('does not count anonymous requests, and lets anonymous ones through', async () => {
     for (let i = 0; i < 8; i++) {
       const anonymous = await send(base, '/graphql', {
@@ -429,6 +439,14 @@ async function expectOneSharedBudget(setup: Awaited<ReturnType<typeof twoInstanc
   expect((await graphql(b, bearer('e'.repeat(40)), from)).status).toBe(401);
   expect((await graphql(a, bearer('d'.repeat(40)), from)).status).toBe(429);
   expect((await graphql(b, bearer('d'.repeat(40)), from)).status).toBe(429);
+
+  // Sent all at once to both instances, each attempt passes the check made before its credentials:
+  // the count kept in the store still lets only 2 of them be answered.
+  const burst = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => graphql(i % 2 ? a : b, bearer(randomBytes(20).toString('hex')), '127.0.0.7')),
+  );
+  const statuses = burst.map((answer) => answer.status).sort();
+  expect(statuses).toEqual([...Array(2).fill(401), ...Array(18).fill(429)]);
 }
 
 describe.skipIf(testEngine !== 'postgresql')('budgets shared through PostgreSQL', () => {

@@ -74,11 +74,18 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
       viewer = authenticateWith ? await authenticateWith() : await authenticate(request.headers);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
-      await limits.recordFailure(address);
+      const blocked = await limits.recordFailure(address);
+      if (blocked > 0) return { refused: tooManyFailures(blocked) };
       // A failed caller is anonymous: it spends from its address's budget, and hears how much is left.
       const decision = limits.request ? await limits.request(`addr:${address}`) : undefined;
       if (decision && !decision.allowed) return { refused: rateLimited(decision.headers) };
       return { refused: unauthorized(error.message, decision?.headers) };
+    }
+    if (hasCredentials) {
+      // Asked again after a success: in a burst, the failures of its siblings may have landed
+      // meanwhile, and a 200 among 429s would tell which guess was right.
+      const wait = await limits.failureBlockSeconds(address);
+      if (wait > 0) return { refused: tooManyFailures(wait) };
     }
     if (!limits.request) return { viewer, headers: {} };
     const decision = await limits.request(viewer ? personKey(viewer) : `addr:${address}`);

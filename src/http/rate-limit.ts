@@ -171,10 +171,21 @@ export function createRateLimits({
       return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
     },
 
-    /** Counts one failed authentication from `address`. */
-    async recordFailure(address: string): Promise<void> {
-      if (!failures) return;
-      await failures.penalty(address);
+    /**
+     * Counts one failed authentication from `address`, atomically in the store, and answers the
+     * seconds it is now blocked for (0 while still within the limit). Deciding on this count, not
+     * on the check made before the credentials, is what holds for attempts sent all at once: they
+     * all pass that check before any of them has failed.
+     */
+    async recordFailure(address: string): Promise<number> {
+      if (!failures) return 0;
+      try {
+        await failures.consume(address);
+        return 0;
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      }
     },
 
     /** Resolves once the shared store is connected (or known unreachable: memory takes over). */
