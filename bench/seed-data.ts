@@ -7,13 +7,13 @@
 // tickets) are reserved up front from the tables' own sequences with nextval(), so the seeder
 // knows them without RETURNING and the sequences stay correct for the server afterwards.
 //
-// Ticket keys follow src/domain/tickets.ts: `${branch.key}-${number}`, numbers per branch. Before
-// the tickets are written, each branch's block of numbers is reserved with one atomic
-// `UPDATE "Branch" SET "ticketSequence" = "ticketSequence" + k RETURNING ...`, the same row lock
-// createTicket takes, so seeding into a database that already has tickets (or a running server)
-// appends after the existing numbers and never collides.
+// Ticket numbers come from src/domain/ticket-numbers.ts like every other ticket's: before the
+// tickets are written, each branch's block of numbers is reserved in one atomic statement, so
+// seeding into a database that already has tickets (or a running server) appends after the
+// existing numbers and never collides.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { fullNameOf } from '../src/domain/customers.ts';
+import { reserveTicketNumbers, type TicketNumbers } from '../src/domain/ticket-numbers.ts';
 import { newUniqueId } from '../src/domain/tickets.ts';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
 
@@ -776,16 +776,13 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
     branchOf[i] = b;
     perBranch[b]!++;
   }
-  // Reserve each branch's block of numbers atomically (the lock createTicket takes, too).
+  // Each branch's block of numbers in one statement, as createTicket takes one number.
+  const blocks = new Array<TicketNumbers | undefined>(branches.length);
   const nextNumber = new Array<number>(branches.length).fill(1);
   for (let b = 0; b < branches.length; b++) {
     if (perBranch[b] === 0) continue;
-    const [row] = await prisma.$queryRawUnsafe<{ last: number }[]>(
-      `UPDATE "Branch" SET "ticketSequence" = "ticketSequence" + $2::int, "updatedAt" = now() WHERE id = $1::int RETURNING "ticketSequence" AS last`,
-      branches[b]!.id,
-      perBranch[b],
-    );
-    nextNumber[b] = row!.last - perBranch[b]! + 1;
+    blocks[b] = await reserveTicketNumbers(prisma, branches[b]!.id, perBranch[b]);
+    nextNumber[b] = blocks[b]!.first;
   }
 
   // Total comments exactly tickets × commentsPerTicket, unevenly spread.
@@ -903,7 +900,7 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
         for (let s = 0; s < sentences; s++) description += ` ${rnd.pick(SENTENCES)}`;
         batch.push(
           id,
-          `${branch.key}-${number}`,
+          blocks[b]!.keyOf(number),
           number,
           newUniqueId(),
           subject,
