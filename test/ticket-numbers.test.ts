@@ -1,11 +1,11 @@
 // The one ticket-number allocator (src/domain/ticket-numbers.ts) and everything that takes numbers
 // from it: concurrent creation, moves and the bulk seeder share one sequence per branch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seed } from '../bench/seed-data.ts';
 import type { Database } from '../src/db/database.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { reserveTicketNumbers } from '../src/domain/ticket-numbers.ts';
 import { createTicket, moveTicket } from '../src/domain/tickets.ts';
+import { seed } from '../src/seed/seed.ts';
 import { openTestDatabase } from './helpers.ts';
 
 describe('ticket numbers', () => {
