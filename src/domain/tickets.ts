@@ -9,7 +9,7 @@ import { createAttachmentRows, writeBlobs } from './attachments.ts';
 import { normaliseTags } from './branches.ts';
 import type { NewFiles } from './comments.ts';
 import { DomainError, isUniqueViolation, Problems } from './errors.ts';
-import { type PersonRef, requireActivePerson } from './people.ts';
+import { type PersonRef, requireActiveAgent, requireActivePerson } from './people.ts';
 import { sanitizeRichText } from './rich-text.ts';
 import { reserveTicketNumbers } from './ticket-numbers.ts';
 
@@ -64,10 +64,8 @@ function validate(input: TicketInput, creating: boolean) {
   return out;
 }
 
-async function requireAgent(prisma: PrismaClient, id: number, field: string[]) {
-  const agent = await prisma.agent.findUnique({ where: { id }, select: { state: true } });
-  if (agent?.state !== 'ACTIVE') throw DomainError.of('NOT_FOUND', 'Assignee is not an active agent.', field);
-}
+const requireAssignee = (prisma: PrismaClient, id: number) =>
+  requireActiveAgent(prisma, id, 'Assignee is not an active agent.', ['assignee']);
 
 const reporterColumns = (reporter: PersonRef) =>
   reporter.kind === 'agent'
@@ -80,7 +78,7 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
   if (!branch) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
   // Deskie: every new ticket from a blocked customer is marked spam.
   const { blocked: spam } = await requireActivePerson(prisma, input.reporter!, ['reporter']);
-  if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
+  if (input.assigneeId != null) await requireAssignee(prisma, input.assigneeId);
   const assigneeId = input.assigneeId === undefined ? branch.defaultAssigneeId : input.assigneeId;
   // Blobs before rows: a crash in between leaves unreferenced blobs (swept), never a ticket without its files.
   const stored = attach?.files.length ? await writeBlobs(attach.store, attach.files) : [];
@@ -148,7 +146,7 @@ export async function requireTicket(
 export async function updateTicket(prisma: PrismaClient, id: number, input: TicketInput) {
   const clean = validate(input, false);
   if (input.reporter) await requireActivePerson(prisma, input.reporter, ['reporter']);
-  if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
+  if (input.assigneeId != null) await requireAssignee(prisma, input.assigneeId);
   return prisma.ticket.update({
     where: { id },
     data: {

@@ -54,7 +54,6 @@ export function restComment(c: GqlComment) {
 }
 
 const NOT_FOUND = 'Comment loading failed, comment not found.';
-const STATUSES = TICKET_STATUSES;
 
 const commentId = (request: RouteRequest) => {
   if (!/^\d{1,10}$/.test(request.params.id ?? '')) throw new RestError(404, NOT_FOUND);
@@ -144,7 +143,7 @@ export const commentRoutes: Route[] = [
             content: body.content ?? '',
             author: personGlobalId(body.author, 'author'),
             private: flag(body.private),
-            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', STATUSES),
+            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', TICKET_STATUSES),
             attachments: Array.isArray(body.attachmentsInput) ? body.attachmentsInput : undefined,
           }),
         },
@@ -173,7 +172,7 @@ export const commentRoutes: Route[] = [
             id: commentId(request),
             content: body.content,
             private: flag(body.private),
-            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', STATUSES),
+            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', TICKET_STATUSES),
           }),
         },
       );

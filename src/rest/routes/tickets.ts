@@ -22,6 +22,8 @@ import {
   PERSON,
   personGlobalId,
   restPerson,
+  TICKET_PRIORITIES,
+  TICKET_SOURCES,
   TICKET_STATUSES,
   typedId,
 } from '../people.ts';
@@ -29,23 +31,6 @@ import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
 import { ATTACHMENT, type GqlAttachment, restAttachment } from './attachments.ts';
 import { COMMENT, type GqlComment, restComment } from './comments.ts';
-
-const STATUSES = TICKET_STATUSES;
-const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
-const SOURCES = [
-  'WEB',
-  'EMAIL',
-  'PHONE',
-  'CHAT',
-  'TELEGRAM',
-  'WHATSAPP',
-  'FACEBOOK',
-  'TWITTER',
-  'VIBER',
-  'VK',
-  'API',
-  'OTHER',
-] as const;
 
 const LIST_FIELDS = `internalId key subject status priority source tags uniqueId createdAt updatedAt
   branch { internalId } assignee { internalId } reporter { ${PERSON} } watchers { ${PERSON} }`;
@@ -145,9 +130,9 @@ function ticketInput(body: Record<string, unknown>, updating = false) {
   const fields = compact({
     subject: body.subject,
     description: body.description,
-    status: enumValue(body.status, 'status', STATUSES),
-    priority: enumValue(body.priority, 'priority', PRIORITIES),
-    source: enumValue(body.source, 'source', SOURCES),
+    status: enumValue(body.status, 'status', TICKET_STATUSES),
+    priority: enumValue(body.priority, 'priority', TICKET_PRIORITIES),
+    source: enumValue(body.source, 'source', TICKET_SOURCES),
     reporter: personGlobalId(body.reporter, 'reporter'),
     tags: body.tags === undefined ? undefined : (Array.isArray(body.tags) ? body.tags : [body.tags]).map(String),
     attachments: Array.isArray(body.attachmentsInput) ? body.attachmentsInput : undefined,
@@ -184,9 +169,9 @@ function ticketFilter(q: RouteRequest['query']) {
     branch: numericId(q.get('branch'), 'branch', 'Branch'),
     assignee: numericId(q.get('assignee'), 'assignee', 'Agent'),
     reporter: personGlobalId(q.get('reporter'), 'reporter'),
-    status: enumList(q.all('status'), 'status', STATUSES),
-    priority: enumList(q.all('priority'), 'priority', PRIORITIES),
-    source: enumList(q.all('source'), 'source', SOURCES),
+    status: enumList(q.all('status'), 'status', TICKET_STATUSES),
+    priority: enumList(q.all('priority'), 'priority', TICKET_PRIORITIES),
+    source: enumList(q.all('source'), 'source', TICKET_SOURCES),
     tag: textParam(q, 'tags', 'tag'),
     key: textParam(q, 'key'),
     subject: textParam(q, 'subject'),
