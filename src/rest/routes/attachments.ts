@@ -1,5 +1,6 @@
 // Attachments of tickets and comments: GET list, POST (base64 `attachmentsInput`), GET and DELETE one.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { MAX_PAGE_SIZE } from '../../builder.ts';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
 import { knownProperties, RestError } from '../format.ts';
 import type { Route, RouteRequest } from '../router.ts';
@@ -39,8 +40,8 @@ async function listOf(request: RouteRequest, owner: Owner): Promise<GqlAttachmen
   const ref = request.params.ownerId;
   const query =
     owner === 'ticket'
-      ? `query($id: ID, $key: String) { owner: ticket(id: $id, key: $key) { attachments(first: 100) { nodes { ${ATTACHMENT} } } } }`
-      : `query($id: ID!) { owner: comment(id: $id) { attachments(first: 100) { nodes { ${ATTACHMENT} } } } }`;
+      ? `query($id: ID, $key: String) { owner: ticket(id: $id, key: $key) { attachments(first: ${MAX_PAGE_SIZE}) { nodes { ${ATTACHMENT} } } } }`
+      : `query($id: ID!) { owner: comment(id: $id) { attachments(first: ${MAX_PAGE_SIZE}) { nodes { ${ATTACHMENT} } } } }`;
   const locator = ownerLocator(owner, ref);
   const variables = 'comment' in locator ? { id: locator.comment } : locator.ticket;
   const data = await runGraphQL(request.ctx, query, variables);

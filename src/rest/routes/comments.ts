@@ -1,5 +1,6 @@
 // /comments, /comments/{id}, /comment/{id}/author.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { MAX_PAGE_SIZE } from '../../builder.ts';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
 import { knownProperties, onlyProperties, RestError } from '../format.ts';
 import {
@@ -27,7 +28,7 @@ import { compact, restDate } from '../serialize.ts';
 import { ATTACHMENT, type GqlAttachment, restAttachment } from './attachments.ts';
 
 export const COMMENT = `internalId content private createdAt updatedAt ticket { internalId } author { ${PERSON} }
-  attachments(first: 100) { nodes { ${ATTACHMENT} } }`;
+  attachments(first: ${MAX_PAGE_SIZE}) { nodes { ${ATTACHMENT} } }`;
 
 export interface GqlComment {
   internalId: number;

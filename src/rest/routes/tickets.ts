@@ -1,6 +1,7 @@
 // /tickets, /tickets/search, /tickets/{id|key}, /ticket/{id}/reporter|assignee, and ticket
 // attachments; moved tickets answer their old keys with 301.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { MAX_PAGE_SIZE } from '../../builder.ts';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
 import { knownProperties, onlyProperties, RestError } from '../format.ts';
 import {
@@ -35,7 +36,7 @@ import { COMMENT, type GqlComment, restComment } from './comments.ts';
 const LIST_FIELDS = `internalId key subject status priority source tags uniqueId createdAt updatedAt
   branch { internalId } assignee { internalId } reporter { ${PERSON} } watchers { ${PERSON} }`;
 const DETAIL_FIELDS = `${LIST_FIELDS} description
-  comments(first: 100) { nodes { ${COMMENT} } } attachments(first: 100) { nodes { ${ATTACHMENT} } }`;
+  comments(first: ${MAX_PAGE_SIZE}) { nodes { ${COMMENT} } } attachments(first: ${MAX_PAGE_SIZE}) { nodes { ${ATTACHMENT} } }`;
 
 interface GqlTicket {
   internalId: number;
