@@ -170,6 +170,30 @@ export async function readPage<T>(
   return { nodes, total };
 }
 
+/**
+ * The REST list answer: `page`/`limit` read first (their errors win), then the operation's
+ * variables (sort and filters), one page through readPage, each node mapped, X-Total and Link.
+ */
+export async function listResponse<T>(
+  request: RouteRequest,
+  operation: string,
+  field: string,
+  variables: (query: RouteRequest['query']) => Record<string, unknown>,
+  map: (node: T) => unknown,
+  defaultLimit = DEFAULT_LIMIT,
+) {
+  const { page, limit, offset } = pageOf(request, defaultLimit);
+  const { nodes, total } = await readPage<T>(request.ctx, operation, field, variables(request.query), {
+    limit,
+    offset,
+  });
+  return {
+    status: 200,
+    body: await mapInBatches(nodes, map),
+    headers: listHeaders(request, total, page, limit),
+  };
+}
+
 /** Maps items in slices, yielding to the event loop between slices (large pages). */
 export async function mapInBatches<T, R>(items: T[], map: (item: T) => R): Promise<R[]> {
   const out: R[] = [];

@@ -2,19 +2,9 @@
 // attachments; moved tickets answer their old keys with 301.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { MAX_PAGE_SIZE } from '../../builder.ts';
-import { runGraphQL, throwUserErrors } from '../execute.ts';
+import { deleteRoute, runGraphQL, runMutation } from '../execute.ts';
 import { knownProperties, onlyProperties, RestError } from '../format.ts';
-import {
-  dateFilters,
-  idsParam,
-  listHeaders,
-  listOperation,
-  mapInBatches,
-  orderOf,
-  pageOf,
-  readPage,
-  textParam,
-} from '../lists.ts';
+import { dateFilters, idsParam, listOperation, listResponse, orderOf, textParam } from '../lists.ts';
 import {
   AGENT,
   enumValue,
@@ -188,27 +178,16 @@ function enumList(values: string[], field: string, allowed: readonly string[]) {
   return list.length ? list : undefined;
 }
 
-async function listTickets(request: RouteRequest, search: string | null) {
-  const { page, limit, offset } = pageOf(request);
-  const q = request.query;
-  let read: { nodes: GqlTicket[]; total: number };
-  if (search !== null) {
-    if (!search.trim()) throw new RestError(400, '"q" must not be empty.');
-    read = await readPage(request.ctx, SEARCH_LIST, 'searchTickets', { query: search }, { limit, offset });
-  } else {
-    read = await readPage(
-      request.ctx,
-      TICKET_LIST,
-      'tickets',
-      { orderBy: orderOf(q, SORTS), filter: ticketFilter(q) },
-      { limit, offset },
-    );
+function listTickets(request: RouteRequest, search: string | null) {
+  if (search === null) {
+    const variables = (q: RouteRequest['query']) => ({ orderBy: orderOf(q, SORTS), filter: ticketFilter(q) });
+    return listResponse<GqlTicket>(request, TICKET_LIST, 'tickets', variables, restTicket);
   }
-  return {
-    status: 200,
-    body: await mapInBatches(read.nodes, restTicket),
-    headers: listHeaders(request, read.total, page, limit),
+  const variables = () => {
+    if (!search.trim()) throw new RestError(400, '"q" must not be empty.');
+    return { query: search };
   };
+  return listResponse<GqlTicket>(request, SEARCH_LIST, 'searchTickets', variables, restTicket);
 }
 
 const personRoute = (which: 'reporter' | 'assignee'): Route => ({
@@ -232,13 +211,13 @@ export const ticketRoutes: Route[] = [
       const body = knownProperties('Ticket', await request.body(), WRITABLE, request.logger);
       const input = { ...ticketInput(body), branch: numericId(body.branch, 'branch', 'Branch') };
       if (!input.branch) throw new RestError(400, '"branch" is required.');
-      const data = await runGraphQL(
+      const created = await runMutation(
         request.ctx,
+        'createTicket',
         `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { ${DETAIL_FIELDS} } userErrors { message field code } } }`,
         { input },
       );
-      throwUserErrors(data.createTicket);
-      const ticket = restTicket(data.createTicket.ticket);
+      const ticket = restTicket(created.ticket);
       return { status: 201, body: ticket, headers: { Location: `${request.base}/tickets/${ticket.id}` } };
     },
   },
@@ -256,28 +235,21 @@ export const ticketRoutes: Route[] = [
       const { attachments: _ignored, ...changes } = ticketInput(body, true);
       if (body.branch !== undefined)
         throw new RestError(400, 'Move a ticket to another branch with the GraphQL moveTicket mutation.');
-      const data = await runGraphQL(
+      const updated = await runMutation(
         request.ctx,
+        'updateTicket',
         `mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { ${DETAIL_FIELDS} } userErrors { message field code } } }`,
         { input: { ticket: ticketLocator(request.params.ref), ...changes } },
       );
-      throwUserErrors(data.updateTicket);
-      return { status: 200, body: restTicket(data.updateTicket.ticket) };
+      return { status: 200, body: restTicket(updated.ticket) };
     },
   },
-  {
-    method: 'DELETE',
-    path: '/tickets/:ref',
-    async handle(request) {
-      const data = await runGraphQL(
-        request.ctx,
-        `mutation($ticket: TicketLocator!) { deleteTicket(input: {ticket: $ticket}) { deletedTicketId userErrors { message field code } } }`,
-        { ticket: ticketLocator(request.params.ref) },
-      );
-      throwUserErrors(data.deleteTicket);
-      return { status: 204 };
-    },
-  },
+  deleteRoute(
+    '/tickets/:ref',
+    'deleteTicket',
+    `mutation($ticket: TicketLocator!) { deleteTicket(input: {ticket: $ticket}) { deletedTicketId userErrors { message field code } } }`,
+    (request) => ({ ticket: ticketLocator(request.params.ref) }),
+  ),
   personRoute('reporter'),
   personRoute('assignee'),
 ];
