@@ -14,8 +14,8 @@ import { secretBox } from '../src/auth/secret-box.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { analyzeStaleTables } from '../src/db/statistics.ts';
 import { createLogger } from '../src/logger.ts';
+import { seed } from '../src/seed/seed.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
-import { seed } from './seed-data.ts';
 
 const { values } = parseArgs({ options: { tickets: { type: 'string', default: '20000' } } });
 const db = await openDatabase({});

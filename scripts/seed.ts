@@ -1,13 +1,13 @@
 // `npm run seed -- --tickets N [--comments-per-ticket 5] [--reset]`: fills the configured database
 // (DATABASE_URL, or the embedded PGlite database in HELPDESK_DATA_DIR) with realistic helpdesk
-// data in bulk. The generator lives in bench/seed-data.ts so tests and benchmarks can call it.
+// data in bulk. The generator lives in src/seed/ so tests and benchmarks can call it.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
-import { type SeedProgress, seed } from '../bench/seed-data.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { DataDirLockedError } from '../src/db/data-dir-lock.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { progressBars } from '../src/seed/progress-bars.ts';
+import { seed } from '../src/seed/seed.ts';
 
 const USAGE = `Usage: npm run seed -- --tickets N [options]
 
@@ -90,45 +90,6 @@ function parseOptions(argv: string[]) {
     randomSeed: int('seed', 0, 2 ** 32 - 1),
     batchSize: int('batch-size', 1, 100_000),
     reset: values.reset ?? false,
-  };
-}
-
-/** One cli-progress bar per phase, with the phase's rate in rows per second. */
-function progressBars(): SeedProgress {
-  let bar: cliProgress.SingleBar | undefined;
-  let phaseStarted = 0;
-  let done = 0;
-  const rate = () => {
-    const seconds = (performance.now() - phaseStarted) / 1000;
-    return seconds > 0 ? Math.round(done / seconds).toLocaleString('en-US') : '0';
-  };
-  return {
-    start(phase, total) {
-      phaseStarted = performance.now();
-      done = 0;
-      bar = new cliProgress.SingleBar(
-        {
-          format: `${phase.padEnd(11)} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | {duration_formatted} | ETA {eta_formatted}`,
-          hideCursor: true,
-          etaBuffer: 20,
-          fps: 5,
-          // Logs (CI, redirected output) get a line every few seconds instead of nothing.
-          noTTYOutput: !process.stderr.isTTY,
-          notTTYSchedule: 5000,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      bar.start(total, 0, { rate: '0' });
-    },
-    advance(rows) {
-      done += rows;
-      bar?.increment(rows, { rate: rate() });
-    },
-    stop() {
-      bar?.update({ rate: rate() });
-      bar?.stop();
-      bar = undefined;
-    },
   };
 }
 

@@ -1,6 +1,8 @@
 // Configuration from the environment, validated once at start. A bad value stops the process
 // with a message naming the variable, instead of failing later in some request.
 import path from 'node:path';
+import { apiKeyPattern } from './auth/api-keys.ts';
+import { emailPattern } from './domain/formats.ts';
 import { DEFAULT_LANGUAGE_TABLE, type LanguageTable, parseLanguageTable } from './domain/languages.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -74,9 +76,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const apiKeyPattern = /^[0-9a-f]{40}$/;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];

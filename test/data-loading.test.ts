@@ -1,5 +1,6 @@
 // SQL statements per request, counted at the driver: list queries must not grow with page size.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reserveTicketNumbers } from '../src/domain/ticket-numbers.ts';
 import { createBranch, createCustomer } from './fixtures.ts';
 import { createTestApp, ok, type TestApp } from './helpers.ts';
 
@@ -28,12 +29,13 @@ describe('ticket list data loading', () => {
     // Bulk rows straight through Prisma: the fixture is not what is measured.
     await app.db.prisma.branch.update({
       where: { id: branch.internalId },
-      data: { ticketSequence: 120, defaultAssigneeId: agent.id },
+      data: { defaultAssigneeId: agent.id },
     });
-    for (let n = 1; n <= 120; n++) {
+    const load = await reserveTicketNumbers(app.db.prisma, branch.internalId, 120);
+    for (let n = load.first; n <= load.last; n++) {
       await app.db.prisma.ticket.create({
         data: {
-          key: `LOAD-${n}`,
+          key: load.keyOf(n),
           number: n,
           uniqueId: n.toString(16).padStart(32, '0'),
           subject: `Ticket ${n}`,
@@ -55,12 +57,13 @@ describe('ticket list data loading', () => {
     }
     for (const key of ['ONE', 'TWO', 'THREE', 'FOUR']) {
       const other = await app.db.prisma.branch.create({
-        data: { key, name: key, ticketSequence: 6, defaultAssigneeId: agent.id },
+        data: { key, name: key, defaultAssigneeId: agent.id },
       });
-      for (let n = 1; n <= 6; n++) {
+      const six = await reserveTicketNumbers(app.db.prisma, other.id, 6);
+      for (let n = six.first; n <= six.last; n++) {
         await app.db.prisma.ticket.create({
           data: {
-            key: `${key}-${n}`,
+            key: six.keyOf(n),
             number: n,
             uniqueId: `${key}${n}`.padEnd(32, '0'),
             subject: 'ticket',

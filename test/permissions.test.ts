@@ -3,6 +3,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
+import { reserveTicketNumbers } from '../src/domain/ticket-numbers.ts';
 import { newUniqueId } from '../src/domain/tickets.ts';
 import { createTestApp, type GraphQLResponse, type TestApp } from './helpers.ts';
 import { matrix, type Outcome, type Role, roles } from './permission-matrix.ts';
@@ -521,12 +522,11 @@ async function deleteComment(app: TestApp, fx: Fixture, role: Role, id: number) 
   );
 }
 
-let spareNumber = 100;
 async function ownersTicket(app: TestApp, fx: Fixture) {
-  const number = ++spareNumber;
+  const { first: number, keyOf } = await reserveTicketNumbers(app.db.prisma, fx.branchId);
   return app.db.prisma.ticket.create({
     data: {
-      key: `MTX-${number}`,
+      key: keyOf(number),
       number,
       uniqueId: newUniqueId(),
       subject: 'spare',
@@ -556,12 +556,13 @@ describe('permission matrix over GraphQL', () => {
     const key = async (owner: { agentId: number } | { customerId: number }) =>
       (await issueApiKey(prisma, app.box, owner)).secret;
     const branch = await prisma.branch.create({
-      data: { key: 'MTX', name: 'Matrix', ticketSequence: 1, defaultAssigneeId: agent.id },
+      data: { key: 'MTX', name: 'Matrix', defaultAssigneeId: agent.id },
     });
+    const { first: number, keyOf } = await reserveTicketNumbers(prisma, branch.id);
     const ticket = await prisma.ticket.create({
       data: {
-        key: 'MTX-1',
-        number: 1,
+        key: keyOf(number),
+        number,
         uniqueId: newUniqueId(),
         subject: 'The matrix ticket',
         description: 'd',

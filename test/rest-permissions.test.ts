@@ -1,6 +1,7 @@
 // The permission table of test/permission-matrix.ts, through the REST adapter's paths. Rows that
 // have no REST path (GraphQL-only operations) are listed in `graphqlOnly` and not run here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reserveTicketNumbers } from '../src/domain/ticket-numbers.ts';
 import { newUniqueId } from '../src/domain/tickets.ts';
 import { matrix, type Outcome, type Role, roles } from './permission-matrix.ts';
 import { ADMIN_KEY, startRestServer } from './rest-helpers.ts';
@@ -64,12 +65,11 @@ const listed = (response: { status: number; json: any; text: string }, has: (ite
   return has(response.json) ? 'ok' : 'hidden';
 };
 
-let spare = 500;
 async function spareTicket(server: Server, fx: Fixture) {
-  const number = ++spare;
+  const { first: number, keyOf } = await reserveTicketNumbers(server.app.db.prisma, fx.branchId);
   return server.app.db.prisma.ticket.create({
     data: {
-      key: `RMX-${number}`,
+      key: keyOf(number),
       number,
       uniqueId: newUniqueId(),
       subject: 's',
@@ -224,12 +224,13 @@ describe('permission matrix over REST', () => {
       data: { email: 'stranger@example.com', firstName: 'Stan', lastName: 'Ger', fullName: 'Stan Ger' },
     });
     const branch = await prisma.branch.create({
-      data: { key: 'RMX', name: 'Rest matrix', ticketSequence: 1, defaultAssigneeId: agent.id },
+      data: { key: 'RMX', name: 'Rest matrix', defaultAssigneeId: agent.id },
     });
+    const { first: number, keyOf } = await reserveTicketNumbers(prisma, branch.id);
     const ticket = await prisma.ticket.create({
       data: {
-        key: 'RMX-1',
-        number: 1,
+        key: keyOf(number),
+        number,
         uniqueId: newUniqueId(),
         subject: 'The matrix ticket',
         description: 'd',

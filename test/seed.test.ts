@@ -1,8 +1,10 @@
-// The bulk seeder (bench/seed-data.ts, `npm run seed`): counts, consistent ticket keys and
+// The bulk seeder (src/seed/, `npm run seed`): counts, consistent ticket keys and
 // per-branch numbering, time order of comments, linked profiles, and appending to existing data.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SeedSummary, seed } from '../bench/seed-data.ts';
 import type { Database } from '../src/db/database.ts';
+import { type SeedSummary, seed } from '../src/seed/seed.ts';
 import { openTestDatabase } from './helpers.ts';
 
 const TICKETS = 300;
@@ -154,5 +156,20 @@ describe('seed', () => {
     await checkNumbering(db);
     const migrations = await db.pendingMigrations();
     expect(migrations).toEqual([]); // _prisma_migrations survived the TRUNCATE
+  });
+});
+
+describe('seed code boundaries', () => {
+  it('loads cli-progress only in the progress display of the seed command', async () => {
+    const root = path.resolve(import.meta.dirname, '..');
+    const importers: string[] = [];
+    for (const folder of ['src', 'scripts', 'bench']) {
+      for (const file of await readdir(path.join(root, folder), { recursive: true })) {
+        if (!file.endsWith('.ts') || file.startsWith('generated')) continue;
+        const text = await readFile(path.join(root, folder, file), 'utf8');
+        if (/from 'cli-progress'/.test(text)) importers.push(`${folder}/${file}`);
+      }
+    }
+    expect(importers).toEqual(['src/seed/progress-bars.ts']);
   });
 });

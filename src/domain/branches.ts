@@ -2,6 +2,7 @@
 // the name when the caller gives none.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { DomainError, isForeignKeyViolation, isUniqueViolation, Problems } from './errors.ts';
+import { requireActiveAgent } from './people.ts';
 import { sanitizeRichText } from './rich-text.ts';
 
 export interface BranchInput {
@@ -72,10 +73,7 @@ function validate(input: BranchInput, creating: boolean) {
 
 async function checkAssignee(prisma: PrismaClient, id: number | null | undefined) {
   if (id == null) return;
-  const agent = await prisma.agent.findUnique({ where: { id }, select: { state: true } });
-  if (agent?.state !== 'ACTIVE') {
-    throw DomainError.of('NOT_FOUND', 'Default assignee is not an active agent.', ['defaultAssignee']);
-  }
+  await requireActiveAgent(prisma, id, 'Default assignee is not an active agent.', ['defaultAssignee']);
 }
 
 function keyTaken(key: unknown) {

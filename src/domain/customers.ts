@@ -4,7 +4,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CustomFieldType } from '../generated/prisma/enums.ts';
 import { DomainError, isUniqueViolation, Problems } from './errors.ts';
-import { containsText } from './text-search.ts';
+import { emailPattern } from './formats.ts';
+import { containsText, escapeLike } from './text-search.ts';
 
 export const fullNameOf = (firstName: string, lastName: string) => [firstName, lastName].filter(Boolean).join(' ');
 
@@ -132,7 +133,7 @@ function parseAnchors(query: string) {
   const starts = query.startsWith('^');
   const ends = query.length > 1 && query.endsWith('^');
   const text = query.slice(starts ? 1 : 0, ends ? -1 : undefined);
-  return { starts, ends, text, escaped: text.replace(/[\\%_]/g, '\\$&') };
+  return { starts, ends, text, escaped: escapeLike(text) };
 }
 
 export function anchoredText(query: string): Prisma.StringFilter {
@@ -274,8 +275,7 @@ export interface IdentifyInput {
 export async function generateIdentificationCode(prisma: PrismaClient, input: IdentifyInput, now = new Date()) {
   const problems = new Problems();
   const email = input.email?.trim().toLowerCase() || null;
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    problems.add('INVALID', 'email is not a valid address.', ['email']);
+  if (email && !emailPattern.test(email)) problems.add('INVALID', 'email is not a valid address.', ['email']);
   if (!email && !input.phone && !input.whatsappPhone && !input.customId) {
     problems.add('REQUIRED', 'Give at least one of email, phone, whatsappPhone or customId to identify the person.');
   }

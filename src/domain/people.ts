@@ -12,6 +12,7 @@ import type {
 } from '../generated/prisma/enums.ts';
 import { fullNameOf, splitFullName, validateCustomFields } from './customers.ts';
 import { DomainError, isUniqueViolation, Problems, uniqueViolationMentions } from './errors.ts';
+import { emailPattern } from './formats.ts';
 import { readUsername, usernameTaken, withDefaultUsername } from './usernames.ts';
 
 export type PersonRef = { kind: 'agent'; id: number } | { kind: 'customer'; id: number };
@@ -59,8 +60,6 @@ export interface CustomerInput {
   thumbnailUrl?: string | null;
   confirmed?: boolean | null;
 }
-
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Reads one text field of a partial update. Returns undefined (leave), null (clear) or the value. */
 function text(
@@ -385,6 +384,12 @@ export async function updateCustomer(prisma: PrismaClient, id: number, input: Cu
   } catch (error) {
     customerConflict(error);
   }
+}
+
+/** Checks that an agent exists and is active: who may be assigned tickets or be a branch's default. */
+export async function requireActiveAgent(prisma: PrismaClient, id: number, message: string, field: string[]) {
+  const agent = await prisma.agent.findUnique({ where: { id }, select: { state: true } });
+  if (agent?.state !== 'ACTIVE') throw DomainError.of('NOT_FOUND', message, field);
 }
 
 /**

@@ -1,6 +1,6 @@
-// Ticket rules from DiamanteDesk: keys are the branch key plus a per-branch sequence that starts at
-// 1 and never reuses a number; creation locks the branch row (an atomic increment) so concurrent
-// creations cannot collide. A moved ticket gets a new key and keeps answering to the old one.
+// Ticket rules from DiamanteDesk: keys are the branch key plus a per-branch sequence
+// (src/domain/ticket-numbers.ts hands the numbers out). A moved ticket gets a new key and keeps
+// answering to the old one.
 import { randomBytes } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
@@ -9,8 +9,9 @@ import { createAttachmentRows, writeBlobs } from './attachments.ts';
 import { normaliseTags } from './branches.ts';
 import type { NewFiles } from './comments.ts';
 import { DomainError, isUniqueViolation, Problems } from './errors.ts';
-import { type PersonRef, requireActivePerson } from './people.ts';
+import { type PersonRef, requireActiveAgent, requireActivePerson } from './people.ts';
 import { sanitizeRichText } from './rich-text.ts';
+import { reserveTicketNumbers } from './ticket-numbers.ts';
 
 export interface TicketInput {
   subject?: string | null;
@@ -63,10 +64,8 @@ function validate(input: TicketInput, creating: boolean) {
   return out;
 }
 
-async function requireAgent(prisma: PrismaClient, id: number, field: string[]) {
-  const agent = await prisma.agent.findUnique({ where: { id }, select: { state: true } });
-  if (agent?.state !== 'ACTIVE') throw DomainError.of('NOT_FOUND', 'Assignee is not an active agent.', field);
-}
+const requireAssignee = (prisma: PrismaClient, id: number) =>
+  requireActiveAgent(prisma, id, 'Assignee is not an active agent.', ['assignee']);
 
 const reporterColumns = (reporter: PersonRef) =>
   reporter.kind === 'agent'
@@ -79,23 +78,19 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
   if (!branch) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
   // Deskie: every new ticket from a blocked customer is marked spam.
   const { blocked: spam } = await requireActivePerson(prisma, input.reporter!, ['reporter']);
-  if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
+  if (input.assigneeId != null) await requireAssignee(prisma, input.assigneeId);
   const assigneeId = input.assigneeId === undefined ? branch.defaultAssigneeId : input.assigneeId;
   // Blobs before rows: a crash in between leaves unreferenced blobs (swept), never a ticket without its files.
   const stored = attach?.files.length ? await writeBlobs(attach.store, attach.files) : [];
 
   return prisma.$transaction(async (tx) => {
-    // The UPDATE takes the branch row lock until commit: the next creation waits for this number.
-    const { key, ticketSequence } = await tx.branch.update({
-      where: { id: branchId },
-      data: { ticketSequence: { increment: 1 } },
-      select: { key: true, ticketSequence: true },
-    });
+    // Holds the branch row lock until commit: the next creation waits for this number.
+    const { first: number, keyOf } = await reserveTicketNumbers(tx, branchId);
     const now = new Date();
     const ticket = await tx.ticket.create({
       data: {
-        key: `${key}-${ticketSequence}`,
-        number: ticketSequence,
+        key: keyOf(number),
+        number,
         uniqueId: newUniqueId(),
         subject: clean.subject!,
         description: clean.description!,
@@ -151,7 +146,7 @@ export async function requireTicket(
 export async function updateTicket(prisma: PrismaClient, id: number, input: TicketInput) {
   const clean = validate(input, false);
   if (input.reporter) await requireActivePerson(prisma, input.reporter, ['reporter']);
-  if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
+  if (input.assigneeId != null) await requireAssignee(prisma, input.assigneeId);
   return prisma.ticket.update({
     where: { id },
     data: {
@@ -194,22 +189,15 @@ export async function moveTicket(prisma: PrismaClient, id: number, branchId: num
         if (stale) throw movedMeanwhile(ticket.key);
         throw DomainError.of('INVALID', 'The ticket is already in that branch.', ['branch']);
       }
-      const target = await tx.branch
-        .update({
-          where: { id: branchId },
-          data: { ticketSequence: { increment: 1 } },
-          select: { key: true, ticketSequence: true },
-        })
-        .catch(() => null);
-      if (!target) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
+      const target = await reserveTicketNumbers(tx, branchId);
       await tx.ticketKeyAlias.create({ data: { key: ticket.key, ticketId: id } });
       return tx.ticket.update({
         where: { id },
         // The key a customer sees changes: a change they can see.
         data: {
           branchId,
-          number: target.ticketSequence,
-          key: `${target.key}-${target.ticketSequence}`,
+          number: target.first,
+          key: target.keyOf(target.first),
           ...activityStamp(true),
         },
         select: { id: true },

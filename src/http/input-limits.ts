@@ -266,11 +266,15 @@ export function inputLimitErrors(args: ExecutionArgs, options: InputLimitOptions
   return errors;
 }
 
-export function inputLimits(options: InputLimitOptions): Plugin {
+/** A plugin that runs `check` on each operation before execution and answers its errors instead. */
+export function refuseBeforeExecution(check: (args: ExecutionArgs) => readonly GraphQLError[]): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const errors = inputLimitErrors(args, options);
+      const errors = check(args);
       if (errors.length > 0) setResultAndStopExecution({ errors });
     },
   };
 }
+
+export const inputLimits = (options: InputLimitOptions) =>
+  refuseBeforeExecution((args) => inputLimitErrors(args, options));

@@ -11,7 +11,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { refuseBeforeExecution } from './input-limits.ts';
 
 function argumentValue(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
   if (node.kind === Kind.INT) return Number(node.value);
@@ -46,11 +46,4 @@ export function pageSizeErrors(args: ExecutionArgs, max: number): GraphQLError[]
   return errors;
 }
 
-export function pageSizeLimit(max: number): Plugin {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const errors = pageSizeErrors(args, max);
-      if (errors.length > 0) setResultAndStopExecution({ errors });
-    },
-  };
-}
+export const pageSizeLimit = (max: number) => refuseBeforeExecution((args) => pageSizeErrors(args, max));

@@ -10,6 +10,7 @@ import {
 } from '../domain/errors.ts';
 import { schema } from '../schema/index.ts';
 import { RestError } from './format.ts';
+import type { Route, RouteRequest } from './router.ts';
 
 const parsed = new Map<string, DocumentNode>();
 
@@ -64,6 +65,40 @@ const userErrorStatus: Record<string, number> = {
   FORBIDDEN: 403,
   LIMIT_REACHED: 429,
 };
+
+/**
+ * Runs a mutation and answers with its payload (`field`), its user errors thrown as the matching
+ * HTTP status: every REST write goes through the GraphQL mutation and reports alike.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: each route reads the fields its own document selects
+export async function runMutation<P = any>(
+  ctx: Context,
+  field: string,
+  source: string,
+  variables: Record<string, unknown>,
+): Promise<P> {
+  const data = await runGraphQL<Record<string, P & { userErrors: UserErrorShape[] }>>(ctx, source, variables);
+  const payload = data[field]!;
+  throwUserErrors(payload);
+  return payload;
+}
+
+/** `DELETE path`: the mutation `field` with the variables the request names, then 204 No Content. */
+export const deleteRoute = (
+  path: string,
+  field: string,
+  source: string,
+  variables: (request: RouteRequest) => Record<string, unknown> | Promise<Record<string, unknown>>,
+  options: Pick<Route, 'portalOnly'> = {},
+): Route => ({
+  method: 'DELETE',
+  path,
+  ...options,
+  async handle(request) {
+    await runMutation(request.ctx, field, source, await variables(request));
+    return { status: 204 };
+  },
+});
 
 /** A mutation payload's first user error as the matching HTTP status. */
 export function throwUserErrors(payload: { userErrors: UserErrorShape[] }) {

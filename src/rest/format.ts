@@ -83,6 +83,15 @@ const MAX_BODY_DEPTH = 32;
 /** Items in one form array (`tags[]=…`, `attachmentsInput[0]…`). */
 const MAX_FORM_ARRAY = 100;
 
+/** Route parameters (already decoded by the router): each a clean text, or a 400 naming it. */
+export function checkParams(params: Record<string, string>) {
+  for (const [name, value] of Object.entries(params)) {
+    const problem = badText(value);
+    if (problem) throw new RestError(400, `"${name}" ${problem}.`);
+  }
+  return params;
+}
+
 /** Text PostgreSQL cannot store (NUL) or that is not Unicode (a lone surrogate); null when fine. */
 export function badText(text: string): string | null {
   if (text.includes('\0')) return 'must not contain NUL characters';

@@ -1,5 +1,6 @@
 // People in DiamanteDesk's REST shapes: `oro_<id>` agents and `diamante_<id>` customers.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
 import { RestError } from './format.ts';
 import { compact, parsePersonId } from './serialize.ts';
 
@@ -52,4 +53,7 @@ export function enumValue(value: unknown, field: string, allowed: readonly strin
   return normal;
 }
 
-export const TICKET_STATUSES = ['NEW', 'OPEN', 'PENDING', 'IN_PROGRESS', 'CLOSED', 'ON_HOLD'] as const;
+// REST accepts exactly the values the database stores, in the schema's order (error messages list them).
+export const TICKET_STATUSES = Object.values(TicketStatus);
+export const TICKET_PRIORITIES = Object.values(TicketPriority);
+export const TICKET_SOURCES = Object.values(TicketSource);

@@ -11,6 +11,7 @@ import { headersOf } from '../http/node-io.ts';
 import type { Logger } from '../logger.ts';
 import {
   badText,
+  checkParams,
   type Format,
   MAX_PARAMETERS,
   negotiateFormat,
@@ -133,11 +134,7 @@ export function createRestHandler({ gate, makeContext, logger, baseUrl, cors, ma
       const route = (found?.store as { route?: Route } | undefined)?.route;
       if (!found || !route || (route.portalOnly && !portal))
         throw new RestError(404, `No route for ${req.method} ${pathname}.`);
-      const params = found.params as Record<string, string>;
-      for (const [name, value] of Object.entries(params)) {
-        const problem = badText(value);
-        if (problem) throw new RestError(400, `"${name}" ${problem}.`);
-      }
+      const params = checkParams(found.params as Record<string, string>);
 
       const request = new Request(url, { headers: headersOf(req) });
       // Same-origin is judged against the Origin the browser saw, i.e. the Host it connected to.

@@ -1,6 +1,7 @@
 // The Person interface shared by agents and customers, and what may be seen of whom.
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
+import { fullNameOf } from '../domain/customers.ts';
 import type { PersonRef } from '../domain/people.ts';
 import { canSeePersonDetails, isStaff } from '../domain/permissions.ts';
 
@@ -11,7 +12,7 @@ export interface PersonShape {
   lastName: string;
 }
 
-const fullName = (p: PersonShape) => [p.firstName, p.lastName].filter(Boolean).join(' ');
+const fullName = (p: PersonShape) => fullNameOf(p.firstName, p.lastName);
 
 const refOf = (p: PersonShape): PersonRef => ({ kind: 'role' in p ? 'agent' : 'customer', id: p.id });
 

@@ -15,7 +15,7 @@ import { CROSS_SITE_MESSAGE, crossSiteWriteRefused } from '../../http/browser-sa
 import { AUTHENTICATION_REQUIRED, unauthorized } from '../../http/gate.ts';
 import { headersOf } from '../../http/node-io.ts';
 import { runGraphQL, throwUserErrors } from '../execute.ts';
-import { badText, MAX_PARAMETERS, RestError, readBody, send } from '../format.ts';
+import { checkParams, MAX_PARAMETERS, RestError, readBody, send } from '../format.ts';
 import { checkQuery, decodePath, type RestDeps } from '../router.ts';
 import { type Dialect, DialectError, type DialectMatch, type DialectRequest, type DialectRoute } from './dialect.ts';
 
@@ -81,11 +81,7 @@ export function createDialectHost({ gate, makeContext, logger, baseUrl, cors, di
     const route = (found?.store as { route?: DialectRoute } | undefined)?.route;
     if (!found || !route || (route.variants && !route.variants.includes(match.variant ?? '')))
       throw new RestError(404, `No route for ${req.method} ${url.pathname}.`);
-    const params = found.params as Record<string, string>;
-    for (const [name, value] of Object.entries(params)) {
-      const problem = badText(value);
-      if (problem) throw new RestError(400, `"${name}" ${problem}.`);
-    }
+    const params = checkParams(found.params as Record<string, string>);
     const request = new Request(url, { headers: headersOf(req) });
     const seenAt = URL.parse(`http://${req.headers.host ?? 'localhost'}`) ?? new URL(url.origin);
     if (crossSiteWriteRefused(cors, req.method ?? 'GET', request.headers.get('origin'), seenAt))

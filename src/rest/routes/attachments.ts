@@ -1,6 +1,7 @@
 // Attachments of tickets and comments: GET list, POST (base64 `attachmentsInput`), GET and DELETE one.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { runGraphQL, throwUserErrors } from '../execute.ts';
+import { MAX_PAGE_SIZE } from '../../builder.ts';
+import { deleteRoute, runGraphQL, runMutation } from '../execute.ts';
 import { knownProperties, RestError } from '../format.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
@@ -39,8 +40,8 @@ async function listOf(request: RouteRequest, owner: Owner): Promise<GqlAttachmen
   const ref = request.params.ownerId;
   const query =
     owner === 'ticket'
-      ? `query($id: ID, $key: String) { owner: ticket(id: $id, key: $key) { attachments(first: 100) { nodes { ${ATTACHMENT} } } } }`
-      : `query($id: ID!) { owner: comment(id: $id) { attachments(first: 100) { nodes { ${ATTACHMENT} } } } }`;
+      ? `query($id: ID, $key: String) { owner: ticket(id: $id, key: $key) { attachments(first: ${MAX_PAGE_SIZE}) { nodes { ${ATTACHMENT} } } } }`
+      : `query($id: ID!) { owner: comment(id: $id) { attachments(first: ${MAX_PAGE_SIZE}) { nodes { ${ATTACHMENT} } } } }`;
   const locator = ownerLocator(owner, ref);
   const variables = 'comment' in locator ? { id: locator.comment } : locator.ticket;
   const data = await runGraphQL(request.ctx, query, variables);
@@ -68,13 +69,13 @@ function routesFor(owner: Owner): Route[] {
         const body = knownProperties('Attachment', await request.body(), ['attachmentsInput'], request.logger);
         if (!Array.isArray(body.attachmentsInput))
           throw new RestError(400, '"attachmentsInput" must be a list of {filename, content}.');
-        const data = await runGraphQL(
+        const added = await runMutation(
           request.ctx,
+          'addAttachments',
           `mutation($input: AddAttachmentsInput!) { addAttachments(input: $input) { attachments { ${ATTACHMENT} } userErrors { message field code } } }`,
           { input: { ...ownerLocator(owner, request.params.ownerId), base64: body.attachmentsInput } },
         );
-        throwUserErrors(data.addAttachments);
-        return { status: 201, body: (data.addAttachments.attachments as GqlAttachment[]).map(restAttachment) };
+        return { status: 201, body: (added.attachments as GqlAttachment[]).map(restAttachment) };
       },
     },
     {
@@ -82,20 +83,12 @@ function routesFor(owner: Owner): Route[] {
       path: `${base}/:attachmentId`,
       handle: async (request) => ({ status: 200, body: restAttachment(await one(request)) }),
     },
-    {
-      method: 'DELETE',
-      path: `${base}/:attachmentId`,
-      async handle(request) {
-        const found = await one(request);
-        const data = await runGraphQL(
-          request.ctx,
-          `mutation($id: ID!) { removeAttachment(input: {id: $id}) { deletedAttachmentId userErrors { message field code } } }`,
-          { id: encodeGlobalID('Attachment', found.internalId) },
-        );
-        throwUserErrors(data.removeAttachment);
-        return { status: 204 };
-      },
-    },
+    deleteRoute(
+      `${base}/:attachmentId`,
+      'removeAttachment',
+      `mutation($id: ID!) { removeAttachment(input: {id: $id}) { deletedAttachmentId userErrors { message field code } } }`,
+      async (request) => ({ id: encodeGlobalID('Attachment', (await one(request)).internalId) }),
+    ),
   ];
 }
 

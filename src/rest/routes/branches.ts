@@ -1,18 +1,8 @@
 // /branches: GET list, POST, GET|PUT|PATCH|DELETE /branches/{id}.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { runGraphQL, throwUserErrors } from '../execute.ts';
+import { deleteRoute, runGraphQL, runMutation } from '../execute.ts';
 import { knownProperties, onlyProperties, RestError } from '../format.ts';
-import {
-  dateFilters,
-  idsParam,
-  listHeaders,
-  listOperation,
-  mapInBatches,
-  orderOf,
-  pageOf,
-  readPage,
-  textParam,
-} from '../lists.ts';
+import { dateFilters, idsParam, listOperation, listResponse, orderOf, textParam } from '../lists.ts';
 import { numericId } from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact, restDate } from '../serialize.ts';
@@ -93,14 +83,12 @@ export const branchRoutes: Route[] = [
   {
     method: 'GET',
     path: '/branches',
-    async handle(request) {
-      const { page, limit, offset } = pageOf(request);
-      const q = request.query;
-      const { nodes, total } = await readPage<GqlBranch>(
-        request.ctx,
+    handle: (request) =>
+      listResponse<GqlBranch>(
+        request,
         BRANCH_LIST,
         'branches',
-        {
+        (q) => ({
           orderBy: orderOf(q, SORTS),
           filter: compact({
             ids: idsParam(q, 'Branch'),
@@ -115,28 +103,22 @@ export const branchRoutes: Route[] = [
             ),
             ...dateFilters(q),
           }),
-        },
-        { limit, offset },
-      );
-      return {
-        status: 200,
-        body: await mapInBatches(nodes, restBranch),
-        headers: listHeaders(request, total, page, limit),
-      };
-    },
+        }),
+        restBranch,
+      ),
   },
   {
     method: 'POST',
     path: '/branches',
     async handle(request) {
       const body = knownProperties('Branch', await request.body(), WRITABLE, request.logger);
-      const data = await runGraphQL(
+      const created = await runMutation(
         request.ctx,
+        'createBranch',
         `mutation($input: CreateBranchInput!) { createBranch(input: $input) { branch { ${FIELDS} } userErrors { message field code } } }`,
         { input: branchInput(body) },
       );
-      throwUserErrors(data.createBranch);
-      const branch = restBranch(data.createBranch.branch);
+      const branch = restBranch(created.branch);
       return { status: 201, body: branch, headers: { Location: `${request.base}/branches/${branch.id}` } };
     },
   },
@@ -152,26 +134,19 @@ export const branchRoutes: Route[] = [
       const id = branchId(request);
       const body = await request.body();
       onlyProperties('Branch', body, WRITABLE);
-      const data = await runGraphQL(
+      const updated = await runMutation(
         request.ctx,
+        'updateBranch',
         `mutation($input: UpdateBranchInput!) { updateBranch(input: $input) { branch { ${FIELDS} } userErrors { message field code } } }`,
         { input: { id, ...branchInput(body) } },
       );
-      throwUserErrors(data.updateBranch);
-      return { status: 200, body: restBranch(data.updateBranch.branch) };
+      return { status: 200, body: restBranch(updated.branch) };
     },
   },
-  {
-    method: 'DELETE',
-    path: '/branches/:id',
-    async handle(request) {
-      const data = await runGraphQL(
-        request.ctx,
-        `mutation($id: ID!) { deleteBranch(input: {id: $id}) { deletedBranchId userErrors { message field code } } }`,
-        { id: branchId(request) },
-      );
-      throwUserErrors(data.deleteBranch);
-      return { status: 204 };
-    },
-  },
+  deleteRoute(
+    '/branches/:id',
+    'deleteBranch',
+    `mutation($id: ID!) { deleteBranch(input: {id: $id}) { deletedBranchId userErrors { message field code } } }`,
+    (request) => ({ id: branchId(request) }),
+  ),
 ];

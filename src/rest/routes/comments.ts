@@ -1,18 +1,9 @@
 // /comments, /comments/{id}, /comment/{id}/author.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { runGraphQL, throwUserErrors } from '../execute.ts';
+import { MAX_PAGE_SIZE } from '../../builder.ts';
+import { deleteRoute, runGraphQL, runMutation } from '../execute.ts';
 import { knownProperties, onlyProperties, RestError } from '../format.ts';
-import {
-  dateFilters,
-  idsParam,
-  listHeaders,
-  listOperation,
-  mapInBatches,
-  orderOf,
-  pageOf,
-  readPage,
-  textParam,
-} from '../lists.ts';
+import { dateFilters, idsParam, listOperation, listResponse, orderOf, textParam } from '../lists.ts';
 import {
   enumValue,
   type GqlPerson,
@@ -27,7 +18,7 @@ import { compact, restDate } from '../serialize.ts';
 import { ATTACHMENT, type GqlAttachment, restAttachment } from './attachments.ts';
 
 export const COMMENT = `internalId content private createdAt updatedAt ticket { internalId } author { ${PERSON} }
-  attachments(first: 100) { nodes { ${ATTACHMENT} } }`;
+  attachments(first: ${MAX_PAGE_SIZE}) { nodes { ${ATTACHMENT} } }`;
 
 export interface GqlComment {
   internalId: number;
@@ -54,7 +45,6 @@ export function restComment(c: GqlComment) {
 }
 
 const NOT_FOUND = 'Comment loading failed, comment not found.';
-const STATUSES = TICKET_STATUSES;
 
 const commentId = (request: RouteRequest) => {
   if (!/^\d{1,10}$/.test(request.params.id ?? '')) throw new RestError(404, NOT_FOUND);
@@ -96,14 +86,12 @@ export const commentRoutes: Route[] = [
   {
     method: 'GET',
     path: '/comments',
-    async handle(request) {
-      const { page, limit, offset } = pageOf(request);
-      const q = request.query;
-      const { nodes, total } = await readPage<GqlComment>(
-        request.ctx,
+    handle: (request) =>
+      listResponse<GqlComment>(
+        request,
         COMMENT_LIST,
         'comments',
-        {
+        (q) => ({
           orderBy: orderOf(q, SORTS),
           filter: compact({
             ids: idsParam(q, 'Comment'),
@@ -113,15 +101,9 @@ export const commentRoutes: Route[] = [
             content: textParam(q, 'content'),
             ...dateFilters(q),
           }),
-        },
-        { limit, offset },
-      );
-      return {
-        status: 200,
-        body: await mapInBatches(nodes, restComment),
-        headers: listHeaders(request, total, page, limit),
-      };
-    },
+        }),
+        restComment,
+      ),
   },
   {
     method: 'POST',
@@ -135,8 +117,9 @@ export const commentRoutes: Route[] = [
       );
       const ticket = numericId(body.ticket, 'ticket', 'Ticket');
       if (!ticket) throw new RestError(400, '"ticket" is required.');
-      const data = await runGraphQL(
+      const added = await runMutation(
         request.ctx,
+        'addComment',
         `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { ${COMMENT} } userErrors { message field code } } }`,
         {
           input: compact({
@@ -144,13 +127,12 @@ export const commentRoutes: Route[] = [
             content: body.content ?? '',
             author: personGlobalId(body.author, 'author'),
             private: flag(body.private),
-            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', STATUSES),
+            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', TICKET_STATUSES),
             attachments: Array.isArray(body.attachmentsInput) ? body.attachmentsInput : undefined,
           }),
         },
       );
-      throwUserErrors(data.addComment);
-      const comment = restComment(data.addComment.comment);
+      const comment = restComment(added.comment);
       return { status: 201, body: comment, headers: { Location: `${request.base}/comments/${comment.id}` } };
     },
   },
@@ -165,35 +147,28 @@ export const commentRoutes: Route[] = [
     async handle(request) {
       const body = await request.body();
       onlyProperties('Comment', body, ['content', 'private', 'ticketStatus']);
-      const data = await runGraphQL(
+      const updated = await runMutation(
         request.ctx,
+        'updateComment',
         `mutation($input: UpdateCommentInput!) { updateComment(input: $input) { comment { ${COMMENT} } userErrors { message field code } } }`,
         {
           input: compact({
             id: commentId(request),
             content: body.content,
             private: flag(body.private),
-            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', STATUSES),
+            ticketStatus: enumValue(body.ticketStatus, 'ticketStatus', TICKET_STATUSES),
           }),
         },
       );
-      throwUserErrors(data.updateComment);
-      return { status: 200, body: restComment(data.updateComment.comment) };
+      return { status: 200, body: restComment(updated.comment) };
     },
   },
-  {
-    method: 'DELETE',
-    path: '/comments/:id',
-    async handle(request) {
-      const data = await runGraphQL(
-        request.ctx,
-        `mutation($id: ID!) { deleteComment(input: {id: $id}) { deletedCommentId userErrors { message field code } } }`,
-        { id: commentId(request) },
-      );
-      throwUserErrors(data.deleteComment);
-      return { status: 204 };
-    },
-  },
+  deleteRoute(
+    '/comments/:id',
+    'deleteComment',
+    `mutation($id: ID!) { deleteComment(input: {id: $id}) { deletedCommentId userErrors { message field code } } }`,
+    (request) => ({ id: commentId(request) }),
+  ),
   {
     method: 'GET',
     path: '/comment/:id/author',

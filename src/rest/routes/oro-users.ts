@@ -6,7 +6,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { runGraphQL } from '../execute.ts';
 import { RestError } from '../format.ts';
-import { listHeaders, listOperation, mapInBatches, pageOf, readPage } from '../lists.ts';
+import { listOperation, listResponse } from '../lists.ts';
 import type { Route } from '../router.ts';
 
 /** Oro's list default (RestGetController::ITEMS_PER_PAGE); shops ask for `limit=999999`. */
@@ -64,16 +64,8 @@ export const oroUserRoutes: Route[] = [
   {
     method: 'GET',
     path: '/users',
-    async handle(request) {
-      const { page, limit, offset } = pageOf(request, ORO_DEFAULT_LIMIT);
-      // Active agents only: the list fills assignee dropdowns, where a deleted agent cannot be chosen.
-      const { nodes, total } = await readPage<GqlAgent>(request.ctx, USER_LIST, 'agents', {}, { limit, offset });
-      return {
-        status: 200,
-        body: await mapInBatches(nodes, oroUser),
-        headers: listHeaders(request, total, page, limit),
-      };
-    },
+    // Active agents only: the list fills assignee dropdowns, where a deleted agent cannot be chosen.
+    handle: (request) => listResponse<GqlAgent>(request, USER_LIST, 'agents', () => ({}), oroUser, ORO_DEFAULT_LIMIT),
   },
   {
     method: 'GET',

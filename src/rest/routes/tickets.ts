@@ -1,19 +1,10 @@
 // /tickets, /tickets/search, /tickets/{id|key}, /ticket/{id}/reporter|assignee, and ticket
 // attachments; moved tickets answer their old keys with 301.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { runGraphQL, throwUserErrors } from '../execute.ts';
+import { MAX_PAGE_SIZE } from '../../builder.ts';
+import { deleteRoute, runGraphQL, runMutation } from '../execute.ts';
 import { knownProperties, onlyProperties, RestError } from '../format.ts';
-import {
-  dateFilters,
-  idsParam,
-  listHeaders,
-  listOperation,
-  mapInBatches,
-  orderOf,
-  pageOf,
-  readPage,
-  textParam,
-} from '../lists.ts';
+import { dateFilters, idsParam, listOperation, listResponse, orderOf, textParam } from '../lists.ts';
 import {
   AGENT,
   enumValue,
@@ -22,6 +13,8 @@ import {
   PERSON,
   personGlobalId,
   restPerson,
+  TICKET_PRIORITIES,
+  TICKET_SOURCES,
   TICKET_STATUSES,
   typedId,
 } from '../people.ts';
@@ -30,27 +23,10 @@ import { compact, restDate } from '../serialize.ts';
 import { ATTACHMENT, type GqlAttachment, restAttachment } from './attachments.ts';
 import { COMMENT, type GqlComment, restComment } from './comments.ts';
 
-const STATUSES = TICKET_STATUSES;
-const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
-const SOURCES = [
-  'WEB',
-  'EMAIL',
-  'PHONE',
-  'CHAT',
-  'TELEGRAM',
-  'WHATSAPP',
-  'FACEBOOK',
-  'TWITTER',
-  'VIBER',
-  'VK',
-  'API',
-  'OTHER',
-] as const;
-
 const LIST_FIELDS = `internalId key subject status priority source tags uniqueId createdAt updatedAt
   branch { internalId } assignee { internalId } reporter { ${PERSON} } watchers { ${PERSON} }`;
 const DETAIL_FIELDS = `${LIST_FIELDS} description
-  comments(first: 100) { nodes { ${COMMENT} } } attachments(first: 100) { nodes { ${ATTACHMENT} } }`;
+  comments(first: ${MAX_PAGE_SIZE}) { nodes { ${COMMENT} } } attachments(first: ${MAX_PAGE_SIZE}) { nodes { ${ATTACHMENT} } }`;
 
 interface GqlTicket {
   internalId: number;
@@ -145,9 +121,9 @@ function ticketInput(body: Record<string, unknown>, updating = false) {
   const fields = compact({
     subject: body.subject,
     description: body.description,
-    status: enumValue(body.status, 'status', STATUSES),
-    priority: enumValue(body.priority, 'priority', PRIORITIES),
-    source: enumValue(body.source, 'source', SOURCES),
+    status: enumValue(body.status, 'status', TICKET_STATUSES),
+    priority: enumValue(body.priority, 'priority', TICKET_PRIORITIES),
+    source: enumValue(body.source, 'source', TICKET_SOURCES),
     reporter: personGlobalId(body.reporter, 'reporter'),
     tags: body.tags === undefined ? undefined : (Array.isArray(body.tags) ? body.tags : [body.tags]).map(String),
     attachments: Array.isArray(body.attachmentsInput) ? body.attachmentsInput : undefined,
@@ -184,9 +160,9 @@ function ticketFilter(q: RouteRequest['query']) {
     branch: numericId(q.get('branch'), 'branch', 'Branch'),
     assignee: numericId(q.get('assignee'), 'assignee', 'Agent'),
     reporter: personGlobalId(q.get('reporter'), 'reporter'),
-    status: enumList(q.all('status'), 'status', STATUSES),
-    priority: enumList(q.all('priority'), 'priority', PRIORITIES),
-    source: enumList(q.all('source'), 'source', SOURCES),
+    status: enumList(q.all('status'), 'status', TICKET_STATUSES),
+    priority: enumList(q.all('priority'), 'priority', TICKET_PRIORITIES),
+    source: enumList(q.all('source'), 'source', TICKET_SOURCES),
     tag: textParam(q, 'tags', 'tag'),
     key: textParam(q, 'key'),
     subject: textParam(q, 'subject'),
@@ -202,27 +178,16 @@ function enumList(values: string[], field: string, allowed: readonly string[]) {
   return list.length ? list : undefined;
 }
 
-async function listTickets(request: RouteRequest, search: string | null) {
-  const { page, limit, offset } = pageOf(request);
-  const q = request.query;
-  let read: { nodes: GqlTicket[]; total: number };
-  if (search !== null) {
-    if (!search.trim()) throw new RestError(400, '"q" must not be empty.');
-    read = await readPage(request.ctx, SEARCH_LIST, 'searchTickets', { query: search }, { limit, offset });
-  } else {
-    read = await readPage(
-      request.ctx,
-      TICKET_LIST,
-      'tickets',
-      { orderBy: orderOf(q, SORTS), filter: ticketFilter(q) },
-      { limit, offset },
-    );
+function listTickets(request: RouteRequest, search: string | null) {
+  if (search === null) {
+    const variables = (q: RouteRequest['query']) => ({ orderBy: orderOf(q, SORTS), filter: ticketFilter(q) });
+    return listResponse<GqlTicket>(request, TICKET_LIST, 'tickets', variables, restTicket);
   }
-  return {
-    status: 200,
-    body: await mapInBatches(read.nodes, restTicket),
-    headers: listHeaders(request, read.total, page, limit),
+  const variables = () => {
+    if (!search.trim()) throw new RestError(400, '"q" must not be empty.');
+    return { query: search };
   };
+  return listResponse<GqlTicket>(request, SEARCH_LIST, 'searchTickets', variables, restTicket);
 }
 
 const personRoute = (which: 'reporter' | 'assignee'): Route => ({
@@ -246,13 +211,13 @@ export const ticketRoutes: Route[] = [
       const body = knownProperties('Ticket', await request.body(), WRITABLE, request.logger);
       const input = { ...ticketInput(body), branch: numericId(body.branch, 'branch', 'Branch') };
       if (!input.branch) throw new RestError(400, '"branch" is required.');
-      const data = await runGraphQL(
+      const created = await runMutation(
         request.ctx,
+        'createTicket',
         `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { ${DETAIL_FIELDS} } userErrors { message field code } } }`,
         { input },
       );
-      throwUserErrors(data.createTicket);
-      const ticket = restTicket(data.createTicket.ticket);
+      const ticket = restTicket(created.ticket);
       return { status: 201, body: ticket, headers: { Location: `${request.base}/tickets/${ticket.id}` } };
     },
   },
@@ -270,28 +235,21 @@ export const ticketRoutes: Route[] = [
       const { attachments: _ignored, ...changes } = ticketInput(body, true);
       if (body.branch !== undefined)
         throw new RestError(400, 'Move a ticket to another branch with the GraphQL moveTicket mutation.');
-      const data = await runGraphQL(
+      const updated = await runMutation(
         request.ctx,
+        'updateTicket',
         `mutation($input: UpdateTicketInput!) { updateTicket(input: $input) { ticket { ${DETAIL_FIELDS} } userErrors { message field code } } }`,
         { input: { ticket: ticketLocator(request.params.ref), ...changes } },
       );
-      throwUserErrors(data.updateTicket);
-      return { status: 200, body: restTicket(data.updateTicket.ticket) };
+      return { status: 200, body: restTicket(updated.ticket) };
     },
   },
-  {
-    method: 'DELETE',
-    path: '/tickets/:ref',
-    async handle(request) {
-      const data = await runGraphQL(
-        request.ctx,
-        `mutation($ticket: TicketLocator!) { deleteTicket(input: {ticket: $ticket}) { deletedTicketId userErrors { message field code } } }`,
-        { ticket: ticketLocator(request.params.ref) },
-      );
-      throwUserErrors(data.deleteTicket);
-      return { status: 204 };
-    },
-  },
+  deleteRoute(
+    '/tickets/:ref',
+    'deleteTicket',
+    `mutation($ticket: TicketLocator!) { deleteTicket(input: {ticket: $ticket}) { deletedTicketId userErrors { message field code } } }`,
+    (request) => ({ ticket: ticketLocator(request.params.ref) }),
+  ),
   personRoute('reporter'),
   personRoute('assignee'),
 ];

@@ -1,19 +1,9 @@
 // /users (DiamanteDesk customers), /users/{email}/, /users/{id}; and the customer portal's
 // /users/current and /tickets/{id}/watchers.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { runGraphQL, throwUserErrors } from '../execute.ts';
+import { deleteRoute, runGraphQL, runMutation } from '../execute.ts';
 import { knownProperties, onlyProperties, RestError } from '../format.ts';
-import {
-  dateFilters,
-  idsParam,
-  listHeaders,
-  listOperation,
-  mapInBatches,
-  orderOf,
-  pageOf,
-  readPage,
-  textParam,
-} from '../lists.ts';
+import { dateFilters, idsParam, listOperation, listResponse, orderOf, textParam } from '../lists.ts';
 import { type GqlPerson, PERSON, personGlobalId, typedId } from '../people.ts';
 import type { Route, RouteRequest } from '../router.ts';
 import { compact } from '../serialize.ts';
@@ -72,13 +62,13 @@ const byRef = (ref: string | undefined) => {
 async function updateUser(request: RouteRequest, id: string) {
   const body = await request.body();
   onlyProperties('User', body, WRITABLE);
-  const data = await runGraphQL(
+  const updated = await runMutation(
     request.ctx,
+    'updateCustomer',
     `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { ${FIELDS} } userErrors { message field code } } }`,
     { input: { id, ...userInput(body) } },
   );
-  throwUserErrors(data.updateCustomer);
-  return { status: 200, body: restUser(data.updateCustomer.customer) };
+  return { status: 200, body: restUser(updated.customer) };
 }
 
 const currentCustomer = (request: RouteRequest) => {
@@ -103,14 +93,12 @@ export const userRoutes: Route[] = [
   {
     method: 'GET',
     path: '/users',
-    async handle(request) {
-      const { page, limit, offset } = pageOf(request);
-      const q = request.query;
-      const { nodes, total } = await readPage<GqlCustomer>(
-        request.ctx,
+    handle: (request) =>
+      listResponse<GqlCustomer>(
+        request,
         USER_LIST,
         'customers',
-        {
+        (q) => ({
           orderBy: orderOf(q, SORTS),
           filter: compact({
             ids: idsParam(q, 'Customer'),
@@ -119,15 +107,9 @@ export const userRoutes: Route[] = [
             lastName: textParam(q, 'last_name', 'lastName'),
             ...dateFilters(q),
           }),
-        },
-        { limit, offset },
-      );
-      return {
-        status: 200,
-        body: await mapInBatches(nodes, restUser),
-        headers: listHeaders(request, total, page, limit),
-      };
-    },
+        }),
+        restUser,
+      ),
   },
   {
     method: 'POST',
@@ -137,13 +119,13 @@ export const userRoutes: Route[] = [
       for (const field of ['email', 'firstName', 'lastName'] as const) {
         if (!input[field]) throw new RestError(400, `"${field}" is required.`);
       }
-      const data = await runGraphQL(
+      const created = await runMutation(
         request.ctx,
+        'createCustomer',
         `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { ${FIELDS} } userErrors { message field code } } }`,
         { input },
       );
-      throwUserErrors(data.createCustomer);
-      const user = restUser(data.createCustomer.customer);
+      const user = restUser(created.customer);
       return { status: 201, body: user, headers: { Location: `${request.base}/users/${user.id}` } };
     },
   },
@@ -177,21 +159,16 @@ export const userRoutes: Route[] = [
       return updateUser(request, ref.id);
     },
   },
-  {
-    method: 'DELETE',
-    path: '/users/:ref',
-    async handle(request) {
+  deleteRoute(
+    '/users/:ref',
+    'disableCustomer',
+    `mutation($id: ID!) { disableCustomer(input: {id: $id}) { customer { internalId } userErrors { message field code } } }`,
+    (request) => {
       const ref = byRef(request.params.ref);
       if (!ref.id) throw new RestError(404, NOT_FOUND);
-      const data = await runGraphQL(
-        request.ctx,
-        `mutation($id: ID!) { disableCustomer(input: {id: $id}) { customer { internalId } userErrors { message field code } } }`,
-        { id: ref.id },
-      );
-      throwUserErrors(data.disableCustomer);
-      return { status: 204 };
+      return { id: ref.id };
     },
-  },
+  ),
   {
     method: 'GET',
     path: '/tickets/:ref/watchers',
@@ -208,28 +185,23 @@ export const userRoutes: Route[] = [
         .trim()
         .toLowerCase();
       if (!email) throw new RestError(400, '"email" is required.');
-      const data = await runGraphQL(
+      await runMutation(
         request.ctx,
+        'addWatcher',
         `mutation($input: AddWatcherInput!) { addWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
         { input: { ticket: ticketLocator(request.params.ref), watcherEmail: email } },
       );
-      throwUserErrors(data.addWatcher);
       return { status: 201, body: await watchers(request) };
     },
   },
-  {
-    method: 'DELETE',
-    path: '/tickets/:ref/watchers/:userId',
-    portalOnly: true,
-    async handle(request) {
+  deleteRoute(
+    '/tickets/:ref/watchers/:userId',
+    'removeWatcher',
+    `mutation($input: RemoveWatcherInput!) { removeWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
+    (request) => {
       const watcher = personGlobalId(request.params.userId, 'userId');
-      const data = await runGraphQL(
-        request.ctx,
-        `mutation($input: RemoveWatcherInput!) { removeWatcher(input: $input) { ticket { internalId } userErrors { message field code } } }`,
-        { input: { ticket: ticketLocator(request.params.ref), watcher } },
-      );
-      throwUserErrors(data.removeWatcher);
-      return { status: 204 };
+      return { input: { ticket: ticketLocator(request.params.ref), watcher } };
     },
-  },
+    { portalOnly: true },
+  ),
 ];
