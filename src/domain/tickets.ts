@@ -8,7 +8,7 @@ import { activityStamp } from './activity.ts';
 import { createAttachmentRows, writeBlobs } from './attachments.ts';
 import { normaliseTags } from './branches.ts';
 import type { NewFiles } from './comments.ts';
-import { DomainError, isUniqueViolation, Problems } from './errors.ts';
+import { DomainError, isRecordNotFound, isUniqueViolation, Problems } from './errors.ts';
 import { type PersonRef, requireActivePerson } from './people.ts';
 import { sanitizeRichText } from './rich-text.ts';
 
@@ -200,7 +200,10 @@ export async function moveTicket(prisma: PrismaClient, id: number, branchId: num
           data: { ticketSequence: { increment: 1 } },
           select: { key: true, ticketSequence: true },
         })
-        .catch(() => null);
+        .catch((error: unknown) => {
+          if (isRecordNotFound(error)) return null;
+          throw error;
+        });
       if (!target) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
       await tx.ticketKeyAlias.create({ data: { key: ticket.key, ticketId: id } });
       return tx.ticket.update({
@@ -238,7 +241,11 @@ export async function addWatcher(prisma: PrismaClient, ticketId: number, watcher
   const owner = watcher.kind === 'agent' ? { agentId: watcher.id } : { customerId: watcher.id };
   const existing = await prisma.ticketWatcher.findFirst({ where: { ticketId, ...owner }, select: { id: true } });
   // Watching twice is not an error: the caller's intent (this person watches) holds.
-  if (!existing) await prisma.ticketWatcher.create({ data: { ticketId, ...owner } }).catch(() => undefined);
+  if (!existing) {
+    await prisma.ticketWatcher.create({ data: { ticketId, ...owner } }).catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error; // a concurrent add of the same person
+    });
+  }
   return { id: ticketId };
 }
 
