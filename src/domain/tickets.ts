@@ -2,6 +2,7 @@
 // 1 and never reuses a number; creation locks the branch row (an atomic increment) so concurrent
 // creations cannot collide. A moved ticket gets a new key and keeps answering to the old one.
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
 import { activityStamp } from './activity.ts';
@@ -73,7 +74,13 @@ const reporterColumns = (reporter: PersonRef) =>
     ? { reporterAgentId: reporter.id, reporterCustomerId: null }
     : { reporterAgentId: null, reporterCustomerId: reporter.id };
 
-export async function createTicket(prisma: PrismaClient, branchId: number, input: TicketInput, attach?: NewFiles) {
+export async function createTicket(
+  prisma: PrismaClient,
+  branchId: number,
+  input: TicketInput,
+  attach: NewFiles | undefined,
+  clock: Clock,
+) {
   const clean = validate(input, true);
   const branch = await prisma.branch.findUnique({ where: { id: branchId }, select: { defaultAssigneeId: true } });
   if (!branch) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
@@ -91,7 +98,7 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
       data: { ticketSequence: { increment: 1 } },
       select: { key: true, ticketSequence: true },
     });
-    const now = new Date();
+    const now = new Date(clock());
     const ticket = await tx.ticket.create({
       data: {
         key: `${key}-${ticketSequence}`,
@@ -148,7 +155,7 @@ export async function requireTicket(
   return id;
 }
 
-export async function updateTicket(prisma: PrismaClient, id: number, input: TicketInput) {
+export async function updateTicket(prisma: PrismaClient, id: number, input: TicketInput, now: Clock) {
   const clean = validate(input, false);
   if (input.reporter) await requireActivePerson(prisma, input.reporter, ['reporter']);
   if (input.assigneeId != null) await requireAgent(prisma, input.assigneeId, ['assignee']);
@@ -162,7 +169,7 @@ export async function updateTicket(prisma: PrismaClient, id: number, input: Tick
       assigneeId: input.assigneeId,
       ...(input.reporter ? reporterColumns(input.reporter) : {}),
       // Every field of a ticket is shown to its customer.
-      ...activityStamp(true),
+      ...activityStamp(true, new Date(now())),
     },
     select: { id: true },
   });
@@ -180,7 +187,13 @@ export async function deleteTicket(prisma: PrismaClient, id: number) {
  * ticket is already in the target branch, and it was moved since the caller knew it (addressed by
  * a key it no longer has, `addressedKey`), or while this request waited for the lock.
  */
-export async function moveTicket(prisma: PrismaClient, id: number, branchId: number, addressedKey?: string) {
+export async function moveTicket(
+  prisma: PrismaClient,
+  id: number,
+  branchId: number,
+  addressedKey: string | undefined,
+  now: Clock,
+) {
   const before = await prisma.ticket.findUnique({ where: { id }, select: { key: true } });
   if (!before) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
   try {
@@ -213,7 +226,7 @@ export async function moveTicket(prisma: PrismaClient, id: number, branchId: num
           branchId,
           number: target.ticketSequence,
           key: `${target.key}-${target.ticketSequence}`,
-          ...activityStamp(true),
+          ...activityStamp(true, new Date(now())),
         },
         select: { id: true },
       });

@@ -356,7 +356,7 @@ builder.mutationFields((t) => ({
       asPayload(() => {
         const id = Number(input.id.id);
         assertCan(ctx.viewer, 'agent:update', { id, input });
-        return people.updateAgent(ctx.prisma, id, input, ctx.viewer.id);
+        return people.updateAgent(ctx.prisma, id, input, ctx.viewer.id, ctx.now);
       }),
   }),
 }));

@@ -132,7 +132,7 @@ builder.mutationFields((t) => ({
           select: { revokedAt: true },
         });
         if (!key) throw DomainError.of('NOT_FOUND', 'API key not found.', ['id']);
-        if (!key.revokedAt) await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+        if (!key.revokedAt) await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date(ctx.now()) } });
         return { id };
       }),
   }),

@@ -175,7 +175,7 @@ builder.mutationFields((t) => ({
       asPayload(async () => {
         const target = await targetOf(ctx, input);
         const files = await incomingFiles(ctx, input.files, input.base64);
-        return attachments.storeAttachments(ctx.prisma, ctx.files.store, target, files);
+        return attachments.storeAttachments(ctx.prisma, ctx.files.store, target, files, ctx.now);
       }),
   }),
   removeAttachment: t.field({
@@ -184,6 +184,6 @@ builder.mutationFields((t) => ({
     description: 'Removes an attachment; its file is deleted when nothing else refers to it. Agents only.',
     args: { input: t.arg({ type: RemoveAttachmentInput, required: true, description: 'The attachment.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => attachments.removeAttachment(ctx.prisma, ctx.files.store, Number(input.id.id))),
+      asPayload(() => attachments.removeAttachment(ctx.prisma, ctx.files.store, Number(input.id.id), ctx.now)),
   }),
 }));

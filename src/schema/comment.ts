@@ -252,7 +252,7 @@ builder.mutationFields((t) => ({
         const comment = await visibleComment(ctx, id);
         assertCan(ctx.viewer, 'comment:delete', comment);
         const hashes = await hashesUnder(ctx.prisma, { commentId: id });
-        await comments.deleteComment(ctx.prisma, id);
+        await comments.deleteComment(ctx.prisma, id, ctx.now);
         await collectGarbage(ctx.prisma, ctx.files.store, hashes);
         return id;
       }),

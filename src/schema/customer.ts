@@ -499,7 +499,7 @@ builder.mutationFields((t) => ({
     ...staffMutation,
     description: 'Blocks a customer: they can no longer sign in, and their new tickets are marked spam. Agents only.',
     args: { input: t.arg({ type: BlockCustomerInput, required: true, description: 'The customer.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => customers.blockCustomer(ctx.prisma, byId(input))),
+    resolve: (_root, { input }, ctx) => asPayload(() => customers.blockCustomer(ctx.prisma, byId(input), ctx.now)),
   }),
   restoreCustomer: t.field({
     type: RestoreCustomerPayload,
@@ -513,7 +513,7 @@ builder.mutationFields((t) => ({
     ...staffMutation,
     description: 'Soft-deletes a customer: hidden from default lists, cannot sign in, restorable. Agents only.',
     args: { input: t.arg({ type: DisableCustomerInput, required: true, description: 'The customer.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => customers.disableCustomer(ctx.prisma, byId(input))),
+    resolve: (_root, { input }, ctx) => asPayload(() => customers.disableCustomer(ctx.prisma, byId(input), ctx.now)),
   }),
   deleteCustomerPermanently: t.field({
     type: DeleteCustomerPermanentlyPayload,
@@ -521,7 +521,8 @@ builder.mutationFields((t) => ({
     description:
       'Erases a customer and their keys; their tickets and comments stay, attributed to a deleted-person placeholder. Admins only.',
     args: { input: t.arg({ type: DeleteCustomerPermanentlyInput, required: true, description: 'The customer.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => customers.deleteCustomerPermanently(ctx.prisma, byId(input))),
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => customers.deleteCustomerPermanently(ctx.prisma, byId(input), ctx.now)),
   }),
   linkCustomerProfiles: t.field({
     type: LinkCustomerProfilesPayload,

@@ -624,6 +624,7 @@ builder.mutationFields((t) => ({
           Number(input.branch.id),
           { ...fields, reporter: actingPerson(ctx, input.reporter) },
           { store: ctx.files.store, files },
+          ctx.now,
         );
       }),
   }),
@@ -633,7 +634,9 @@ builder.mutationFields((t) => ({
     description: 'Changes a ticket, found by id or key. Agents only.',
     args: { input: t.arg({ type: UpdateTicketInput, required: true, description: 'The ticket and its changes.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => tickets.updateTicket(ctx.prisma, await locate(ctx, input.ticket), ticketInput(input))),
+      asPayload(async () =>
+        tickets.updateTicket(ctx.prisma, await locate(ctx, input.ticket), ticketInput(input), ctx.now),
+      ),
   }),
   deleteTicket: t.field({
     type: DeleteTicketPayload,
@@ -662,6 +665,7 @@ builder.mutationFields((t) => ({
           await locate(ctx, input.ticket),
           Number(input.branch.id),
           input.ticket.key?.trim().toUpperCase(),
+          ctx.now,
         ),
       ),
   }),
