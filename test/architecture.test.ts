@@ -17,8 +17,8 @@ function sourceFiles(dir: string): string[] {
 
 /** What only the policy may do: each pattern with the reason it is one. */
 const decisions: [RegExp, string][] = [
-  // `viewer.role`, `ctx.viewer?.role`, `request.ctx.viewer!.role`, `viewer['role']`
-  [/\bviewer\s*[?!]?\s*(\.\s*role\b|\[\s*['"]role['"]\s*\])/, "reads the viewer's role"],
+  // `viewer.role`, `ctx.viewer?.role`, `request.ctx.viewer!.role`, `viewer['role']`, `currentViewer.role`
+  [/\w*viewer\w*\s*[?!]?\s*(\.\s*role\b|\[\s*['"]role['"]\s*\])/i, "reads the viewer's role"],
   // `const { role } = viewer` / `ctx.viewer`
   [/\{[^}]*\brole\b[^}]*\}\s*=\s*(\w+\.)*viewer\b/, "destructures the viewer's role"],
   [/\bis(Staff|Admin)\s*\(/, 'calls a role check of its own'],
@@ -62,6 +62,7 @@ describe('permission decisions live in src/domain/permissions.ts', () => {
       'rest/c.ts': 'const { kind, role } = request.ctx.viewer;',
       'schema/d.ts': 'const staff = isStaff(ctx.viewer);',
       'schema/e.ts': 'return allowed ? { id: Number(id) } : { id: -1 };',
+      'http/g.ts': "const admin = currentViewer['role'] === 'ADMIN';",
       // Allowed: the person's own role field, identity by kind and id, comments.
       'domain/people.ts': "if (agent.role === 'ADMIN' && data.role === 'AGENT') count++;",
       'http/rate-limit.ts': "return viewer.kind + ':' + viewer.id;",
@@ -74,6 +75,7 @@ describe('permission decisions live in src/domain/permissions.ts', () => {
       'rest/c.ts',
       'schema/d.ts',
       'schema/e.ts',
+      'http/g.ts',
     ]);
   });
 });
