@@ -22,6 +22,9 @@ const decisions: [RegExp, string][] = [
   // `const { role } = viewer` / `ctx.viewer`
   [/\{[^}]*\brole\b[^}]*\}\s*=\s*(\w+\.)*viewer\b/, "destructures the viewer's role"],
   [/\bis(Staff|Admin)\s*\(/, 'calls a role check of its own'],
+  // `viewer.kind === 'agent'` is the staff check spelled out. Code that needs the kind to pick a
+  // table or an id column takes the viewer as a PersonRef (viewerRef) and compares that.
+  [/\w*viewer\w*\s*[?!]?\s*\.\s*kind\s*[!=]==/i, "compares the viewer's kind"],
   // The "matches nothing" clause that hides an object: personVisibility and NOTHING own it.
   [/\{\s*id\s*:\s*-1\s*\}/, 'builds a hide-everything where clause'],
 ];
@@ -63,6 +66,7 @@ describe('permission decisions live in src/domain/permissions.ts', () => {
       'schema/d.ts': 'const staff = isStaff(ctx.viewer);',
       'schema/e.ts': 'return allowed ? { id: Number(id) } : { id: -1 };',
       'http/g.ts': "const admin = currentViewer['role'] === 'ADMIN';",
+      'rest/h.ts': "if (request.ctx.viewer.kind !== 'customer') throw new RestError(404, 'no');",
       // Allowed: the person's own role field, identity by kind and id, comments.
       'domain/people.ts': "if (agent.role === 'ADMIN' && data.role === 'AGENT') count++;",
       'http/rate-limit.ts': "return viewer.kind + ':' + viewer.id;",
@@ -76,6 +80,7 @@ describe('permission decisions live in src/domain/permissions.ts', () => {
       'schema/d.ts',
       'schema/e.ts',
       'http/g.ts',
+      'rest/h.ts',
     ]);
   });
 });

@@ -192,6 +192,10 @@ const rules = {
   'customer:changeEmail': (viewer: Viewer): Verdict =>
     staffOr(viewer, 'Only agents change the email address of a customer.', ['email']),
 
+  /** The customer portal's `users/current` is the signed-in customer; agents have no portal profile. */
+  'portal:currentUser': (viewer: Viewer): Verdict =>
+    viewer.kind === 'customer' || deny('users/current is for customers (portal users).', undefined, 'NOT_FOUND'),
+
   /** A deleted customer is gone for the DiamanteDesk REST API, as it was in DiamanteDesk; GraphQL lists it to staff. */
   'customer:readOverRest': (_viewer: Viewer, customer: { state: string | null }): Verdict =>
     customer.state !== 'DELETED' || deny('Customer not found.', ['id'], 'NOT_FOUND'),

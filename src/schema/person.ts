@@ -2,7 +2,7 @@
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import type { PersonRef } from '../domain/people.ts';
-import { can, personVisibility } from '../domain/permissions.ts';
+import { can, personVisibility, viewerRef } from '../domain/permissions.ts';
 
 export interface PersonShape {
   id: number;
@@ -74,10 +74,10 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The authenticated caller.',
     resolve: (_root, _args, ctx) => {
-      const viewer = ctx.viewer;
-      return viewer.kind === 'agent'
-        ? ctx.prisma.agent.findUnique({ where: { id: viewer.id } })
-        : ctx.prisma.customer.findUnique({ where: { id: viewer.id } });
+      const { kind, id } = viewerRef(ctx.viewer);
+      return kind === 'agent'
+        ? ctx.prisma.agent.findUnique({ where: { id } })
+        : ctx.prisma.customer.findUnique({ where: { id } });
     },
   }),
 }));

@@ -84,7 +84,7 @@ async function updateUser(request: RouteRequest, id: string) {
 
 const currentCustomer = (request: RouteRequest) => {
   const viewer = request.ctx.viewer;
-  if (viewer.kind !== 'customer') throw new RestError(404, 'users/current is for customers (portal users).');
+  if (!can(viewer, 'portal:currentUser')) throw new RestError(404, 'users/current is for customers (portal users).');
   return encodeGlobalID('Customer', viewer.id);
 };
 
