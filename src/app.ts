@@ -95,7 +95,7 @@ export function createApp({
   const gate = createGate({ authenticate, limits: rateLimits, logger });
   const files = { store, limits: attachmentLimits, downloadTokenSeconds };
   const baseUrl = typeof publicUrl === 'function' ? publicUrl : () => publicUrl ?? 'http://localhost';
-  const makeContext = (viewer: Viewer | null): Context => ({
+  const makeContext = <V extends Viewer | null>(viewer: V): Omit<Context, 'viewer'> & { viewer: V } => ({
     db,
     prisma: db.prisma,
     box,

@@ -14,6 +14,7 @@ import {
   URLResolver,
 } from 'graphql-scalars';
 import type { Context } from './context.ts';
+import { scopesOf } from './domain/permissions.ts';
 import type PrismaTypes from './generated/pothos-types.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
 
@@ -81,11 +82,7 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, PrismaPlugin],
   scopeAuth: {
     // Anonymous callers never get this far (src/yoga.ts answers 401), so these see a viewer.
-    authScopes: (ctx) => ({
-      staff: ctx.viewer?.kind === 'agent',
-      admin: ctx.viewer?.kind === 'agent' && ctx.viewer.role === 'ADMIN',
-      customer: ctx.viewer?.kind === 'customer',
-    }),
+    authScopes: (ctx) => scopesOf(ctx.viewer),
     unauthorizedError: (_parent, _ctx, info) =>
       new GraphQLError(`You are not allowed to use "${info.parentType.name}.${info.fieldName}".`, {
         extensions: { code: 'FORBIDDEN' },

@@ -21,7 +21,8 @@ export type Viewer =
 export interface Context {
   db: Database;
   prisma: PrismaClient;
-  viewer: Viewer | null;
+  /** The authenticated caller: REST and downloads refuse anonymous requests, GraphQL runs none (see RequestContext). */
+  viewer: Viewer;
   /** Encrypts API keys at rest and signs download links. */
   box: SecretBox;
   files: FilesConfig;
@@ -32,3 +33,10 @@ export interface Context {
   /** The current time for the rules that depend on it (see clock.ts). */
   now: Clock;
 }
+
+/**
+ * What yoga executes with. The caller is missing only for anonymous introspection, which
+ * src/yoga.ts's requireCredentials lets through and which reaches no resolver of ours; any other
+ * anonymous operation is answered 401 before execution. Resolvers are typed with `Context`.
+ */
+export type RequestContext = Omit<Context, 'viewer'> & { viewer: Viewer | null };

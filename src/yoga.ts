@@ -4,7 +4,7 @@ import { createFetch } from '@whatwg-node/fetch';
 import { type ExecutionArgs, GraphQLError, Kind } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { MAX_PAGE_SIZE } from './builder.ts';
-import type { Context, FilesConfig, Viewer } from './context.ts';
+import type { FilesConfig, RequestContext, Viewer } from './context.ts';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from './domain/errors.ts';
 import { type CorsPolicy, csrfPrevention, yogaCors } from './http/browser-safety.ts';
 import { documentLimits } from './http/document-limits.ts';
@@ -26,12 +26,12 @@ export interface YogaDeps {
   files: FilesConfig;
   maxRequestBytes: number;
   /** The per-request context, shared with the REST adapter so both see the same world. */
-  makeContext: (viewer: Viewer | null) => Context;
+  makeContext: (viewer: Viewer | null) => RequestContext;
   cors: CorsPolicy;
 }
 
 type ServerContext = { req?: { socket?: { remoteAddress?: string } } };
-export type HelpdeskYoga = YogaServerInstance<ServerContext, Context>;
+export type HelpdeskYoga = YogaServerInstance<ServerContext, RequestContext>;
 
 /** A refusal of the gate as a GraphQL error: yoga answers it like any other (status, headers, format). */
 export function refusalError(refused: Refusal) {
@@ -48,7 +48,7 @@ export function refusalError(refused: Refusal) {
 function gatePlugin(
   gate: Gate,
   viewers: WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>,
-): Plugin<Context> {
+): Plugin<RequestContext> {
   const refusals = new WeakMap<Request, Refusal>();
   return {
     async onRequest({ request, serverContext }) {
@@ -82,7 +82,7 @@ function serviceUnavailable() {
 const introspectionFields = new Set(['__typename', '__schema', '__type']);
 
 /** Without credentials only `__typename` and introspection answer; anything else is a 401. */
-function requireCredentials(): Plugin<Context> {
+function requireCredentials(): Plugin<RequestContext> {
   const onlyIntrospection = (args: ExecutionArgs) =>
     args.document.definitions.every(
       (d) =>
@@ -92,7 +92,7 @@ function requireCredentials(): Plugin<Context> {
     );
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      if ((args.contextValue as Context).viewer || onlyIntrospection(args)) return;
+      if ((args.contextValue as RequestContext).viewer || onlyIntrospection(args)) return;
       setResultAndStopExecution({ errors: [refusalError(unauthorized(AUTHENTICATION_REQUIRED))] });
     },
   };
@@ -130,7 +130,7 @@ export function createHelpdeskYoga({
   cors,
 }: YogaDeps): HelpdeskYoga {
   const viewers = new WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>();
-  return createYoga<ServerContext, Context>({
+  return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
     // Multipart uploads are parsed with limits: a file over the size, or too many files, stops the

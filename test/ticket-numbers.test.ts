@@ -1,6 +1,7 @@
 // The one ticket-number allocator (src/domain/ticket-numbers.ts) and everything that takes numbers
 // from it: concurrent creation, moves and the bulk seeder share one sequence per branch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/clock.ts';
 import type { Database } from '../src/db/database.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { reserveTicketNumbers } from '../src/domain/ticket-numbers.ts';
@@ -21,11 +22,17 @@ describe('ticket numbers', () => {
 
   const branch = (key: string) => db.prisma.branch.create({ data: { key, name: key }, select: { id: true } });
   const create = async (branchId: number, subject = 'Numbered') => {
-    const { id } = await createTicket(db.prisma, branchId, {
-      subject,
-      description: 'd',
-      reporter: { kind: 'agent', id: reporterId },
-    });
+    const { id } = await createTicket(
+      db.prisma,
+      branchId,
+      {
+        subject,
+        description: 'd',
+        reporter: { kind: 'agent', id: reporterId },
+      },
+      undefined,
+      systemClock,
+    );
     return db.prisma.ticket.findUniqueOrThrow({ where: { id }, select: { id: true, key: true, number: true } });
   };
 
@@ -63,7 +70,7 @@ describe('ticket numbers', () => {
     await create(to.id);
     await reserveTicketNumbers(db.prisma, to.id, 2);
     const moving = await create(from.id);
-    await moveTicket(db.prisma, moving.id, to.id);
+    await moveTicket(db.prisma, moving.id, to.id, undefined, systemClock);
     const moved = await db.prisma.ticket.findUniqueOrThrow({ where: { id: moving.id } });
     expect([moved.key, moved.number]).toEqual(['MVB-4', 4]);
     expect((await create(to.id)).key).toBe('MVB-5');
@@ -78,13 +85,19 @@ describe('ticket numbers', () => {
       const agent = await p.agent.create({ data: { email: 'before-seed@example.com', firstName: 'Be' } });
       const sup = await p.branch.create({ data: { key: 'SUP', name: 'Support before the seed' } });
       const reporter = { kind: 'agent' as const, id: agent.id };
-      await createTicket(p, sup.id, { subject: 'Before', description: 'd', reporter });
+      await createTicket(p, sup.id, { subject: 'Before', description: 'd', reporter }, undefined, systemClock);
       await seed(p, { tickets: 200, commentsPerTicket: 0, agents: 2, customers: 10 });
       const seeded = await p.ticket.findMany({ where: { branchId: sup.id }, select: { number: true, key: true } });
       const numbers = seeded.map((t) => t.number).sort((a, b) => a - b);
       expect(numbers.length).toBeGreaterThan(2);
       expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
-      const after = await createTicket(p, sup.id, { subject: 'After', description: 'd', reporter });
+      const after = await createTicket(
+        p,
+        sup.id,
+        { subject: 'After', description: 'd', reporter },
+        undefined,
+        systemClock,
+      );
       const ticket = await p.ticket.findUniqueOrThrow({ where: { id: after.id } });
       expect(ticket.key).toBe(`SUP-${numbers.length + 1}`);
     } finally {

@@ -101,6 +101,7 @@ export async function lockDataDir(directory: string, onLost: (error: Error) => v
       if (gone(holder) && attempt < 10) {
         // Killed without releasing: its lock is ours to remove.
         await rm(ownerFile(directory), { force: true });
+        // Not removable (gone already, or another process took it): the next attempt says which.
         await rmdir(lockDir(directory)).catch(() => undefined);
         continue;
       }
@@ -126,7 +127,10 @@ export async function lockDataDir(directory: string, onLost: (error: Error) => v
       released = true;
       // The owner file first: once the lock directory is gone, a new holder may write its own.
       await rm(ownerFile(directory), { force: true });
-      await release!().catch(() => undefined);
+      // A lock reported compromised was dropped by proper-lockfile already (ERELEASED): nothing to release.
+      await release!().catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ERELEASED') throw error;
+      });
     },
   };
 }

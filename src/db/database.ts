@@ -12,7 +12,7 @@ import type {
 } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Config } from '../config.ts';
-import { DatabaseBusyError } from '../domain/errors.ts';
+import { DatabaseBusyError, isMissingTable } from '../domain/errors.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { applyMigrations, readMigrationList } from './schema-engine.ts';
@@ -136,7 +136,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       .$queryRawUnsafe<{ migration_name: string }[]>(
         'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
       )
-      .catch(() => []);
+      // No migration table yet (an empty database): every migration is pending. Anything else,
+      // an unreachable database first, is not "migrations pending" and is thrown.
+      .catch((error: unknown) => {
+        if (isMissingTable(error)) return [];
+        throw error;
+      });
     const done = new Set(applied.map((row) => row.migration_name));
     return onDisk.filter((name) => !done.has(name));
   };

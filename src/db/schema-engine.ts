@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { ifMissing } from '../storage/if-missing.ts';
 
 const require = createRequire(import.meta.url);
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -79,6 +80,7 @@ export async function openSchemaEngine(
     engine,
     async close() {
       engine.free();
+      // Best effort: the migration has succeeded or failed already, and that is what the caller hears.
       await Promise.all(opened.map((adapter) => adapter.dispose().catch(() => undefined)));
     },
   };
@@ -86,7 +88,7 @@ export async function openSchemaEngine(
 
 /** The migration history on disk, in the shape the engine expects (it cannot read files itself). */
 export async function readMigrationList(dir = migrationsDir): Promise<MigrationList> {
-  const entries = await readdir(dir).catch(() => [] as string[]);
+  const entries = await readdir(dir).catch(ifMissing([] as string[]));
   const names = [];
   for (const name of entries.sort()) {
     if ((await stat(path.join(dir, name))).isDirectory()) names.push(name);
@@ -96,7 +98,7 @@ export async function readMigrationList(dir = migrationsDir): Promise<MigrationL
     baseDir: dir,
     lockfile: {
       path: 'migration_lock.toml',
-      content: await readFile(lockPath, 'utf8').catch(() => null),
+      content: await readFile(lockPath, 'utf8').catch(ifMissing(null)),
     },
     shadowDbInitScript: '',
     migrationDirectories: await Promise.all(

@@ -5,7 +5,7 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 
 /** Stamps both clocks, or only the private one when customers cannot see the change. */
-export const activityStamp = (visibleToCustomers: boolean, now = new Date()) =>
+export const activityStamp = (visibleToCustomers: boolean, now: Date) =>
   visibleToCustomers ? { updatedAt: now, publicUpdatedAt: now } : { updatedAt: now };
 
 /** Records activity on a ticket, with other changes to it (`data`) in the same statement. */
@@ -13,11 +13,12 @@ export async function touchTicket(
   tx: Prisma.TransactionClient,
   ticketId: number,
   visibleToCustomers: boolean,
+  now: Date,
   data: Prisma.TicketUncheckedUpdateInput = {},
 ) {
   await tx.ticket.update({
     where: { id: ticketId },
-    data: { ...data, ...activityStamp(visibleToCustomers) },
+    data: { ...data, ...activityStamp(visibleToCustomers, now) },
     select: { id: true },
   });
 }

@@ -1,8 +1,10 @@
 // Files on tickets and comments: checked, typed from their bytes, stored once per content,
 // thumbnailed when they are images, and removed from storage when nothing refers to them.
+
 import { createHash } from 'node:crypto';
 import { decode as decodeBmp } from 'bmp-ts';
 import { fileTypeFromBuffer } from 'file-type';
+import type { Clock } from '../clock.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { BlobKind, BlobStore } from '../storage/blob-store.ts';
 import { touchTicket } from './activity.ts';
@@ -161,25 +163,26 @@ export async function storeAttachments(
   store: BlobStore,
   target: AttachmentTarget,
   files: IncomingFile[],
+  now: Clock,
 ) {
   const stored = await writeBlobs(store, files);
   // If the transaction fails, the blobs are left to the sweeper: deleting them here could pull a
   // blob from under a concurrent upload of the same bytes that has not committed its row yet.
   return prisma.$transaction(async (tx) => {
     const rows = await createAttachmentRows(tx, target, stored);
-    await touchTicketFor(tx, target);
+    await touchTicketFor(tx, target, new Date(now()));
     return rows;
   });
 }
 
 /** Files are activity on their ticket; customers see it unless the files are on a private note. */
-async function touchTicketFor(tx: Prisma.TransactionClient, target: AttachmentTarget) {
-  if ('ticketId' in target) return touchTicket(tx, target.ticketId, true);
+async function touchTicketFor(tx: Prisma.TransactionClient, target: AttachmentTarget, now: Date) {
+  if ('ticketId' in target) return touchTicket(tx, target.ticketId, true, now);
   const comment = await tx.comment.findUnique({
     where: { id: target.commentId },
     select: { ticketId: true, private: true },
   });
-  if (comment) await touchTicket(tx, comment.ticketId, !comment.private);
+  if (comment) await touchTicket(tx, comment.ticketId, !comment.private, now);
 }
 
 /** Removes the blobs of these hashes that no attachment refers to any more. */
@@ -191,13 +194,13 @@ export async function collectGarbage(prisma: PrismaClient, store: BlobStore, has
   }
 }
 
-export async function removeAttachment(prisma: PrismaClient, store: BlobStore, id: number) {
+export async function removeAttachment(prisma: PrismaClient, store: BlobStore, id: number, now: Clock) {
   const attachment = await prisma.attachment.findUnique({ where: { id }, select: { sha256: true } });
   if (!attachment) throw DomainError.of('NOT_FOUND', 'Attachment not found.', ['id']);
   await prisma.$transaction(async (tx) => {
     const removed = await tx.attachment.delete({ where: { id }, select: { ticketId: true, commentId: true } });
-    if (removed.ticketId !== null) await touchTicketFor(tx, { ticketId: removed.ticketId });
-    else if (removed.commentId !== null) await touchTicketFor(tx, { commentId: removed.commentId });
+    if (removed.ticketId !== null) await touchTicketFor(tx, { ticketId: removed.ticketId }, new Date(now()));
+    else if (removed.commentId !== null) await touchTicketFor(tx, { commentId: removed.commentId }, new Date(now()));
   });
   await collectGarbage(prisma, store, [attachment.sha256]);
   return id;

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '../clock.ts';
+import type { Clock } from '../clock.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketStatus } from '../generated/prisma/enums.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -40,8 +40,8 @@ export async function addComment(
   prisma: PrismaClient,
   ticketId: number,
   input: CommentInput,
-  attach?: NewFiles,
-  now: Clock = systemClock,
+  attach: NewFiles | undefined,
+  now: Clock,
 ) {
   const createdAt = new Date(now());
   const problems = new Problems();
@@ -71,7 +71,7 @@ export async function addComment(
     if (stored.length) await createAttachmentRows(tx, { commentId: comment.id }, stored);
     // Touch the ticket even without a status change: a new comment is activity on it. Customers
     // see it unless it is a private note that leaves the status alone.
-    await touchTicket(tx, ticketId, !isPrivate || Boolean(input.ticketStatus), {
+    await touchTicket(tx, ticketId, !isPrivate || Boolean(input.ticketStatus), createdAt, {
       status: input.ticketStatus ?? undefined,
     });
     return comment;
@@ -79,7 +79,7 @@ export async function addComment(
 }
 
 /** `now` dates a publication and decides which month's part-time allowance it counts against. */
-export async function updateComment(prisma: PrismaClient, id: number, input: CommentInput, now: Clock = systemClock) {
+export async function updateComment(prisma: PrismaClient, id: number, input: CommentInput, now: Clock) {
   const publishedAt = new Date(now());
   const problems = new Problems();
   const content = input.content !== undefined ? validContent(problems, input.content) : undefined;
@@ -105,19 +105,19 @@ export async function updateComment(prisma: PrismaClient, id: number, input: Com
     });
     // A customer sees the change when the comment was public, is public now, or the status moved.
     const visible = !comment.private || !updated.private || Boolean(input.ticketStatus);
-    await touchTicket(tx, comment.ticketId, visible, { status: input.ticketStatus ?? undefined });
+    await touchTicket(tx, comment.ticketId, visible, publishedAt, { status: input.ticketStatus ?? undefined });
     return { id: updated.id };
   });
 }
 
-export async function deleteComment(prisma: PrismaClient, id: number) {
+export async function deleteComment(prisma: PrismaClient, id: number, now: Clock) {
   return prisma.$transaction(async (tx) => {
     const comment = await tx.comment.findUnique({ where: { id }, select: { ticketId: true, private: true } });
     if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
     const { count } = await tx.comment.deleteMany({ where: { id } });
     if (count === 0) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
     // A public reply disappearing is a change its customer sees.
-    await touchTicket(tx, comment.ticketId, !comment.private);
+    await touchTicket(tx, comment.ticketId, !comment.private, new Date(now()));
     return id;
   });
 }

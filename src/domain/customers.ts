@@ -1,6 +1,8 @@
 // Deskie's customer operations: block, restore, soft and permanent deletion, linked profiles,
 // custom fields and identification codes. Shared by GraphQL and the REST adapter.
+
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CustomFieldType } from '../generated/prisma/enums.ts';
 import { DomainError, isUniqueViolation, Problems } from './errors.ts';
@@ -24,11 +26,11 @@ async function requireCustomer(prisma: PrismaClient, id: number, field = ['id'])
   return customer;
 }
 
-export async function blockCustomer(prisma: PrismaClient, id: number) {
+export async function blockCustomer(prisma: PrismaClient, id: number, now: Clock) {
   await requireCustomer(prisma, id);
   return prisma.customer.update({
     where: { id },
-    data: { blocked: true, blockedAt: new Date() },
+    data: { blocked: true, blockedAt: new Date(now()) },
     select: { id: true },
   });
 }
@@ -44,13 +46,13 @@ export async function restoreCustomer(prisma: PrismaClient, id: number) {
 }
 
 /** The soft delete: hidden from default lists, cannot authenticate, restorable. */
-export async function disableCustomer(prisma: PrismaClient, id: number) {
+export async function disableCustomer(prisma: PrismaClient, id: number, now: Clock) {
   const customer = await requireCustomer(prisma, id);
   // A deleted customer is gone: deleting it again finds nothing (REST: a second DELETE is a 404).
   if (customer.state === 'DELETED') throw DomainError.of('NOT_FOUND', 'Customer not found: already deleted.', ['id']);
   return prisma.customer.update({
     where: { id },
-    data: { state: 'DELETED', deletedAt: new Date() },
+    data: { state: 'DELETED', deletedAt: new Date(now()) },
     select: { id: true },
   });
 }
@@ -61,7 +63,7 @@ const PLACEHOLDER_CUSTOM_ID = 'helpdesk:deleted-person';
  * Erases a customer: profile, keys, codes and watches go; tickets and comments stay, attributed
  * to one shared "Deleted person" placeholder, so history and foreign keys stay whole.
  */
-export async function deleteCustomerPermanently(prisma: PrismaClient, id: number) {
+export async function deleteCustomerPermanently(prisma: PrismaClient, id: number, now: Clock) {
   await requireCustomer(prisma, id);
   await prisma.$transaction(async (tx) => {
     const placeholder = await tx.customer.upsert({
@@ -73,7 +75,7 @@ export async function deleteCustomerPermanently(prisma: PrismaClient, id: number
         lastName: 'person',
         fullName: 'Deleted person',
         state: 'DELETED',
-        deletedAt: new Date(),
+        deletedAt: new Date(now()),
         isPlaceholder: true,
       },
       select: { id: true },
@@ -272,7 +274,7 @@ export interface IdentifyInput {
  * Finds the profile the details describe (by custom id, then email, then phone, then WhatsApp
  * phone), or creates it, and issues a one-time code for it.
  */
-export async function generateIdentificationCode(prisma: PrismaClient, input: IdentifyInput, now = new Date()) {
+export async function generateIdentificationCode(prisma: PrismaClient, input: IdentifyInput, now: Date) {
   const problems = new Problems();
   const email = input.email?.trim().toLowerCase() || null;
   if (email && !emailPattern.test(email)) problems.add('INVALID', 'email is not a valid address.', ['email']);
@@ -329,12 +331,7 @@ export async function generateIdentificationCode(prisma: PrismaClient, input: Id
 }
 
 /** Links the messenger profile to the person the code identifies. A code works once. */
-export async function redeemIdentificationCode(
-  prisma: PrismaClient,
-  code: string,
-  profileId: number,
-  now = new Date(),
-) {
+export async function redeemIdentificationCode(prisma: PrismaClient, code: string, profileId: number, now: Date) {
   await requireCustomer(prisma, profileId, ['profile']);
   const claimed = await prisma.identificationCode.updateMany({
     where: { code: code.trim().toUpperCase(), usedAt: null, expiresAt: { gt: now } },

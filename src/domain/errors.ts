@@ -46,6 +46,23 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }
 
+/** True for Prisma's "the record to update or delete does not exist" (P2025). */
+export function isRecordNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2025';
+}
+
+/**
+ * True when a statement named a table that does not exist: P2021 from a model query, or a raw
+ * query's driver error (kind TableDoesNotExist, SQLSTATE 42P01) on either adapter.
+ */
+export function isMissingTable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, meta } = error as { code?: string; meta?: { driverAdapterError?: { cause?: unknown } } };
+  if (code === 'P2021') return true;
+  const cause = meta?.driverAdapterError?.cause as { kind?: string; originalCode?: string } | undefined;
+  return code === 'P2010' && (cause?.kind === 'TableDoesNotExist' || cause?.originalCode === '42P01');
+}
+
 /** True for Prisma's foreign-key violation (P2003). */
 export function isForeignKeyViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';

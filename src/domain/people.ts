@@ -1,6 +1,7 @@
 // Agents (staff, Teamwork Desk fields) and customers (end users, Deskie fields): validation
 // shared by GraphQL and the REST adapter. Updates are partial: an absent field stays, an explicit
 // null clears a nullable field, and null for a required field is an error.
+import type { Clock } from '../clock.ts';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type {
   AgentRole,
@@ -209,7 +210,7 @@ export async function createAgent(prisma: PrismaClient, input: AgentInput, actor
   }
 }
 
-export async function updateAgent(prisma: PrismaClient, id: number, input: AgentInput, actorId?: number) {
+export async function updateAgent(prisma: PrismaClient, id: number, input: AgentInput, actorId: number, now: Clock) {
   const problems = new Problems();
   const data: Prisma.AgentUncheckedUpdateInput = { ...agentData(problems, input, false), updatedById: actorId };
   const state = setting<PersonState>(problems, input as Record<string, unknown>, 'state');
@@ -220,7 +221,7 @@ export async function updateAgent(prisma: PrismaClient, id: number, input: Agent
     Object.assign(
       data,
       state === 'DELETED'
-        ? { state, deletedAt: new Date(), deletedById: actorId ?? null }
+        ? { state, deletedAt: new Date(now()), deletedById: actorId }
         : { state, deletedAt: null, deletedById: null },
     );
   }
@@ -417,12 +418,7 @@ const PART_TIME_MONTHLY_TICKETS = 10;
  * is replying, else notes published afterwards would bypass the limit). A reply made private
  * again still counts: the customer has seen it.
  */
-export async function checkPartTimeAllowance(
-  prisma: PrismaClient,
-  agentId: number,
-  ticketId: number,
-  now = new Date(),
-) {
+export async function checkPartTimeAllowance(prisma: PrismaClient, agentId: number, ticketId: number, now: Date) {
   const agent = await prisma.agent.findUnique({ where: { id: agentId }, select: { isPartTime: true } });
   if (!agent?.isPartTime) return;
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));

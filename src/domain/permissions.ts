@@ -1,63 +1,227 @@
-// Who may see and change what. One module for GraphQL and the REST adapter: list filters are
-// Prisma `where` clauses (so counts and pages stay right), object checks return booleans, and a
-// forbidden object is reported exactly like a missing one.
+// Who may see and change what: the one module that decides, for GraphQL (scope-auth scopes and
+// resolvers), every REST dialect (they run GraphQL) and downloads. Two kinds of answers:
+//
+// - list filters are Prisma `where` clauses (so counts and pages stay right), and a forbidden
+//   object is reported exactly like a missing one;
+// - object and input rules are a catalogue of actions (`ticket:create`, `comment:delete`, ...) asked
+//   through `can` (a boolean) or `assertCan` (a FORBIDDEN user error with the rule's message).
+//
+// No other file reads a viewer's role: test/architecture.test.ts fails if one does.
 import type { Viewer } from '../context.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { DomainError } from './errors.ts';
-import type { PersonRef } from './people.ts';
+import { DomainError, type UserErrorCode } from './errors.ts';
+import { adminOnlyAgentFields, type PersonRef } from './people.ts';
 
-export const isStaff = (viewer: Viewer | null): boolean => viewer?.kind === 'agent';
-export const isAdmin = (viewer: Viewer | null): boolean => viewer?.kind === 'agent' && viewer.role === 'ADMIN';
+const isStaff = (viewer: Viewer): boolean => viewer.kind === 'agent';
+const isAdmin = (viewer: Viewer): boolean => viewer.kind === 'agent' && viewer.role === 'ADMIN';
 
-export function isSelf(viewer: Viewer | null, person: PersonRef | null | undefined): boolean {
-  return !!viewer && !!person && viewer.kind === person.kind && viewer.id === person.id;
+/** The same person: the viewer is `person`. An identity, not a role. */
+export function isSelf(viewer: Viewer, person: PersonRef | null | undefined): boolean {
+  return !!person && viewer.kind === person.kind && viewer.id === person.id;
 }
 
 export function viewerRef(viewer: Viewer): PersonRef {
   return { kind: viewer.kind, id: viewer.id };
 }
 
-const NOTHING = { id: -1 } as const;
+/** The scope-auth scopes of src/builder.ts (`authScopes: { staff: true }` on a field). */
+export const scopesOf = (viewer: Viewer | null) => ({
+  /** Any agent (admin or not). */
+  staff: !!viewer && isStaff(viewer),
+  admin: !!viewer && isAdmin(viewer),
+  customer: viewer?.kind === 'customer',
+});
 
-/** Staff see every ticket; a customer those they reported or watch; nobody else any. */
-export function ticketVisibility(viewer: Viewer | null): Prisma.TicketWhereInput {
+// ---------------------------------------------------------------------------------------------
+// Visibility as where clauses
+
+/** Matches no row: what a caller may not see reads as missing. */
+export const NOTHING = { id: -1 } as const;
+
+/** Staff see every ticket; a customer those they reported or watch. */
+export function ticketVisibility(viewer: Viewer): Prisma.TicketWhereInput {
   if (isStaff(viewer)) return {};
-  if (!viewer) return NOTHING;
   return { OR: [{ reporterCustomerId: viewer.id }, { watchers: { some: { customerId: viewer.id } } }] };
 }
 
 /** Comments of a ticket already known to be visible: customers never see private notes. */
-export function commentVisibilityOnVisibleTicket(viewer: Viewer | null): Prisma.CommentWhereInput {
+export function commentVisibilityOnVisibleTicket(viewer: Viewer): Prisma.CommentWhereInput {
   return isStaff(viewer) ? {} : { private: false };
 }
 
-export function commentVisibility(viewer: Viewer | null): Prisma.CommentWhereInput {
+export function commentVisibility(viewer: Viewer): Prisma.CommentWhereInput {
   if (isStaff(viewer)) return {};
   return { private: false, ticket: ticketVisibility(viewer) };
 }
 
-export function attachmentVisibility(viewer: Viewer | null): Prisma.AttachmentWhereInput {
+export function attachmentVisibility(viewer: Viewer): Prisma.AttachmentWhereInput {
   if (isStaff(viewer)) return {};
   return { OR: [{ ticket: ticketVisibility(viewer) }, { comment: commentVisibility(viewer) }] };
 }
 
-/** Customers see other people only as `{id, name}`; staff and the person themself see all. */
-export function canSeePersonDetails(viewer: Viewer | null, person: PersonRef): boolean {
-  return isStaff(viewer) || isSelf(viewer, person);
+/** Your own API keys; admins see everyone's. */
+export function apiKeyVisibility(viewer: Viewer): Prisma.ApiKeyWhereInput {
+  if (isAdmin(viewer)) return {};
+  return viewer.kind === 'agent' ? { agentId: viewer.id } : { customerId: viewer.id };
 }
 
-export function forbidden(message: string, field?: string[]) {
-  return DomainError.of('FORBIDDEN', message, field);
+/** Loading a person by id: staff anyone, customers only themselves (others reach them through tickets). */
+export function personVisibility(viewer: Viewer, person: PersonRef): { id: number } {
+  return can(viewer, 'person:load', person) ? { id: person.id } : NOTHING;
 }
 
-/** What a customer may set when creating a ticket: it is theirs, and agents triage it. */
-export function checkCustomerTicketInput(
-  viewer: Viewer,
-  input: { reporter?: PersonRef | null; assigneeId?: number | null; status?: string | null },
-) {
-  if (isStaff(viewer)) return;
-  if (input.reporter && !isSelf(viewer, input.reporter))
-    throw forbidden('Customers report tickets as themselves.', ['reporter']);
-  if (input.assigneeId !== undefined) throw forbidden('Only agents assign tickets.', ['assignee']);
-  if (input.status) throw forbidden('Only agents set the status of a ticket.', ['status']);
+/** Customers filter and sort tickets by the last change they were shown (private notes do not move it). */
+export const ticketUpdatedColumn = (viewer: Viewer) => (isStaff(viewer) ? 'updatedAt' : 'publicUpdatedAt');
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue of actions
+
+/** Why a rule refused: the user error it becomes. */
+interface Denial {
+  message: string;
+  field?: string[];
+  code?: UserErrorCode;
+}
+type Verdict = true | Denial;
+
+const deny = (message: string, field?: string[], code: UserErrorCode = 'FORBIDDEN'): Denial => ({
+  message,
+  field,
+  code,
+});
+
+const staffOr = (viewer: Viewer, message: string, field?: string[]): Verdict => isStaff(viewer) || deny(message, field);
+
+interface TicketInput {
+  reporter?: PersonRef | null;
+  assigneeId?: number | null;
+  status?: string | null;
+}
+interface CommentInput {
+  private?: boolean | null;
+  ticketStatus?: string | null;
+  author?: PersonRef;
+}
+const CUSTOMER_READ_ONLY_FIELDS = ['note', 'blocked', 'confirmed', 'customId', 'channel'] as const;
+
+const rules = {
+  /** Staff-only data about tickets and people: internal timestamps, Gravatar hashes of emails. */
+  'helpdesk:readInternal': (viewer: Viewer): Verdict => isStaff(viewer) || deny('Only agents see this.'),
+
+  /** Customers see other people as `{id, name}`; staff and the person themself see all. */
+  'person:readDetails': (viewer: Viewer, person: PersonRef): Verdict =>
+    isStaff(viewer) || isSelf(viewer, person) || deny('Not visible to you.'),
+  'person:load': (viewer: Viewer, person: PersonRef): Verdict =>
+    isStaff(viewer) || isSelf(viewer, person) || deny('Not visible to you.'),
+
+  /** What a customer may set when creating a ticket: it is theirs, and agents triage it. */
+  'ticket:create': (viewer: Viewer, input: TicketInput): Verdict => {
+    if (isStaff(viewer)) return true;
+    if (input.reporter && !isSelf(viewer, input.reporter))
+      return deny('Customers report tickets as themselves.', ['reporter']);
+    if (input.assigneeId !== undefined) return deny('Only agents assign tickets.', ['assignee']);
+    if (input.status) return deny('Only agents set the status of a ticket.', ['status']);
+    return true;
+  },
+
+  /** Agents add and remove any watcher, with errors told; customers go through `watcher:change`. */
+  'watcher:manage': (viewer: Viewer): Verdict => staffOr(viewer, 'Only agents manage watchers.', ['watcher']),
+  /** Customers change the watchers of tickets they reported; agents of any ticket. */
+  'watcher:change': (viewer: Viewer, ticket: { reporterCustomerId: number | null } | null): Verdict =>
+    isStaff(viewer) ||
+    (viewer.kind === 'customer' && ticket?.reporterCustomerId === viewer.id) ||
+    deny('Only the reporter of a ticket and agents change its watchers.', ['watcher']),
+  /** Anyone may stop watching. */
+  'watcher:leave': (viewer: Viewer, watcher: PersonRef | null): Verdict =>
+    isSelf(viewer, watcher) || deny('Only the watcher leaves on their own.', ['watcher']),
+  /**
+   * A watcher a customer added is listed to staff and to that watcher only: adding someone must not
+   * tell a customer whether the email has an account.
+   */
+  'watcher:read': (viewer: Viewer, w: { addedByCustomer: boolean; customerId: number | null }): Verdict =>
+    isStaff(viewer) ||
+    !w.addedByCustomer ||
+    (w.customerId !== null && isSelf(viewer, { kind: 'customer', id: w.customerId })) ||
+    deny('Not visible to you.'),
+
+  /** Customers write public comments, as themselves, and leave ticket status to agents. */
+  'comment:write': (viewer: Viewer, input: CommentInput): Verdict => {
+    if (isStaff(viewer)) return true;
+    if (input.private) return deny('Customers cannot write private notes.', ['private']);
+    if (input.ticketStatus) return deny('Only agents set the status of a ticket.', ['ticketStatus']);
+    if (input.author && !isSelf(viewer, input.author)) return deny('Customers comment as themselves.', ['author']);
+    return true;
+  },
+  'comment:update': (viewer: Viewer, comment: { authorCustomerId: number | null }): Verdict =>
+    isStaff(viewer) ||
+    comment.authorCustomerId === viewer.id ||
+    deny('Customers change only their own comments.', ['id']),
+  'comment:delete': (viewer: Viewer, comment: { authorAgentId: number | null }): Verdict =>
+    isAdmin(viewer) ||
+    (isStaff(viewer) && comment.authorAgentId === viewer.id) ||
+    deny('Agents delete only their own comments; admins any.', ['id']),
+
+  'attachment:addToComment': (viewer: Viewer, comment: { authorCustomerId: number | null }): Verdict =>
+    isStaff(viewer) ||
+    comment.authorCustomerId === viewer.id ||
+    deny('Customers attach files only to their own comments.', ['comment']),
+
+  /** Agents change their own profile except what admins decide (role, email, ...); admins anyone. */
+  'agent:update': (viewer: Viewer, target: { id: number; input: Record<string, unknown> }): Verdict => {
+    if (isAdmin(viewer)) return true;
+    if (!isSelf(viewer, { kind: 'agent', id: target.id })) return deny('Agents change only their own profile.', ['id']);
+    for (const field of adminOnlyAgentFields) {
+      if (target.input[field] !== undefined) return deny(`Only admins change ${field}.`, [field]);
+    }
+    return true;
+  },
+
+  /** Another customer is invisible to a customer: not found, like a missing one. */
+  'customer:update': (viewer: Viewer, target: { id: number; input: Record<string, unknown> }): Verdict => {
+    if (isStaff(viewer)) return true;
+    if (!isSelf(viewer, { kind: 'customer', id: target.id })) return deny('Customer not found.', ['id'], 'NOT_FOUND');
+    for (const field of CUSTOMER_READ_ONLY_FIELDS) {
+      if (target.input[field] !== undefined) return deny(`Only agents change ${field}.`, [field]);
+    }
+    return true;
+  },
+  /**
+   * The email is the sign-in identity, and "already used" would tell a customer who else has an
+   * account: only agents change it.
+   */
+  'customer:changeEmail': (viewer: Viewer): Verdict =>
+    staffOr(viewer, 'Only agents change the email address of a customer.', ['email']),
+
+  /** The customer portal's `users/current` is the signed-in customer; agents have no portal profile. */
+  'portal:currentUser': (viewer: Viewer): Verdict =>
+    viewer.kind === 'customer' || deny('users/current is for customers (portal users).', undefined, 'NOT_FOUND'),
+
+  /** A deleted customer is gone for the DiamanteDesk REST API, as it was in DiamanteDesk; GraphQL lists it to staff. */
+  'customer:readOverRest': (_viewer: Viewer, customer: { state: string | null }): Verdict =>
+    customer.state !== 'DELETED' || deny('Customer not found.', ['id'], 'NOT_FOUND'),
+
+  /** Your own keys; admins anyone's. */
+  'apiKey:list': (viewer: Viewer, owner: PersonRef): Verdict =>
+    isAdmin(viewer) || isSelf(viewer, owner) || deny('Not visible to you.'),
+  'apiKey:create': (viewer: Viewer, owner: PersonRef): Verdict =>
+    isAdmin(viewer) || isSelf(viewer, owner) || deny('Only admins make keys for other people.', ['owner']),
+} satisfies Record<string, (viewer: Viewer, subject: never) => Verdict>;
+
+type Rules = typeof rules;
+export type Action = keyof Rules;
+/** The subject an action is asked about, if it takes one. */
+type SubjectArgs<A extends Action> = Parameters<Rules[A]> extends [Viewer] ? [] : [subject: Parameters<Rules[A]>[1]];
+
+function verdict<A extends Action>(viewer: Viewer, action: A, subject: SubjectArgs<A>): Verdict {
+  return (rules[action] as (viewer: Viewer, subject?: unknown) => Verdict)(viewer, subject[0]);
+}
+
+export function can<A extends Action>(viewer: Viewer, action: A, ...subject: SubjectArgs<A>): boolean {
+  return verdict(viewer, action, subject) === true;
+}
+
+/** Throws the rule's refusal as a user error (FORBIDDEN, or NOT_FOUND where a refusal must not tell). */
+export function assertCan<A extends Action>(viewer: Viewer, action: A, ...subject: SubjectArgs<A>): void {
+  const result = verdict(viewer, action, subject);
+  if (result !== true) throw DomainError.of(result.code ?? 'FORBIDDEN', result.message, result.field);
 }

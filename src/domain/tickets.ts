@@ -2,6 +2,7 @@
 // (src/domain/ticket-numbers.ts hands the numbers out). A moved ticket gets a new key and keeps
 // answering to the old one.
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
 import { activityStamp } from './activity.ts';
@@ -72,7 +73,13 @@ const reporterColumns = (reporter: PersonRef) =>
     ? { reporterAgentId: reporter.id, reporterCustomerId: null }
     : { reporterAgentId: null, reporterCustomerId: reporter.id };
 
-export async function createTicket(prisma: PrismaClient, branchId: number, input: TicketInput, attach?: NewFiles) {
+export async function createTicket(
+  prisma: PrismaClient,
+  branchId: number,
+  input: TicketInput,
+  attach: NewFiles | undefined,
+  clock: Clock,
+) {
   const clean = validate(input, true);
   const branch = await prisma.branch.findUnique({ where: { id: branchId }, select: { defaultAssigneeId: true } });
   if (!branch) throw DomainError.of('NOT_FOUND', 'Branch not found.', ['branch']);
@@ -86,7 +93,7 @@ export async function createTicket(prisma: PrismaClient, branchId: number, input
   return prisma.$transaction(async (tx) => {
     // Holds the branch row lock until commit: the next creation waits for this number.
     const { first: number, keyOf } = await reserveTicketNumbers(tx, branchId);
-    const now = new Date();
+    const now = new Date(clock());
     const ticket = await tx.ticket.create({
       data: {
         key: keyOf(number),
@@ -143,7 +150,7 @@ export async function requireTicket(
   return id;
 }
 
-export async function updateTicket(prisma: PrismaClient, id: number, input: TicketInput) {
+export async function updateTicket(prisma: PrismaClient, id: number, input: TicketInput, now: Clock) {
   const clean = validate(input, false);
   if (input.reporter) await requireActivePerson(prisma, input.reporter, ['reporter']);
   if (input.assigneeId != null) await requireAssignee(prisma, input.assigneeId);
@@ -157,7 +164,7 @@ export async function updateTicket(prisma: PrismaClient, id: number, input: Tick
       assigneeId: input.assigneeId,
       ...(input.reporter ? reporterColumns(input.reporter) : {}),
       // Every field of a ticket is shown to its customer.
-      ...activityStamp(true),
+      ...activityStamp(true, new Date(now())),
     },
     select: { id: true },
   });
@@ -175,7 +182,13 @@ export async function deleteTicket(prisma: PrismaClient, id: number) {
  * ticket is already in the target branch, and it was moved since the caller knew it (addressed by
  * a key it no longer has, `addressedKey`), or while this request waited for the lock.
  */
-export async function moveTicket(prisma: PrismaClient, id: number, branchId: number, addressedKey?: string) {
+export async function moveTicket(
+  prisma: PrismaClient,
+  id: number,
+  branchId: number,
+  addressedKey: string | undefined,
+  now: Clock,
+) {
   const before = await prisma.ticket.findUnique({ where: { id }, select: { key: true } });
   if (!before) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
   try {
@@ -198,7 +211,7 @@ export async function moveTicket(prisma: PrismaClient, id: number, branchId: num
           branchId,
           number: target.first,
           key: target.keyOf(target.first),
-          ...activityStamp(true),
+          ...activityStamp(true, new Date(now())),
         },
         select: { id: true },
       });
@@ -226,7 +239,11 @@ export async function addWatcher(prisma: PrismaClient, ticketId: number, watcher
   const owner = watcher.kind === 'agent' ? { agentId: watcher.id } : { customerId: watcher.id };
   const existing = await prisma.ticketWatcher.findFirst({ where: { ticketId, ...owner }, select: { id: true } });
   // Watching twice is not an error: the caller's intent (this person watches) holds.
-  if (!existing) await prisma.ticketWatcher.create({ data: { ticketId, ...owner } }).catch(() => undefined);
+  if (!existing) {
+    await prisma.ticketWatcher.create({ data: { ticketId, ...owner } }).catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error; // a concurrent add of the same person
+    });
+  }
   return { id: ticketId };
 }
 

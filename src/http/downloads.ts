@@ -9,6 +9,7 @@ import { type DownloadKind, readDownloadToken } from '../auth/download-token.ts'
 import type { SecretBox } from '../auth/secret-box.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Viewer } from '../context.ts';
+import type { PersonRef } from '../domain/people.ts';
 import { attachmentVisibility } from '../domain/permissions.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -52,11 +53,11 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   return { start, end };
 }
 
-async function isActive(prisma: PrismaClient, viewer: Viewer) {
+async function isActive(prisma: PrismaClient, { kind, id }: PersonRef) {
   const person =
-    viewer.kind === 'agent'
-      ? await prisma.agent.findUnique({ where: { id: viewer.id }, select: { state: true } })
-      : await prisma.customer.findUnique({ where: { id: viewer.id }, select: { state: true, blocked: true } });
+    kind === 'agent'
+      ? await prisma.agent.findUnique({ where: { id }, select: { state: true } })
+      : await prisma.customer.findUnique({ where: { id }, select: { state: true, blocked: true } });
   return canAuthenticate(person);
 }
 

@@ -72,7 +72,7 @@ function areaOf(rest: string, portal: boolean): { area: 'desk' | 'oro'; path: st
 
 export interface RestDeps {
   gate: Gate;
-  makeContext: (viewer: Viewer | null) => Context;
+  makeContext: (viewer: Viewer) => Context;
   logger: Logger;
   /** Base of absolute links (Location, Link); from configuration, never from the Host header. */
   baseUrl: () => string;

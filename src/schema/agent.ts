@@ -3,9 +3,8 @@ import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
-import { isAdmin, isSelf, isStaff } from '../domain/permissions.ts';
+import { assertCan, can } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
 import { USERNAME_MAX, usernameFromEmail } from '../domain/usernames.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -73,7 +72,7 @@ export const Agent = builder.prismaNode('Agent', {
         'Gravatar image for the email address (read-only). Null for customers: a Gravatar URL carries a hash of the email, which customers are not shown.',
       // No `select`: a customer gets null without a lookup (the agent may be invisible to them as
       // a node), and staff read the email the agent row was loaded with.
-      resolve: (a, _args, ctx) => (isStaff(ctx.viewer) ? gravatar(a.email) : null),
+      resolve: (a, _args, ctx) => (can(ctx.viewer, 'helpdesk:readInternal') ? gravatar(a.email) : null),
     }),
     role: t.expose('role', { type: AgentRole, ...details, description: 'Admin or agent.' }),
     state: t.expose('state', { type: PersonState, ...details, description: 'Active or deleted.' }),
@@ -340,22 +339,13 @@ const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
 const CreateAgentPayload = objectPayload('CreateAgentPayload', 'agent', 'Agent', 'Result of `createAgent`.', AgentEdge);
 const UpdateAgentPayload = objectPayload('UpdateAgentPayload', 'agent', 'Agent', 'Result of `updateAgent`.');
 
-function checkAgentUpdate(ctx: Context, id: number, input: Record<string, unknown>) {
-  if (isAdmin(ctx.viewer)) return;
-  if (!isSelf(ctx.viewer, { kind: 'agent', id }))
-    throw DomainError.of('FORBIDDEN', 'Agents change only their own profile.', ['id']);
-  for (const field of people.adminOnlyAgentFields) {
-    if (input[field] !== undefined) throw DomainError.of('FORBIDDEN', `Only admins change ${field}.`, [field]);
-  }
-}
-
 builder.mutationFields((t) => ({
   createAgent: t.field({
     type: CreateAgentPayload,
     ...onlyFor('admin', 'Only admins manage agents.'),
     description: 'Creates an agent. Admins only.',
     args: { input: t.arg({ type: CreateAgentInput, required: true, description: 'The new agent.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => people.createAgent(ctx.prisma, input, ctx.viewer!.id)),
+    resolve: (_root, { input }, ctx) => asPayload(() => people.createAgent(ctx.prisma, input, ctx.viewer.id)),
   }),
   updateAgent: t.field({
     type: UpdateAgentPayload,
@@ -365,8 +355,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       asPayload(() => {
         const id = Number(input.id.id);
-        checkAgentUpdate(ctx, id, input);
-        return people.updateAgent(ctx.prisma, id, input, ctx.viewer!.id);
+        assertCan(ctx.viewer, 'agent:update', { id, input });
+        return people.updateAgent(ctx.prisma, id, input, ctx.viewer.id, ctx.now);
       }),
   }),
 }));

@@ -4,27 +4,19 @@ import type { Context } from '../context.ts';
 import { DomainError, Problems } from '../domain/errors.ts';
 import type { PersonRef } from '../domain/people.ts';
 import { requireActivePerson } from '../domain/people.ts';
-import { isAdmin, isSelf, viewerRef } from '../domain/permissions.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { apiKeyVisibility, assertCan, can, viewerRef } from '../domain/permissions.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
 import { objectPayload } from './payload.ts';
 import { Person, personRef } from './person.ts';
 import { asPayload, type PayloadShape, UserError } from './user-errors.ts';
 
-/** Your own keys; admins see everyone's. */
-const keyVisibility = (ctx: Context): Prisma.ApiKeyWhereInput => {
-  if (isAdmin(ctx.viewer)) return {};
-  const viewer = ctx.viewer!;
-  return viewer.kind === 'agent' ? { agentId: viewer.id } : { customerId: viewer.id };
-};
-
 export const ApiKey = builder.prismaNode('ApiKey', {
   description:
     'A credential for WSSE, Basic or Bearer authentication. The secret itself is shown only once, when created.',
   id: { field: 'id' },
   nullable: true,
-  findUnique: (id, ctx) => ({ id: Number(id), AND: [keyVisibility(ctx)] }),
+  findUnique: (id, ctx) => ({ id: Number(id), AND: [apiKeyVisibility(ctx.viewer)] }),
   fields: (t) => ({
     internalId: t.exposeInt('id', { description: 'Database id.' }),
     label: t.exposeString('label', { description: 'What the key is for, as given when it was made.' }),
@@ -53,7 +45,7 @@ const ownKeysOnly = (kind: PersonRef['kind']) => ({
   description: 'API keys of this person, newest first (yourself, or anyone for admins; null otherwise).',
   query: { orderBy: { id: 'desc' as const } },
   authScopes: (person: { id: number }, _args: object, ctx: Context) =>
-    isAdmin(ctx.viewer) || isSelf(ctx.viewer, { kind, id: person.id }),
+    can(ctx.viewer, 'apiKey:list', { kind, id: person.id }),
   unauthorizedResolver: () => null,
 });
 builder.prismaObjectField(Agent, 'apiKeys', (t) => t.relation('apiKeys', ownKeysOnly('agent')));
@@ -110,10 +102,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'Label and owner.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
-        const owner = input.owner ? personRef(input.owner) : viewerRef(ctx.viewer!);
-        if (!isSelf(ctx.viewer, owner) && !isAdmin(ctx.viewer)) {
-          throw DomainError.of('FORBIDDEN', 'Only admins make keys for other people.', ['owner']);
-        }
+        const owner = input.owner ? personRef(input.owner) : viewerRef(ctx.viewer);
+        assertCan(ctx.viewer, 'apiKey:create', owner);
         const problems = new Problems();
         const label = input.label?.trim() ?? '';
         if (label.length > 100) problems.add('TOO_LONG', 'Label must be at most 100 characters.', ['label']);
@@ -138,11 +128,11 @@ builder.mutationFields((t) => ({
       asPayload(async () => {
         const id = Number(input.id.id);
         const key = await ctx.prisma.apiKey.findUnique({
-          where: { id, AND: [keyVisibility(ctx)] },
+          where: { id, AND: [apiKeyVisibility(ctx.viewer)] },
           select: { revokedAt: true },
         });
         if (!key) throw DomainError.of('NOT_FOUND', 'API key not found.', ['id']);
-        if (!key.revokedAt) await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+        if (!key.revokedAt) await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date(ctx.now()) } });
         return { id };
       }),
   }),

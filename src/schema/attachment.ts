@@ -6,7 +6,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../domain/attachments.ts';
 import { DomainError } from '../domain/errors.ts';
-import { attachmentVisibility, commentVisibility, isStaff } from '../domain/permissions.ts';
+import { assertCan, attachmentVisibility, commentVisibility } from '../domain/permissions.ts';
 import { Comment } from './comment.ts';
 import { sharedConnection } from './connection.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
@@ -22,7 +22,6 @@ import { asPayload, onlyFor, type PayloadShape, UserError } from './user-errors.
  */
 function downloadUrl(ctx: Context, kind: 'file' | 'thumbnail', a: { id: number; sha256: string }) {
   const path = `/desk/attachments/download/${kind}/${a.sha256}?attachment=${a.id}`;
-  if (!ctx.viewer) return `${ctx.baseUrl}${path}`;
   const expires = Math.floor(ctx.now() / 1000) + ctx.files.downloadTokenSeconds;
   return `${ctx.baseUrl}${path}&token=${issueDownloadToken(ctx.box, ctx.viewer, kind, a.sha256, expires)}`;
 }
@@ -163,9 +162,7 @@ async function targetOf(
     select: { id: true, authorCustomerId: true },
   });
   if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['comment']);
-  if (!isStaff(ctx.viewer) && comment.authorCustomerId !== ctx.viewer!.id) {
-    throw DomainError.of('FORBIDDEN', 'Customers attach files only to their own comments.', ['comment']);
-  }
+  assertCan(ctx.viewer, 'attachment:addToComment', comment);
   return { commentId: comment.id };
 }
 
@@ -178,7 +175,7 @@ builder.mutationFields((t) => ({
       asPayload(async () => {
         const target = await targetOf(ctx, input);
         const files = await incomingFiles(ctx, input.files, input.base64);
-        return attachments.storeAttachments(ctx.prisma, ctx.files.store, target, files);
+        return attachments.storeAttachments(ctx.prisma, ctx.files.store, target, files, ctx.now);
       }),
   }),
   removeAttachment: t.field({
@@ -187,6 +184,6 @@ builder.mutationFields((t) => ({
     description: 'Removes an attachment; its file is deleted when nothing else refers to it. Agents only.',
     args: { input: t.arg({ type: RemoveAttachmentInput, required: true, description: 'The attachment.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => attachments.removeAttachment(ctx.prisma, ctx.files.store, Number(input.id.id))),
+      asPayload(() => attachments.removeAttachment(ctx.prisma, ctx.files.store, Number(input.id.id), ctx.now)),
   }),
 }));

@@ -3,15 +3,7 @@ import type { Context } from '../context.ts';
 import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
 import * as comments from '../domain/comments.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { PersonRef } from '../domain/people.ts';
-import {
-  commentVisibility,
-  commentVisibilityOnVisibleTicket,
-  forbidden,
-  isAdmin,
-  isSelf,
-  isStaff,
-} from '../domain/permissions.ts';
+import { assertCan, commentVisibility, commentVisibilityOnVisibleTicket } from '../domain/permissions.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -214,18 +206,6 @@ async function visibleComment(ctx: Context, id: number) {
   return comment;
 }
 
-/** Customers write public comments, as themselves, and leave ticket status to agents. */
-function checkCustomerComment(
-  ctx: Context,
-  input: { private?: boolean | null; ticketStatus?: string | null; author?: PersonRef },
-) {
-  if (isStaff(ctx.viewer)) return;
-  if (input.private) throw forbidden('Customers cannot write private notes.', ['private']);
-  if (input.ticketStatus) throw forbidden('Only agents set the status of a ticket.', ['ticketStatus']);
-  if (input.author && !isSelf(ctx.viewer, input.author))
-    throw forbidden('Customers comment as themselves.', ['author']);
-}
-
 builder.mutationFields((t) => ({
   addComment: t.field({
     type: AddCommentPayload,
@@ -236,9 +216,7 @@ builder.mutationFields((t) => ({
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
         const author = actingPerson(ctx, input.author);
-        if (!author)
-          throw DomainError.of('REQUIRED', 'Give author (or authenticate, to default to yourself).', ['author']);
-        checkCustomerComment(ctx, { ...input, author });
+        assertCan(ctx.viewer, 'comment:write', { ...input, author });
         const files = input.files || input.attachments ? await incomingFiles(ctx, input.files, input.attachments) : [];
         // The files' blobs are written before the comment and its attachment rows commit together.
         return comments.addComment(
@@ -258,10 +236,8 @@ builder.mutationFields((t) => ({
       asPayload(async () => {
         const id = Number(input.id.id);
         const comment = await visibleComment(ctx, id);
-        if (!isStaff(ctx.viewer) && comment.authorCustomerId !== ctx.viewer!.id) {
-          throw forbidden('Customers change only their own comments.', ['id']);
-        }
-        checkCustomerComment(ctx, input);
+        assertCan(ctx.viewer, 'comment:update', comment);
+        assertCan(ctx.viewer, 'comment:write', input);
         return comments.updateComment(ctx.prisma, id, input, ctx.now);
       }),
   }),
@@ -274,11 +250,9 @@ builder.mutationFields((t) => ({
       asPayload(async () => {
         const id = Number(input.id.id);
         const comment = await visibleComment(ctx, id);
-        if (!isAdmin(ctx.viewer) && comment.authorAgentId !== ctx.viewer!.id) {
-          throw forbidden('Agents delete only their own comments; admins any.', ['id']);
-        }
+        assertCan(ctx.viewer, 'comment:delete', comment);
         const hashes = await hashesUnder(ctx.prisma, { commentId: id });
-        await comments.deleteComment(ctx.prisma, id);
+        await comments.deleteComment(ctx.prisma, id, ctx.now);
         await collectGarbage(ctx.prisma, ctx.files.store, hashes);
         return id;
       }),

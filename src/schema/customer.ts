@@ -7,7 +7,7 @@ import * as customers from '../domain/customers.ts';
 import type { UserErrorShape } from '../domain/errors.ts';
 import { DomainError } from '../domain/errors.ts';
 import * as people from '../domain/people.ts';
-import { canSeePersonDetails, isStaff } from '../domain/permissions.ts';
+import { assertCan, can } from '../domain/permissions.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { personOrder } from './agent.ts';
@@ -484,22 +484,12 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const id = byId(input);
-        // Another customer is invisible to a customer: not found, like a missing one.
-        if (!canSeePersonDetails(ctx.viewer, { kind: 'customer', id }))
-          throw DomainError.of('NOT_FOUND', 'Customer not found.', ['id']);
-        if (!isStaff(ctx.viewer)) {
-          for (const field of ['note', 'blocked', 'confirmed', 'customId', 'channel'] as const) {
-            if ((input as Record<string, unknown>)[field] !== undefined)
-              throw DomainError.of('FORBIDDEN', `Only agents change ${field}.`, [field]);
-          }
-          // The email is the sign-in identity, and "already used" would tell a customer who else
-          // has an account: only agents change it. Sending the current email back is no change.
-          if (input.email !== undefined) {
-            const current = await ctx.prisma.customer.findUnique({ where: { id }, select: { email: true } });
-            if ((input.email?.trim().toLowerCase() ?? null) !== (current?.email ?? null)) {
-              throw DomainError.of('FORBIDDEN', 'Only agents change the email address of a customer.', ['email']);
-            }
-          }
+        assertCan(ctx.viewer, 'customer:update', { id, input });
+        // Sending the current email back is no change, so it is read only for those who may not change it.
+        if (input.email !== undefined && !can(ctx.viewer, 'customer:changeEmail')) {
+          const current = await ctx.prisma.customer.findUnique({ where: { id }, select: { email: true } });
+          if ((input.email?.trim().toLowerCase() ?? null) !== (current?.email ?? null))
+            assertCan(ctx.viewer, 'customer:changeEmail');
         }
         return people.updateCustomer(ctx.prisma, id, input);
       }),
@@ -509,7 +499,7 @@ builder.mutationFields((t) => ({
     ...staffMutation,
     description: 'Blocks a customer: they can no longer sign in, and their new tickets are marked spam. Agents only.',
     args: { input: t.arg({ type: BlockCustomerInput, required: true, description: 'The customer.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => customers.blockCustomer(ctx.prisma, byId(input))),
+    resolve: (_root, { input }, ctx) => asPayload(() => customers.blockCustomer(ctx.prisma, byId(input), ctx.now)),
   }),
   restoreCustomer: t.field({
     type: RestoreCustomerPayload,
@@ -523,7 +513,7 @@ builder.mutationFields((t) => ({
     ...staffMutation,
     description: 'Soft-deletes a customer: hidden from default lists, cannot sign in, restorable. Agents only.',
     args: { input: t.arg({ type: DisableCustomerInput, required: true, description: 'The customer.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => customers.disableCustomer(ctx.prisma, byId(input))),
+    resolve: (_root, { input }, ctx) => asPayload(() => customers.disableCustomer(ctx.prisma, byId(input), ctx.now)),
   }),
   deleteCustomerPermanently: t.field({
     type: DeleteCustomerPermanentlyPayload,
@@ -531,7 +521,8 @@ builder.mutationFields((t) => ({
     description:
       'Erases a customer and their keys; their tickets and comments stay, attributed to a deleted-person placeholder. Admins only.',
     args: { input: t.arg({ type: DeleteCustomerPermanentlyInput, required: true, description: 'The customer.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => customers.deleteCustomerPermanently(ctx.prisma, byId(input))),
+    resolve: (_root, { input }, ctx) =>
+      asPayload(() => customers.deleteCustomerPermanently(ctx.prisma, byId(input), ctx.now)),
   }),
   linkCustomerProfiles: t.field({
     type: LinkCustomerProfilesPayload,

@@ -3,7 +3,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { fullNameOf } from '../domain/customers.ts';
 import type { PersonRef } from '../domain/people.ts';
-import { canSeePersonDetails, isStaff } from '../domain/permissions.ts';
+import { can, personVisibility, viewerRef } from '../domain/permissions.ts';
 
 export interface PersonShape {
   id: number;
@@ -24,7 +24,8 @@ export const details = {
   // Nullable for that reason alone; src/schema/describe.ts says so in the field's description.
   nullable: true as const,
   extensions: { hiddenFromCustomers: 'others' },
-  authScopes: (person: PersonShape, _args: object, ctx: Context) => canSeePersonDetails(ctx.viewer, refOf(person)),
+  authScopes: (person: PersonShape, _args: object, ctx: Context) =>
+    can(ctx.viewer, 'person:readDetails', refOf(person)),
   unauthorizedResolver: () => null,
 };
 
@@ -61,7 +62,7 @@ export const PersonState = builder.enumType('PersonState', {
 
 /** Customers may load only themselves by id; other people reach them through tickets and comments. */
 export const visiblePerson = (kind: PersonRef['kind']) => (id: string, ctx: Context) =>
-  isStaff(ctx.viewer) || (ctx.viewer?.kind === kind && ctx.viewer.id === Number(id)) ? { id: Number(id) } : { id: -1 };
+  personVisibility(ctx.viewer, { kind, id: Number(id) });
 
 /** A decoded Agent or Customer global id as the domain's person reference. */
 export function personRef(id: { typename: string; id: string }): PersonRef {
@@ -74,11 +75,10 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The authenticated caller.',
     resolve: (_root, _args, ctx) => {
-      const viewer = ctx.viewer;
-      if (!viewer) return null;
-      return viewer.kind === 'agent'
-        ? ctx.prisma.agent.findUnique({ where: { id: viewer.id } })
-        : ctx.prisma.customer.findUnique({ where: { id: viewer.id } });
+      const { kind, id } = viewerRef(ctx.viewer);
+      return kind === 'agent'
+        ? ctx.prisma.agent.findUnique({ where: { id } })
+        : ctx.prisma.customer.findUnique({ where: { id } });
     },
   }),
 }));

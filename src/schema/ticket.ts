@@ -1,17 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
+import type { Context, Viewer } from '../context.ts';
 import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
 import { DomainError, isUniqueViolation } from '../domain/errors.ts';
 import { type PersonRef, requireActivePerson } from '../domain/people.ts';
-import {
-  canSeePersonDetails,
-  checkCustomerTicketInput,
-  forbidden,
-  isSelf,
-  isStaff,
-  ticketVisibility,
-} from '../domain/permissions.ts';
+import { assertCan, can, isSelf, ticketUpdatedColumn, ticketVisibility, viewerRef } from '../domain/permissions.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import * as tickets from '../domain/tickets.ts';
@@ -103,11 +96,11 @@ export const Ticket = builder.prismaNode('Ticket', {
       select: { watchers: { select: { agent: true, customer: true, addedByCustomer: true }, orderBy: { id: 'asc' } } },
       resolve: (ticket, _args, ctx) =>
         ticket.watchers
-          .filter(
-            (w) =>
-              isStaff(ctx.viewer) ||
-              !w.addedByCustomer ||
-              (w.customer && isSelf(ctx.viewer, { kind: 'customer', id: w.customer.id })),
+          .filter((w) =>
+            can(ctx.viewer, 'watcher:read', {
+              addedByCustomer: w.addedByCustomer,
+              customerId: w.customer?.id ?? null,
+            }),
           )
           .map((w) => (w.agent ?? w.customer)!)
           .filter(Boolean),
@@ -118,7 +111,8 @@ export const Ticket = builder.prismaNode('Ticket', {
       description:
         'When the ticket, its comments or its files last changed. Customers see the last change visible to them: private notes (and files on them) do not move it.',
       select: { updatedAt: true, publicUpdatedAt: true },
-      resolve: (ticket, _args, ctx) => (isStaff(ctx.viewer) ? ticket.updatedAt : ticket.publicUpdatedAt),
+      resolve: (ticket, _args, ctx) =>
+        ticketUpdatedColumn(ctx.viewer) === 'updatedAt' ? ticket.updatedAt : ticket.publicUpdatedAt,
     }),
   }),
 });
@@ -191,13 +185,7 @@ const ticketOrder = orderInput(
 
 type TicketFilterValue = typeof TicketFilter.$inferInput;
 
-/** The column behind `updatedAt` for this viewer: customers filter and sort by what they are shown. */
-const updatedColumn = (viewer: Context['viewer']) => (isStaff(viewer) ? 'updatedAt' : 'publicUpdatedAt');
-
-export function ticketWhere(
-  filter: TicketFilterValue | null | undefined,
-  viewer: Context['viewer'] = null,
-): Prisma.TicketWhereInput {
+export function ticketWhere(filter: TicketFilterValue | null | undefined, viewer: Viewer): Prisma.TicketWhereInput {
   if (!filter) return {};
   const and: Prisma.TicketWhereInput[] = [];
   if (filter.branch) and.push({ branchId: Number(filter.branch.id) });
@@ -218,7 +206,7 @@ export function ticketWhere(
   const created = timeRange(filter.createdAfter, filter.createdBefore);
   if (created) and.push({ createdAt: created });
   const updated = timeRange(filter.updatedAfter, filter.updatedBefore);
-  if (updated) and.push({ [updatedColumn(viewer)]: updated });
+  if (updated) and.push({ [ticketUpdatedColumn(viewer)]: updated });
   if (filter.text?.trim()) and.push(textWhere(filter.text.trim()));
   if (filter.ids) and.push({ id: { in: filter.ids.map((id) => Number(id.id)) } });
   for (const column of ['key', 'subject', 'description', 'uniqueId'] as const) {
@@ -244,9 +232,9 @@ function searchWhere(query: string): Prisma.TicketWhereInput {
   return textWhere(text);
 }
 
-export const ticketOrderBy = (order: Parameters<typeof ticketOrder.toPrisma>[0], viewer: Context['viewer'] = null) =>
+export const ticketOrderBy = (order: Parameters<typeof ticketOrder.toPrisma>[0], viewer: Viewer) =>
   (ticketOrder.toPrisma(order) as Prisma.TicketOrderByWithRelationInput[]).map((term) =>
-    'updatedAt' in term ? { [updatedColumn(viewer)]: term.updatedAt } : term,
+    'updatedAt' in term ? { [ticketUpdatedColumn(viewer)]: term.updatedAt } : term,
   );
 
 const visibleTickets = (ctx: Context, where: Prisma.TicketWhereInput): Prisma.TicketWhereInput => ({
@@ -317,7 +305,7 @@ builder.prismaObjectField(Customer, 'tickets', (t) =>
       },
       resolve: (query, c, args, ctx) => {
         // Customers see other customers as a name only (src/schema/person.ts), their lists as empty.
-        if (!canSeePersonDetails(ctx.viewer, { kind: 'customer', id: c.id })) return [];
+        if (!can(ctx.viewer, 'person:readDetails', { kind: 'customer', id: c.id })) return [];
         const { where, orderBy } = nestedTicketQuery(args, ctx);
         return ctx.prisma.ticket.findMany({
           ...query,
@@ -326,7 +314,7 @@ builder.prismaObjectField(Customer, 'tickets', (t) =>
         });
       },
       totalCount: (c, args, ctx) => {
-        if (!canSeePersonDetails(ctx.viewer, { kind: 'customer', id: c.id })) return 0;
+        if (!can(ctx.viewer, 'person:readDetails', { kind: 'customer', id: c.id })) return 0;
         const { where } = nestedTicketQuery(args, ctx);
         return ctx.prisma.ticket.count({ where: { AND: [reporterWhere(c, args.includeLinked), where] } });
       },
@@ -438,12 +426,8 @@ export function locate(ctx: Context, locator: typeof TicketLocator.$inferInput, 
 }
 
 /** The person a write is attributed to: the one named in the input, or else the caller. */
-export function actingPerson(
-  ctx: Context,
-  given: { typename: string; id: string } | null | undefined,
-): PersonRef | null {
-  if (given) return personRef(given);
-  return ctx.viewer ? { kind: ctx.viewer.kind, id: ctx.viewer.id } : null;
+export function actingPerson(ctx: Context, given: { typename: string; id: string } | null | undefined): PersonRef {
+  return given ? personRef(given) : viewerRef(ctx.viewer);
 }
 
 const CreateTicketInput = builder.inputType('CreateTicketInput', {
@@ -564,7 +548,7 @@ async function watcherOf(
     if (!person) throw DomainError.of('NOT_FOUND', 'Nobody has that email.', ['watcherEmail']);
     return person;
   }
-  return requirePerson(actingPerson(ctx, input.watcher), 'watcher');
+  return actingPerson(ctx, input.watcher);
 }
 
 /**
@@ -608,7 +592,7 @@ async function customerRemovesWatcher(
   input: Parameters<typeof customerWatcherTarget>[1],
 ) {
   const person = await customerWatcherTarget(ctx, input);
-  if (!person || !isSelf(ctx.viewer, person)) await checkWatcherChange(ctx, ticketId);
+  if (!can(ctx.viewer, 'watcher:leave', person)) await checkWatcherChange(ctx, ticketId);
   if (person) {
     const owner = person.kind === 'agent' ? { agentId: person.id } : { customerId: person.id };
     await ctx.prisma.ticketWatcher.deleteMany({ where: { ticketId, ...owner } });
@@ -618,16 +602,9 @@ async function customerRemovesWatcher(
 
 /** Customers change the watchers of tickets they reported; agents of any ticket. */
 async function checkWatcherChange(ctx: Context, ticketId: number) {
-  if (isStaff(ctx.viewer)) return;
+  if (can(ctx.viewer, 'watcher:manage')) return;
   const ticket = await ctx.prisma.ticket.findUnique({ where: { id: ticketId }, select: { reporterCustomerId: true } });
-  if (ticket?.reporterCustomerId !== ctx.viewer!.id) {
-    throw forbidden('Only the reporter of a ticket and agents change its watchers.', ['watcher']);
-  }
-}
-
-function requirePerson(person: PersonRef | null, field: string): PersonRef {
-  if (!person) throw DomainError.of('REQUIRED', `Give ${field} (or authenticate, to default to yourself).`, [field]);
-  return person;
+  assertCan(ctx.viewer, 'watcher:change', ticket);
 }
 
 builder.mutationFields((t) => ({
@@ -638,15 +615,16 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const fields = ticketInput(input);
-        checkCustomerTicketInput(ctx.viewer!, fields);
+        assertCan(ctx.viewer, 'ticket:create', fields);
         // Files are read and checked first: refused files leave no ticket behind.
         const files = input.files || input.attachments ? await incomingFiles(ctx, input.files, input.attachments) : [];
         // The files' blobs are written before the ticket and its attachment rows commit together.
         return tickets.createTicket(
           ctx.prisma,
           Number(input.branch.id),
-          { ...fields, reporter: requirePerson(actingPerson(ctx, input.reporter), 'reporter') },
+          { ...fields, reporter: actingPerson(ctx, input.reporter) },
           { store: ctx.files.store, files },
+          ctx.now,
         );
       }),
   }),
@@ -656,7 +634,9 @@ builder.mutationFields((t) => ({
     description: 'Changes a ticket, found by id or key. Agents only.',
     args: { input: t.arg({ type: UpdateTicketInput, required: true, description: 'The ticket and its changes.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => tickets.updateTicket(ctx.prisma, await locate(ctx, input.ticket), ticketInput(input))),
+      asPayload(async () =>
+        tickets.updateTicket(ctx.prisma, await locate(ctx, input.ticket), ticketInput(input), ctx.now),
+      ),
   }),
   deleteTicket: t.field({
     type: DeleteTicketPayload,
@@ -685,6 +665,7 @@ builder.mutationFields((t) => ({
           await locate(ctx, input.ticket),
           Number(input.branch.id),
           input.ticket.key?.trim().toUpperCase(),
+          ctx.now,
         ),
       ),
   }),
@@ -698,7 +679,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
-        if (!isStaff(ctx.viewer)) return customerAddsWatcher(ctx, ticketId, input);
+        if (!can(ctx.viewer, 'watcher:manage')) return customerAddsWatcher(ctx, ticketId, input);
         const watcher = await watcherOf(ctx, input);
         const result = await tickets.addWatcher(ctx.prisma, ticketId, watcher);
         // Added by staff: listed to customers from now on.
@@ -718,7 +699,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       asPayload(async () => {
         const ticketId = await locate(ctx, input.ticket);
-        if (!isStaff(ctx.viewer)) return customerRemovesWatcher(ctx, ticketId, input);
+        if (!can(ctx.viewer, 'watcher:manage')) return customerRemovesWatcher(ctx, ticketId, input);
         const watcher = await watcherOf(ctx, input);
         return tickets.removeWatcher(ctx.prisma, ticketId, watcher);
       }),

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, opendir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { ifMissing } from './if-missing.ts';
 
 export type BlobKind = 'file' | 'thumbnail';
 
@@ -48,15 +49,15 @@ export function filesystemBlobStore(root: string): BlobStore {
     return path.join(root, DIRS[kind], sha256.slice(0, 2), sha256);
   };
   const sortedNames = async (dir: string, pattern: RegExp) =>
-    (await readdir(dir).catch(() => [] as string[])).filter((name) => pattern.test(name)).sort();
+    (await readdir(dir).catch(ifMissing([] as string[]))).filter((name) => pattern.test(name)).sort();
   return {
     async put(kind, sha256, bytes) {
       const target = pathOf(kind, sha256);
-      if ((await stat(target).catch(() => null))?.isFile()) {
+      if ((await stat(target).catch(ifMissing(null)))?.isFile()) {
         // Refresh its time so that the orphan sweeper gives this upload its full grace period.
+        // Swept meanwhile: written again below.
         const now = new Date();
-        await utimes(target, now, now).catch(() => undefined);
-        return;
+        if (await utimes(target, now, now).then(() => true, ifMissing(false))) return;
       }
       await mkdir(path.dirname(target), { recursive: true });
       // Write beside, then rename: a reader never sees half a file.
@@ -65,12 +66,13 @@ export function filesystemBlobStore(root: string): BlobStore {
         await writeFile(temporary, bytes, { mode: 0o600 });
         await rename(temporary, target);
       } catch (error) {
+        // The write's error is the one to report; a leftover temporary is swept later.
         await rm(temporary, { force: true }).catch(() => undefined);
         throw error;
       }
     },
     async size(kind, sha256) {
-      const info = await stat(pathOf(kind, sha256)).catch(() => null);
+      const info = await stat(pathOf(kind, sha256)).catch(ifMissing(null));
       return info?.isFile() ? info.size : null;
     },
     open(kind, sha256, range) {
@@ -85,14 +87,14 @@ export function filesystemBlobStore(root: string): BlobStore {
         if (after && prefix < after.slice(0, 2)) continue;
         for (const name of await sortedNames(path.join(base, prefix), HASH)) {
           if (after && name <= after) continue;
-          const info = await stat(path.join(base, prefix, name)).catch(() => null);
+          const info = await stat(path.join(base, prefix, name)).catch(ifMissing(null));
           if (info?.isFile()) yield { sha256: name, modifiedAt: info.mtime };
         }
       }
     },
     async deleteIfOlder(kind, sha256, before) {
       const target = pathOf(kind, sha256);
-      const info = await stat(target).catch(() => null);
+      const info = await stat(target).catch(ifMissing(null));
       if (!info?.isFile() || info.mtime >= before) return false;
       await rm(target, { force: true });
       return true;
@@ -102,13 +104,13 @@ export function filesystemBlobStore(root: string): BlobStore {
       for (const kind of Object.values(DIRS)) {
         const base = path.join(root, kind);
         for (const prefix of await sortedNames(base, PREFIX)) {
-          const dir = await opendir(path.join(base, prefix)).catch(() => null);
+          const dir = await opendir(path.join(base, prefix)).catch(ifMissing(null));
           if (!dir) continue;
           for await (const entry of dir) {
             if (removed >= limit) break;
             if (!entry.isFile() || !TEMPORARY.test(entry.name)) continue;
             const file = path.join(base, prefix, entry.name);
-            const info = await stat(file).catch(() => null);
+            const info = await stat(file).catch(ifMissing(null));
             if (info && info.mtime < before) {
               await rm(file, { force: true });
               removed += 1;

@@ -1,6 +1,7 @@
 // /users (DiamanteDesk customers), /users/{email}/, /users/{id}; and the customer portal's
 // /users/current and /tickets/{id}/watchers.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { can } from '../../domain/permissions.ts';
 import { deleteRoute, runGraphQL, runMutation } from '../execute.ts';
 import { knownProperties, onlyProperties, RestError } from '../format.ts';
 import { dateFilters, idsParam, listOperation, listResponse, orderOf, textParam } from '../lists.ts';
@@ -48,8 +49,8 @@ async function loadUser(request: RouteRequest, by: { id?: string; email?: string
     `query($id: ID, $email: EmailAddress) { customer(id: $id, email: $email) { ${FIELDS} } }`,
     by,
   );
-  // A deleted user is gone for REST clients (DiamanteDesk hid them too).
-  if (!data.customer || data.customer.state === 'DELETED') throw new RestError(404, NOT_FOUND);
+  if (!data.customer || !can(request.ctx.viewer, 'customer:readOverRest', data.customer))
+    throw new RestError(404, NOT_FOUND);
   return restUser(data.customer);
 }
 
@@ -72,8 +73,8 @@ async function updateUser(request: RouteRequest, id: string) {
 }
 
 const currentCustomer = (request: RouteRequest) => {
-  const viewer = request.ctx.viewer!;
-  if (viewer.kind !== 'customer') throw new RestError(404, 'users/current is for customers (portal users).');
+  const viewer = request.ctx.viewer;
+  if (!can(viewer, 'portal:currentUser')) throw new RestError(404, 'users/current is for customers (portal users).');
   return encodeGlobalID('Customer', viewer.id);
 };
 
