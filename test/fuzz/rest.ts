@@ -281,13 +281,16 @@ export function restRequests(seeds: Seeds, victims: Victims, auth: fc.Arbitrary<
     '=&=&&',
     '__proto__[x]=1',
   );
+  // Values may be objects without a prototype (anyJson), which String() cannot convert.
+  const xmlText = (value: unknown) =>
+    (value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value)).replace(/[<&]/g, '');
   const xmlBody = fc.oneof(
     jsonObject(['subject', 'description', 'content', 'name', 'email']).map(
       (o) =>
         `<?xml version="1.0"?><ticket>${Object.entries(o)
           .map(
             ([k, v]) =>
-              `<${k.replace(/[^A-Za-z_]/g, '_') || 'x'}>${String(v).replace(/[<&]/g, '')}</${k.replace(/[^A-Za-z_]/g, '_') || 'x'}>`,
+              `<${k.replace(/[^A-Za-z_]/g, '_') || 'x'}>${xmlText(v)}</${k.replace(/[^A-Za-z_]/g, '_') || 'x'}>`,
           )
           .join('')}</ticket>`,
     ),
