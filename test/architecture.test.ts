@@ -84,3 +84,55 @@ describe('permission decisions live in src/domain/permissions.ts', () => {
     ]);
   });
 });
+
+// Mutations orchestrate in the domain (issue 14): a resolver parses its arguments, calls one
+// use-case in src/domain/ and maps its DomainErrors; it never writes through Prisma itself.
+const WRITE =
+  /(\w+|\))\s*\.\s*(createMany|updateMany|deleteMany|create|update|delete|upsert|\$executeRaw\w*|\$transaction)\s*[(`]/g;
+/** Calls with these names that are not Prisma's: `Object.create(proto)`, `createHash(…).update(text)`. */
+const notPrisma = (receiver: string, line: string) => receiver === 'Object' || /createHash\(/.test(line);
+
+/** `file:line: call` for every Prisma write under src/schema/; comments are skipped. */
+function schemaWrites(files: Record<string, string>) {
+  const found: string[] = [];
+  for (const [file, text] of Object.entries(files)) {
+    if (!file.startsWith('schema/')) continue;
+    const code = text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/\/\/.*$/gm, '');
+    for (const match of code.matchAll(WRITE)) {
+      const line = code.slice(0, match.index + match[0].length).split('\n').length;
+      const lineText = code.split('\n')[line - 1] ?? '';
+      if (!notPrisma(match[1]!, lineText)) found.push(`${file}:${line}: ${match[2]}`);
+    }
+  }
+  return found;
+}
+
+describe('resolvers in src/schema/ do not write through Prisma', () => {
+  it('no file under src/schema/ calls a Prisma write method', () => {
+    expect(schemaWrites(read(sourceFiles(SRC)))).toEqual([]);
+  });
+
+  it('catches each write, also across lines, and not reads, other objects or comments', () => {
+    const found = schemaWrites({
+      'schema/a.ts': 'await ctx.prisma.apiKey.update({ where: { id } });',
+      'schema/b.ts': 'await ctx.prisma.ticketWatcher\n  .create({ data })\n  .catch(() => {});',
+      'schema/c.ts': 'await ctx.prisma.ticketWatcher.deleteMany({ where });',
+      'schema/d.ts': 'await ctx.prisma.$transaction(async (tx) => tx.ticket.upsert(args));',
+      'schema/e.ts': 'await ctx.prisma.$executeRaw`SELECT 1`;',
+      'schema/f.ts': 'await prisma.customFieldDefinition.createMany({ data });',
+      // Allowed: reads, other objects' methods, comments, and writes outside src/schema/.
+      'schema/g.ts': "ctx.prisma.ticket.findMany(query); Object.create(ctx); createHash('md5').update(email);",
+      'schema/h.ts': '// ctx.prisma.ticket.delete({ where }) used to be here\n/* prisma.x.update() */',
+      'domain/tickets.ts': 'await prisma.ticket.delete({ where: { id } });',
+    });
+    expect(found).toEqual([
+      'schema/a.ts:1: update',
+      'schema/b.ts:2: create',
+      'schema/c.ts:1: deleteMany',
+      'schema/d.ts:1: $transaction',
+      'schema/d.ts:1: upsert',
+      'schema/e.ts:1: $executeRaw',
+      'schema/f.ts:1: createMany',
+    ]);
+  });
+});

@@ -1,11 +1,13 @@
 import type { Clock } from '../clock.ts';
+import type { Viewer } from '../context.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketStatus } from '../generated/prisma/enums.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { touchTicket } from './activity.ts';
-import { createAttachmentRows, type IncomingFile, writeBlobs } from './attachments.ts';
+import { collectGarbage, createAttachmentRows, hashesUnder, type IncomingFile, writeBlobs } from './attachments.ts';
 import { DomainError, Problems } from './errors.ts';
 import { checkPartTimeAllowance, type PersonRef, requireActivePerson } from './people.ts';
+import { assertCan, commentVisibility } from './permissions.ts';
 import { sanitizeRichText } from './rich-text.ts';
 
 export interface CommentInput {
@@ -78,8 +80,20 @@ export async function addComment(
   });
 }
 
+/** The comment if the viewer may see it (src/domain/permissions.ts), else NOT_FOUND. */
+async function visibleComment(prisma: PrismaClient, viewer: Viewer, id: number) {
+  const comment = await prisma.comment.findUnique({
+    where: { id, AND: [commentVisibility(viewer)] },
+    select: { authorAgentId: true, authorCustomerId: true },
+  });
+  if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
+  return comment;
+}
+
 /** `now` dates a publication and decides which month's part-time allowance it counts against. */
-export async function updateComment(prisma: PrismaClient, id: number, input: CommentInput, now: Clock) {
+export async function updateComment(prisma: PrismaClient, viewer: Viewer, id: number, input: CommentInput, now: Clock) {
+  assertCan(viewer, 'comment:update', await visibleComment(prisma, viewer, id));
+  assertCan(viewer, 'comment:write', input);
   const publishedAt = new Date(now());
   const problems = new Problems();
   const content = input.content !== undefined ? validContent(problems, input.content) : undefined;
@@ -110,14 +124,18 @@ export async function updateComment(prisma: PrismaClient, id: number, input: Com
   });
 }
 
-export async function deleteComment(prisma: PrismaClient, id: number, now: Clock) {
-  return prisma.$transaction(async (tx) => {
+/** Deletes a comment and its attachments, then the blobs nothing else uses. */
+export async function deleteComment(prisma: PrismaClient, store: BlobStore, viewer: Viewer, id: number, now: Clock) {
+  assertCan(viewer, 'comment:delete', await visibleComment(prisma, viewer, id));
+  const hashes = await hashesUnder(prisma, { commentId: id });
+  await prisma.$transaction(async (tx) => {
     const comment = await tx.comment.findUnique({ where: { id }, select: { ticketId: true, private: true } });
     if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
     const { count } = await tx.comment.deleteMany({ where: { id } });
     if (count === 0) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
     // A public reply disappearing is a change its customer sees.
     await touchTicket(tx, comment.ticketId, !comment.private, new Date(now()));
-    return id;
   });
+  await collectGarbage(prisma, store, hashes);
+  return id;
 }

@@ -203,8 +203,8 @@ export const CUSTOM_FIELD_KEY = /^cf_[1-9]\d{0,8}$/;
 
 /**
  * Defines a custom customer field. Its key is `cf_<number>`: the one given (a Deskie account's own
- * keys, so that migrated integrations keep sending `cf_20`), else `cf_<id>`, or the next free
- * number when a chosen key already took that one.
+ * keys, so that migrated integrations keep sending `cf_20`), else `cf_<id>`, skipping the ids
+ * whose key a chosen key already took.
  */
 export async function createCustomFieldDefinition(
   prisma: PrismaClient,
@@ -218,25 +218,30 @@ export async function createCustomFieldDefinition(
     problems.add('INVALID', 'key must be cf_ followed by a number, such as cf_20.', ['key']);
   problems.throwIfAny();
   try {
-    return await prisma.$transaction(async (tx) => {
-      if (key) return tx.customFieldDefinition.create({ data: { key, name, type: input.type }, select: { key: true } });
-      const created = await tx.customFieldDefinition.create({
-        data: { key: `pending-${randomUUID()}`, name, type: input.type },
-        select: { id: true },
-      });
-      let number = created.id;
-      while (await tx.customFieldDefinition.findUnique({ where: { key: `cf_${number}` }, select: { id: true } }))
-        number++;
-      return tx.customFieldDefinition.update({
-        where: { id: created.id },
-        data: { key: `cf_${number}` },
+    if (key)
+      return await prisma.customFieldDefinition.create({
+        data: { key, name, type: input.type },
         select: { key: true },
       });
+    // The row's id is taken from its sequence first, so the row is written once with its key
+    // `cf_<id>`; ids whose key a chosen key already holds are skipped.
+    let id: number;
+    do id = await nextCustomFieldId(prisma);
+    while (await prisma.customFieldDefinition.findUnique({ where: { key: `cf_${id}` }, select: { id: true } }));
+    return await prisma.customFieldDefinition.create({
+      data: { id, key: `cf_${id}`, name, type: input.type },
+      select: { key: true },
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw DomainError.of('TAKEN', `Custom field ${key} already exists.`, ['key']);
     throw error;
   }
+}
+
+async function nextCustomFieldId(prisma: PrismaClient) {
+  const rows = await prisma.$queryRaw<{ id: number }[]>`
+    SELECT nextval(pg_get_serial_sequence('"CustomFieldDefinition"', 'id'))::int AS id`;
+  return rows[0]!.id;
 }
 
 /** A custom field's value matched as text with Deskie's anchors (see anchoredText). */

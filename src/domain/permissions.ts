@@ -100,7 +100,7 @@ interface TicketInput {
 interface CommentInput {
   private?: boolean | null;
   ticketStatus?: string | null;
-  author?: PersonRef;
+  author?: PersonRef | null;
 }
 const CUSTOMER_READ_ONLY_FIELDS = ['note', 'blocked', 'confirmed', 'customId', 'channel'] as const;
 

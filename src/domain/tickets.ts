@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
 import { activityStamp } from './activity.ts';
-import { createAttachmentRows, writeBlobs } from './attachments.ts';
+import { collectGarbage, createAttachmentRows, hashesUnder, writeBlobs } from './attachments.ts';
 import { normaliseTags } from './branches.ts';
 import type { NewFiles } from './comments.ts';
 import { DomainError, isUniqueViolation, Problems } from './errors.ts';
@@ -170,8 +171,11 @@ export async function updateTicket(prisma: PrismaClient, id: number, input: Tick
   });
 }
 
-export async function deleteTicket(prisma: PrismaClient, id: number) {
+/** Deletes a ticket with its comments, watchers and attachments, then the blobs nothing else uses. */
+export async function deleteTicket(prisma: PrismaClient, store: BlobStore, id: number) {
+  const hashes = await hashesUnder(prisma, { ticketId: id });
   await prisma.ticket.delete({ where: { id } });
+  await collectGarbage(prisma, store, hashes);
   return id;
 }
 
@@ -232,34 +236,4 @@ function movedMeanwhile(key?: string) {
       : 'The ticket was moved meanwhile; check it and try again.',
     ['ticket'],
   );
-}
-
-export async function addWatcher(prisma: PrismaClient, ticketId: number, watcher: PersonRef) {
-  await requireActivePerson(prisma, watcher, ['watcher']);
-  const owner = watcher.kind === 'agent' ? { agentId: watcher.id } : { customerId: watcher.id };
-  const existing = await prisma.ticketWatcher.findFirst({ where: { ticketId, ...owner }, select: { id: true } });
-  // Watching twice is not an error: the caller's intent (this person watches) holds.
-  if (!existing) {
-    await prisma.ticketWatcher.create({ data: { ticketId, ...owner } }).catch((error: unknown) => {
-      if (!isUniqueViolation(error)) throw error; // a concurrent add of the same person
-    });
-  }
-  return { id: ticketId };
-}
-
-export async function removeWatcher(prisma: PrismaClient, ticketId: number, watcher: PersonRef) {
-  const owner = watcher.kind === 'agent' ? { agentId: watcher.id } : { customerId: watcher.id };
-  const { count } = await prisma.ticketWatcher.deleteMany({ where: { ticketId, ...owner } });
-  if (count === 0) throw DomainError.of('NOT_FOUND', 'That person does not watch this ticket.', ['watcher']);
-  return { id: ticketId };
-}
-
-/** An active agent or customer by email (agents first), for watcher lists managed by email. */
-export async function personByEmail(prisma: PrismaClient, email: string): Promise<PersonRef | null> {
-  const clean = email.trim().toLowerCase();
-  const agent = await prisma.agent.findUnique({ where: { email: clean }, select: { id: true, state: true } });
-  if (agent?.state === 'ACTIVE') return { kind: 'agent', id: agent.id };
-  const customer = await prisma.customer.findUnique({ where: { email: clean }, select: { id: true, state: true } });
-  if (customer?.state === 'ACTIVE') return { kind: 'customer', id: customer.id };
-  return null;
 }

@@ -1,10 +1,8 @@
-import { issueApiKey } from '../auth/api-keys.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { DomainError, Problems } from '../domain/errors.ts';
+import * as apiKeys from '../domain/api-keys.ts';
 import type { PersonRef } from '../domain/people.ts';
-import { requireActivePerson } from '../domain/people.ts';
-import { apiKeyVisibility, assertCan, can, viewerRef } from '../domain/permissions.ts';
+import { apiKeyVisibility, can, viewerRef } from '../domain/permissions.ts';
 import { Agent } from './agent.ts';
 import { Customer } from './customer.ts';
 import { objectPayload } from './payload.ts';
@@ -101,39 +99,21 @@ builder.mutationFields((t) => ({
       'Makes an API key for yourself (admins: for anyone). The secret is in the payload, once. A person holds at most 20 active keys (HELPDESK_MAX_API_KEYS): past that, LIMIT_REACHED.',
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'Label and owner.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const owner = input.owner ? personRef(input.owner) : viewerRef(ctx.viewer);
-        assertCan(ctx.viewer, 'apiKey:create', owner);
-        const problems = new Problems();
-        const label = input.label?.trim() ?? '';
-        if (label.length > 100) problems.add('TOO_LONG', 'Label must be at most 100 characters.', ['label']);
-        problems.throwIfAny();
-        await requireActivePerson(ctx.prisma, owner, ['owner']);
-        return issueApiKey(
+      asPayload(() =>
+        apiKeys.createApiKey(
           ctx.prisma,
           ctx.box,
-          owner.kind === 'agent' ? { agentId: owner.id } : { customerId: owner.id },
-          {
-            label,
-            maxActive: ctx.quotas.apiKeysPerPerson,
-          },
-        );
-      }),
+          ctx.viewer,
+          { owner: input.owner ? personRef(input.owner) : viewerRef(ctx.viewer), label: input.label },
+          ctx.quotas.apiKeysPerPerson,
+        ),
+      ),
   }),
   revokeApiKey: t.field({
     type: RevokeApiKeyPayload,
     description: 'Revokes one of your API keys (admins: anyone’s). It stops working at once.',
     args: { input: t.arg({ type: RevokeApiKeyInput, required: true, description: 'The key.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const id = Number(input.id.id);
-        const key = await ctx.prisma.apiKey.findUnique({
-          where: { id, AND: [apiKeyVisibility(ctx.viewer)] },
-          select: { revokedAt: true },
-        });
-        if (!key) throw DomainError.of('NOT_FOUND', 'API key not found.', ['id']);
-        if (!key.revokedAt) await ctx.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date(ctx.now()) } });
-        return { id };
-      }),
+      asPayload(() => apiKeys.revokeApiKey(ctx.prisma, ctx.viewer, Number(input.id.id), ctx.now)),
   }),
 }));

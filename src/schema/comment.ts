@@ -1,8 +1,5 @@
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
-import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
 import * as comments from '../domain/comments.ts';
-import { DomainError } from '../domain/errors.ts';
 import { assertCan, commentVisibility, commentVisibilityOnVisibleTicket } from '../domain/permissions.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
@@ -197,15 +194,6 @@ const AddCommentPayload = objectPayload(
 const UpdateCommentPayload = objectPayload('UpdateCommentPayload', 'comment', 'Comment', 'Result of `updateComment`.');
 const DeleteCommentPayload = deletePayload('DeleteCommentPayload', 'Comment', 'Result of `deleteComment`.');
 
-async function visibleComment(ctx: Context, id: number) {
-  const comment = await ctx.prisma.comment.findUnique({
-    where: { id, AND: [commentVisibility(ctx.viewer)] },
-    select: { authorAgentId: true, authorCustomerId: true },
-  });
-  if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
-  return comment;
-}
-
 builder.mutationFields((t) => ({
   addComment: t.field({
     type: AddCommentPayload,
@@ -233,13 +221,7 @@ builder.mutationFields((t) => ({
     description: 'Changes a comment. Customers change only their own, and cannot make them private.',
     args: { input: t.arg({ type: UpdateCommentInput, required: true, description: 'The comment and its changes.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const id = Number(input.id.id);
-        const comment = await visibleComment(ctx, id);
-        assertCan(ctx.viewer, 'comment:update', comment);
-        assertCan(ctx.viewer, 'comment:write', input);
-        return comments.updateComment(ctx.prisma, id, input, ctx.now);
-      }),
+      asPayload(() => comments.updateComment(ctx.prisma, ctx.viewer, Number(input.id.id), input, ctx.now)),
   }),
   deleteComment: t.field({
     type: DeleteCommentPayload,
@@ -247,14 +229,6 @@ builder.mutationFields((t) => ({
     description: 'Deletes a comment and its attachments, permanently. Admins, and agents for their own comments.',
     args: { input: t.arg({ type: DeleteCommentInput, required: true, description: 'The comment to delete.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const id = Number(input.id.id);
-        const comment = await visibleComment(ctx, id);
-        assertCan(ctx.viewer, 'comment:delete', comment);
-        const hashes = await hashesUnder(ctx.prisma, { commentId: id });
-        await comments.deleteComment(ctx.prisma, id, ctx.now);
-        await collectGarbage(ctx.prisma, ctx.files.store, hashes);
-        return id;
-      }),
+      asPayload(() => comments.deleteComment(ctx.prisma, ctx.files.store, ctx.viewer, Number(input.id.id), ctx.now)),
   }),
 }));

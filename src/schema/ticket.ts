@@ -1,13 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 import type { Context, Viewer } from '../context.ts';
-import { collectGarbage, hashesUnder } from '../domain/attachments.ts';
-import { DomainError, isUniqueViolation } from '../domain/errors.ts';
-import { type PersonRef, requireActivePerson } from '../domain/people.ts';
-import { assertCan, can, isSelf, ticketUpdatedColumn, ticketVisibility, viewerRef } from '../domain/permissions.ts';
+import type { PersonRef } from '../domain/people.ts';
+import { assertCan, can, ticketUpdatedColumn, ticketVisibility, viewerRef } from '../domain/permissions.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import * as tickets from '../domain/tickets.ts';
+import type { WatcherTarget } from '../domain/watchers.ts';
+import * as watchers from '../domain/watchers.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
 import { Branch } from './branch.ts';
@@ -539,73 +539,11 @@ function ticketInput(input: {
   };
 }
 
-async function watcherOf(
+/** The watcher an input names: by email, or by id, or else the caller. */
+const watcherTarget = (
   ctx: Context,
   input: { watcher?: { typename: string; id: string } | null; watcherEmail?: string | null },
-) {
-  if (input.watcherEmail) {
-    const person = await tickets.personByEmail(ctx.prisma, input.watcherEmail);
-    if (!person) throw DomainError.of('NOT_FOUND', 'Nobody has that email.', ['watcherEmail']);
-    return person;
-  }
-  return actingPerson(ctx, input.watcher);
-}
-
-/**
- * A customer's watcher change: the answer must not depend on whether the person exists, so the
- * permission is checked first, an unknown email or inactive person is a silent no-op, and the
- * watcher a customer adds is hidden from customers (Ticket.watchers). `null`: nobody to act on.
- */
-async function customerWatcherTarget(
-  ctx: Context,
-  input: { watcher?: { typename: string; id: string } | null; watcherEmail?: string | null },
-) {
-  if (input.watcherEmail) return tickets.personByEmail(ctx.prisma, input.watcherEmail);
-  return actingPerson(ctx, input.watcher);
-}
-
-async function customerAddsWatcher(ctx: Context, ticketId: number, input: Parameters<typeof customerWatcherTarget>[1]) {
-  await checkWatcherChange(ctx, ticketId);
-  const person = await customerWatcherTarget(ctx, input);
-  if (!person) return { id: ticketId };
-  try {
-    await requireActivePerson(ctx.prisma, person, ['watcher']);
-  } catch (error) {
-    if (error instanceof DomainError) return { id: ticketId };
-    throw error;
-  }
-  const owner = person.kind === 'agent' ? { agentId: person.id } : { customerId: person.id };
-  const existing = await ctx.prisma.ticketWatcher.findFirst({ where: { ticketId, ...owner }, select: { id: true } });
-  if (!existing) {
-    await ctx.prisma.ticketWatcher
-      .create({ data: { ticketId, ...owner, addedByCustomer: !isSelf(ctx.viewer, person) } })
-      .catch((error: unknown) => {
-        if (!isUniqueViolation(error)) throw error; // a concurrent add of the same person
-      });
-  }
-  return { id: ticketId };
-}
-
-async function customerRemovesWatcher(
-  ctx: Context,
-  ticketId: number,
-  input: Parameters<typeof customerWatcherTarget>[1],
-) {
-  const person = await customerWatcherTarget(ctx, input);
-  if (!can(ctx.viewer, 'watcher:leave', person)) await checkWatcherChange(ctx, ticketId);
-  if (person) {
-    const owner = person.kind === 'agent' ? { agentId: person.id } : { customerId: person.id };
-    await ctx.prisma.ticketWatcher.deleteMany({ where: { ticketId, ...owner } });
-  }
-  return { id: ticketId };
-}
-
-/** Customers change the watchers of tickets they reported; agents of any ticket. */
-async function checkWatcherChange(ctx: Context, ticketId: number) {
-  if (can(ctx.viewer, 'watcher:manage')) return;
-  const ticket = await ctx.prisma.ticket.findUnique({ where: { id: ticketId }, select: { reporterCustomerId: true } });
-  assertCan(ctx.viewer, 'watcher:change', ticket);
-}
+): WatcherTarget => ({ person: actingPerson(ctx, input.watcher), email: input.watcherEmail });
 
 builder.mutationFields((t) => ({
   createTicket: t.field({
@@ -644,13 +582,7 @@ builder.mutationFields((t) => ({
     description: 'Deletes a ticket with its comments, watchers and attachments, permanently. Admins only.',
     args: { input: t.arg({ type: DeleteTicketInput, required: true, description: 'The ticket to delete.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const id = await locate(ctx, input.ticket);
-        const hashes = await hashesUnder(ctx.prisma, { ticketId: id });
-        await tickets.deleteTicket(ctx.prisma, id);
-        await collectGarbage(ctx.prisma, ctx.files.store, hashes);
-        return id;
-      }),
+      asPayload(async () => tickets.deleteTicket(ctx.prisma, ctx.files.store, await locate(ctx, input.ticket))),
   }),
   moveTicket: t.field({
     type: MoveTicketPayload,
@@ -677,19 +609,9 @@ builder.mutationFields((t) => ({
       'and the people a customer adds are not listed back to customers (only staff and the watcher see them).',
     args: { input: t.arg({ type: AddWatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const ticketId = await locate(ctx, input.ticket);
-        if (!can(ctx.viewer, 'watcher:manage')) return customerAddsWatcher(ctx, ticketId, input);
-        const watcher = await watcherOf(ctx, input);
-        const result = await tickets.addWatcher(ctx.prisma, ticketId, watcher);
-        // Added by staff: listed to customers from now on.
-        const owner = watcher.kind === 'agent' ? { agentId: watcher.id } : { customerId: watcher.id };
-        await ctx.prisma.ticketWatcher.updateMany({
-          where: { ticketId, ...owner, addedByCustomer: true },
-          data: { addedByCustomer: false },
-        });
-        return result;
-      }),
+      asPayload(async () =>
+        watchers.addWatcher(ctx.prisma, ctx.viewer, await locate(ctx, input.ticket), watcherTarget(ctx, input)),
+      ),
   }),
   removeWatcher: t.field({
     type: RemoveWatcherPayload,
@@ -697,11 +619,8 @@ builder.mutationFields((t) => ({
       'Removes a watcher from a ticket. Customers may remove themselves, or anyone from tickets they reported; to a customer the answer does not say whether that person watched (or exists).',
     args: { input: t.arg({ type: RemoveWatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => {
-        const ticketId = await locate(ctx, input.ticket);
-        if (!can(ctx.viewer, 'watcher:manage')) return customerRemovesWatcher(ctx, ticketId, input);
-        const watcher = await watcherOf(ctx, input);
-        return tickets.removeWatcher(ctx.prisma, ticketId, watcher);
-      }),
+      asPayload(async () =>
+        watchers.removeWatcher(ctx.prisma, ctx.viewer, await locate(ctx, input.ticket), watcherTarget(ctx, input)),
+      ),
   }),
 }));

@@ -1,0 +1,104 @@
+// Who watches a ticket. Staff manage any ticket's watchers and hear about unknown people; a
+// customer's answer must not depend on whether a person exists (it would reveal accounts), so
+// for customers the permission is checked first, an unknown email or inactive person is a silent
+// no-op, and the watcher a customer adds is hidden from customers (Ticket.watchers).
+import type { Viewer } from '../context.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { DomainError, isUniqueViolation } from './errors.ts';
+import { type PersonRef, requireActivePerson } from './people.ts';
+import { assertCan, can, isSelf } from './permissions.ts';
+
+/** The watcher: by `email` when given (agents first), else `person` (the one named, or the caller). */
+export interface WatcherTarget {
+  person: PersonRef;
+  email?: string | null;
+}
+
+const ownerColumns = (person: PersonRef) =>
+  person.kind === 'agent' ? { agentId: person.id } : { customerId: person.id };
+
+/** An active agent or customer by email (agents first), for watcher lists managed by email. */
+export async function personByEmail(prisma: PrismaClient, email: string): Promise<PersonRef | null> {
+  const clean = email.trim().toLowerCase();
+  const agent = await prisma.agent.findUnique({ where: { email: clean }, select: { id: true, state: true } });
+  if (agent?.state === 'ACTIVE') return { kind: 'agent', id: agent.id };
+  const customer = await prisma.customer.findUnique({ where: { email: clean }, select: { id: true, state: true } });
+  if (customer?.state === 'ACTIVE') return { kind: 'customer', id: customer.id };
+  return null;
+}
+
+/** Staff name the watcher exactly: an email nobody has is NOT_FOUND. */
+async function namedWatcher(prisma: PrismaClient, target: WatcherTarget) {
+  if (!target.email) return target.person;
+  const person = await personByEmail(prisma, target.email);
+  if (!person) throw DomainError.of('NOT_FOUND', 'Nobody has that email.', ['watcherEmail']);
+  return person;
+}
+
+/** For customers: the person, or `null` when the email belongs to nobody (not an error, see above). */
+function silentWatcher(prisma: PrismaClient, target: WatcherTarget) {
+  return target.email ? personByEmail(prisma, target.email) : Promise.resolve(target.person);
+}
+
+/** Customers change the watchers of tickets they reported; agents of any ticket. */
+async function checkWatcherChange(prisma: PrismaClient, viewer: Viewer, ticketId: number) {
+  if (can(viewer, 'watcher:manage')) return;
+  const ticket = await prisma.ticket.findUnique({ where: { id: ticketId }, select: { reporterCustomerId: true } });
+  assertCan(viewer, 'watcher:change', ticket);
+}
+
+/** Adds a watcher; watching twice is not an error (the caller's intent, this person watches, holds). */
+export async function addWatcher(prisma: PrismaClient, viewer: Viewer, ticketId: number, target: WatcherTarget) {
+  const staff = can(viewer, 'watcher:manage');
+  let person: PersonRef | null;
+  if (staff) {
+    person = await namedWatcher(prisma, target);
+    await requireActivePerson(prisma, person, ['watcher']);
+  } else {
+    await checkWatcherChange(prisma, viewer, ticketId);
+    person = await silentWatcher(prisma, target);
+    if (!person) return { id: ticketId };
+    try {
+      await requireActivePerson(prisma, person, ['watcher']);
+    } catch (error) {
+      if (error instanceof DomainError) return { id: ticketId };
+      throw error;
+    }
+  }
+  const owner = ownerColumns(person);
+  const existing = await prisma.ticketWatcher.findFirst({ where: { ticketId, ...owner }, select: { id: true } });
+  let created = false;
+  if (!existing) {
+    const addedByCustomer = !staff && !isSelf(viewer, person);
+    await prisma.ticketWatcher.create({ data: { ticketId, ...owner, addedByCustomer } }).then(
+      () => {
+        created = true;
+      },
+      (error: unknown) => {
+        if (!isUniqueViolation(error)) throw error; // a concurrent add of the same person
+      },
+    );
+  }
+  if (staff && !created) {
+    // Added (again) by staff: listed to customers from now on.
+    await prisma.ticketWatcher.updateMany({
+      where: { ticketId, ...owner, addedByCustomer: true },
+      data: { addedByCustomer: false },
+    });
+  }
+  return { id: ticketId };
+}
+
+/** Removes a watcher. Staff hear NOT_FOUND for someone who does not watch; customers never do. */
+export async function removeWatcher(prisma: PrismaClient, viewer: Viewer, ticketId: number, target: WatcherTarget) {
+  if (can(viewer, 'watcher:manage')) {
+    const owner = ownerColumns(await namedWatcher(prisma, target));
+    const { count } = await prisma.ticketWatcher.deleteMany({ where: { ticketId, ...owner } });
+    if (count === 0) throw DomainError.of('NOT_FOUND', 'That person does not watch this ticket.', ['watcher']);
+    return { id: ticketId };
+  }
+  const person = await silentWatcher(prisma, target);
+  if (!can(viewer, 'watcher:leave', person)) await checkWatcherChange(prisma, viewer, ticketId);
+  if (person) await prisma.ticketWatcher.deleteMany({ where: { ticketId, ...ownerColumns(person) } });
+  return { id: ticketId };
+}
