@@ -50,7 +50,7 @@ describe('permission decisions live in src/domain/permissions.ts', () => {
   it('finds the source files it checks, the policy among them', () => {
     const files = sourceFiles(SRC);
     expect(files).toContain(POLICY);
-    expect(files).toContain('schema/ticket.ts');
+    expect(files).toContain('schema/ticket/type.ts');
     expect(files.length).toBeGreaterThan(50);
   });
 
@@ -134,5 +134,37 @@ describe('resolvers in src/schema/ do not write through Prisma', () => {
       'schema/e.ts:1: $executeRaw',
       'schema/f.ts:1: createMany',
     ]);
+  });
+});
+
+// Files a newcomer can hold in their head (issue 14): past 300 lines a module is split by concern,
+// a large GraphQL type into a folder (src/schema/ticket/, src/schema/customer/).
+const MAX_LINES = 300;
+/** Files still over the limit, each with why it is not split yet. Remove an entry when it is. */
+const longFilesLeft: Record<string, string> = {
+  'domain/people.ts': 'agents and customers in one module: to split into agents, customers, person refs',
+  'schema/agent.ts': 'type, lists and mutations of Agent: to become a folder like schema/ticket/',
+  'domain/customers.ts': 'blocking, profile links, custom fields and identification codes: one module each',
+  'server.ts': 'the HTTP server: body caps, probes and routing to split into src/http/',
+  'domain/attachments.ts': 'file checks, blob writes and the orphan sweeper: to split',
+  'rest/dialects/deskie/users.ts': "Deskie's user routes: to split by route group",
+  'db/database.ts': 'engines, statement guard and migrations check: to split',
+};
+
+const lineCount = (text: string) => text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+
+describe('no source file is over 300 lines', () => {
+  it('every file under src/ (except src/generated) has at most 300 lines, or is listed with its reason', () => {
+    const files = read(sourceFiles(SRC));
+    const long = Object.entries(files)
+      .filter(([, text]) => lineCount(text) > MAX_LINES)
+      .map(([file, text]) => `${file}: ${lineCount(text)} lines`);
+    expect(long.filter((entry) => !(entry.split(':')[0]! in longFilesLeft))).toEqual([]);
+  });
+
+  it('lists no exception that is not over the limit any more', () => {
+    const files = read(sourceFiles(SRC));
+    const stale = Object.keys(longFilesLeft).filter((file) => !files[file] || lineCount(files[file]) <= MAX_LINES);
+    expect(stale).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import * as apiKeys from '../domain/api-keys.ts';
 import type { PersonRef } from '../domain/people.ts';
 import { apiKeyVisibility, can, viewerRef } from '../domain/permissions.ts';
 import { Agent } from './agent.ts';
-import { Customer } from './customer.ts';
+import { Customer } from './customer/type.ts';
 import { objectPayload } from './payload.ts';
 import { Person, personRef } from './person.ts';
 import { asPayload, type PayloadShape, UserError } from './user-errors.ts';

@@ -12,7 +12,8 @@ import { sharedConnection } from './connection.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
 import { maxItems } from './input-limits.ts';
 import { deletePayload, edgeOf } from './payload.ts';
-import { locate, Ticket, TicketLocator } from './ticket.ts';
+import { locate, TicketLocator } from './ticket/locators.ts';
+import { Ticket } from './ticket/type.ts';
 import { asPayload, onlyFor, type PayloadShape, UserError } from './user-errors.ts';
 
 /**

@@ -6,13 +6,15 @@ import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent.ts';
 import { sharedConnection } from './connection.ts';
-import { Customer } from './customer.ts';
+import { Customer } from './customer/type.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
 import { FILTER_TEXT_MAX, maxItems, maxLength } from './input-limits.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Person } from './person.ts';
-import { actingPerson, locate, Ticket, TicketLocator, TicketStatus } from './ticket.ts';
+import { TicketStatus } from './ticket/enums.ts';
+import { actingPerson, locate, TicketLocator } from './ticket/locators.ts';
+import { Ticket } from './ticket/type.ts';
 import { asPayload, onlyFor } from './user-errors.ts';
 
 export const Comment = builder.prismaNode('Comment', {
