@@ -1,8 +1,9 @@
 // How a fresh install hands its operator a first credential: a first admin made (and its key logged
 // once) on the first start of an empty database, HELPDESK_ADMIN_EMAIL + HELPDESK_ADMIN_API_KEY, and
 // `npm run create-admin`. README, "Your first API key".
+
+import { createAgent } from '../domain/agents.ts';
 import { isUniqueViolation } from '../domain/errors.ts';
-import { createAgent } from '../domain/people.ts';
 import { usernameFromEmail, withDefaultUsername } from '../domain/usernames.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { apiKeyLookupHash, issueApiKey } from './api-keys.ts';

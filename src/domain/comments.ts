@@ -4,9 +4,10 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketStatus } from '../generated/prisma/enums.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { touchTicket } from './activity.ts';
+import { checkPartTimeAllowance } from './agents.ts';
 import { collectGarbage, createAttachmentRows, hashesUnder, type IncomingFile, writeBlobs } from './attachments.ts';
 import { DomainError, Problems } from './errors.ts';
-import { checkPartTimeAllowance, type PersonRef, requireActivePerson } from './people.ts';
+import { type PersonRef, requireActivePerson } from './people.ts';
 import { assertCan, commentVisibility } from './permissions.ts';
 import { sanitizeRichText } from './rich-text.ts';
 

@@ -9,8 +9,9 @@
 // No other file reads a viewer's role: test/architecture.test.ts fails if one does.
 import type { Viewer } from '../context.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { adminOnlyAgentFields } from './agents.ts';
 import { DomainError, type UserErrorCode } from './errors.ts';
-import { adminOnlyAgentFields, type PersonRef } from './people.ts';
+import type { PersonRef } from './people.ts';
 
 const isStaff = (viewer: Viewer): boolean => viewer.kind === 'agent';
 const isAdmin = (viewer: Viewer): boolean => viewer.kind === 'agent' && viewer.role === 'ADMIN';

@@ -3,7 +3,7 @@ import type { Context } from '../context.ts';
 import * as apiKeys from '../domain/api-keys.ts';
 import type { PersonRef } from '../domain/people.ts';
 import { apiKeyVisibility, can, viewerRef } from '../domain/permissions.ts';
-import { Agent } from './agent.ts';
+import { Agent } from './agent/type.ts';
 import { Customer } from './customer/type.ts';
 import { objectPayload } from './payload.ts';
 import { Person, personRef } from './person.ts';

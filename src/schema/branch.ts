@@ -3,7 +3,7 @@ import * as branches from '../domain/branches.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { Agent } from './agent.ts';
+import { Agent } from './agent/type.ts';
 import { sharedConnection } from './connection.ts';
 import { FILTER_TEXT_MAX, KEY_MAX, LONG_TEXT_MAX, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
 import { deprecatedLookup, locatorOf } from './locator.ts';

@@ -4,7 +4,7 @@ import { assertCan, commentVisibility, commentVisibilityOnVisibleTicket } from '
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { Agent } from './agent.ts';
+import { Agent } from './agent/type.ts';
 import { sharedConnection } from './connection.ts';
 import { Customer } from './customer/type.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';

@@ -2,7 +2,7 @@
 import { builder } from '../builder.ts';
 import './user-errors.ts';
 import './person.ts';
-import './agent.ts';
+import './agent/index.ts';
 import './customer/index.ts';
 import './branch.ts';
 import './ticket/index.ts';

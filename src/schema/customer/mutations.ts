@@ -1,7 +1,7 @@
 // Customer mutations: each parses its input and calls one use-case in src/domain/.
 import { builder } from '../../builder.ts';
+import * as profiles from '../../domain/customer-profiles.ts';
 import * as customers from '../../domain/customers.ts';
-import * as people from '../../domain/people.ts';
 import { assertCan, can } from '../../domain/permissions.ts';
 import { asPayload, onlyFor } from '../user-errors.ts';
 import {
@@ -40,7 +40,7 @@ builder.mutationFields((t) => ({
     ...staffMutation,
     description: 'Creates a customer. Agents only.',
     args: { input: t.arg({ type: CreateCustomerInput, required: true, description: 'The new customer.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => people.createCustomer(ctx.prisma, input)),
+    resolve: (_root, { input }, ctx) => asPayload(() => profiles.createCustomer(ctx.prisma, input)),
   }),
   updateCustomer: t.field({
     type: UpdateCustomerPayload,
@@ -57,7 +57,7 @@ builder.mutationFields((t) => ({
           if ((input.email?.trim().toLowerCase() ?? null) !== (current?.email ?? null))
             assertCan(ctx.viewer, 'customer:changeEmail');
         }
-        return people.updateCustomer(ctx.prisma, id, input);
+        return profiles.updateCustomer(ctx.prisma, id, input);
       }),
   }),
   blockCustomer: t.field({

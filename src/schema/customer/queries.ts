@@ -1,7 +1,7 @@
 // Query.customer, Query.customers and the custom field definitions.
 import { builder } from '../../builder.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { personOrder } from '../agent.ts';
+import { personOrder } from '../agent/filter.ts';
 import { deprecatedLookup, locatorOf } from '../locator.ts';
 import { findPage, offsetArgDescription } from '../ordering.ts';
 import { CustomFieldType } from './enums.ts';

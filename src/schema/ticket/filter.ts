@@ -5,7 +5,7 @@ import type { Context, Viewer } from '../../context.ts';
 import { ticketUpdatedColumn, ticketVisibility } from '../../domain/permissions.ts';
 import { containsText } from '../../domain/text-search.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { Agent } from '../agent.ts';
+import { Agent } from '../agent/type.ts';
 import { Branch } from '../branch.ts';
 import { Customer } from '../customer/type.ts';
 import { FILTER_TEXT_MAX, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from '../input-limits.ts';

@@ -2,7 +2,7 @@
 import { builder } from '../../builder.ts';
 import { RICH_TEXT_RULE } from '../../domain/rich-text.ts';
 import type * as tickets from '../../domain/tickets.ts';
-import { Agent } from '../agent.ts';
+import { Agent } from '../agent/type.ts';
 import { Branch } from '../branch.ts';
 import { Customer } from '../customer/type.ts';
 import { Base64FileInput, FileScalar } from '../files.ts';

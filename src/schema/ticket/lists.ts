@@ -2,7 +2,7 @@
 import { builder } from '../../builder.ts';
 import { can } from '../../domain/permissions.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { Agent } from '../agent.ts';
+import { Agent } from '../agent/type.ts';
 import { Branch } from '../branch.ts';
 import { Customer } from '../customer/type.ts';
 import { nestedTicketArgs, nestedTicketQuery } from './filter.ts';
