@@ -1,11 +1,13 @@
 // One node:http server: GraphQL, attachment downloads, health probes (and the REST adapter).
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
-import { type Duplex, PassThrough } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { Database } from './db/database.ts';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from './domain/errors.ts';
+import { capBody, isMultipart } from './http/body-cap.ts';
 import { type createDownloadHandler, DOWNLOAD_PATH } from './http/downloads.ts';
 import type { Gate } from './http/gate.ts';
 import { sendJson } from './http/node-io.ts';
+import { requestPath, SECURITY_HEADERS, validHost } from './http/request-target.ts';
 import type { Logger } from './logger.ts';
 import type { DialectHost } from './rest/dialects/host.ts';
 import { negotiateFormat, send } from './rest/format.ts';
@@ -44,46 +46,6 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxConnections: 1000,
 };
 
-/**
- * Sent with every answer. No answer but GraphiQL's page is HTML, so nothing may load, run or frame
- * anything; GraphiQL's page replaces the CSP with its own (src/http/graphiql.ts).
- */
-const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-};
-
-/** host[:port] as RFC 3986 allows it (a reg-name or an IP literal), and as the URL parser takes it. */
-function validHost(host: string | undefined): boolean {
-  if (host === undefined) return true; // HTTP/1.0; Node refuses HTTP/1.1 requests without Host
-  if (!/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(?::\d{0,5})?$/.test(host)) return false;
-  try {
-    new URL(`http://${host}/`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The request target as a path and query: origin-form (`/path?query`) as sent, absolute-form
- * (`http://host/path`) reduced to its path; null for anything else (`*`, `//x`, garbage).
- */
-function requestPath(target: string | undefined): URL | null {
-  try {
-    if (target?.startsWith('/') && !target.startsWith('//')) return new URL(`http://localhost${target}`);
-    if (target && /^https?:\/\//i.test(target)) {
-      const absolute = new URL(target);
-      return new URL(`http://localhost${absolute.pathname}${absolute.search}`);
-    }
-  } catch {
-    // fall through
-  }
-  return null;
-}
-
 async function readiness(db: Database, logger: Logger) {
   try {
     const pending = await db.pendingMigrations();
@@ -96,66 +58,6 @@ async function readiness(db: Database, logger: Logger) {
     return { status: 503, body: { status: 'database unreachable' } };
   }
 }
-
-/**
- * Caps a request body while it streams: a declared Content-Length over the cap is refused before
- * reading, and a chunked body is cut off (413) the moment it passes the cap, so a 1 GiB upload is
- * never buffered. Returns the request to hand on, or null when it has been answered.
- */
-/** How long a connection whose body was cut off at its cap is drained before it is closed. */
-const LINGER_MS = 1000;
-
-function capBody(
-  req: IncomingMessage,
-  res: ServerResponse,
-  maxBytes: number,
-  tooLarge: () => void,
-): IncomingMessage | null {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    tooLarge();
-    req.resume(); // drain politely; the connection closes after the answer
-    return null;
-  }
-  if (req.method === 'GET' || req.method === 'HEAD') return req;
-  let seen = 0;
-  const counted = new PassThrough();
-  // A reader of the body gets the cut-off as its read error. Without a reader (a 401 answered
-  // before the body was read) the error would be unhandled and take the process down.
-  counted.on('error', () => {});
-  let cut = false;
-  req.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > maxBytes && !cut) {
-      cut = true;
-      req.unpipe(counted);
-      counted.destroy(new Error('body too large'));
-      // Discard what keeps coming for a moment before closing: closing with unread data sends a
-      // TCP reset, and the reset can wipe the 413 from the client's buffer before it reads it.
-      const linger = () => setTimeout(() => req.destroy(), LINGER_MS).unref();
-      req.resume();
-      if (res.headersSent) linger();
-      else {
-        res.once('finish', linger);
-        tooLarge();
-      }
-    }
-  });
-  req.pipe(counted);
-  // The consumer reads the counted stream but sees the original request's metadata.
-  return Object.assign(counted, {
-    headers: req.headers,
-    method: req.method,
-    url: req.url,
-    socket: req.socket,
-    httpVersion: req.httpVersion,
-    rawHeaders: req.rawHeaders,
-    aborted: false,
-    complete: false,
-  }) as unknown as IncomingMessage;
-}
-
-const isMultipart = (req: IncomingMessage) => /^\s*multipart\//i.test(req.headers['content-type'] ?? '');
 
 export function createHttpServer({
   yoga,

@@ -8,7 +8,7 @@ import { checkServerKey, loadServerKey, type SecretBox, secretBox } from './auth
 import type { Config } from './config.ts';
 import { configuredDatabase, type Database, openDatabase } from './db/database.ts';
 import { startStatisticsKeeper } from './db/statistics.ts';
-import { createOrphanSweeper, startOrphanSweeper } from './domain/attachments.ts';
+import { createOrphanSweeper, startOrphanSweeper } from './domain/orphan-sweeper.ts';
 import { fillMissingUsernames } from './domain/usernames.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server.ts';

@@ -7,7 +7,7 @@ import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrphanSweeper } from '../src/domain/attachments.ts';
+import { createOrphanSweeper } from '../src/domain/orphan-sweeper.ts';
 import { type BlobStore, filesystemBlobStore } from '../src/storage/blob-store.ts';
 import { createBranch } from './fixtures.ts';
 import { createTestApp, ok, type TestApp } from './helpers.ts';

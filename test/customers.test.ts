@@ -4,7 +4,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
-import { IDENTIFICATION_CODE_TTL_MS } from '../src/domain/customers.ts';
+import { IDENTIFICATION_CODE_TTL_MS } from '../src/domain/identification-codes.ts';
 import { createAgent, createBranch, createTicket } from './fixtures.ts';
 import { createTestApp, type GraphQLResponse, ok, type TestApp, testClock } from './helpers.ts';
 

@@ -5,15 +5,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type {
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-  SqlQueryable,
-} from '@prisma/driver-adapter-utils';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Config } from '../config.ts';
-import { DatabaseBusyError, isMissingTable } from '../domain/errors.ts';
+import { isMissingTable } from '../domain/errors.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { type ConnectionGuard, countingFactory, exclusiveConnection, guardedFactory } from './connection-guard.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { applyMigrations, readMigrationList } from './schema-engine.ts';
 
@@ -162,149 +159,5 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await prisma.$disconnect();
       await closeDriver();
     },
-  };
-}
-
-// Counts statements at the driver boundary, below Prisma, so relation loads, transactions and
-// raw queries are all seen exactly as the database sees them.
-function countingFactory(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  counter: { statements: number },
-): SqlMigrationAwareDriverAdapterFactory {
-  const countQueries = <T extends SqlQueryable>(target: T): T => {
-    const queryRaw = target.queryRaw.bind(target);
-    const executeRaw = target.executeRaw.bind(target);
-    target.queryRaw = (query) => {
-      counter.statements++;
-      return queryRaw(query);
-    };
-    target.executeRaw = (query) => {
-      counter.statements++;
-      return executeRaw(query);
-    };
-    return target;
-  };
-  const wrapAdapter = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
-    countQueries(adapter);
-    const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (isolationLevel) => countQueries(await startTransaction(isolationLevel));
-    return adapter;
-  };
-  return wrapConnections(factory, wrapAdapter);
-}
-
-/**
- * PGlite runs one statement at a time, inside this process, and cannot interrupt one. This is its
- * connection "pool": callers take turns in arrival order, and one that has waited longer than
- * `timeoutMs` is refused with DatabaseBusyError (a 503) instead of queueing indefinitely behind a
- * slow statement. The deadline is checked again at hand-over, because a long statement blocks the
- * event loop and with it the waiters' timers.
- */
-function exclusiveConnection(timeoutMs: number) {
-  interface Waiter {
-    since: number;
-    grant: () => void;
-    refuse: () => void;
-    timer?: ReturnType<typeof setTimeout>;
-  }
-  const queue: Waiter[] = [];
-  let busy = false;
-  const expired = (waiter: Waiter) => timeoutMs > 0 && performance.now() - waiter.since > timeoutMs;
-  const release = () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      clearTimeout(next.timer);
-      if (expired(next)) next.refuse();
-      else return next.grant(); // still busy: the connection passes straight to the next caller
-    }
-    busy = false;
-  };
-  const acquire = (): Promise<void> => {
-    if (!busy) {
-      busy = true;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        since: performance.now(),
-        grant: resolve,
-        refuse: () => reject(new DatabaseBusyError(timeoutMs)),
-      };
-      if (timeoutMs > 0) {
-        waiter.timer = setTimeout(() => {
-          const index = queue.indexOf(waiter);
-          if (index >= 0) queue.splice(index, 1);
-          waiter.refuse();
-        }, timeoutMs);
-        waiter.timer.unref?.();
-      }
-      queue.push(waiter);
-    });
-  };
-  /** Runs one statement on the connection. */
-  const statement = async <T>(run: () => Promise<T>): Promise<T> => {
-    await acquire();
-    try {
-      return await run();
-    } finally {
-      release();
-    }
-  };
-  /** Starts a transaction that keeps the connection until it commits or rolls back. */
-  const transaction = async (start: () => Promise<Transaction>): Promise<Transaction> => {
-    await acquire();
-    let tx: Transaction;
-    try {
-      tx = await start();
-    } catch (error) {
-      release();
-      throw error;
-    }
-    let done = false;
-    const end = () => {
-      if (!done) {
-        done = true;
-        release();
-      }
-    };
-    const commit = tx.commit.bind(tx);
-    const rollback = tx.rollback.bind(tx);
-    tx.commit = () => commit().finally(end);
-    tx.rollback = () => rollback().finally(end);
-    return tx;
-  };
-  return { statement, transaction };
-}
-
-type Transaction = Awaited<ReturnType<SqlDriverAdapter['startTransaction']>>;
-type ConnectionGuard = ReturnType<typeof exclusiveConnection>;
-
-/** Puts every statement and transaction of the adapter behind `guard` (PGlite's single connection). */
-function guardedFactory(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  guard: ConnectionGuard | undefined,
-): SqlMigrationAwareDriverAdapterFactory {
-  if (!guard) return factory;
-  const wrapAdapter = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
-    const queryRaw = adapter.queryRaw.bind(adapter);
-    const executeRaw = adapter.executeRaw.bind(adapter);
-    const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.queryRaw = (query) => guard.statement(() => queryRaw(query));
-    adapter.executeRaw = (query) => guard.statement(() => executeRaw(query));
-    adapter.startTransaction = (isolationLevel) => guard.transaction(() => startTransaction(isolationLevel));
-    return adapter;
-  };
-  return wrapConnections(factory, wrapAdapter);
-}
-
-/** The same factory, with `wrap` applied to every connection it hands Prisma. */
-function wrapConnections(
-  factory: SqlMigrationAwareDriverAdapterFactory,
-  wrap: (adapter: SqlDriverAdapter) => SqlDriverAdapter,
-): SqlMigrationAwareDriverAdapterFactory {
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connect: async () => wrap(await factory.connect()),
-    connectToShadowDb: () => factory.connectToShadowDb(),
   };
 }

@@ -2,7 +2,8 @@
 // update rules as agents (src/domain/people.ts).
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CustomerChannel } from '../generated/prisma/enums.ts';
-import { fullNameOf, splitFullName, validateCustomFields } from './customers.ts';
+import { validateCustomFields } from './custom-fields.ts';
+import { fullNameOf, splitFullName } from './customers.ts';
 import { DomainError, isUniqueViolation, Problems, uniqueViolationMentions } from './errors.ts';
 import { email, emailTaken, setting, text } from './people.ts';
 

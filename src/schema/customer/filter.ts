@@ -1,5 +1,6 @@
 // How customer lists are narrowed: text with Deskie's anchors, custom field values, dates.
 import { builder } from '../../builder.ts';
+import { customFieldTextWhere } from '../../domain/custom-fields.ts';
 import * as customers from '../../domain/customers.ts';
 import { containsText } from '../../domain/text-search.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
@@ -76,6 +77,6 @@ export function customerWhere(f: typeof CustomerFilter.$inferInput | null | unde
 
 function customFieldWhere(filter: typeof CustomFieldFilter.$inferInput): Prisma.CustomerWhereInput {
   exactlyOne('customField', filter, ['value', 'text']);
-  if (filter.text != null) return customers.customFieldTextWhere(filter.key, filter.text);
+  if (filter.text != null) return customFieldTextWhere(filter.key, filter.text);
   return { customFields: { path: [filter.key], equals: filter.value as Prisma.InputJsonValue } };
 }

@@ -1,7 +1,9 @@
 // Customer mutations: each parses its input and calls one use-case in src/domain/.
 import { builder } from '../../builder.ts';
+import * as customFields from '../../domain/custom-fields.ts';
 import * as profiles from '../../domain/customer-profiles.ts';
 import * as customers from '../../domain/customers.ts';
+import * as identification from '../../domain/identification-codes.ts';
 import { assertCan, can } from '../../domain/permissions.ts';
 import { asPayload, onlyFor } from '../user-errors.ts';
 import {
@@ -121,7 +123,7 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => customers.generateIdentificationCode(ctx.prisma, input, new Date(ctx.now()))),
+      asPayload(() => identification.generateIdentificationCode(ctx.prisma, input, new Date(ctx.now()))),
   }),
   redeemIdentificationCode: t.field({
     type: RedeemIdentificationCodePayload,
@@ -131,7 +133,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RedeemIdentificationCodeInput, required: true, description: 'Code and profile.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() =>
-        customers.redeemIdentificationCode(ctx.prisma, input.code, Number(input.profile.id), new Date(ctx.now())),
+        identification.redeemIdentificationCode(ctx.prisma, input.code, Number(input.profile.id), new Date(ctx.now())),
       ),
   }),
   createCustomFieldDefinition: t.field({
@@ -139,6 +141,6 @@ builder.mutationFields((t) => ({
     ...onlyFor('admin', 'Only admins define custom fields.'),
     description: 'Defines a custom customer field; its key is `cf_<number>` (chosen, or `cf_<id>`). Admins only.',
     args: { input: t.arg({ type: CustomFieldDefinitionInput, required: true, description: 'Name and type.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => customers.createCustomFieldDefinition(ctx.prisma, input)),
+    resolve: (_root, { input }, ctx) => asPayload(() => customFields.createCustomFieldDefinition(ctx.prisma, input)),
   }),
 }));
