@@ -1,11 +1,13 @@
 // Customer profiles (end users, Deskie fields): creating and changing one, with the same partial
 // update rules as agents (src/domain/people.ts).
+import type { Viewer } from '../context.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CustomerChannel } from '../generated/prisma/enums.ts';
 import { validateCustomFields } from './custom-fields.ts';
 import { fullNameOf, splitFullName } from './customers.ts';
 import { DomainError, isUniqueViolation, Problems, uniqueViolationMentions } from './errors.ts';
 import { email, emailTaken, setting, text } from './people.ts';
+import { assertCan, can } from './permissions.ts';
 
 export interface CustomerInput {
   email?: string | null;
@@ -116,7 +118,15 @@ export async function createCustomer(prisma: PrismaClient, input: CustomerInput)
   }
 }
 
-export async function updateCustomer(prisma: PrismaClient, id: number, input: CustomerInput) {
+/** Customers change their own profile but not its read-only fields (src/domain/permissions.ts). */
+export async function updateCustomer(prisma: PrismaClient, viewer: Viewer, id: number, input: CustomerInput) {
+  assertCan(viewer, 'customer:update', { id, input: { ...input } });
+  // Sending the current email back is no change, so it is read only for those who may not change it.
+  if (input.email !== undefined && !can(viewer, 'customer:changeEmail')) {
+    const current = await prisma.customer.findUnique({ where: { id }, select: { email: true } });
+    if ((input.email?.trim().toLowerCase() ?? null) !== (current?.email ?? null))
+      assertCan(viewer, 'customer:changeEmail');
+  }
   const { data, customFields } = await customerData(prisma, input, false);
   const current = await prisma.customer.findUnique({
     where: { id },
