@@ -332,9 +332,9 @@ describe('viewer and authentication', () => {
     for (const email of ['admin@example.com', 'Admin@Example.COM']) {
       const response = await post(basic(email, app.adminKey));
       expect(response.status).toBe(200);
-      const body = (await response.json()) as GraphQLResponse;
+      const body = (await response.json()) as GraphQLResponse<{ viewer: unknown }>;
       expect(body.errors).toBeUndefined();
-      expect(body.data.viewer).toMatchObject(adminViewer);
+      expect(body.data?.viewer).toMatchObject(adminViewer);
     }
   });
 

@@ -28,7 +28,7 @@ function mutationOutcome(response: GraphQLResponse, field: string): Outcome {
     if (response.errors[0]!.extensions?.code === 'FORBIDDEN') return 'forbidden';
     throw new Error(`unexpected errors: ${JSON.stringify(response.errors)}`);
   }
-  const payload = response.data[field];
+  const payload = (response.data as Record<string, { userErrors: { code: string }[] }>)[field]!;
   const error = payload.userErrors[0];
   if (!error) return 'ok';
   if (error.code === 'FORBIDDEN') return 'forbidden';
