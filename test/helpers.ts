@@ -31,6 +31,8 @@ export interface GraphQLResponse<T = unknown> {
   headers: Headers;
   data?: T;
   errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
+  /** Response extensions (the query's cost, ...). */
+  extensions?: Record<string, unknown>;
 }
 
 export interface GqlOptions {
