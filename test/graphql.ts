@@ -19,3 +19,15 @@ export const graphql = initGraphQLTada<{
 }>();
 
 export type { FragmentOf, ResultOf, TadaDocumentNode, VariablesOf } from 'gql.tada';
+
+/**
+ * Narrows an answer of an interface or union type (node, viewer, reporter...) to one of its types
+ * by `__typename`, which the document must select; fails the test when it is another type or null.
+ */
+export function ofType<T extends { __typename: string }, N extends T['__typename']>(
+  value: T | null | undefined,
+  typename: N,
+): Extract<T, { __typename: N }> {
+  if (value?.__typename !== typename) throw new Error(`Expected a ${typename}, got ${JSON.stringify(value)}`);
+  return value as Extract<T, { __typename: N }>;
+}
