@@ -1,4 +1,5 @@
-// `npm install` runs this: generates the Prisma client and the Pothos types from prisma/schema.prisma.
+// `npm install` runs this: generates the Prisma client and the Pothos types from prisma/schema.prisma,
+// then the typings the tests' GraphQL documents are checked with (graphql-env.mjs).
 // The Prisma CLI insists on a native schema engine binary before any command, and that binary is
 // downloaded from outside the npm registry. Generation never runs it, so we point the CLI at a
 // stand-in that explains itself if anything ever does call it. Migrations go through
@@ -6,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateGraphQLEnv } from './graphql-env.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const prismaCli = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
@@ -18,4 +20,5 @@ const result = spawnSync(process.execPath, [prismaCli, 'generate', ...process.ar
     PRISMA_HIDE_UPDATE_MESSAGE: '1',
   },
 });
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+await generateGraphQLEnv();

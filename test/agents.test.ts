@@ -5,16 +5,47 @@ import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { createAgent, createBranch, createCustomer, createTicket } from './fixtures.ts';
+import { graphql, type ResultOf, type VariablesOf } from './graphql.ts';
 import { createTestApp, ok, type TestApp, testClock } from './helpers.ts';
 
 const gid = (type: string, id: number) => encodeGlobalID(type, id);
 const dbId = (globalId: string) => decodeGlobalID(globalId).id;
-const userErrors = 'userErrors { code field message }';
-const settings =
-  'timezone timeFormat editMethod ticketReplyRedirect sendPushNotifications sendWebNotifications autoFollowOnCC isPartTime reviewer';
-const agentFields = `id internalId email firstName lastName name role state avatarUrl deletedAt deletedBy { id } createdBy { id } updatedBy { id } ${settings}`;
-const createMutation = `mutation($input: CreateAgentInput!) { createAgent(input: $input) { agent { ${agentFields} } ${userErrors} } }`;
-const updateMutation = `mutation($input: UpdateAgentInput!) { updateAgent(input: $input) { agent { ${agentFields} } ${userErrors} } }`;
+const UserErrors = graphql('fragment UserErrors on UserError { code field message }');
+const AgentFields = graphql(`
+  fragment AgentFields on Agent {
+    id internalId email firstName lastName name role state avatarUrl deletedAt
+    deletedBy { id } createdBy { id } updatedBy { id }
+    timezone timeFormat editMethod ticketReplyRedirect sendPushNotifications sendWebNotifications autoFollowOnCC
+    isPartTime reviewer
+  }
+`);
+const createMutation = graphql(
+  `mutation($input: CreateAgentInput!) {
+    createAgent(input: $input) { agent { ...AgentFields } userErrors { ...UserErrors } }
+  }`,
+  [AgentFields, UserErrors],
+);
+const updateMutation = graphql(
+  `mutation($input: UpdateAgentInput!) {
+    updateAgent(input: $input) { agent { ...AgentFields } userErrors { ...UserErrors } }
+  }`,
+  [AgentFields, UserErrors],
+);
+const agentQuery = graphql('query($id: ID!) { agent(id: $id) { ...AgentFields } }', [AgentFields]);
+const commentMutation = graphql(
+  `mutation($input: AddCommentInput!) {
+    addComment(input: $input) { comment { id private author { id } } userErrors { ...UserErrors } }
+  }`,
+  [UserErrors],
+);
+const publishMutation = graphql(
+  `mutation($id: ID!, $private: Boolean!) {
+    updateComment(input: {id: $id, private: $private}) { comment { private } userErrors { ...UserErrors } }
+  }`,
+  [UserErrors],
+);
+type CreateInput = VariablesOf<typeof createMutation>['input'];
+type UpdateInput = VariablesOf<typeof updateMutation>['input'];
 
 const defaults = {
   timezone: null,
@@ -33,19 +64,18 @@ describe('agents', () => {
   let branch: { id: string };
   const adminGid = () => gid('Agent', app.adminId);
 
-  const create = async (input: Record<string, unknown>, key?: string) =>
-    ok(await app.gql<any>(createMutation, { input }, { key })).createAgent;
-  const update = async (input: Record<string, unknown>, key?: string, on: TestApp = app) =>
-    ok(await on.gql<any>(updateMutation, { input }, { key })).updateAgent;
-  const read = async (id: string) =>
-    ok(await app.gql<any>(`query($id: ID!) { agent(id: $id) { ${agentFields} } }`, { id })).agent;
+  const create = async (input: CreateInput, key?: string) =>
+    ok(await app.gql(createMutation, { input }, { key })).createAgent;
+  const update = async (input: UpdateInput, key?: string, on: TestApp = app) =>
+    ok(await on.gql(updateMutation, { input }, { key })).updateAgent;
+  const read = async (id: string) => ok(await app.gql(agentQuery, { id })).agent;
   const keyFor = async (agentId: number) => (await issueApiKey(app.db.prisma, app.box, { agentId })).secret;
-  const statusWith = async (key: string) => (await app.gql('{ viewer { id } }', {}, { key })).status;
+  const statusWith = async (key: string) => (await app.gql(graphql('{ viewer { id } }'), {}, { key })).status;
   let counter = 0;
-  const newAgent = async (input: Record<string, unknown> = {}) => {
+  const newAgent = async (input: Partial<CreateInput> = {}) => {
     const result = await create({ email: `agent${++counter}@example.com`, firstName: `Agent${counter}`, ...input });
     expect(result.userErrors).toEqual([]);
-    return result.agent as { id: string; internalId: number; [k: string]: any };
+    return result.agent!;
   };
 
   beforeAll(async () => {
@@ -90,7 +120,7 @@ describe('agents', () => {
         createdBy: { id: adminGid() },
         updatedBy: { id: adminGid() },
       });
-      expect(await read(result.agent.id)).toEqual(result.agent);
+      expect(await read(result.agent!.id)).toEqual(result.agent);
     });
 
     it('uses the defaults for absent settings', async () => {
@@ -102,7 +132,7 @@ describe('agents', () => {
     it('gives a Gravatar avatar URL for the lower-cased, trimmed email', async () => {
       const result = await create({ email: 'Avatar.Person@Example.com', firstName: 'Ava' });
       const md5 = createHash('md5').update('avatar.person@example.com').digest('hex');
-      expect(result.agent.avatarUrl).toBe(`https://www.gravatar.com/avatar/${md5}?d=identicon`);
+      expect(result.agent!.avatarUrl).toBe(`https://www.gravatar.com/avatar/${md5}?d=identicon`);
       expect(md5).toMatch(/^[0-9a-f]{32}$/);
     });
 
@@ -152,7 +182,7 @@ describe('agents', () => {
       const agent = await newAgent({ timezone: 'America/New_York' });
       const result = await update({ id: agent.id, timezone: null });
       expect(result.userErrors).toEqual([]);
-      expect(result.agent.timezone).toBeNull();
+      expect(result.agent!.timezone).toBeNull();
       expect((await app.db.prisma.agent.findUniqueOrThrow({ where: { id: agent.internalId } })).timezone).toBeNull();
     });
 
@@ -185,7 +215,7 @@ describe('agents', () => {
       const result = await update({ id: agent.id, timezone: 'Europe/Atlantis' });
       expect(result.agent).toBeNull();
       expect(result.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['timezone'] })]);
-      expect((await read(agent.id)).timezone).toBe('Europe/Paris');
+      expect((await read(agent.id))?.timezone).toBe('Europe/Paris');
     });
 
     it('is NOT_FOUND for a missing agent', async () => {
@@ -196,7 +226,7 @@ describe('agents', () => {
   });
 
   describe('what an agent may change', () => {
-    let self: { id: string; internalId: number; [k: string]: any };
+    let self: ResultOf<typeof AgentFields>;
     let other: { id: string; internalId: number };
     let selfKey: string;
 
@@ -305,15 +335,22 @@ describe('agents', () => {
       const startedAt = Date.now();
       const deleted = await update({ id: agent.id, state: 'DELETED' });
       expect(deleted.userErrors).toEqual([]);
-      expect(deleted.agent.state).toBe('DELETED');
-      expect(deleted.agent.deletedBy).toEqual({ id: adminGid() });
-      expect(new Date(deleted.agent.deletedAt).getTime()).toBeGreaterThanOrEqual(startedAt - 5_000);
-      expect(new Date(deleted.agent.deletedAt).getTime()).toBeLessThanOrEqual(Date.now() + 5_000);
+      expect(deleted.agent!.state).toBe('DELETED');
+      expect(deleted.agent!.deletedBy).toEqual({ id: adminGid() });
+      expect(new Date(deleted.agent!.deletedAt!).getTime()).toBeGreaterThanOrEqual(startedAt - 5_000);
+      expect(new Date(deleted.agent!.deletedAt!).getTime()).toBeLessThanOrEqual(Date.now() + 5_000);
 
       expect(await statusWith(key)).toBe(401);
       const refused = ok(
-        await app.gql<any>(
-          `mutation($b: ID!, $a: ID!) { createTicket(input: {branch: $b, subject: "S", description: "D", assignee: $a}) { ticket { id } ${userErrors} } }`,
+        await app.gql(
+          graphql(
+            `mutation($b: ID!, $a: ID!) {
+              createTicket(input: {branch: $b, subject: "S", description: "D", assignee: $a}) {
+                ticket { id } userErrors { ...UserErrors }
+              }
+            }`,
+            [UserErrors],
+          ),
           { b: branch.id, a: agent.id },
         ),
       ).createTicket;
@@ -321,17 +358,19 @@ describe('agents', () => {
       expect(refused.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['assignee'] })]);
       // Deleted agents are out of the default list, in the DELETED one; their tickets stay assigned.
       const lists = ok(
-        await app.gql<any>(
-          '{ active: agents(first: 100) { nodes { id } } gone: agents(first: 100, filter: {state: DELETED}) { nodes { id } } }',
+        await app.gql(
+          graphql(
+            '{ active: agents(first: 100) { nodes { id } } gone: agents(first: 100, filter: {state: DELETED}) { nodes { id } } }',
+          ),
         ),
       );
-      expect(lists.active.nodes.map((n: any) => n.id)).not.toContain(agent.id);
+      expect(lists.active!.nodes.map((n) => n.id)).not.toContain(agent.id);
       // Other tests delete agents too: this one is listed there (once), not which others are.
-      expect(lists.gone.nodes.map((n: any) => n.id).filter((id: string) => id === agent.id)).toEqual([agent.id]);
+      expect(lists.gone!.nodes.map((n) => n.id).filter((id) => id === agent.id)).toEqual([agent.id]);
       const ticket = ok(
-        await app.gql<any>('query($k: String!) { ticket(key: $k) { assignee { id } } }', { k: assigned.key }),
+        await app.gql(graphql('query($k: String!) { ticket(key: $k) { assignee { id } } }'), { k: assigned.key }),
       ).ticket;
-      expect(ticket.assignee).toEqual({ id: agent.id });
+      expect(ticket!.assignee).toEqual({ id: agent.id });
 
       const restored = await update({ id: agent.id, state: 'ACTIVE' });
       expect(restored.userErrors).toEqual([]);
@@ -350,7 +389,7 @@ describe('agents', () => {
       const first = await update({ id: agent.id, state: 'DELETED' });
       const again = await update({ id: agent.id, state: 'DELETED' });
       expect(again.userErrors).toEqual([]);
-      expect(again.agent.deletedAt).toBe(first.agent.deletedAt);
+      expect(again.agent!.deletedAt).toBe(first.agent!.deletedAt);
     });
   });
 
@@ -362,23 +401,28 @@ describe('agents', () => {
       mine.push(await createTicket(app, { branch: branch.id, assignee: agent.id, subject: `Mine ${n}` }));
     await createTicket(app, { branch: branch.id, assignee: someoneElse.id, subject: 'Not mine' });
     const data = ok(
-      await app.gql<any>(
-        'query($id: ID!) { agent(id: $id) { tickets(first: 10) { totalCount nodes { key assignee { id } } } page: tickets(first: 2) { totalCount nodes { key } pageInfo { hasNextPage } } } }',
+      await app.gql(
+        graphql(`query($id: ID!) {
+          agent(id: $id) {
+            tickets(first: 10) { totalCount nodes { key assignee { id } } }
+            page: tickets(first: 2) { totalCount nodes { key } pageInfo { hasNextPage } }
+          }
+        }`),
         { id: agent.id },
       ),
     ).agent;
-    expect(data.tickets.totalCount).toBe(3);
-    expect(data.tickets.nodes.map((t: any) => t.key)).toEqual(mine.map((t) => t.key).reverse());
-    expect(data.tickets.nodes.every((t: any) => t.assignee.id === agent.id)).toBe(true);
-    expect(data.page.totalCount).toBe(3);
-    expect(data.page.nodes).toHaveLength(2);
-    expect(data.page.pageInfo.hasNextPage).toBe(true);
+    expect(data!.tickets.totalCount).toBe(3);
+    expect(data!.tickets.nodes.map((t) => t.key)).toEqual(mine.map((t) => t.key).reverse());
+    expect(data!.tickets.nodes.every((t) => t.assignee!.id === agent.id)).toBe(true);
+    expect(data!.page.totalCount).toBe(3);
+    expect(data!.page.nodes).toHaveLength(2);
+    expect(data!.page.pageInfo.hasNextPage).toBe(true);
     const none = ok(
-      await app.gql<any>('query($id: ID!) { agent(id: $id) { tickets { totalCount nodes { key } } } }', {
+      await app.gql(graphql('query($id: ID!) { agent(id: $id) { tickets { totalCount nodes { key } } } }'), {
         id: (await newAgent()).id,
       }),
     ).agent;
-    expect(none.tickets).toEqual({ totalCount: 0, nodes: [] });
+    expect(none!.tickets).toEqual({ totalCount: 0, nodes: [] });
   });
 
   describe('part-time limit', () => {
@@ -393,10 +437,14 @@ describe('agents', () => {
     });
     afterAll(() => timed?.close());
 
-    const comment = async (ticketKey: string, key: string, extra: Record<string, unknown> = {}) =>
+    const comment = async (
+      ticketKey: string,
+      key: string,
+      extra: Partial<VariablesOf<typeof commentMutation>['input']> = {},
+    ) =>
       ok(
-        await timed.gql<any>(
-          `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id private author { id } } ${userErrors} } }`,
+        await timed.gql(
+          commentMutation,
           { input: { ticket: { key: ticketKey }, content: 'Looking into it.', ...extra } },
           { key },
         ),
@@ -414,12 +462,12 @@ describe('agents', () => {
       for (const t of tickets.slice(10)) {
         const note = await comment(t.key, key, { private: true });
         expect(note.userErrors).toEqual([]);
-        expect(note.comment.private).toBe(true);
+        expect(note.comment!.private).toBe(true);
       }
       for (const t of tickets.slice(0, 10)) {
         const reply = await comment(t.key, key);
         expect(reply.userErrors).toEqual([]);
-        expect(reply.comment.author).toEqual({ id: partTimer.id });
+        expect(reply.comment!.author).toEqual({ id: partTimer.id });
       }
       const countBefore = await timed.db.prisma.comment.count({ where: { authorAgentId: partTimer.internalId } });
       const eleventh = await comment(tickets[10]!.key, key);
@@ -469,15 +517,9 @@ describe('agents', () => {
       const tickets = [];
       for (let n = 0; n < 12; n++) tickets.push(await createTicket(timed, { branch: desk.id, subject: `Notes ${n}` }));
       const publish = async (id: string, as = key) =>
-        ok(
-          await timed.gql<any>(
-            `mutation($id: ID!) { updateComment(input: {id: $id, private: false}) { comment { private } ${userErrors} } }`,
-            { id },
-            { key: as },
-          ),
-        ).updateComment;
+        ok(await timed.gql(publishMutation, { id, private: false }, { key: as })).updateComment;
       const notes = [];
-      for (const t of tickets) notes.push((await comment(t.key, key, { private: true })).comment.id);
+      for (const t of tickets) notes.push((await comment(t.key, key, { private: true })).comment!.id);
       // Ten notes published: ten replies.
       for (const id of notes.slice(0, 10)) expect((await publish(id)).userErrors).toEqual([]);
       const eleventh = await publish(notes[10]!);
@@ -495,12 +537,7 @@ describe('agents', () => {
         expect.objectContaining({ code: 'LIMIT_REACHED' }),
       ]);
       // Making a published reply private again does not give the allowance back.
-      const hide = ok(
-        await timed.gql<any>(
-          `mutation($id: ID!) { updateComment(input: {id: $id, private: true}) { comment { private } ${userErrors} } }`,
-          { id: notes[0] },
-        ),
-      ).updateComment;
+      const hide = ok(await timed.gql(publishMutation, { id: notes[0]!, private: true })).updateComment;
       expect(hide.userErrors).toEqual([]);
       expect((await publish(notes[10]!)).userErrors).toEqual([expect.objectContaining({ code: 'LIMIT_REACHED' })]);
       // ...and republishing it on its own ticket is fine: that ticket was replied to this month.
@@ -515,7 +552,7 @@ describe('agents', () => {
       for (const other of admins.filter((a) => a.id !== app.adminId))
         expect((await update({ id: gid('Agent', other.id), role: 'AGENT' })).userErrors).toEqual([]);
       const before = await read(adminGid());
-      for (const change of [{ role: 'AGENT' }, { state: 'DELETED' }, { role: 'AGENT', state: 'DELETED' }]) {
+      for (const change of [{ role: 'AGENT' }, { state: 'DELETED' }, { role: 'AGENT', state: 'DELETED' }] as const) {
         const refused = await update({ id: adminGid(), ...change });
         expect(refused.agent).toBeNull();
         expect(refused.userErrors).toEqual([
@@ -556,6 +593,6 @@ describe('agents', () => {
     expect(result.userErrors).toEqual([
       expect.objectContaining({ code: 'REQUIRED', field: ['email'], message: 'email cannot be cleared.' }),
     ]);
-    expect((await read(agent.id)).lastName).not.toBe('Changed');
+    expect((await read(agent.id))?.lastName).not.toBe('Changed');
   });
 });

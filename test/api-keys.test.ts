@@ -7,10 +7,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { createAgent, createBranch, createCustomer, createTicket } from './fixtures.ts';
+import { graphql, ofType, type ResultOf, type VariablesOf } from './graphql.ts';
 import {
   createServerStorage,
   createTestApp,
+  type GraphQLResponse,
   ok,
+  queryText,
   type ServerStorage,
   startServer,
   type TestApp,
@@ -19,11 +22,23 @@ import {
   wsseHeaders,
 } from './helpers.ts';
 
-const keyFields = 'id internalId label createdAt lastUsedAt revokedAt owner { __typename id name }';
-const userErrors = 'userErrors { code field message }';
-const createApiKeyMutation = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { ${keyFields} } ${userErrors} } }`;
-const revokeApiKeyMutation = `mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { ${keyFields} } ${userErrors} } }`;
-const viewerQuery = '{ viewer { __typename id name } }';
+const UserErrors = graphql('fragment UserErrors on UserError { code field message }');
+const KeyFields = graphql(
+  'fragment KeyFields on ApiKey { id internalId label createdAt lastUsedAt revokedAt owner { __typename id name } }',
+);
+const createApiKeyMutation = graphql(
+  `mutation($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) { secret apiKey { ...KeyFields } userErrors { ...UserErrors } }
+  }`,
+  [KeyFields, UserErrors],
+);
+const revokeApiKeyMutation = graphql(
+  `mutation($input: RevokeApiKeyInput!) {
+    revokeApiKey(input: $input) { apiKey { ...KeyFields } userErrors { ...UserErrors } }
+  }`,
+  [KeyFields, UserErrors],
+);
+const viewerQuery = graphql('{ viewer { __typename id name } }');
 
 describe('API keys through GraphQL', () => {
   let app: TestApp;
@@ -35,11 +50,17 @@ describe('API keys through GraphQL', () => {
   });
   afterAll(() => app?.close());
 
-  const createKey = async (input: Record<string, unknown>, key?: string) =>
-    ok(await app.gql<any>(createApiKeyMutation, { input }, { key })).createApiKey;
+  const createKey = async (input: VariablesOf<typeof createApiKeyMutation>['input'], key?: string) =>
+    ok(await app.gql(createApiKeyMutation, { input }, { key })).createApiKey;
+  /** createKey that must succeed: its secret and key, not null. */
+  const makeKey = async (input: VariablesOf<typeof createApiKeyMutation>['input'], key?: string) => {
+    const result = await createKey(input, key);
+    expect(result.userErrors).toEqual([]);
+    return { secret: result.secret!, apiKey: result.apiKey! };
+  };
   const revokeKey = async (id: string, key?: string) =>
-    ok(await app.gql<any>(revokeApiKeyMutation, { input: { id } }, { key })).revokeApiKey;
-  const viewerWith = (key: string) => app.gql<any>(viewerQuery, {}, { key });
+    ok(await app.gql(revokeApiKeyMutation, { input: { id } }, { key })).revokeApiKey;
+  const viewerWith = (key: string) => app.gql(viewerQuery, {}, { key });
   const basic = (email: string, key: string) =>
     app.yoga.fetch('http://localhost/graphql', {
       method: 'POST',
@@ -47,7 +68,7 @@ describe('API keys through GraphQL', () => {
         'content-type': 'application/json',
         authorization: `Basic ${Buffer.from(`${email}:${key}`).toString('base64')}`,
       },
-      body: JSON.stringify({ query: viewerQuery }),
+      body: JSON.stringify({ query: queryText(viewerQuery) }),
     });
 
   /** A customer with a key issued directly, as an admin would hand one out. */
@@ -63,29 +84,33 @@ describe('API keys through GraphQL', () => {
     expect(result.secret).toMatch(/^[0-9a-f]{40}$/);
     expect(result.secret).not.toBe(app.adminKey);
     expect(result.apiKey).toMatchObject({
-      id: encodeGlobalID('ApiKey', result.apiKey.internalId),
+      id: encodeGlobalID('ApiKey', result.apiKey!.internalId),
       label: 'CI robot',
       lastUsedAt: null,
       revokedAt: null,
       owner: { __typename: 'Agent', id: adminGlobalId, name: 'Ada Admin' },
     });
-    expect(Number.isNaN(Date.parse(result.apiKey.createdAt))).toBe(false);
-    expect(Math.abs(Date.parse(result.apiKey.createdAt) - Date.now())).toBeLessThan(60_000);
+    expect(Number.isNaN(Date.parse(result.apiKey!.createdAt))).toBe(false);
+    expect(Math.abs(Date.parse(result.apiKey!.createdAt) - Date.now())).toBeLessThan(60_000);
 
     // Two keys are never the same.
     const second = await createKey({});
     expect(second.userErrors).toEqual([]);
     expect(second.secret).toMatch(/^[0-9a-f]{40}$/);
     expect(second.secret).not.toBe(result.secret);
-    expect(second.apiKey.label).toBe('');
+    expect(second.apiKey!.label).toBe('');
   });
 
   it('has no field that reads a secret back', async () => {
-    const type = ok(await app.gql<any>('{ __type(name: "ApiKey") { fields { name } } }')).__type;
-    const names = type.fields.map((f: { name: string }) => f.name);
+    // gql.tada does not type introspection fields: the untyped path, with the answer's shape.
+    const type = ok(
+      await app.gql<{ __type: { fields: { name: string }[] } }>('{ __type(name: "ApiKey") { fields { name } } }'),
+    ).__type;
+    const names = type.fields.map((f) => f.name);
     expect(names).toEqual(expect.arrayContaining(['label', 'createdAt', 'lastUsedAt', 'revokedAt', 'owner']));
-    expect(names.filter((n: string) => /secret|hash|key/i.test(n))).toEqual([]);
-    const response = await app.gql('{ viewer { ... on Agent { apiKeys { secret } } } }');
+    expect(names.filter((n) => /secret|hash|key/i.test(n))).toEqual([]);
+    // Invalid on purpose (there is no such field): the untyped path.
+    const response = await app.gql(graphql('{ viewer { ... on Agent { apiKeys { secret } } } }'));
     expect(response.status).toBeLessThan(500);
     expect(response.errors?.[0]?.message).toMatch(/Cannot query field "secret"/);
     expect(response.data).toBeUndefined();
@@ -99,13 +124,13 @@ describe('API keys through GraphQL', () => {
   });
 
   it('makes a key that works as Bearer and as Basic email:key, and records its use', async () => {
-    const { secret, apiKey } = await createKey({ label: 'both schemes' });
+    const { secret, apiKey } = await makeKey({ label: 'both schemes' });
     const bearer = await viewerWith(secret);
     expect(ok(bearer).viewer).toEqual({ __typename: 'Agent', id: adminGlobalId, name: 'Ada Admin' });
 
     const viaBasic = await basic('admin@example.com', secret);
     expect(viaBasic.status).toBe(200);
-    expect(((await viaBasic.json()) as any).data.viewer).toEqual({
+    expect(((await viaBasic.json()) as GraphQLResponse<ResultOf<typeof viewerQuery>>).data?.viewer).toEqual({
       __typename: 'Agent',
       id: adminGlobalId,
       name: 'Ada Admin',
@@ -114,15 +139,18 @@ describe('API keys through GraphQL', () => {
     expect((await basic('other@example.com', secret)).status).toBe(401);
 
     const node = ok(
-      await app.gql<any>('query($id: ID!) { node(id: $id) { ... on ApiKey { lastUsedAt } } }', { id: apiKey.id }),
+      await app.gql(graphql('query($id: ID!) { node(id: $id) { __typename ... on ApiKey { lastUsedAt } } }'), {
+        id: apiKey!.id,
+      }),
     ).node;
-    expect(node.lastUsedAt).not.toBeNull();
-    expect(Math.abs(Date.parse(node.lastUsedAt) - Date.now())).toBeLessThan(60_000);
+    const { lastUsedAt } = ofType(node, 'ApiKey');
+    expect(lastUsedAt).not.toBeNull();
+    expect(Math.abs(Date.parse(lastUsedAt!) - Date.now())).toBeLessThan(60_000);
   });
 
   it('keeps the secret encrypted at rest', async () => {
-    const { secret, apiKey } = await createKey({ label: 'at rest' });
-    const row = await app.db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.internalId } });
+    const { secret, apiKey } = await makeKey({ label: 'at rest' });
+    const row = await app.db.prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey!.internalId } });
     expect(row.secretEncrypted).not.toContain(secret);
     expect(row.secretEncrypted).not.toContain(Buffer.from(secret).toString('base64'));
     expect(row.lookupHash).not.toBe(secret);
@@ -132,24 +160,24 @@ describe('API keys through GraphQL', () => {
   });
 
   it('revokes a key: it stops working at once; revoking again changes nothing', async () => {
-    const { secret, apiKey } = await createKey({ label: 'short-lived' });
-    expect(ok(await viewerWith(secret)).viewer.__typename).toBe('Agent');
+    const { secret, apiKey } = await makeKey({ label: 'short-lived' });
+    expect(ok(await viewerWith(secret)).viewer?.__typename).toBe('Agent');
 
-    const revoked = await revokeKey(apiKey.id);
+    const revoked = await revokeKey(apiKey!.id);
     expect(revoked.userErrors).toEqual([]);
-    expect(revoked.apiKey.id).toBe(apiKey.id);
-    expect(revoked.apiKey.revokedAt).not.toBeNull();
+    expect(revoked.apiKey!.id).toBe(apiKey!.id);
+    expect(revoked.apiKey!.revokedAt).not.toBeNull();
 
     const refused = await viewerWith(secret);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/^WSSE /);
     expect((await basic('admin@example.com', secret)).status).toBe(401);
 
-    const again = await revokeKey(apiKey.id);
+    const again = await revokeKey(apiKey!.id);
     expect(again.userErrors).toEqual([]);
-    expect(again.apiKey.revokedAt).toBe(revoked.apiKey.revokedAt);
+    expect(again.apiKey!.revokedAt).toBe(revoked.apiKey!.revokedAt);
     // The admin's other keys still work.
-    expect(ok(await viewerWith(app.adminKey)).viewer.__typename).toBe('Agent');
+    expect(ok(await viewerWith(app.adminKey)).viewer?.__typename).toBe('Agent');
   });
 
   it('answers NOT_FOUND for revoking a key that does not exist', async () => {
@@ -163,8 +191,8 @@ describe('API keys through GraphQL', () => {
     const result = await createKey({ label: 'my script' }, customer.key);
     expect(result.userErrors).toEqual([]);
     expect(result.secret).toMatch(/^[0-9a-f]{40}$/);
-    expect(result.apiKey.owner).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
-    expect(ok(await viewerWith(result.secret)).viewer).toEqual({
+    expect(result.apiKey!.owner).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
+    expect(ok(await viewerWith(result.secret!)).viewer).toEqual({
       __typename: 'Customer',
       id: customer.id,
       name: 'Cu Stomer',
@@ -172,7 +200,7 @@ describe('API keys through GraphQL', () => {
     // Naming itself as owner is the same.
     const explicit = await createKey({ owner: customer.id }, customer.key);
     expect(explicit.userErrors).toEqual([]);
-    expect(explicit.apiKey.owner.id).toBe(customer.id);
+    expect(explicit.apiKey!.owner.id).toBe(customer.id);
   });
 
   it('does not let a customer make a key for the admin', async () => {
@@ -197,56 +225,61 @@ describe('API keys through GraphQL', () => {
     expect(result.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })]);
     const row = await app.db.prisma.apiKey.findUniqueOrThrow({ where: { id: adminKeyRow.id } });
     expect(row.revokedAt).toBeNull();
-    expect(ok(await viewerWith(app.adminKey)).viewer.__typename).toBe('Agent');
+    expect(ok(await viewerWith(app.adminKey)).viewer?.__typename).toBe('Agent');
     // node(id:) does not show it either.
     const node = ok(
-      await app.gql<any>('query($id: ID!) { node(id: $id) { id } }', { id: adminKeyId }, { key: customer.key }),
+      await app.gql(graphql('query($id: ID!) { node(id: $id) { id } }'), { id: adminKeyId }, { key: customer.key }),
     ).node;
     expect(node).toBeNull();
   });
 
   it('lets a customer revoke its own key', async () => {
     const customer = await customerWithKey('tidy.customer@example.com');
-    const made = await createKey({ label: 'throwaway' }, customer.key);
-    const result = await revokeKey(made.apiKey.id, customer.key);
+    const made = await makeKey({ label: 'throwaway' }, customer.key);
+    const result = await revokeKey(made.apiKey!.id, customer.key);
     expect(result.userErrors).toEqual([]);
-    expect(result.apiKey.revokedAt).not.toBeNull();
+    expect(result.apiKey!.revokedAt).not.toBeNull();
     expect((await viewerWith(made.secret)).status).toBe(401);
-    expect(ok(await viewerWith(customer.key)).viewer.id).toBe(customer.id);
+    expect(ok(await viewerWith(customer.key)).viewer?.id).toBe(customer.id);
   });
 
   it('shows a customer its own apiKeys, and null for other people’s', async () => {
     const customer = await customerWithKey('curious.customer@example.com');
     const mine = ok(
-      await app.gql<any>(
-        '{ viewer { ... on Customer { apiKeys { id label revokedAt } } } }',
+      await app.gql(
+        graphql('{ viewer { __typename ... on Customer { apiKeys { id label revokedAt } } } }'),
         {},
         { key: customer.key },
       ),
     );
-    expect(mine.viewer.apiKeys).toEqual([{ id: encodeGlobalID('ApiKey', customer.keyId), label: '', revokedAt: null }]);
+    expect(ofType(mine.viewer, 'Customer').apiKeys).toEqual([
+      { id: encodeGlobalID('ApiKey', customer.keyId), label: '', revokedAt: null },
+    ]);
 
     // The admin is reachable through a ticket the customer reported; its keys are not.
     const branch = await createBranch(app, 'Key Desk');
     const ticket = await createTicket(app, { branch: branch.id, reporter: customer.id, assignee: adminGlobalId });
     const seen = ok(
-      await app.gql<any>(
-        'query($id: ID!) { ticket(id: $id) { assignee { id name apiKeys { id } } reporter { id ... on Customer { apiKeys { id } } } } }',
+      await app.gql(
+        graphql(
+          'query($id: ID!) { ticket(id: $id) { assignee { id name apiKeys { id } } reporter { __typename id ... on Customer { apiKeys { id } } } } }',
+        ),
         { id: ticket.id },
         { key: customer.key },
       ),
     ).ticket;
-    expect(seen.assignee).toEqual({ id: adminGlobalId, name: 'Ada Admin', apiKeys: null });
-    expect(seen.reporter.apiKeys).toHaveLength(1);
+    expect(seen!.assignee).toEqual({ id: adminGlobalId, name: 'Ada Admin', apiKeys: null });
+    expect(ofType(seen!.reporter, 'Customer').apiKeys).toHaveLength(1);
 
     // A plain agent does not see a customer's keys either; an admin does.
     const agentKey = (await createAgent(app, { firstName: 'Pat', withKey: true })).key!;
-    const query = 'query($id: ID!) { node(id: $id) { ... on Customer { id apiKeys { id } } } }';
-    expect(ok(await app.gql<any>(query, { id: customer.id }, { key: agentKey })).node).toEqual({
+    const query = graphql('query($id: ID!) { node(id: $id) { __typename ... on Customer { id apiKeys { id } } } }');
+    expect(ok(await app.gql(query, { id: customer.id }, { key: agentKey })).node).toEqual({
+      __typename: 'Customer',
       id: customer.id,
       apiKeys: null,
     });
-    expect(ok(await app.gql<any>(query, { id: customer.id })).node.apiKeys).toEqual([
+    expect(ofType(ok(await app.gql(query, { id: customer.id })).node, 'Customer').apiKeys).toEqual([
       { id: encodeGlobalID('ApiKey', customer.keyId) },
     ]);
   });
@@ -255,8 +288,8 @@ describe('API keys through GraphQL', () => {
     const customer = await createCustomer(app, 'keyless.customer@example.com');
     const result = await createKey({ owner: customer.id, label: 'for the customer' });
     expect(result.userErrors).toEqual([]);
-    expect(result.apiKey.owner).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
-    expect(ok(await viewerWith(result.secret)).viewer).toEqual({
+    expect(result.apiKey!.owner).toEqual({ __typename: 'Customer', id: customer.id, name: 'Cu Stomer' });
+    expect(ok(await viewerWith(result.secret!)).viewer).toEqual({
       __typename: 'Customer',
       id: customer.id,
       name: 'Cu Stomer',
@@ -283,7 +316,7 @@ describe('server key safety through the real start path', () => {
 
   const viewerOver = async (server: TestServer, headers: Record<string, string>) => {
     const response = await server.graphql(
-      '{ viewer { __typename ... on Agent { email } } }',
+      graphql('{ viewer { __typename ... on Agent { email } } }'),
       {},
       { key: null, headers },
     );
@@ -299,7 +332,7 @@ describe('server key safety through the real start path', () => {
     try {
       const first = await viewerOver(running, { authorization: `Bearer ${admin.key}` });
       expect(first.status).toBe(200);
-      expect(first.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+      expect(first.body.data!.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
     } finally {
       await running.close();
     }
@@ -351,11 +384,11 @@ describe('server key safety through the real start path', () => {
     try {
       const bearer = await viewerOver(running, { authorization: `Bearer ${admin.key}` });
       expect(bearer.status).toBe(200);
-      expect(bearer.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+      expect(bearer.body.data!.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
       // WSSE needs the decrypted key: it works too.
       const viaWsse = await viewerOver(running, wsseHeaders(admin.email, admin.key));
       expect(viaWsse.status).toBe(200);
-      expect(viaWsse.body.data.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
+      expect(viaWsse.body.data!.viewer).toEqual({ __typename: 'Agent', email: 'root@example.com' });
     } finally {
       await running.close();
     }

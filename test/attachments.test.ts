@@ -11,7 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDownloadToken } from '../src/auth/download-token.ts';
 import { secretBox } from '../src/auth/secret-box.ts';
 import { createBranch, createCustomer, createTicket } from './fixtures.ts';
-import { createTestApp, ok, serveTestApp, startServer, type TestApp, type TestServer, testClock } from './helpers.ts';
+import { graphql, type ResultOf, type VariablesOf } from './graphql.ts';
+import {
+  createTestApp,
+  type GraphQLResponse,
+  ok,
+  queryText,
+  serveTestApp,
+  startServer,
+  type TestApp,
+  type TestServer,
+  type TypedDocument,
+  testClock,
+} from './helpers.ts';
 
 const adminKey = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const MAX_FILE_SIZE = 200_000;
@@ -19,8 +31,22 @@ const MAX_FILES = 3;
 const MAX_REQUEST = 1_000_000;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const fields = 'id internalId filename contentType byteSize sha256 url thumbnailUrl';
-const userErrors = 'userErrors { code message field }';
+const AttachmentFields = graphql(
+  'fragment AttachmentFields on Attachment { id internalId filename contentType byteSize sha256 url thumbnailUrl }',
+);
+const UserErrors = graphql('fragment UserErrors on UserError { code message field }');
+const addAttachmentsMutation = graphql(
+  `mutation($input: AddAttachmentsInput!) {
+    addAttachments(input: $input) { attachments { ...AttachmentFields } userErrors { ...UserErrors } }
+  }`,
+  [AttachmentFields, UserErrors],
+);
+type Attachment = ResultOf<typeof AttachmentFields>;
+/** What the server answered: HTTP status and the body (`raw` when it was not JSON). */
+interface Answer<T> {
+  status: number;
+  body: Omit<GraphQLResponse<T>, 'status' | 'headers'> & { raw?: string };
+}
 
 /** A 24-bit uncompressed BMP: 54-byte header, bottom-up rows padded to 4 bytes (sharp cannot write BMP). */
 function bmp(width: number, height: number): Buffer {
@@ -92,26 +118,33 @@ describe('attachments over HTTP', () => {
     storeDir = path.join(dataDir, 'attachments');
 
     branchId = data(
-      await gql('mutation { createBranch(input: {name: "Files"}) { branch { id } userErrors { code } } }'),
-    ).createBranch.branch.id;
+      await gql(graphql('mutation { createBranch(input: {name: "Files"}) { branch { id } userErrors { code } } }')),
+    ).createBranch.branch!.id;
     adminTicket = await createTicket(adminKey, 'Admin ticket');
     for (const who of ['a', 'b'] as const) {
       const customer = data(
         await gql(
-          `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } ${userErrors} } }`,
+          graphql(
+            'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } userErrors { ...UserErrors } } }',
+            [UserErrors],
+          ),
           {
             input: { email: `${who}@example.com`, firstName: who.toUpperCase(), lastName: 'Customer' },
           },
         ),
       ).createCustomer.customer;
       const key = data(
-        await gql(`mutation($o: ID!) { createApiKey(input: {owner: $o, label: "test"}) { secret ${userErrors} } }`, {
-          o: customer.id,
-        }),
-      ).createApiKey.secret;
+        await gql(
+          graphql(
+            'mutation($o: ID!) { createApiKey(input: {owner: $o, label: "test"}) { secret userErrors { ...UserErrors } } }',
+            [UserErrors],
+          ),
+          { o: customer!.id },
+        ),
+      ).createApiKey.secret!;
       expect(key).toMatch(/^[0-9a-f]{40}$/);
-      const internalId = Number(decodeGlobalID(customer.id).id);
-      customers[who] = { id: customer.id, internalId, key, ticket: await createTicket(key, `Ticket of ${who}`) };
+      const internalId = Number(decodeGlobalID(customer!.id).id);
+      customers[who] = { id: customer!.id, internalId, key, ticket: await createTicket(key, `Ticket of ${who}`) };
     }
   });
 
@@ -119,7 +152,11 @@ describe('attachments over HTTP', () => {
 
   // ---------------------------------------------------------------- helpers
 
-  async function gql(query: string, variables: Record<string, unknown> = {}, key: string | null = adminKey) {
+  async function gql<D extends TypedDocument>(
+    document: D,
+    variables: VariablesOf<D> = {} as VariablesOf<D>,
+    key: string | null = adminKey,
+  ): Promise<Answer<ResultOf<D>>> {
     const response = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: {
@@ -127,20 +164,23 @@ describe('attachments over HTTP', () => {
         accept: 'application/graphql-response+json, application/json',
         ...(key ? { authorization: `Bearer ${key}` } : {}),
       },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: queryText(document), variables }),
     });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: (await response.json()) as Answer<ResultOf<D>>['body'] };
   }
 
-  /** GraphQL multipart request: `operations`, `map`, then one part per file. */
-  async function multipart(
-    query: string,
+  /**
+   * GraphQL multipart request: `operations`, `map`, then one part per file. Variables are not
+   * typed: the files they name are null placeholders, which a File variable may not be.
+   */
+  async function multipart<D extends TypedDocument>(
+    document: D,
     variables: Record<string, unknown>,
     uploads: Upload[],
     key: string | null = adminKey,
-  ) {
+  ): Promise<Answer<ResultOf<D>>> {
     const form = new FormData();
-    form.append('operations', JSON.stringify({ query, variables }));
+    form.append('operations', JSON.stringify({ query: queryText(document), variables }));
     form.append('map', JSON.stringify(Object.fromEntries(uploads.map((u, i) => [String(i), [`variables.${u.path}`]]))));
     for (const [i, u] of uploads.entries())
       form.append(
@@ -159,7 +199,7 @@ describe('attachments over HTTP', () => {
       body: form,
     });
     const text = await response.text();
-    let body: any;
+    let body: Answer<ResultOf<D>>['body'];
     try {
       body = JSON.parse(text);
     } catch {
@@ -168,17 +208,20 @@ describe('attachments over HTTP', () => {
     return { status: response.status, body };
   }
 
-  function data(result: { status: number; body: any }) {
+  function data<T>(result: Answer<T>): T {
     if (result.body.errors?.length || result.status !== 200) {
       throw new Error(`HTTP ${result.status}: ${JSON.stringify(result.body)}`);
     }
-    return result.body.data;
+    return result.body.data!;
   }
 
   async function createTicket(key: string, subject: string) {
     const result = data(
       await gql(
-        `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id key } ${userErrors} } }`,
+        graphql(
+          'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id key } userErrors { ...UserErrors } } }',
+          [UserErrors],
+        ),
         {
           input: { branch: branchId, subject, description: 'Please help' },
         },
@@ -188,8 +231,6 @@ describe('attachments over HTTP', () => {
     expect(result.userErrors).toEqual([]);
     return result.ticket as { id: string; key: string };
   }
-
-  const addAttachmentsMutation = `mutation($input: AddAttachmentsInput!) { addAttachments(input: $input) { attachments { ${fields} } ${userErrors} } }`;
 
   /** Multipart addAttachments on a ticket key. */
   function uploadFiles(
@@ -223,10 +264,10 @@ describe('attachments over HTTP', () => {
     );
   }
 
-  async function attachOk(result: { status: number; body: any }) {
+  async function attachOk(result: Answer<ResultOf<typeof addAttachmentsMutation>>) {
     const payload = data(result).addAttachments;
     expect(payload.userErrors).toEqual([]);
-    return payload.attachments as any[];
+    return payload.attachments!;
   }
 
   /** Every file under <dataDir>/attachments, relative, sorted. */
@@ -301,12 +342,14 @@ describe('attachments over HTTP', () => {
       // The ticket lists them, oldest first.
       const ticket = data(
         await gql(
-          'query($k: String!) { ticket(key: $k) { attachments { totalCount nodes { sha256 ticket { key } } } } }',
+          graphql(
+            'query($k: String!) { ticket(key: $k) { attachments { totalCount nodes { sha256 ticket { key } } } } }',
+          ),
           { k: own.key },
         ),
       ).ticket;
-      expect(ticket.attachments.nodes.map((n: any) => n.sha256)).toEqual([sha256(jpeg), sha256(png)]);
-      expect(ticket.attachments.nodes.at(-1).ticket.key).toBe(own.key);
+      expect(ticket!.attachments.nodes.map((n) => n.sha256)).toEqual([sha256(jpeg), sha256(png)]);
+      expect(ticket!.attachments.nodes.at(-1)!.ticket!.key).toBe(own.key);
     });
 
     it('types plain text as text/plain and other bytes as application/octet-stream', async () => {
@@ -327,7 +370,14 @@ describe('attachments over HTTP', () => {
       const multi = uniqueText('multipart on ticket');
       const b64 = await image('gif', 200, 100);
       const created = await multipart(
-        `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id key attachments { nodes { ${fields} } } } ${userErrors} } }`,
+        graphql(
+          `mutation($input: CreateTicketInput!) {
+            createTicket(input: $input) {
+              ticket { id key attachments { nodes { ...AttachmentFields } } } userErrors { ...UserErrors }
+            }
+          }`,
+          [AttachmentFields, UserErrors],
+        ),
         {
           input: {
             branch: branchId,
@@ -341,7 +391,7 @@ describe('attachments over HTTP', () => {
       );
       const payload = data(created).createTicket;
       expect(payload.userErrors).toEqual([]);
-      expect(payload.ticket.attachments.nodes).toMatchObject([
+      expect(payload.ticket!.attachments.nodes).toMatchObject([
         { filename: 'log.txt', contentType: 'text/plain', byteSize: multi.length, sha256: sha256(multi) },
         { filename: 'chart.gif', contentType: 'image/gif', byteSize: b64.length, sha256: sha256(b64) },
       ]);
@@ -349,10 +399,17 @@ describe('attachments over HTTP', () => {
       const commentMulti = await image('webp', 120, 120);
       const commentB64 = uniqueText('base64 on comment');
       const commented = await multipart(
-        `mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id attachments { totalCount nodes { ${fields} comment { id } } } } ${userErrors} } }`,
+        graphql(
+          `mutation($input: AddCommentInput!) {
+            addComment(input: $input) {
+              comment { id attachments { totalCount nodes { ...AttachmentFields comment { id } } } } userErrors { ...UserErrors }
+            }
+          }`,
+          [AttachmentFields, UserErrors],
+        ),
         {
           input: {
-            ticket: { key: payload.ticket.key },
+            ticket: { key: payload.ticket!.key },
             content: 'More files',
             files: [null],
             attachments: [{ filename: 'readme.md', content: commentB64.toString('base64') }],
@@ -362,33 +419,35 @@ describe('attachments over HTTP', () => {
       );
       const comment = data(commented).addComment;
       expect(comment.userErrors).toEqual([]);
-      expect(comment.comment.attachments.totalCount).toBe(2);
-      expect(comment.comment.attachments.nodes).toMatchObject([
+      expect(comment.comment!.attachments.totalCount).toBe(2);
+      expect(comment.comment!.attachments.nodes).toMatchObject([
         {
           filename: 'pic.webp',
           contentType: 'image/webp',
           sha256: sha256(commentMulti),
-          comment: { id: comment.comment.id },
+          comment: { id: comment.comment!.id },
         },
         {
           filename: 'readme.md',
           contentType: 'text/plain',
           sha256: sha256(commentB64),
-          comment: { id: comment.comment.id },
+          comment: { id: comment.comment!.id },
         },
       ]);
       // Files of a comment are not the ticket's own files.
       const ticket = data(
-        await gql('query($k: String!) { ticket(key: $k) { attachments { totalCount } } }', { k: payload.ticket.key }),
+        await gql(graphql('query($k: String!) { ticket(key: $k) { attachments { totalCount } } }'), {
+          k: payload.ticket!.key,
+        }),
       ).ticket;
-      expect(ticket.attachments.totalCount).toBe(2);
+      expect(ticket!.attachments.totalCount).toBe(2);
 
       // addAttachments can target the comment too.
       const extra = uniqueText('to comment');
       const [onComment] = await attachOk(
         await gql(addAttachmentsMutation, {
           input: {
-            comment: comment.comment.id,
+            comment: comment.comment!.id,
             base64: [{ filename: 'extra.txt', content: extra.toString('base64') }],
           },
         }),
@@ -417,7 +476,7 @@ describe('attachments over HTTP', () => {
           thumbnailUrl: null,
         },
       ]);
-      const body = Buffer.from(await (await download(attachments[0].url)).arrayBuffer());
+      const body = Buffer.from(await (await download(attachments[0]!.url)).arrayBuffer());
       expect(body).toEqual(png);
     });
 
@@ -438,15 +497,15 @@ describe('attachments over HTTP', () => {
   // ---------------------------------------------------------------- downloads
 
   describe('downloads', () => {
-    let attachment: any;
+    let attachment: Attachment;
     let bytes: Buffer;
     const unicodeName = 'résumé ü 2024.txt';
 
     beforeAll(async () => {
       bytes = Buffer.concat([uniqueText('download me'), Buffer.alloc(500, 'z')]);
-      [attachment] = await attachOk(
+      [attachment] = (await attachOk(
         await uploadFiles(adminTicket.key, [{ name: unicodeName, bytes, type: 'text/plain' }]),
-      );
+      )) as [Attachment];
     });
 
     it('serves the exact bytes with type, length, ETag, disposition and nosniff', async () => {
@@ -508,7 +567,7 @@ describe('attachments over HTTP', () => {
     });
 
     it('downloads with credentials instead of a token, and refuses neither with 401', async () => {
-      const bare = attachment.url.split('?')[0];
+      const bare = attachment.url.split('?')[0]!;
       const withKey = await download(bare, { authorization: `Bearer ${adminKey}` });
       expect(withKey.status).toBe(200);
       expect(Buffer.from(await withKey.arrayBuffer())).toEqual(bytes);
@@ -570,12 +629,12 @@ describe('attachments over HTTP', () => {
       it(`makes a PNG within 100x100 for a ${c.width}x${c.height} ${c.format}`, async () => {
         const bytes = await image(c.format, c.width, c.height);
         const [a] = await attachOk(await uploadFiles(adminTicket.key, [{ name: `img.${c.format}`, bytes }]));
-        expect(a.contentType).toBe(c.mime);
-        expect(a.thumbnailUrl).toBeTruthy();
-        const response = await download(a.thumbnailUrl);
+        expect(a!.contentType).toBe(c.mime);
+        expect(a!.thumbnailUrl).toBeTruthy();
+        const response = await download(a!.thumbnailUrl!);
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toBe('image/png');
-        expect(response.headers.get('etag')).toBe(`"${a.sha256}-thumbnail"`);
+        expect(response.headers.get('etag')).toBe(`"${a!.sha256}-thumbnail"`);
         expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''img.${c.format}.png`);
         const thumbnail = Buffer.from(await response.arrayBuffer());
         expect(Number(response.headers.get('content-length'))).toBe(thumbnail.length);
@@ -586,7 +645,7 @@ describe('attachments over HTTP', () => {
         expect([meta.width, meta.height]).toEqual(c.expected);
         expect(Math.abs(meta.width! / meta.height! - c.width / c.height)).toBeLessThan(0.05);
         // The file link still gives the original, not the preview.
-        const original = Buffer.from(await (await download(a.url)).arrayBuffer());
+        const original = Buffer.from(await (await download(a!.url)).arrayBuffer());
         expect(original).toEqual(bytes);
       });
     }
@@ -594,8 +653,8 @@ describe('attachments over HTTP', () => {
     it('has no thumbnail for text, and the thumbnail route answers 404 for it', async () => {
       const text = uniqueText('no preview');
       const [a] = await attachOk(await uploadFiles(adminTicket.key, [{ name: 'plain.txt', bytes: text }]));
-      expect(a.thumbnailUrl).toBeNull();
-      const response = await download(`${base}/desk/attachments/download/thumbnail/${a.sha256}`, {
+      expect(a!.thumbnailUrl).toBeNull();
+      const response = await download(`${base}/desk/attachments/download/thumbnail/${a!.sha256}`, {
         authorization: `Bearer ${adminKey}`,
       });
       expect(response.status).toBe(404);
@@ -606,21 +665,21 @@ describe('attachments over HTTP', () => {
       const bytes = bmp(160, 80);
       const [a] = await attachOk(await uploadFiles(adminTicket.key, [{ name: 'paint.bmp', bytes }]));
       expect(a).toMatchObject({ contentType: 'image/bmp', byteSize: bytes.length, sha256: sha256(bytes) });
-      const downloaded = Buffer.from(await (await download(a.url)).arrayBuffer());
+      const downloaded = Buffer.from(await (await download(a!.url)).arrayBuffer());
       expect(downloaded).toEqual(bytes);
-      expect(a.thumbnailUrl).not.toBeNull();
-      const meta = await sharp(Buffer.from(await (await download(a.thumbnailUrl)).arrayBuffer())).metadata();
+      expect(a!.thumbnailUrl).not.toBeNull();
+      const meta = await sharp(Buffer.from(await (await download(a!.thumbnailUrl!)).arrayBuffer())).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['png', 100, 50]);
-      expect(existsSync(blobPath('thumbnails', a.sha256))).toBe(true);
+      expect(existsSync(blobPath('thumbnails', a!.sha256))).toBe(true);
     });
 
     it('stores a broken image without a preview', async () => {
       const jpeg = await image('jpeg', 64, 64);
       const truncated = Buffer.concat([jpeg.subarray(0, 40), uniqueText('garbage')]);
       const [a] = await attachOk(await uploadFiles(adminTicket.key, [{ name: 'broken.jpg', bytes: truncated }]));
-      expect(a.contentType).toBe('image/jpeg');
-      expect(a.byteSize).toBe(truncated.length);
-      expect(a.thumbnailUrl).toBeNull();
+      expect(a!.contentType).toBe('image/jpeg');
+      expect(a!.byteSize).toBe(truncated.length);
+      expect(a!.thumbnailUrl).toBeNull();
     });
   });
 
@@ -641,13 +700,13 @@ describe('attachments over HTTP', () => {
         big.write(uniqueText('big').toString());
         const result = await uploadFiles(adminTicket.key, [{ name: 'big.txt', bytes: big }]);
         expect(result.status).not.toBe(500);
-        expect((result.body.errors ?? []).map((e: any) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
+        expect((result.body.errors ?? []).map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
         if (result.status === 200) {
-          expect(result.body.data.addAttachments.attachments).toBeNull();
-          expect(result.body.data.addAttachments.userErrors).toMatchObject([{ code: 'TOO_LONG' }]);
+          expect(result.body.data!.addAttachments.attachments).toBeNull();
+          expect(result.body.data!.addAttachments.userErrors).toMatchObject([{ code: 'TOO_LONG' }]);
         } else {
           expect(result.status).toBe(413);
-          expect(result.body.errors[0].message).toBe(`File size limit exceeded: ${MAX_FILE_SIZE} bytes`);
+          expect(result.body.errors![0]!.message).toBe(`File size limit exceeded: ${MAX_FILE_SIZE} bytes`);
         }
       });
     });
@@ -656,8 +715,8 @@ describe('attachments over HTTP', () => {
       const exact = Buffer.alloc(MAX_FILE_SIZE, 'b');
       exact.write(uniqueText('exact').toString());
       const [a] = await attachOk(await uploadFiles(adminTicket.key, [{ name: 'exact.txt', bytes: exact }]));
-      expect(a.byteSize).toBe(MAX_FILE_SIZE);
-      expect(a.sha256).toBe(sha256(exact));
+      expect(a!.byteSize).toBe(MAX_FILE_SIZE);
+      expect(a!.sha256).toBe(sha256(exact));
     });
 
     it('refuses a base64 file over the size with TOO_LONG, storing nothing', async () => {
@@ -671,7 +730,7 @@ describe('attachments over HTTP', () => {
         ).addAttachments;
         expect(payload.attachments).toBeNull();
         expect(payload.userErrors).toMatchObject([{ code: 'TOO_LONG', field: ['files', '1'] }]);
-        expect(payload.userErrors[0].message).toContain('big.txt');
+        expect(payload.userErrors[0]!.message).toContain('big.txt');
       });
     });
 
@@ -687,7 +746,7 @@ describe('attachments over HTTP', () => {
         const result = await uploadFiles(adminTicket.key, files);
         expect(result.status).not.toBe(500);
         // A refusal the client can act on, not a masked internal error.
-        expect((result.body.errors ?? []).map((e: any) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
+        expect((result.body.errors ?? []).map((e) => e.extensions?.code)).not.toContain('INTERNAL_SERVER_ERROR');
         if (result.status === 200) {
           expect(result.body.data?.addAttachments?.attachments).toBeNull();
           expect(result.body.data?.addAttachments?.userErrors).toMatchObject([{ code: 'INVALID' }]);
@@ -733,7 +792,10 @@ describe('attachments over HTTP', () => {
       await expectNothingStored(async () => {
         const payload = data(
           await gql(
-            `mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } ${userErrors} } }`,
+            graphql(
+              'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } userErrors { ...UserErrors } } }',
+              [UserErrors],
+            ),
             {
               input: {
                 branch: branchId,
@@ -754,7 +816,7 @@ describe('attachments over HTTP', () => {
       await expectNothingStored(async () => {
         const content = Buffer.alloc(MAX_REQUEST, 'd').toString('base64');
         const body = JSON.stringify({
-          query: addAttachmentsMutation,
+          query: queryText(addAttachmentsMutation),
           variables: { input: { ticket: { key: adminTicket.key }, base64: [{ filename: 'huge', content }] } },
         });
         expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_REQUEST);
@@ -811,7 +873,7 @@ describe('attachments over HTTP', () => {
       });
       const health = await fetch(`${base}/healthz`);
       expect(health.status).toBe(200);
-      const after = data(await gql('{ __typename }'));
+      const after = data(await gql(graphql('{ __typename }')));
       expect(after.__typename).toBe('Query');
     });
   });
@@ -828,14 +890,14 @@ describe('attachments over HTTP', () => {
           { filename: '..\\..\\windows\\win.ini', bytes: uniqueText('win') },
         ]),
       );
-      expect(a.filename).toBe('passwd');
-      expect(b.filename).toBe('win.ini');
+      expect(a!.filename).toBe('passwd');
+      expect(b!.filename).toBe('win.ini');
       expect((await readdir(dataDir)).sort()).toEqual(topLevel);
       expect(existsSync(path.join(path.dirname(dataDir), 'etc'))).toBe(false);
       expect(existsSync(path.join(dataDir, 'etc'))).toBe(false);
       for (const file of await storedFiles()) expect(file).toMatch(/^(files|thumbnails)\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
       expect(await readFile(blobPath('files', sha256(text)))).toEqual(text);
-      const response = await download(a.url);
+      const response = await download(a!.url);
       expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''passwd`);
       await response.arrayBuffer();
     });
@@ -844,7 +906,7 @@ describe('attachments over HTTP', () => {
       const [a] = await attachOk(
         await uploadFiles(adminTicket.key, [{ name: '../../etc/passwd', bytes: uniqueText('multipart traversal') }]),
       );
-      expect(a.filename).toBe('passwd');
+      expect(a!.filename).toBe('passwd');
       for (const file of await storedFiles()) expect(file).toMatch(/^(files|thumbnails)\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
     });
 
@@ -863,13 +925,13 @@ describe('attachments over HTTP', () => {
   // ---------------------------------------------------------------- permissions
 
   describe('permissions', () => {
-    let aFile: any;
+    let aFile: Attachment;
     let aBytes: Buffer;
-    let aOther: any;
+    let aOther: Attachment;
 
     beforeAll(async () => {
       aBytes = uniqueText('secret of A');
-      [aFile, aOther] = await attachOk(
+      [aFile, aOther] = (await attachOk(
         await uploadFiles(
           customers.a.ticket.key,
           [
@@ -878,7 +940,7 @@ describe('attachments over HTTP', () => {
           ],
           customers.a.key,
         ),
-      );
+      )) as [Attachment, Attachment];
     });
 
     it('lets a customer upload to their own ticket, not to another customer’s', async () => {
@@ -914,15 +976,17 @@ describe('attachments over HTTP', () => {
       const own = await download(aFile.url);
       expect(own.status).toBe(200);
       expect(Buffer.from(await own.arrayBuffer())).toEqual(aBytes);
-      const ownKey = await download(aFile.url.split('?')[0], { authorization: `Bearer ${customers.a.key}` });
+      const ownKey = await download(aFile.url.split('?')[0]!, { authorization: `Bearer ${customers.a.key}` });
       expect(ownKey.status).toBe(200);
       await ownKey.arrayBuffer();
 
-      const other = await download(aFile.url.split('?')[0], { authorization: `Bearer ${customers.b.key}` });
+      const other = await download(aFile.url.split('?')[0]!, { authorization: `Bearer ${customers.b.key}` });
       expect(other.status).toBe(404);
       await other.arrayBuffer();
       // Nor can B read the attachment through GraphQL.
-      const node = data(await gql('query($id: ID!) { node(id: $id) { id } }', { id: aFile.id }, customers.b.key));
+      const node = data(
+        await gql(graphql('query($id: ID!) { node(id: $id) { id } }'), { id: aFile.id }, customers.b.key),
+      );
       expect(node.node).toBeNull();
     });
 
@@ -933,8 +997,8 @@ describe('attachments over HTTP', () => {
       const [mine] = await attachOk(
         await uploadFiles(ticket.key, [{ name: 'b-copy.txt', bytes: aBytes }], copier.key!),
       );
-      expect(mine.sha256).toBe(aFile.sha256);
-      const response = await download(mine.url);
+      expect(mine!.sha256).toBe(aFile.sha256);
+      const response = await download(mine!.url);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-disposition')).toContain("filename*=UTF-8''b-copy.txt");
       await response.arrayBuffer();
@@ -951,12 +1015,12 @@ describe('attachments over HTTP', () => {
           customers.a.key,
         ),
       );
-      expect(second.sha256).toBe(first.sha256);
+      expect(second!.sha256).toBe(first!.sha256);
       for (const [attachment, name] of [
         [second, 'big.png'],
         [first, 'test.jpg'],
       ] as const) {
-        const response = await download(attachment.url);
+        const response = await download(attachment!.url);
         expect(response.status).toBe(200);
         expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${name}`);
         await response.arrayBuffer();
@@ -981,7 +1045,7 @@ describe('attachments over HTTP', () => {
       const past = Math.floor(Date.now() / 1000) - 60;
       const expired = await download(withToken(aFile.url, issueDownloadToken(box, viewer, 'file', aFile.sha256, past)));
       expect(expired.status).toBe(401);
-      expect(((await expired.json()) as any).error).toMatch(/expired/i);
+      expect(((await expired.json()) as { error: string }).error).toMatch(/expired/i);
       // The same key makes a valid token when the expiry is in the future: the 401 is the expiry.
       const future = await download(
         withToken(aFile.url, issueDownloadToken(box, viewer, 'file', aFile.sha256, past + 3600)),
@@ -991,13 +1055,7 @@ describe('attachments over HTTP', () => {
     });
 
     it('refuses removeAttachment to a customer with FORBIDDEN', async () => {
-      const payload = data(
-        await gql(
-          `mutation($id: ID!) { removeAttachment(input: {id: $id}) { deletedAttachmentId ${userErrors} } }`,
-          { id: aFile.id },
-          customers.a.key,
-        ),
-      ).removeAttachment;
+      const payload = data(await gql(removeMutation, { id: aFile.id }, customers.a.key)).removeAttachment;
       expect(payload.deletedAttachmentId).toBeNull();
       expect(payload.userErrors).toMatchObject([{ code: 'FORBIDDEN' }]);
       expect(await app.db.prisma.attachment.findUnique({ where: { id: aFile.internalId } })).not.toBeNull();
@@ -1018,19 +1076,23 @@ describe('attachments over HTTP', () => {
           customer.key!,
         ),
       );
-      const before = await download(file.url);
+      const before = await download(file!.url);
       expect(before.status).toBe(200);
       await before.arrayBuffer();
       const blocked = data(
-        await gql(`mutation($id: ID!) { blockCustomer(input: {id: $id}) { customer { blocked } ${userErrors} } }`, {
-          id: customer.id,
-        }),
+        await gql(
+          graphql(
+            'mutation($id: ID!) { blockCustomer(input: {id: $id}) { customer { blocked } userErrors { ...UserErrors } } }',
+            [UserErrors],
+          ),
+          { id: customer.id },
+        ),
       ).blockCustomer;
       expect(blocked).toMatchObject({ customer: { blocked: true }, userErrors: [] });
-      const after = await download(file.url);
+      const after = await download(file!.url);
       expect(after.status).toBe(401);
       await after.arrayBuffer();
-      const thumbnailOrFile = await download(other.url);
+      const thumbnailOrFile = await download(other!.url);
       expect(thumbnailOrFile.status).toBe(401);
       await thumbnailOrFile.arrayBuffer();
     });
@@ -1039,8 +1101,6 @@ describe('attachments over HTTP', () => {
   // ---------------------------------------------------------------- deduplication and cleanup
 
   describe('deduplication and cleanup', () => {
-    const removeMutation = `mutation($id: ID!) { removeAttachment(input: {id: $id}) { deletedAttachmentId ${userErrors} } }`;
-
     it('stores identical bytes once and deletes the blob with the last attachment', async () => {
       const png = await image('png', 320, 200);
       const hash = sha256(png);
@@ -1049,36 +1109,36 @@ describe('attachments over HTTP', () => {
       const [second] = await attachOk(
         await uploadBase64(customers.b.ticket.key, [{ filename: 'two.png', bytes: png }]),
       );
-      expect(first.id).not.toBe(second.id);
-      expect(first.sha256).toBe(hash);
-      expect(second.sha256).toBe(hash);
+      expect(first!.id).not.toBe(second!.id);
+      expect(first!.sha256).toBe(hash);
+      expect(second!.sha256).toBe(hash);
       const added = (await storedFiles()).filter((f) => !before.includes(f));
       expect(added.sort()).toEqual([`files/${hash.slice(0, 2)}/${hash}`, `thumbnails/${hash.slice(0, 2)}/${hash}`]);
 
-      const removed = data(await gql(removeMutation, { id: first.id })).removeAttachment;
-      expect(removed).toEqual({ deletedAttachmentId: first.id, userErrors: [] });
+      const removed = data(await gql(removeMutation, { id: first!.id })).removeAttachment;
+      expect(removed).toEqual({ deletedAttachmentId: first!.id, userErrors: [] });
       expect(existsSync(blobPath('files', hash))).toBe(true);
       expect(existsSync(blobPath('thumbnails', hash))).toBe(true);
       // The remaining attachment still downloads, file and preview.
-      const still = await download(second.url);
+      const still = await download(second!.url);
       expect(still.status).toBe(200);
       expect(Buffer.from(await still.arrayBuffer())).toEqual(png);
-      const preview = await download(second.thumbnailUrl);
+      const preview = await download(second!.thumbnailUrl!);
       expect(preview.status).toBe(200);
       await preview.arrayBuffer();
       // The removed one is gone from GraphQL.
-      expect(data(await gql('query($id: ID!) { node(id: $id) { id } }', { id: first.id })).node).toBeNull();
+      expect(data(await gql(graphql('query($id: ID!) { node(id: $id) { id } }'), { id: first!.id })).node).toBeNull();
 
-      const last = data(await gql(removeMutation, { id: second.id })).removeAttachment;
-      expect(last).toEqual({ deletedAttachmentId: second.id, userErrors: [] });
+      const last = data(await gql(removeMutation, { id: second!.id })).removeAttachment;
+      expect(last).toEqual({ deletedAttachmentId: second!.id, userErrors: [] });
       expect(existsSync(blobPath('files', hash))).toBe(false);
       expect(existsSync(blobPath('thumbnails', hash))).toBe(false);
       expect(await storedFiles()).toEqual(before);
-      const gone = await download(second.url.split('?')[0], { authorization: `Bearer ${adminKey}` });
+      const gone = await download(second!.url.split('?')[0]!, { authorization: `Bearer ${adminKey}` });
       expect(gone.status).toBe(404);
       await gone.arrayBuffer();
 
-      const again = data(await gql(removeMutation, { id: second.id })).removeAttachment;
+      const again = data(await gql(removeMutation, { id: second!.id })).removeAttachment;
       expect(again.deletedAttachmentId).toBeNull();
       expect(again.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
     });
@@ -1092,9 +1152,9 @@ describe('attachments over HTTP', () => {
           { name: 'y.txt', bytes: text },
         ]),
       );
-      expect(x.sha256).toBe(y.sha256);
+      expect(x!.sha256).toBe(y!.sha256);
       expect((await storedFiles()).filter((f) => !before.includes(f))).toEqual([
-        `files/${x.sha256.slice(0, 2)}/${x.sha256}`,
+        `files/${x!.sha256.slice(0, 2)}/${x!.sha256}`,
       ]);
     });
 
@@ -1111,13 +1171,19 @@ describe('attachments over HTTP', () => {
       );
       await attachOk(await uploadBase64(adminTicket.key, [{ filename: 'shared-elsewhere.txt', bytes: shared }]));
       const comment = data(
-        await gql(`mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } ${userErrors} } }`, {
-          input: {
-            ticket: { key: ticket.key },
-            content: 'with picture',
-            attachments: [{ filename: 'c.png', content: onComment.toString('base64') }],
+        await gql(
+          graphql(
+            'mutation($input: AddCommentInput!) { addComment(input: $input) { comment { id } userErrors { ...UserErrors } } }',
+            [UserErrors],
+          ),
+          {
+            input: {
+              ticket: { key: ticket.key },
+              content: 'with picture',
+              attachments: [{ filename: 'c.png', content: onComment.toString('base64') }],
+            },
           },
-        }),
+        ),
       ).addComment;
       expect(comment.userErrors).toEqual([]);
       for (const bytes of [own, shared, onComment]) expect(existsSync(blobPath('files', sha256(bytes)))).toBe(true);
@@ -1126,7 +1192,10 @@ describe('attachments over HTTP', () => {
 
       const deleted = data(
         await gql(
-          `mutation($k: String!) { deleteTicket(input: {ticket: {key: $k}}) { deletedTicketId ${userErrors} } }`,
+          graphql(
+            'mutation($k: String!) { deleteTicket(input: {ticket: {key: $k}}) { deletedTicketId userErrors { ...UserErrors } } }',
+            [UserErrors],
+          ),
           { k: ticket.key },
         ),
       ).deleteTicket;
@@ -1146,6 +1215,11 @@ describe('attachments over HTTP', () => {
     });
   });
 });
+
+const removeMutation = graphql(
+  'mutation($id: ID!) { removeAttachment(input: {id: $id}) { deletedAttachmentId userErrors { ...UserErrors } } }',
+  [UserErrors],
+);
 
 describe('download links expire by the app clock', () => {
   // The token's expiry and its check both read the app's clock: moving it shows the expiry
@@ -1168,8 +1242,13 @@ describe('download links expire by the app clock', () => {
     const ticket = await createTicket(app, { branch: branch.id });
     const bytes = uniqueText('expiring');
     const added = ok(
-      await app.gql<any>(
-        `mutation($input: AddAttachmentsInput!) { addAttachments(input: $input) { attachments { url } ${userErrors} } }`,
+      await app.gql(
+        graphql(
+          `mutation($input: AddAttachmentsInput!) {
+            addAttachments(input: $input) { attachments { url } userErrors { ...UserErrors } }
+          }`,
+          [UserErrors],
+        ),
         {
           input: { ticket: { key: ticket.key }, base64: [{ filename: 'soon.txt', content: bytes.toString('base64') }] },
         },
@@ -1177,7 +1256,7 @@ describe('download links expire by the app clock', () => {
     ).addAttachments;
     expect(added.userErrors).toEqual([]);
     // Links name the app's public URL; the test server listens elsewhere.
-    const link = new URL(added.attachments[0].url);
+    const link = new URL(added.attachments![0]!.url);
     const url = `${served.base}${link.pathname}${link.search}`;
 
     clock.advance(599_000);

@@ -3,19 +3,28 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createBranch, createTicket } from './fixtures.ts';
+import { graphql, type VariablesOf } from './graphql.ts';
 import { createTestApp, type GraphQLResponse, ok, type TestApp } from './helpers.ts';
 
-const branchFields = 'id internalId key name description tags logoUrl createdAt updatedAt';
-const createMutation = `mutation($input: CreateBranchInput!) {
-  createBranch(input: $input) { branch { ${branchFields} } userErrors { code field message } }
-}`;
-const updateMutation = `mutation($input: UpdateBranchInput!) {
-  updateBranch(input: $input) { branch { ${branchFields} } userErrors { code field message } }
-}`;
-const deleteMutation = `mutation($input: DeleteBranchInput!) {
+const BranchFields = graphql(
+  'fragment BranchFields on Branch { id internalId key name description tags logoUrl createdAt updatedAt }',
+);
+const createMutation = graphql(
+  `mutation($input: CreateBranchInput!) {
+    createBranch(input: $input) { branch { ...BranchFields } userErrors { code field message } }
+  }`,
+  [BranchFields],
+);
+const updateMutation = graphql(
+  `mutation($input: UpdateBranchInput!) {
+    updateBranch(input: $input) { branch { ...BranchFields } userErrors { code field message } }
+  }`,
+  [BranchFields],
+);
+const deleteMutation = graphql(`mutation($input: DeleteBranchInput!) {
   deleteBranch(input: $input) { deletedBranchId userErrors { code field message } }
-}`;
-const lookupQuery = `query($id: ID, $key: String) { branch(id: $id, key: $key) { id key name } }`;
+}`);
+const lookupQuery = graphql('query($id: ID, $key: String) { branch(id: $id, key: $key) { id key name } }');
 
 /** A request-level or field-level GraphQL error that is the client's fault, not a crash. */
 function expectClientError(response: GraphQLResponse, messagePart?: string | RegExp) {
@@ -32,11 +41,11 @@ describe('branch mutations and lookups', () => {
   let app: TestApp;
   const branchCount = () => app.db.prisma.branch.count();
 
-  async function create(input: Record<string, unknown>) {
-    return ok(await app.gql<any>(createMutation, { input })).createBranch;
+  async function create(input: VariablesOf<typeof createMutation>['input']) {
+    return ok(await app.gql(createMutation, { input })).createBranch;
   }
-  async function update(input: Record<string, unknown>) {
-    return ok(await app.gql<any>(updateMutation, { input })).updateBranch;
+  async function update(input: VariablesOf<typeof updateMutation>['input']) {
+    return ok(await app.gql(updateMutation, { input })).updateBranch;
   }
 
   beforeAll(async () => {
@@ -60,8 +69,8 @@ describe('branch mutations and lookups', () => {
       tags: ['infra', 'night'],
       logoUrl: 'https://cdn.example.com/ops.png',
     });
-    expect(typeof result.branch.id).toBe('string');
-    const row = await app.db.prisma.branch.findUnique({ where: { id: result.branch.internalId } });
+    expect(typeof result.branch!.id).toBe('string');
+    const row = await app.db.prisma.branch.findUnique({ where: { id: result.branch!.internalId } });
     expect(row?.key).toBe('OPS');
     expect(row?.logoUrl).toBe('https://cdn.example.com/ops.png');
   });
@@ -72,7 +81,7 @@ describe('branch mutations and lookups', () => {
     expect(support.branch).toMatchObject({ key: 'SUPP', name: 'Support', description: '', tags: [], logoUrl: null });
     const care = await create({ name: 'Customer Care Team' });
     expect(care.userErrors).toEqual([]);
-    expect(care.branch.key).toBe('CCT');
+    expect(care.branch!.key).toBe('CCT');
   });
 
   it.each([
@@ -106,20 +115,20 @@ describe('branch mutations and lookups', () => {
 
   it('finds a branch by id and by key (case-insensitive); unknown ones are null', async () => {
     const branch = await createBranch(app, 'Lookup', 'LOOK');
-    const byId = ok(await app.gql<any>(lookupQuery, { id: branch.id }));
+    const byId = ok(await app.gql(lookupQuery, { id: branch.id }));
     expect(byId.branch).toEqual({ id: branch.id, key: 'LOOK', name: 'Lookup' });
-    const byKey = ok(await app.gql<any>(lookupQuery, { key: ' look ' }));
+    const byKey = ok(await app.gql(lookupQuery, { key: ' look ' }));
     expect(byKey.branch).toEqual({ id: branch.id, key: 'LOOK', name: 'Lookup' });
-    expect(ok(await app.gql<any>(lookupQuery, { key: 'NOPE' })).branch).toBeNull();
-    expect(ok(await app.gql<any>(lookupQuery, { id: encodeGlobalID('Branch', 99999) })).branch).toBeNull();
+    expect(ok(await app.gql(lookupQuery, { key: 'NOPE' })).branch).toBeNull();
+    expect(ok(await app.gql(lookupQuery, { id: encodeGlobalID('Branch', 99999) })).branch).toBeNull();
   });
 
   it('needs exactly one of id and key', async () => {
     const branch = await createBranch(app, 'Exactly', 'EXACT');
-    const both = await app.gql<any>(lookupQuery, { id: branch.id, key: 'EXACT' });
+    const both = await app.gql(lookupQuery, { id: branch.id, key: 'EXACT' });
     expectClientError(both, /exactly one/i);
     expect(both.data?.branch ?? null).toBeNull();
-    const neither = await app.gql<any>(lookupQuery, {});
+    const neither = await app.gql(lookupQuery, {});
     expectClientError(neither, /exactly one/i);
     expect(neither.data?.branch ?? null).toBeNull();
   });
@@ -166,7 +175,7 @@ describe('branch mutations and lookups', () => {
     const branch = await createBranch(app, 'Rekey', 'REKA');
     const renamed = await update({ id: branch.id, key: 'rekb' });
     expect(renamed.userErrors).toEqual([]);
-    expect(renamed.branch.key).toBe('REKB');
+    expect(renamed.branch!.key).toBe('REKB');
 
     await createBranch(app, 'Occupied', 'OCC');
     const taken = await update({ id: branch.id, key: 'OCC' });
@@ -192,58 +201,58 @@ describe('branch mutations and lookups', () => {
     const updated = await update({ id: unknown, name: 'Ghost' });
     expect(updated.branch).toBeNull();
     expect(updated.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })]);
-    const deleted = ok(await app.gql<any>(deleteMutation, { input: { id: unknown } })).deleteBranch;
+    const deleted = ok(await app.gql(deleteMutation, { input: { id: unknown } })).deleteBranch;
     expect(deleted.deletedBranchId).toBeNull();
     expect(deleted.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: ['id'] })]);
   });
 
   it('deletes a branch without tickets', async () => {
     const branch = await createBranch(app, 'Doomed', 'DOOM');
-    const result = ok(await app.gql<any>(deleteMutation, { input: { id: branch.id } })).deleteBranch;
+    const result = ok(await app.gql(deleteMutation, { input: { id: branch.id } })).deleteBranch;
     expect(result).toEqual({ deletedBranchId: branch.id, userErrors: [] });
-    expect(ok(await app.gql<any>(lookupQuery, { id: branch.id })).branch).toBeNull();
+    expect(ok(await app.gql(lookupQuery, { id: branch.id })).branch).toBeNull();
     expect(await app.db.prisma.branch.findUnique({ where: { id: branch.internalId } })).toBeNull();
   });
 
   it('refuses to delete a branch with tickets', async () => {
     const branch = await createBranch(app, 'Busy', 'BUSY');
     await createTicket(app, { branch: branch.id });
-    const result = ok(await app.gql<any>(deleteMutation, { input: { id: branch.id } })).deleteBranch;
+    const result = ok(await app.gql(deleteMutation, { input: { id: branch.id } })).deleteBranch;
     expect(result.deletedBranchId).toBeNull();
     expect(result.userErrors).toEqual([
       { code: 'CONFLICT', field: ['id'], message: "Branch has tickets and can't be deleted." },
     ]);
-    expect(ok(await app.gql<any>(lookupQuery, { key: 'BUSY' })).branch).toMatchObject({ id: branch.id });
+    expect(ok(await app.gql(lookupQuery, { key: 'BUSY' })).branch).toMatchObject({ id: branch.id });
   });
 
   it('lists its tickets newest first with a total count, and its default assignee', async () => {
     const branch = await createBranch(app, 'Queue', 'QUE');
     for (let i = 0; i < 3; i++) await createTicket(app, { branch: branch.id, subject: `Ticket ${i + 1}` });
     const agent = await createAgent(app, { email: 'dora@example.com', firstName: 'Dora', lastName: 'Default' });
-    const query = `query($key: String!, $after: String) { branch(key: $key) {
+    const query = graphql(`query($key: String!, $after: String) { branch(key: $key) {
       defaultAssignee { id internalId name email }
       tickets(first: 2, after: $after) {
         totalCount
         pageInfo { hasNextPage endCursor }
         edges { node { key subject branch { key } } }
       }
-    } }`;
-    const unassigned = ok(await app.gql<any>(query, { key: 'QUE' })).branch;
-    expect(unassigned.defaultAssignee).toBeNull();
-    expect(unassigned.tickets.totalCount).toBe(3);
-    expect(unassigned.tickets.edges.map((e: any) => e.node.key)).toEqual(['QUE-3', 'QUE-2']);
-    expect(unassigned.tickets.edges[0].node).toMatchObject({ subject: 'Ticket 3', branch: { key: 'QUE' } });
-    expect(unassigned.tickets.pageInfo.hasNextPage).toBe(true);
+    } }`);
+    const unassigned = ok(await app.gql(query, { key: 'QUE' })).branch;
+    expect(unassigned!.defaultAssignee).toBeNull();
+    expect(unassigned!.tickets.totalCount).toBe(3);
+    expect(unassigned!.tickets.edges.map((e) => e.node.key)).toEqual(['QUE-3', 'QUE-2']);
+    expect(unassigned!.tickets.edges[0]!.node).toMatchObject({ subject: 'Ticket 3', branch: { key: 'QUE' } });
+    expect(unassigned!.tickets.pageInfo.hasNextPage).toBe(true);
 
     await app.db.prisma.branch.update({
       where: { id: branch.internalId },
       data: { defaultAssigneeId: agent.internalId },
     });
-    const next = ok(await app.gql<any>(query, { key: 'QUE', after: unassigned.tickets.pageInfo.endCursor })).branch;
-    expect(next.tickets.edges.map((e: any) => e.node.key)).toEqual(['QUE-1']);
-    expect(next.tickets.pageInfo.hasNextPage).toBe(false);
-    expect(next.tickets.totalCount).toBe(3);
-    expect(next.defaultAssignee).toEqual({
+    const next = ok(await app.gql(query, { key: 'QUE', after: unassigned!.tickets.pageInfo.endCursor })).branch;
+    expect(next!.tickets.edges.map((e) => e.node.key)).toEqual(['QUE-1']);
+    expect(next!.tickets.pageInfo.hasNextPage).toBe(false);
+    expect(next!.tickets.totalCount).toBe(3);
+    expect(next!.defaultAssignee).toEqual({
       id: agent.id,
       internalId: agent.internalId,
       name: 'Dora Default',
@@ -252,15 +261,15 @@ describe('branch mutations and lookups', () => {
 
     // A branch's tickets are its own only.
     const empty = await createBranch(app, 'Empty', 'EMPTY');
-    const other = ok(await app.gql<any>(query, { key: empty.key })).branch;
-    expect(other.tickets).toMatchObject({ totalCount: 0, edges: [] });
+    const other = ok(await app.gql(query, { key: empty.key })).branch;
+    expect(other!.tickets).toMatchObject({ totalCount: 0, edges: [] });
   });
 
   describe('malformed global ids', () => {
     const malformed = ['nope', encodeGlobalID('Agent', 1)];
 
     it.each(malformed)('branch(id: %j) is a GraphQL error', async (id) => {
-      expectClientError(await app.gql<any>(lookupQuery, { id }));
+      expectClientError(await app.gql(lookupQuery, { id }));
     });
 
     it.each(malformed)(
@@ -268,18 +277,20 @@ describe('branch mutations and lookups', () => {
       async (id) => {
         const before = await app.db.prisma.branch.findMany({ orderBy: { id: 'asc' } });
         const notFound = [{ code: 'NOT_FOUND', field: ['id'], message: expect.any(String) }];
-        expect(
-          ok(await app.gql<any>(updateMutation, { input: { id, name: 'Hijacked' } })).updateBranch.userErrors,
-        ).toEqual(notFound);
-        expect(ok(await app.gql<any>(deleteMutation, { input: { id } })).deleteBranch.userErrors).toEqual(notFound);
+        expect(ok(await app.gql(updateMutation, { input: { id, name: 'Hijacked' } })).updateBranch.userErrors).toEqual(
+          notFound,
+        );
+        expect(ok(await app.gql(deleteMutation, { input: { id } })).deleteBranch.userErrors).toEqual(notFound);
         expect(await app.db.prisma.branch.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
       },
     );
 
     it('createTicket with a malformed branch id is a NOT_FOUND user error', async () => {
       const before = await app.db.prisma.ticket.count();
-      const response = await app.gql<any>(
-        'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } userErrors { code field } } }',
+      const response = await app.gql(
+        graphql(
+          'mutation($input: CreateTicketInput!) { createTicket(input: $input) { ticket { id } userErrors { code field } } }',
+        ),
         { input: { branch: 'nope', subject: 'S', description: 'D' } },
       );
       expect(ok(response).createTicket).toEqual({
@@ -297,12 +308,12 @@ describe('branch mutations and lookups', () => {
     ])(
       'a Branch id whose database id is not a valid integer (%j) finds and changes nothing, without an internal error',
       async (id) => {
-        const lookup = await app.gql<any>(lookupQuery, { id });
+        const lookup = await app.gql(lookupQuery, { id });
         if (lookup.errors) expectClientError(lookup);
-        else expect(lookup.data.branch).toBeNull();
-        const updated = await app.gql<any>(updateMutation, { input: { id, name: 'Hijacked' } });
+        else expect(lookup.data!.branch).toBeNull();
+        const updated = await app.gql(updateMutation, { input: { id, name: 'Hijacked' } });
         if (updated.errors) expectClientError(updated);
-        else expect(updated.data.updateBranch.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+        else expect(updated.data!.updateBranch.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
         expect(await app.db.prisma.branch.count({ where: { name: 'Hijacked' } })).toBe(0);
       },
     );
@@ -312,12 +323,12 @@ describe('branch mutations and lookups', () => {
 describe('branches connection', () => {
   let app: TestApp;
   const keys = ['AA', 'BB', 'CC', 'DD', 'EE'];
-  const listQuery = `query($first: Int, $after: String) { branches(first: $first, after: $after) {
+  const listQuery = graphql(`query($first: Int, $after: String) { branches(first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { key } }
     nodes { key }
-  } }`;
+  } }`);
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -326,40 +337,40 @@ describe('branches connection', () => {
   afterAll(() => app?.close());
 
   it('lists all branches oldest first with the total count', async () => {
-    const { branches } = ok(await app.gql<any>(listQuery, {}));
-    expect(branches.totalCount).toBe(5);
-    expect(branches.nodes.map((n: any) => n.key)).toEqual(keys);
-    expect(branches.pageInfo.hasNextPage).toBe(false);
+    const { branches } = ok(await app.gql(listQuery, {}));
+    expect(branches!.totalCount).toBe(5);
+    expect(branches!.nodes.map((n) => n.key)).toEqual(keys);
+    expect(branches!.pageInfo.hasNextPage).toBe(false);
   });
 
   it('pages with first/after', async () => {
     const seen: string[] = [];
-    let after: string | undefined;
+    let after: string | null | undefined;
     const pages: [string[], boolean][] = [
       [['AA', 'BB'], true],
       [['CC', 'DD'], true],
       [['EE'], false],
     ];
     for (const [expected, hasNextPage] of pages) {
-      const { branches } = ok(await app.gql<any>(listQuery, { first: 2, after }));
-      expect(branches.totalCount).toBe(5);
-      expect(branches.edges.map((e: any) => e.node.key)).toEqual(expected);
-      expect(branches.pageInfo.endCursor).toBe(branches.edges.at(-1).cursor);
-      expect(branches.pageInfo.hasNextPage).toBe(hasNextPage);
+      const { branches } = ok(await app.gql(listQuery, { first: 2, after }));
+      expect(branches!.totalCount).toBe(5);
+      expect(branches!.edges.map((e) => e.node.key)).toEqual(expected);
+      expect(branches!.pageInfo.endCursor).toBe(branches!.edges.at(-1)!.cursor);
+      expect(branches!.pageInfo.hasNextPage).toBe(hasNextPage);
       seen.push(...expected);
-      after = branches.pageInfo.endCursor;
+      after = branches!.pageInfo.endCursor;
     }
     expect(seen).toEqual(keys);
   });
 
   it('refuses page sizes above 100 or below 0', async () => {
-    const tooMany = await app.gql<any>(listQuery, { first: 101 });
+    const tooMany = await app.gql(listQuery, { first: 101 });
     expectClientError(tooMany, /100/);
     expect(tooMany.data?.branches ?? null).toBeNull();
-    const inline = await app.gql<any>('{ branches(first: 101) { totalCount } }');
+    const inline = await app.gql(graphql('{ branches(first: 101) { totalCount } }'));
     expectClientError(inline, /100/);
-    expectClientError(await app.gql<any>(listQuery, { first: -1 }), /first/);
+    expectClientError(await app.gql(listQuery, { first: -1 }), /first/);
     // The maximum itself is fine.
-    expect(ok(await app.gql<any>(listQuery, { first: 100 })).branches.nodes).toHaveLength(5);
+    expect(ok(await app.gql(listQuery, { first: 100 })).branches?.nodes).toHaveLength(5);
   });
 });

@@ -6,16 +6,66 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { IDENTIFICATION_CODE_TTL_MS } from '../src/domain/identification-codes.ts';
 import { createAgent, createBranch, createTicket } from './fixtures.ts';
+import { graphql, type VariablesOf } from './graphql.ts';
 import { createTestApp, type GraphQLResponse, ok, type TestApp, testClock } from './helpers.ts';
 
 const gid = (type: string, id: number) => encodeGlobalID(type, id);
-const userErrors = 'userErrors { code field message }';
-const profile =
-  'id internalId email firstName lastName name phone whatsappPhone companyName companyPosition note language customFields ' +
-  'channel channelExternalId customId customChannel thumbnailUrl confirmed blocked deleted state';
+const UserErrors = graphql('fragment UserErrors on UserError { code field message }');
+const Profile = graphql(`
+  fragment Profile on Customer {
+    id internalId email firstName lastName name phone whatsappPhone companyName companyPosition note language
+    customFields channel channelExternalId customId customChannel thumbnailUrl confirmed blocked deleted state
+  }
+`);
 
-const createMutation = `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { ${profile} } ${userErrors} } }`;
-const updateMutation = `mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { ${profile} } ${userErrors} } }`;
+const createMutation = graphql(
+  `mutation($input: CreateCustomerInput!) {
+    createCustomer(input: $input) { customer { ...Profile } userErrors { ...UserErrors } }
+  }`,
+  [Profile, UserErrors],
+);
+const updateMutation = graphql(
+  `mutation($input: UpdateCustomerInput!) {
+    updateCustomer(input: $input) { customer { ...Profile } userErrors { ...UserErrors } }
+  }`,
+  [Profile, UserErrors],
+);
+const State = graphql('fragment State on Customer { id blocked deleted state }');
+/** The mutations that take `{id}` and return the customer's state. */
+const actions = {
+  blockCustomer: graphql(
+    'mutation($id: ID!) { result: blockCustomer(input: {id: $id}) { customer { ...State } userErrors { ...UserErrors } } }',
+    [State, UserErrors],
+  ),
+  disableCustomer: graphql(
+    'mutation($id: ID!) { result: disableCustomer(input: {id: $id}) { customer { ...State } userErrors { ...UserErrors } } }',
+    [State, UserErrors],
+  ),
+  restoreCustomer: graphql(
+    'mutation($id: ID!) { result: restoreCustomer(input: {id: $id}) { customer { ...State } userErrors { ...UserErrors } } }',
+    [State, UserErrors],
+  ),
+};
+const unlinkMutation = graphql(
+  `mutation($id: ID!, $profile: ID) {
+    unlinkCustomerProfiles(input: {id: $id, profile: $profile}) {
+      customer { id linkedProfiles { id } } userErrors { ...UserErrors }
+    }
+  }`,
+  [UserErrors],
+);
+const linkMutation = graphql(
+  `mutation($id: ID!, $with: CustomerLocator!) {
+    linkCustomerProfiles(input: {id: $id, with: $with}) {
+      customer { id linkedProfiles { id } } userErrors { ...UserErrors }
+    }
+  }`,
+  [UserErrors],
+);
+const customerQuery = graphql('query($id: ID!) { customer(id: $id) { ...Profile } }', [Profile]);
+const customerShape = graphql('query($id: ID!) { customer(id: $id) { id deleted linkedProfiles { id } } }');
+type CustomerInput = VariablesOf<typeof createMutation>['input'];
+type UpdateInput = VariablesOf<typeof updateMutation>['input'];
 
 /** A response that is the client's fault (or a user error), never a crash. */
 function expectNoCrash(response: GraphQLResponse) {
@@ -30,53 +80,59 @@ function expectNoCrash(response: GraphQLResponse) {
 function helpers(getApp: () => TestApp) {
   const app = () => getApp();
   return {
-    async create(input: Record<string, unknown>, key?: string) {
-      return ok(await app().gql<any>(createMutation, { input }, { key })).createCustomer;
+    async create(input: CustomerInput, key?: string) {
+      return ok(await app().gql(createMutation, { input }, { key })).createCustomer;
     },
-    async update(input: Record<string, unknown>, key?: string) {
-      return ok(await app().gql<any>(updateMutation, { input }, { key })).updateCustomer;
+    async update(input: UpdateInput, key?: string) {
+      return ok(await app().gql(updateMutation, { input }, { key })).updateCustomer;
     },
-    /** Runs `name(input: {id})` returning `{ customer { selection } userErrors }`. */
-    async act(name: string, id: string, key?: string, selection = 'id blocked deleted state') {
-      return ok(
-        await app().gql<any>(
-          `mutation($id: ID!) { ${name}(input: {id: $id}) { customer { ${selection} } ${userErrors} } }`,
-          { id },
-          { key },
-        ),
-      )[name];
+    /** Runs `name(input: {id})` returning `{ customer { id blocked deleted state } userErrors }`. */
+    async act(name: keyof typeof actions, id: string, key?: string) {
+      return ok(await app().gql(actions[name], { id }, { key })).result;
+    },
+    async unlink(id: string, profile?: string) {
+      return ok(await app().gql(unlinkMutation, { id, profile })).unlinkCustomerProfiles;
     },
     async keyFor(customerId: number) {
       return (await issueApiKey(app().db.prisma, app().box, { customerId })).secret;
     },
     async statusWith(key: string) {
-      return (await app().gql('{ viewer { id } }', {}, { key })).status;
+      return (await app().gql(graphql('{ viewer { id } }'), {}, { key })).status;
     },
-    async customer(id: string, selection = profile) {
-      return ok(await app().gql<any>(`query($id: ID!) { customer(id: $id) { ${selection} } }`, { id })).customer;
+    async customer(id: string) {
+      return ok(await app().gql(customerQuery, { id })).customer;
     },
-    async listIds(filter: Record<string, unknown> | null) {
-      const data = ok(
-        await app().gql<any>(
-          'query($f: CustomerFilter) { customers(first: 100, filter: $f) { totalCount nodes { id } } }',
-          { f: filter },
-        ),
-      );
-      expect(data.customers.totalCount).toBe(data.customers.nodes.length);
-      return data.customers.nodes.map((n: any) => n.id) as string[];
+    /** id, deleted and linked profiles; null when there is no such customer. */
+    async shape(id: string) {
+      return ok(await app().gql(customerShape, { id })).customer;
     },
-    async defineField(name: string, type: string) {
-      const result = ok(
-        await app().gql<any>(
-          `mutation($input: CreateCustomFieldDefinitionInput!) { createCustomFieldDefinition(input: $input) { customFieldDefinition { id key name type } ${userErrors} } }`,
-          { input: { name, type } },
-        ),
-      ).createCustomFieldDefinition;
+    async listIds(filter: VariablesOf<typeof listQuery>['f']) {
+      const data = ok(await app().gql(listQuery, { f: filter }));
+      expect(data.customers!.totalCount).toBe(data.customers!.nodes.length);
+      return data.customers!.nodes.map((n) => n.id);
+    },
+    async defineField(name: string, type: 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATE') {
+      const result = ok(await app().gql(defineFieldMutation, { input: { name, type } })).createCustomFieldDefinition;
       expect(result.userErrors).toEqual([]);
-      return result.customFieldDefinition as { id: string; key: string; name: string; type: string };
+      return result.customFieldDefinition!;
     },
   };
 }
+const defineKeyMutation = graphql(
+  `mutation($input: CreateCustomFieldDefinitionInput!) {
+    createCustomFieldDefinition(input: $input) { customFieldDefinition { key name type } userErrors { ...UserErrors } }
+  }`,
+  [UserErrors],
+);
+const listQuery = graphql(
+  'query($f: CustomerFilter) { customers(first: 100, filter: $f) { totalCount nodes { id } } }',
+);
+const defineFieldMutation = graphql(
+  `mutation($input: CreateCustomFieldDefinitionInput!) {
+    createCustomFieldDefinition(input: $input) { customFieldDefinition { id key name type } userErrors { ...UserErrors } }
+  }`,
+  [UserErrors],
+);
 
 describe('customer profiles', () => {
   let app: TestApp;
@@ -127,8 +183,8 @@ describe('customer profiles', () => {
       deleted: false,
       state: 'ACTIVE',
     });
-    expect(result.customer.id).toBe(gid('Customer', result.customer.internalId));
-    const row = await app.db.prisma.customer.findUniqueOrThrow({ where: { id: result.customer.internalId } });
+    expect(result.customer!.id).toBe(gid('Customer', result.customer!.internalId));
+    const row = await app.db.prisma.customer.findUniqueOrThrow({ where: { id: result.customer!.internalId } });
     expect(row.fullName).toBe('Ann Marie Lee');
   });
 
@@ -163,7 +219,7 @@ describe('customer profiles', () => {
     // A second messenger profile without an email is fine too (no unique clash on null).
     const second = await h.create({ firstName: 'Whats', channel: 'WHATSAPP', whatsappPhone: '+1 555 0101' });
     expect(second.userErrors).toEqual([]);
-    expect(second.customer.email).toBeNull();
+    expect(second.customer!.email).toBeNull();
   });
 
   it('refuses a profile without a name, and one without any contact, as REQUIRED', async () => {
@@ -187,7 +243,7 @@ describe('customer profiles', () => {
     expect(await app.db.prisma.customer.count()).toBe(before);
     // The same through an update.
     const other = await h.create({ firstName: 'Other', email: 'other-cid@example.com' });
-    const taken = await h.update({ id: other.customer.id, customId: 'ext-42' });
+    const taken = await h.update({ id: other.customer!.id, customId: 'ext-42' });
     expect(taken.customer).toBeNull();
     expect(taken.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['customId'] })]);
   });
@@ -199,15 +255,15 @@ describe('customer profiles', () => {
     ['thumbnailUrl', { thumbnailUrl: 'not a url' }],
   ])('refuses a bad %s (%j) without a crash and without creating anything', async (field, bad) => {
     const before = await app.db.prisma.customer.count();
-    const response = await app.gql<any>(createMutation, {
+    const response = await app.gql(createMutation, {
       input: { firstName: 'Bad', email: `bad-${Math.random().toString(36).slice(2)}@example.com`, ...bad },
     });
     expectNoCrash(response);
     if (response.errors?.length) {
       expect(response.data?.createCustomer ?? null).toBeNull();
     } else {
-      expect(response.data.createCustomer.customer).toBeNull();
-      expect(response.data.createCustomer.userErrors).toEqual([
+      expect(response.data?.createCustomer.customer).toBeNull();
+      expect(response.data?.createCustomer.userErrors).toEqual([
         expect.objectContaining({ code: 'INVALID', field: [field] }),
       ]);
     }
@@ -225,7 +281,7 @@ describe('customer profiles', () => {
       note: 'keep me',
       language: 'de',
     });
-    const result = await h.update({ id: customer.id, phone: null, companyName: null, companyPosition: 'CTO' });
+    const result = await h.update({ id: customer!.id, phone: null, companyName: null, companyPosition: 'CTO' });
     expect(result.userErrors).toEqual([]);
     expect(result.customer).toMatchObject({
       firstName: 'Una',
@@ -238,7 +294,7 @@ describe('customer profiles', () => {
       language: 'de',
       channel: 'EMAIL',
     });
-    const renamed = await h.update({ id: customer.id, lastName: 'Changed' });
+    const renamed = await h.update({ id: customer!.id, lastName: 'Changed' });
     expect(renamed.customer).toMatchObject({
       firstName: 'Una',
       lastName: 'Changed',
@@ -246,10 +302,10 @@ describe('customer profiles', () => {
       companyPosition: 'CTO',
       note: 'keep me',
     });
-    expect((await app.db.prisma.customer.findUniqueOrThrow({ where: { id: customer.internalId } })).fullName).toBe(
+    expect((await app.db.prisma.customer.findUniqueOrThrow({ where: { id: customer!.internalId } })).fullName).toBe(
       'Una Changed',
     );
-    const byFullName = await h.update({ id: customer.id, fullName: 'Una Maria Full' });
+    const byFullName = await h.update({ id: customer!.id, fullName: 'Una Maria Full' });
     expect(byFullName.customer).toMatchObject({
       firstName: 'Una',
       lastName: 'Maria Full',
@@ -257,10 +313,10 @@ describe('customer profiles', () => {
       companyPosition: 'CTO',
     });
     // A required name cannot be cleared; nothing changes.
-    const cleared = await h.update({ id: customer.id, firstName: null, note: 'changed' });
+    const cleared = await h.update({ id: customer!.id, firstName: null, note: 'changed' });
     expect(cleared.customer).toBeNull();
     expect(cleared.userErrors).toEqual([expect.objectContaining({ code: 'REQUIRED', field: ['firstName'] })]);
-    expect(await h.customer(customer.id)).toMatchObject({ firstName: 'Una', note: 'keep me' });
+    expect(await h.customer(customer!.id)).toMatchObject({ firstName: 'Una', note: 'keep me' });
   });
 
   describe('custom fields', () => {
@@ -285,8 +341,8 @@ describe('customer profiles', () => {
       });
       expect(keys).toEqual(rows.map((r) => `cf_${r.id}`));
       for (const d of [tier, score, vip, since]) expect(d.key).toMatch(/^cf_\d+$/);
-      const listed = ok(await app.gql<any>('{ customFieldDefinitions { key name type } }')).customFieldDefinitions;
-      expect(listed.filter((d: { key: string }) => keys.includes(d.key))).toEqual([
+      const listed = ok(await app.gql(graphql('{ customFieldDefinitions { key name type } }'))).customFieldDefinitions;
+      expect(listed.filter((d) => keys.includes(d.key))).toEqual([
         { key: tier.key, name: 'Tier', type: 'STRING' },
         { key: score.key, name: 'Score', type: 'NUMBER' },
         { key: vip.key, name: 'VIP', type: 'BOOLEAN' },
@@ -295,13 +351,8 @@ describe('customer profiles', () => {
     });
 
     it("takes a chosen cf_<number> key (a Deskie account's own), refuses a taken or malformed one, skips it later", async () => {
-      const define = async (input: Record<string, unknown>) =>
-        ok(
-          await app.gql<any>(
-            `mutation($input: CreateCustomFieldDefinitionInput!) { createCustomFieldDefinition(input: $input) { customFieldDefinition { key name type } ${userErrors} } }`,
-            { input },
-          ),
-        ).createCustomFieldDefinition;
+      const define = async (input: VariablesOf<typeof defineFieldMutation>['input']) =>
+        ok(await app.gql(defineKeyMutation, { input })).createCustomFieldDefinition;
       const next =
         (await app.db.prisma.customFieldDefinition.findMany({ orderBy: { id: 'desc' }, take: 1 }))[0]!.id + 1;
       // Taking the key the next automatic definition would get: that one moves on to a free number.
@@ -312,8 +363,8 @@ describe('customer profiles', () => {
       });
       const automatic = await define({ name: 'Automatic', type: 'NUMBER' });
       expect(automatic.userErrors).toEqual([]);
-      expect(automatic.customFieldDefinition.key).toMatch(/^cf_\d+$/);
-      expect(automatic.customFieldDefinition.key).not.toBe(`cf_${next}`);
+      expect(automatic.customFieldDefinition!.key).toMatch(/^cf_\d+$/);
+      expect(automatic.customFieldDefinition!.key).not.toBe(`cf_${next}`);
       const taken = await define({ name: 'Again', type: 'STRING', key: `cf_${next}` });
       expect(taken).toEqual({
         customFieldDefinition: null,
@@ -340,7 +391,7 @@ describe('customer profiles', () => {
           customFields: { [plan.key]: value },
         });
         expect(result.userErrors).toEqual([]);
-        made[name] = result.customer.id;
+        made[name] = result.customer!.id;
       }
       const found = async (filter: Record<string, unknown>) => {
         const listed = await h.listIds({ customField: { key: plan.key, ...filter } });
@@ -354,7 +405,7 @@ describe('customer profiles', () => {
       expect(await found({ text: '%' })).toEqual(['pct']);
       expect(await found({ text: '_' })).toEqual([]);
       expect(await found({ value: 'silver' })).toEqual(['silver']);
-      const both = await app.gql('query($f: CustomerFilter) { customers(filter: $f) { totalCount } }', {
+      const both = await app.gql(graphql('query($f: CustomerFilter) { customers(filter: $f) { totalCount } }'), {
         f: { customField: { key: plan.key, value: 'silver', text: 'x' } },
       });
       expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -363,8 +414,15 @@ describe('customer profiles', () => {
     it('only admins define custom fields', async () => {
       const key = (await createAgent(app, { withKey: true })).key!;
       const result = ok(
-        await app.gql<any>(
-          `mutation { createCustomFieldDefinition(input: {name: "Nope", type: STRING}) { customFieldDefinition { key } ${userErrors} } }`,
+        await app.gql(
+          graphql(
+            `mutation {
+              createCustomFieldDefinition(input: {name: "Nope", type: STRING}) {
+                customFieldDefinition { key } userErrors { ...UserErrors }
+              }
+            }`,
+            [UserErrors],
+          ),
           {},
           { key },
         ),
@@ -377,7 +435,7 @@ describe('customer profiles', () => {
       const values = { [tier.key]: 'gold', [score.key]: 42, [vip.key]: true, [since.key]: '2020-05-17' };
       const result = await h.create({ firstName: 'Cf', email: 'cf-ok@example.com', customFields: values });
       expect(result.userErrors).toEqual([]);
-      expect(result.customer.customFields).toEqual(values);
+      expect(result.customer!.customFields).toEqual(values);
     });
 
     it.each([
@@ -414,7 +472,7 @@ describe('customer profiles', () => {
         expect.objectContaining({ code: 'INVALID', field: ['customFields', 'cf_999999'] }),
       ]);
       const { customer } = await h.create({ firstName: 'Cf', email: 'cf-unknown2@example.com' });
-      const update = await h.update({ id: customer.id, customFields: { shoe_size: 44 } });
+      const update = await h.update({ id: customer!.id, customFields: { shoe_size: 44 } });
       expect(update.userErrors).toEqual([
         expect.objectContaining({ code: 'INVALID', field: ['customFields', 'shoe_size'] }),
       ]);
@@ -426,18 +484,18 @@ describe('customer profiles', () => {
         email: 'cf-merge@example.com',
         customFields: { [tier.key]: 'silver', [score.key]: 5, [vip.key]: false },
       });
-      const result = await h.update({ id: customer.id, customFields: { [score.key]: 7, [tier.key]: null } });
+      const result = await h.update({ id: customer!.id, customFields: { [score.key]: 7, [tier.key]: null } });
       expect(result.userErrors).toEqual([]);
-      expect(result.customer.customFields).toEqual({ [score.key]: 7, [vip.key]: false });
+      expect(result.customer!.customFields).toEqual({ [score.key]: 7, [vip.key]: false });
       // Other fields do not touch custom fields.
-      const renamed = await h.update({ id: customer.id, lastName: 'Again' });
-      expect(renamed.customer.customFields).toEqual({ [score.key]: 7, [vip.key]: false });
+      const renamed = await h.update({ id: customer!.id, lastName: 'Again' });
+      expect(renamed.customer!.customFields).toEqual({ [score.key]: 7, [vip.key]: false });
       // A wrong value in a merge changes nothing.
-      const bad = await h.update({ id: customer.id, customFields: { [score.key]: 'eight', [vip.key]: true } });
+      const bad = await h.update({ id: customer!.id, customFields: { [score.key]: 'eight', [vip.key]: true } });
       expect(bad.userErrors).toEqual([
         expect.objectContaining({ code: 'INVALID', field: ['customFields', score.key] }),
       ]);
-      expect((await h.customer(customer.id)).customFields).toEqual({ [score.key]: 7, [vip.key]: false });
+      expect((await h.customer(customer!.id))?.customFields).toEqual({ [score.key]: 7, [vip.key]: false });
     });
 
     it('filters customers by a custom field value', async () => {
@@ -451,13 +509,13 @@ describe('customer profiles', () => {
         email: 'cf-bronze@example.com',
         customFields: { [tier.key]: 'bronze', [score.key]: 99 },
       });
-      expect(await h.listIds({ customField: { key: tier.key, value: 'platinum' } })).toEqual([a.customer.id]);
-      expect(await h.listIds({ customField: { key: score.key, value: 99 } })).toEqual([a.customer.id, b.customer.id]);
+      expect(await h.listIds({ customField: { key: tier.key, value: 'platinum' } })).toEqual([a.customer!.id]);
+      expect(await h.listIds({ customField: { key: score.key, value: 99 } })).toEqual([a.customer!.id, b.customer!.id]);
       expect(await h.listIds({ customField: { key: tier.key, value: 'nothing-like-this' } })).toEqual([]);
       const c = await h.create({ firstName: 'Vip', email: 'cf-vip@example.com', customFields: { [vip.key]: true } });
       const vips = await h.listIds({ customField: { key: vip.key, value: true } });
-      expect(vips).toContain(c.customer.id);
-      expect(vips).not.toContain(a.customer.id);
+      expect(vips).toContain(c.customer!.id);
+      expect(vips).not.toContain(a.customer!.id);
     });
   });
 
@@ -467,7 +525,7 @@ describe('customer profiles', () => {
     let agentKey: string;
 
     beforeAll(async () => {
-      self = (await h.create({ firstName: 'Self', email: 'self@example.com', phone: '+1 555 0300' })).customer;
+      self = (await h.create({ firstName: 'Self', email: 'self@example.com', phone: '+1 555 0300' })).customer!;
       selfKey = await h.keyFor(self.internalId);
       agentKey = (await createAgent(app, { withKey: true })).key!;
       await h.update({ id: self.id, note: 'Internal: VIP' });
@@ -479,11 +537,7 @@ describe('customer profiles', () => {
       expect(blocked.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
       const other = (await h.create({ firstName: 'Other', email: 'perm-other@example.com' })).customer;
       const linked = ok(
-        await app.gql<any>(
-          `mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { customer { id } ${userErrors} } }`,
-          { id: self.id, w: other.id },
-          { key: selfKey },
-        ),
+        await app.gql(linkMutation, { id: self.id, with: { id: other!.id } }, { key: selfKey }),
       ).linkCustomerProfiles;
       expect(linked.customer).toBeNull();
       expect(linked.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
@@ -494,18 +548,28 @@ describe('customer profiles', () => {
 
     it('a customer changes its own phone, but not its note', async () => {
       const phone = ok(
-        await app.gql<any>(
-          `mutation($id: ID!) { updateCustomer(input: {id: $id, phone: "+1 555 0399"}) { customer { phone note } ${userErrors} } }`,
+        await app.gql(
+          graphql(
+            `mutation($id: ID!) {
+              updateCustomer(input: {id: $id, phone: "+1 555 0399"}) { customer { phone note } userErrors { ...UserErrors } }
+            }`,
+            [UserErrors],
+          ),
           { id: self.id },
           { key: selfKey },
         ),
       ).updateCustomer;
       expect(phone.userErrors).toEqual([]);
-      expect(phone.customer.phone).toBe('+1 555 0399');
-      expect(phone.customer.note).toBeNull();
+      expect(phone.customer!.phone).toBe('+1 555 0399');
+      expect(phone.customer!.note).toBeNull();
       const note = ok(
-        await app.gql<any>(
-          `mutation($id: ID!) { updateCustomer(input: {id: $id, note: "I am great"}) { customer { id } ${userErrors} } }`,
+        await app.gql(
+          graphql(
+            `mutation($id: ID!) {
+              updateCustomer(input: {id: $id, note: "I am great"}) { customer { id } userErrors { ...UserErrors } }
+            }`,
+            [UserErrors],
+          ),
           { id: self.id },
           { key: selfKey },
         ),
@@ -521,23 +585,21 @@ describe('customer profiles', () => {
       // The phone is its own to change (another test does): whatever is stored, it sees.
       const { phone } = await app.db.prisma.customer.findUniqueOrThrow({ where: { id: self.internalId } });
       const viewer = ok(
-        await app.gql<any>('{ viewer { ... on Customer { id phone note } } }', {}, { key: selfKey }),
+        await app.gql(graphql('{ viewer { ... on Customer { id phone note } } }'), {}, { key: selfKey }),
       ).viewer;
-      expect(viewer.id).toBe(self.id);
-      expect(viewer.phone).toBe(phone);
-      expect(viewer.note).toBeNull();
+      expect(viewer).toEqual({ id: self.id, phone, note: null });
       const node = ok(
-        await app.gql<any>(
-          'query($id: ID!) { node(id: $id) { ... on Customer { phone note } } }',
+        await app.gql(
+          graphql('query($id: ID!) { node(id: $id) { ... on Customer { phone note } } }'),
           { id: self.id },
           { key: selfKey },
         ),
       ).node;
       expect(node).toEqual({ phone, note: null });
       const seen = ok(
-        await app.gql<any>('query($id: ID!) { customer(id: $id) { note } }', { id: self.id }, { key: agentKey }),
+        await app.gql(graphql('query($id: ID!) { customer(id: $id) { note } }'), { id: self.id }, { key: agentKey }),
       ).customer;
-      expect(seen.note).toBe('Internal: VIP');
+      expect(seen!.note).toBe('Internal: VIP');
     });
   });
 });
@@ -555,90 +617,98 @@ describe('blocking, disabling and permanent deletion', () => {
 
   const ticketOf = async (key: string) =>
     ok(
-      await app.gql<any>('query($k: String!) { ticket(key: $k) { key spam reporter { __typename id name } } }', {
+      await app.gql(graphql('query($k: String!) { ticket(key: $k) { key spam reporter { __typename id name } } }'), {
         k: key,
       }),
-    ).ticket;
+    ).ticket!;
 
   it('blocking: the key gets 401, new tickets with that reporter are spam; restoring undoes both', async () => {
     const { customer } = await h.create({ firstName: 'Spammy', email: 'spammy@example.com' });
-    const key = await h.keyFor(customer.internalId);
+    const key = await h.keyFor(customer!.internalId);
     expect(await h.statusWith(key)).toBe(200);
-    const before = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Before the block' });
+    const before = await createTicket(app, { branch: branch.id, reporter: customer!.id, subject: 'Before the block' });
 
-    const blocked = await h.act('blockCustomer', customer.id);
+    const blocked = await h.act('blockCustomer', customer!.id);
     expect(blocked.userErrors).toEqual([]);
     expect(blocked.customer).toMatchObject({ blocked: true, deleted: false, state: 'ACTIVE' });
     expect(await h.statusWith(key)).toBe(401);
-    expect(await h.listIds({ blocked: true })).toEqual([customer.id]);
-    expect(await h.listIds(null)).toContain(customer.id); // blocked is not deleted
+    expect(await h.listIds({ blocked: true })).toEqual([customer!.id]);
+    expect(await h.listIds(null)).toContain(customer!.id); // blocked is not deleted
 
-    const spam = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Buy cheap watches' });
+    const spam = await createTicket(app, { branch: branch.id, reporter: customer!.id, subject: 'Buy cheap watches' });
     expect((await ticketOf(spam.key)).spam).toBe(true);
     expect((await ticketOf(before.key)).spam).toBe(false);
     const byAgent = await createTicket(app, { branch: branch.id, subject: 'Reported by the admin' });
     expect((await ticketOf(byAgent.key)).spam).toBe(false);
 
-    const restored = await h.act('restoreCustomer', customer.id);
+    const restored = await h.act('restoreCustomer', customer!.id);
     expect(restored.userErrors).toEqual([]);
     expect(restored.customer).toMatchObject({ blocked: false, state: 'ACTIVE' });
     expect(await h.statusWith(key)).toBe(200);
     expect(await h.listIds({ blocked: true })).toEqual([]);
-    const after = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'After the restore' });
+    const after = await createTicket(app, { branch: branch.id, reporter: customer!.id, subject: 'After the restore' });
     expect((await ticketOf(after.key)).spam).toBe(false);
     expect((await ticketOf(spam.key)).spam).toBe(true); // history stays
     // A customer who is no longer blocked creates tickets with their own key, not spam.
     const own = ok(
-      await app.gql<any>(
-        `mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Mine", description: "d"}) { ticket { spam } ${userErrors} } }`,
+      await app.gql(
+        graphql(
+          `mutation($b: ID!) {
+            createTicket(input: {branch: $b, subject: "Mine", description: "d"}) { ticket { spam } userErrors { ...UserErrors } }
+          }`,
+          [UserErrors],
+        ),
         { b: branch.id },
         { key },
       ),
     ).createTicket;
     expect(own.userErrors).toEqual([]);
-    expect(own.ticket.spam).toBe(false);
+    expect(own.ticket!.spam).toBe(false);
   });
 
   it('tickets(filter: {spam}) lists spam and non-spam tickets', async () => {
     const { customer } = await h.create({ firstName: 'Filter', lastName: 'Spam', email: 'filter-spam@example.com' });
-    await h.act('blockCustomer', customer.id);
-    const spam = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Spam for the filter' });
-    const all = ok(await app.gql<any>('{ tickets(first: 100) { totalCount nodes { key spam } } }')).tickets;
-    const response = await app.gql<any>(
-      '{ spam: tickets(first: 100, filter: {spam: true}) { totalCount nodes { key } } ham: tickets(first: 100, filter: {spam: false}) { totalCount nodes { key } } }',
+    await h.act('blockCustomer', customer!.id);
+    const spam = await createTicket(app, { branch: branch.id, reporter: customer!.id, subject: 'Spam for the filter' });
+    const all = ok(await app.gql(graphql('{ tickets(first: 100) { totalCount nodes { key spam } } }'))).tickets;
+    const response = await app.gql(
+      graphql(`{
+        spam: tickets(first: 100, filter: {spam: true}) { totalCount nodes { key } }
+        ham: tickets(first: 100, filter: {spam: false}) { totalCount nodes { key } }
+      }`),
     );
     const data = ok(response);
-    const spamKeys = all.nodes.filter((t: any) => t.spam).map((t: any) => t.key);
+    const spamKeys = all!.nodes.filter((t) => t.spam).map((t) => t.key);
     expect(spamKeys).toContain(spam.key);
-    expect(data.spam.nodes.map((t: any) => t.key).sort()).toEqual(spamKeys.sort());
-    expect(data.spam.totalCount).toBe(spamKeys.length);
-    expect(data.ham.totalCount).toBe(all.totalCount - spamKeys.length);
-    expect(data.ham.nodes.map((t: any) => t.key)).not.toContain(spam.key);
-    await h.act('restoreCustomer', customer.id);
+    expect(data.spam!.nodes.map((t) => t.key).sort()).toEqual(spamKeys.sort());
+    expect(data.spam!.totalCount).toBe(spamKeys.length);
+    expect(data.ham!.totalCount).toBe(all!.totalCount - spamKeys.length);
+    expect(data.ham!.nodes.map((t) => t.key)).not.toContain(spam.key);
+    await h.act('restoreCustomer', customer!.id);
   });
 
   it('disabling hides the customer from the default list and refuses its key; restoring brings it back', async () => {
     const { customer } = await h.create({ firstName: 'Soft', lastName: 'Deleted', email: 'soft@example.com' });
-    const key = await h.keyFor(customer.internalId);
-    const disabled = await h.act('disableCustomer', customer.id);
+    const key = await h.keyFor(customer!.internalId);
+    const disabled = await h.act('disableCustomer', customer!.id);
     expect(disabled.userErrors).toEqual([]);
     expect(disabled.customer).toMatchObject({ deleted: true, state: 'DELETED' });
-    expect(await h.listIds(null)).not.toContain(customer.id);
-    expect(await h.listIds({ deleted: true })).toEqual([customer.id]);
-    expect(await h.listIds({ state: 'DELETED' })).toEqual([customer.id]);
+    expect(await h.listIds(null)).not.toContain(customer!.id);
+    expect(await h.listIds({ deleted: true })).toEqual([customer!.id]);
+    expect(await h.listIds({ state: 'DELETED' })).toEqual([customer!.id]);
     expect(await h.statusWith(key)).toBe(401);
-    expect(await h.customer(customer.id, 'id deleted')).toEqual({ id: customer.id, deleted: true });
+    expect(await h.shape(customer!.id)).toMatchObject({ id: customer!.id, deleted: true });
 
-    const restored = await h.act('restoreCustomer', customer.id);
+    const restored = await h.act('restoreCustomer', customer!.id);
     expect(restored.userErrors).toEqual([]);
     expect(restored.customer).toMatchObject({ deleted: false, state: 'ACTIVE' });
-    expect(await h.listIds(null)).toContain(customer.id);
+    expect(await h.listIds(null)).toContain(customer!.id);
     expect(await h.listIds({ deleted: true })).toEqual([]);
     expect(await h.statusWith(key)).toBe(200);
   });
 
   it('refuses to block, disable or restore a customer that does not exist (NOT_FOUND)', async () => {
-    for (const name of ['blockCustomer', 'disableCustomer', 'restoreCustomer']) {
+    for (const name of ['blockCustomer', 'disableCustomer', 'restoreCustomer'] as const) {
       const result = await h.act(name, gid('Customer', 999_999));
       expect(result.customer).toBeNull();
       expect(result.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
@@ -647,8 +717,13 @@ describe('blocking, disabling and permanent deletion', () => {
 
   describe('deleteCustomerPermanently', () => {
     const erase = async (id: string, key?: string) => {
-      const response = await app.gql<any>(
-        `mutation($id: ID!) { deleteCustomerPermanently(input: {id: $id}) { deletedCustomerId ${userErrors} } }`,
+      const response = await app.gql(
+        graphql(
+          `mutation($id: ID!) {
+            deleteCustomerPermanently(input: {id: $id}) { deletedCustomerId userErrors { ...UserErrors } }
+          }`,
+          [UserErrors],
+        ),
         { id },
         { key },
       );
@@ -658,61 +733,73 @@ describe('blocking, disabling and permanent deletion', () => {
 
     it('erases the profile and its keys; tickets and comments stay with a "Deleted person" placeholder', async () => {
       const { customer } = await h.create({ firstName: 'Gone', lastName: 'Soon', email: 'gone@example.com' });
-      const key = await h.keyFor(customer.internalId);
-      const ticket = await createTicket(app, { branch: branch.id, reporter: customer.id, subject: 'Erase me later' });
+      const key = await h.keyFor(customer!.internalId);
+      const ticket = await createTicket(app, { branch: branch.id, reporter: customer!.id, subject: 'Erase me later' });
       const comment = ok(
-        await app.gql<any>(
-          `mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "my last words"}) { comment { id } ${userErrors} } }`,
+        await app.gql(
+          graphql(
+            `mutation($k: String!) {
+              addComment(input: {ticket: {key: $k}, content: "my last words"}) { comment { id } userErrors { ...UserErrors } }
+            }`,
+            [UserErrors],
+          ),
           { k: ticket.key },
           { key },
         ),
       ).addComment;
       expect(comment.userErrors).toEqual([]);
       const code = ok(
-        await app.gql<any>(
-          `mutation { generateIdentificationCode(input: {email: "gone@example.com"}) { code ${userErrors} } }`,
+        await app.gql(
+          graphql(
+            'mutation { generateIdentificationCode(input: {email: "gone@example.com"}) { code userErrors { ...UserErrors } } }',
+            [UserErrors],
+          ),
         ),
       ).generateIdentificationCode;
       expect(code.code).toHaveLength(10);
 
-      const result = await erase(customer.id);
+      const result = await erase(customer!.id);
       expect(result.userErrors).toEqual([]);
-      expect(result.deletedCustomerId).toBe(customer.id);
+      expect(result.deletedCustomerId).toBe(customer!.id);
 
-      expect(await h.customer(customer.id, 'id')).toBeNull();
-      expect(ok(await app.gql<any>('{ customer(email: "gone@example.com") { id } }')).customer).toBeNull();
-      expect(await app.db.prisma.apiKey.count({ where: { customerId: customer.internalId } })).toBe(0);
-      expect(await app.db.prisma.identificationCode.count({ where: { code: code.code } })).toBe(0);
+      expect(await h.shape(customer!.id)).toBeNull();
+      expect(ok(await app.gql(graphql('{ customer(email: "gone@example.com") { id } }'))).customer).toBeNull();
+      expect(await app.db.prisma.apiKey.count({ where: { customerId: customer!.internalId } })).toBe(0);
+      expect(await app.db.prisma.identificationCode.count({ where: { code: code.code! } })).toBe(0);
       expect(await h.statusWith(key)).toBe(401);
 
       const after = ok(
-        await app.gql<any>(
-          'query($k: String!) { ticket(key: $k) { key reporter { __typename id name email } comments { nodes { id content author { __typename id name } } } } }',
+        await app.gql(
+          graphql(`query($k: String!) {
+            ticket(key: $k) {
+              key reporter { __typename id name email } comments { nodes { id content author { __typename id name } } }
+            }
+          }`),
           { k: ticket.key },
         ),
       ).ticket;
       expect(after).not.toBeNull();
-      expect(after.reporter.__typename).toBe('Customer');
-      expect(after.reporter.name).toBe('Deleted person');
-      expect(after.reporter.id).not.toBe(customer.id);
-      expect(after.reporter.email).toBeNull();
-      const kept = after.comments.nodes.find((c: any) => c.id === comment.comment.id);
+      expect(after!.reporter!.__typename).toBe('Customer');
+      expect(after!.reporter!.name).toBe('Deleted person');
+      expect(after!.reporter!.id).not.toBe(customer!.id);
+      expect(after!.reporter!.email).toBeNull();
+      const kept = after!.comments.nodes.find((c) => c.id === comment.comment!.id);
       expect(kept).toMatchObject({
         content: 'my last words',
-        author: { __typename: 'Customer', name: 'Deleted person', id: after.reporter.id },
+        author: { __typename: 'Customer', name: 'Deleted person', id: after!.reporter!.id },
       });
       // The placeholder is no customer of the list, and cannot be blocked or edited.
-      expect(await h.listIds(null)).not.toContain(after.reporter.id);
-      expect(await h.listIds({ deleted: true })).not.toContain(after.reporter.id);
-      expect((await h.act('blockCustomer', after.reporter.id)).userErrors).toEqual([
+      expect(await h.listIds(null)).not.toContain(after!.reporter!.id);
+      expect(await h.listIds({ deleted: true })).not.toContain(after!.reporter!.id);
+      expect((await h.act('blockCustomer', after!.reporter!.id)).userErrors).toEqual([
         expect.objectContaining({ code: 'NOT_FOUND' }),
       ]);
     });
 
     it('a second deletion of the same customer is NOT_FOUND', async () => {
       const { customer } = await h.create({ firstName: 'Twice', email: 'twice@example.com' });
-      expect((await erase(customer.id)).userErrors).toEqual([]);
-      const again = await erase(customer.id);
+      expect((await erase(customer!.id)).userErrors).toEqual([]);
+      const again = await erase(customer!.id);
       expect(again.deletedCustomerId).toBeNull();
       expect(again.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
     });
@@ -720,42 +807,37 @@ describe('blocking, disabling and permanent deletion', () => {
     it('two deleted customers share one placeholder', async () => {
       const a = (await h.create({ firstName: 'First', email: 'erase-a@example.com' })).customer;
       const b = (await h.create({ firstName: 'Second', email: 'erase-b@example.com' })).customer;
-      const ta = await createTicket(app, { branch: branch.id, reporter: a.id, subject: 'A' });
-      const tb = await createTicket(app, { branch: branch.id, reporter: b.id, subject: 'B' });
-      expect((await erase(a.id)).userErrors).toEqual([]);
-      expect((await erase(b.id)).userErrors).toEqual([]);
+      const ta = await createTicket(app, { branch: branch.id, reporter: a!.id, subject: 'A' });
+      const tb = await createTicket(app, { branch: branch.id, reporter: b!.id, subject: 'B' });
+      expect((await erase(a!.id)).userErrors).toEqual([]);
+      expect((await erase(b!.id)).userErrors).toEqual([]);
       const ra = (await ticketOf(ta.key)).reporter;
       const rb = (await ticketOf(tb.key)).reporter;
-      expect(ra.name).toBe('Deleted person');
-      expect(rb.id).toBe(ra.id);
+      expect(ra!.name).toBe('Deleted person');
+      expect(rb!.id).toBe(ra!.id);
       expect(await app.db.prisma.customer.count({ where: { isPlaceholder: true } })).toBe(1);
     });
 
     it('a linked customer can be erased; the rest of its group stays linked', async () => {
       const ids = [];
       for (const name of ['La', 'Lb', 'Lc'])
-        ids.push((await h.create({ firstName: name, email: `${name.toLowerCase()}@erase.example.com` })).customer.id);
+        ids.push((await h.create({ firstName: name, email: `${name.toLowerCase()}@erase.example.com` })).customer!.id);
       for (const other of ids.slice(1)) {
-        const linked = ok(
-          await app.gql<any>(
-            `mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { ${userErrors} } }`,
-            { id: ids[0], w: other },
-          ),
-        ).linkCustomerProfiles;
+        const linked = ok(await app.gql(linkMutation, { id: ids[0]!, with: { id: other! } })).linkCustomerProfiles;
         expect(linked.userErrors).toEqual([]);
       }
       expect((await erase(ids[1]!)).userErrors).toEqual([]);
-      expect((await h.customer(ids[0]!, 'linkedProfiles { id }')).linkedProfiles).toEqual([{ id: ids[2] }]);
-      expect((await h.customer(ids[2]!, 'linkedProfiles { id }')).linkedProfiles).toEqual([{ id: ids[0] }]);
+      expect((await h.shape(ids[0]!))?.linkedProfiles).toEqual([{ id: ids[2] }]);
+      expect((await h.shape(ids[2]!))?.linkedProfiles).toEqual([{ id: ids[0] }]);
     });
 
     it('only admins erase customers', async () => {
       const { customer } = await h.create({ firstName: 'Kept', email: 'kept@example.com' });
       const key = (await createAgent(app, { withKey: true })).key!;
-      const result = await erase(customer.id, key);
+      const result = await erase(customer!.id, key);
       expect(result.deletedCustomerId).toBeNull();
       expect(result.userErrors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
-      expect(await h.customer(customer.id, 'id')).toEqual({ id: customer.id });
+      expect((await h.shape(customer!.id))?.id).toBe(customer!.id);
     });
   });
 });
@@ -773,21 +855,12 @@ describe('linked profiles and identification codes', () => {
   });
   afterAll(() => app?.close());
 
-  const link = async (id: string, withLocator: Record<string, unknown>) =>
-    ok(
-      await app.gql<any>(
-        `mutation($id: ID!, $with: CustomerLocator!) { linkCustomerProfiles(input: {id: $id, with: $with}) { customer { id linkedProfiles { id } } ${userErrors} } }`,
-        { id, with: withLocator },
-      ),
-    ).linkCustomerProfiles;
-  const unlink = (id: string) => h.act('unlinkCustomerProfiles', id, undefined, 'id linkedProfiles { id }');
-  const linkedOf = async (id: string) =>
-    ((await h.customer(id, 'linkedProfiles { id }')).linkedProfiles as { id: string }[]).map((p) => p.id);
-  const make = async (name: string, extra: Record<string, unknown> = {}) =>
-    (await h.create({ firstName: name, email: `${name.toLowerCase()}@link.example.com`, ...extra })).customer as {
-      id: string;
-      internalId: number;
-    };
+  const link = async (id: string, withLocator: VariablesOf<typeof linkMutation>['with']) =>
+    ok(await app.gql(linkMutation, { id, with: withLocator })).linkCustomerProfiles;
+  const unlink = (id: string) => h.unlink(id);
+  const linkedOf = async (id: string) => (await h.shape(id))!.linkedProfiles!.map((p) => p.id);
+  const make = async (name: string, extra: Partial<CustomerInput> = {}) =>
+    (await h.create({ firstName: name, email: `${name.toLowerCase()}@link.example.com`, ...extra })).customer!;
 
   it('links symmetrically and transitively; unlinking the middle keeps the others; the last pair dissolves', async () => {
     const a = await make('Alpha');
@@ -797,7 +870,7 @@ describe('linked profiles and identification codes', () => {
 
     const ab = await link(a.id, { id: b.id });
     expect(ab.userErrors).toEqual([]);
-    expect(ab.customer.linkedProfiles).toEqual([{ id: b.id }]);
+    expect(ab.customer!.linkedProfiles).toEqual([{ id: b.id }]);
     expect(await linkedOf(b.id)).toEqual([a.id]);
 
     const bc = await link(b.id, { email: 'charlie@link.example.com' });
@@ -812,7 +885,7 @@ describe('linked profiles and identification codes', () => {
 
     const out = await unlink(b.id);
     expect(out.userErrors).toEqual([]);
-    expect(out.customer.linkedProfiles).toEqual([]);
+    expect(out.customer!.linkedProfiles).toEqual([]);
     expect(await linkedOf(a.id)).toEqual([c.id]);
     expect(await linkedOf(c.id)).toEqual([a.id]);
     expect(await linkedOf(b.id)).toEqual([]);
@@ -843,13 +916,7 @@ describe('linked profiles and identification codes', () => {
     const [m, n, o, lone] = [await make('Mike'), await make('November'), await make('Oscar'), await make('Lone')];
     expect((await link(m.id, { id: n.id })).userErrors).toEqual([]);
     expect((await link(m.id, { id: o.id })).userErrors).toEqual([]);
-    const unlinkFrom = async (id: string, profile: string) =>
-      ok(
-        await app.gql<any>(
-          `mutation($id: ID!, $profile: ID) { unlinkCustomerProfiles(input: {id: $id, profile: $profile}) { customer { id linkedProfiles { id } } ${userErrors} } }`,
-          { id, profile },
-        ),
-      ).unlinkCustomerProfiles;
+    const unlinkFrom = (id: string, profile: string) => h.unlink(id, profile);
     const notLinked = await unlinkFrom(lone.id, m.id);
     expect(notLinked.userErrors).toEqual([expect.objectContaining({ code: 'INVALID', field: ['id'] })]);
     const other = await unlinkFrom(m.id, lone.id);
@@ -870,7 +937,7 @@ describe('linked profiles and identification codes', () => {
     // The same number on another channel is another person's id there.
     const viber = await h.create({ firstName: 'Vb', channel: 'VIBER', channelExternalId: '495582869' });
     expect(viber.userErrors).toEqual([]);
-    const moved = await h.update({ id: viber.customer.id, channel: 'TELEGRAM' });
+    const moved = await h.update({ id: viber.customer!.id, channel: 'TELEGRAM' });
     expect(moved.userErrors).toEqual([expect.objectContaining({ code: 'TAKEN', field: ['channelExternalId'] })]);
   });
 
@@ -897,61 +964,71 @@ describe('linked profiles and identification codes', () => {
       await createTicket(app, { branch: branch.id, reporter: mail.id }),
       await createTicket(app, { branch: branch.id, reporter: mail.id }),
     ];
-    const fromTg = await createTicket(app, { branch: branch.id, reporter: tg.id });
+    const fromTg = await createTicket(app, { branch: branch.id, reporter: tg!.id });
     const notTheirs = await createTicket(app, { branch: branch.id, reporter: stranger.id });
-    expect((await link(mail.id, { id: tg.id })).userErrors).toEqual([]);
+    expect((await link(mail.id, { id: tg!.id })).userErrors).toEqual([]);
 
     const data = ok(
-      await app.gql<any>(
-        'query($id: ID!) { customer(id: $id) { own: tickets(first: 10) { totalCount nodes { key } } all: tickets(first: 10, includeLinked: true) { totalCount nodes { key } } firstOnly: tickets(first: 1, includeLinked: true) { totalCount nodes { key } } } }',
+      await app.gql(
+        graphql(`query($id: ID!) {
+          customer(id: $id) {
+            own: tickets(first: 10) { totalCount nodes { key } }
+            all: tickets(first: 10, includeLinked: true) { totalCount nodes { key } }
+            firstOnly: tickets(first: 1, includeLinked: true) { totalCount nodes { key } }
+          }
+        }`),
         { id: mail.id },
       ),
     ).customer;
-    expect(data.own.totalCount).toBe(2);
-    expect(data.own.nodes.map((t: any) => t.key)).toEqual([own[1]!.key, own[0]!.key]);
-    expect(data.all.totalCount).toBe(3);
-    expect(data.all.nodes.map((t: any) => t.key)).toEqual([fromTg.key, own[1]!.key, own[0]!.key]);
-    expect(data.all.nodes.map((t: any) => t.key)).not.toContain(notTheirs.key);
-    expect(data.firstOnly.totalCount).toBe(3);
-    expect(data.firstOnly.nodes).toHaveLength(1);
+    expect(data!.own.totalCount).toBe(2);
+    expect(data!.own.nodes.map((t) => t.key)).toEqual([own[1]!.key, own[0]!.key]);
+    expect(data!.all.totalCount).toBe(3);
+    expect(data!.all.nodes.map((t) => t.key)).toEqual([fromTg.key, own[1]!.key, own[0]!.key]);
+    expect(data!.all.nodes.map((t) => t.key)).not.toContain(notTheirs.key);
+    expect(data!.firstOnly.totalCount).toBe(3);
+    expect(data!.firstOnly.nodes).toHaveLength(1);
     const tgView = ok(
-      await app.gql<any>('query($id: ID!) { customer(id: $id) { tickets(includeLinked: true) { totalCount } } }', {
-        id: tg.id,
+      await app.gql(graphql('query($id: ID!) { customer(id: $id) { tickets(includeLinked: true) { totalCount } } }'), {
+        id: tg!.id,
       }),
     ).customer;
-    expect(tgView.tickets.totalCount).toBe(3);
+    expect(tgView!.tickets.totalCount).toBe(3);
   });
 
   describe('identification codes', () => {
-    const generate = async (input: Record<string, unknown>) =>
-      ok(
-        await app.gql<any>(
-          `mutation($input: GenerateIdentificationCodeInput!) { generateIdentificationCode(input: $input) { code expiresAt customer { id name email phone channel } ${userErrors} } }`,
-          { input },
-        ),
-      ).generateIdentificationCode;
-    const redeem = async (code: string, profile: string) =>
-      ok(
-        await app.gql<any>(
-          `mutation($code: String!, $p: ID!) { redeemIdentificationCode(input: {code: $code, profile: $p}) { customer { id linkedProfiles { id } } ${userErrors} } }`,
-          { code, p: profile },
-        ),
-      ).redeemIdentificationCode;
+    const generateMutation = graphql(
+      `mutation($input: GenerateIdentificationCodeInput!) {
+        generateIdentificationCode(input: $input) {
+          code expiresAt customer { id name email phone channel } userErrors { ...UserErrors }
+        }
+      }`,
+      [UserErrors],
+    );
+    const generate = async (input: VariablesOf<typeof generateMutation>['input']) =>
+      ok(await app.gql(generateMutation, { input })).generateIdentificationCode;
+    const redeemMutation = graphql(
+      `mutation($code: String!, $p: ID!) {
+        redeemIdentificationCode(input: {code: $code, profile: $p}) {
+          customer { id linkedProfiles { id } } userErrors { ...UserErrors }
+        }
+      }`,
+      [UserErrors],
+    );
+    /** `code` as generate returned it (null only when generating failed, which the test checks). */
+    const redeem = async (code: string | null, profile: string) =>
+      ok(await app.gql(redeemMutation, { code: code!, p: profile })).redeemIdentificationCode;
     const telegram = async (id: string) =>
-      (await h.create({ firstName: 'Tg', channel: 'TELEGRAM', channelExternalId: id })).customer as {
-        id: string;
-        internalId: number;
-      };
+      (await h.create({ firstName: 'Tg', channel: 'TELEGRAM', channelExternalId: id })).customer!;
 
     it('finds an existing customer by email and returns a 10-character code valid for a while', async () => {
       const known = await make('Known');
       const before = await app.db.prisma.customer.count();
       const result = await generate({ email: 'Known@Link.Example.com', fullName: 'Someone Else' });
       expect(result.userErrors).toEqual([]);
-      expect(result.customer.id).toBe(known.id);
-      expect(result.customer.name).toBe('Known');
+      expect(result.customer!.id).toBe(known.id);
+      expect(result.customer!.name).toBe('Known');
       expect(result.code).toMatch(/^[A-Z2-9]{10}$/);
-      expect(new Date(result.expiresAt).getTime()).toBe(clock() + IDENTIFICATION_CODE_TTL_MS);
+      expect(new Date(result.expiresAt!).getTime()).toBe(clock() + IDENTIFICATION_CODE_TTL_MS);
       expect(await app.db.prisma.customer.count()).toBe(before);
     });
 
@@ -968,7 +1045,7 @@ describe('linked profiles and identification codes', () => {
       expect(await app.db.prisma.customer.count()).toBe(before + 1);
       // Asking again with the same phone finds that profile, with a different code.
       const again = await generate({ phone: '+1 555 0199' });
-      expect(again.customer.id).toBe(result.customer.id);
+      expect(again.customer!.id).toBe(result.customer!.id);
       expect(again.code).not.toBe(result.code);
     });
 
@@ -982,10 +1059,10 @@ describe('linked profiles and identification codes', () => {
       const person = await make('Redeemer');
       const tg = await telegram('tg-redeem');
       const { code } = await generate({ email: 'redeemer@link.example.com' });
-      const result = await redeem(code.toLowerCase(), tg.id);
+      const result = await redeem(code!.toLowerCase(), tg.id);
       expect(result.userErrors).toEqual([]);
-      expect(result.customer.id).toBe(person.id);
-      expect(result.customer.linkedProfiles).toEqual([{ id: tg.id }]);
+      expect(result.customer!.id).toBe(person.id);
+      expect(result.customer!.linkedProfiles).toEqual([{ id: tg.id }]);
       expect(await linkedOf(tg.id)).toEqual([person.id]);
 
       const other = await telegram('tg-redeem-2');
@@ -1004,7 +1081,7 @@ describe('linked profiles and identification codes', () => {
         clock.set(issued + IDENTIFICATION_CODE_TTL_MS - 1000);
         const inTime = await redeem(lastMinute, (await telegram('tg-in-time')).id);
         expect(inTime.userErrors).toEqual([]);
-        expect(inTime.customer.id).toBe(person.id);
+        expect(inTime.customer!.id).toBe(person.id);
 
         clock.set(issued + IDENTIFICATION_CODE_TTL_MS + 1000);
         const tg = await telegram('tg-expired');
@@ -1032,7 +1109,7 @@ describe('linked profiles and identification codes', () => {
       const tg = await telegram('tg-patient');
       const later = await redeem(code, tg.id);
       expect(later.userErrors).toEqual([]);
-      expect(later.customer.id).toBe(person.id);
+      expect(later.customer!.id).toBe(person.id);
       expect(await linkedOf(person.id)).toEqual([tg.id]);
     });
   });
@@ -1068,7 +1145,7 @@ describe('customer search', () => {
     for (const [name, input] of people) {
       const result = await h.create(input);
       expect(result.userErrors).toEqual([]);
-      ids[name] = result.customer.id;
+      ids[name] = result.customer!.id;
     }
   });
   afterAll(() => app?.close());
@@ -1123,16 +1200,11 @@ describe('customer list data loading', () => {
     app = await createTestApp();
     const ids: string[] = [];
     for (let n = 0; n < 24; n++)
-      ids.push((await h.create({ firstName: `Load${n}`, email: `load${n}@example.com` })).customer.id);
+      ids.push((await h.create({ firstName: `Load${n}`, email: `load${n}@example.com` })).customer!.id);
     // Groups of three: 0-1-2, 3-4-5, ...
     for (let n = 0; n < ids.length; n += 3) {
       for (const other of [ids[n + 1], ids[n + 2]]) {
-        const result = ok(
-          await app.gql<any>(
-            `mutation($id: ID!, $w: ID!) { linkCustomerProfiles(input: {id: $id, with: {id: $w}}) { ${userErrors} } }`,
-            { id: ids[n], w: other },
-          ),
-        ).linkCustomerProfiles;
+        const result = ok(await app.gql(linkMutation, { id: ids[n]!, with: { id: other! } })).linkCustomerProfiles;
         expect(result.userErrors).toEqual([]);
       }
     }
@@ -1140,20 +1212,21 @@ describe('customer list data loading', () => {
   afterAll(() => app?.close());
 
   it('loads linked profiles with the same number of statements for 2 and 20 customers', async () => {
-    const query =
-      'query($n: Int!) { customers(first: $n) { totalCount nodes { id name linkedProfiles { id name } } } }';
+    const query = graphql(
+      'query($n: Int!) { customers(first: $n) { totalCount nodes { id name linkedProfiles { id name } } } }',
+    );
     const count = async (n: number) => {
       const before = app.db.statements;
-      const data = ok(await app.gql<any>(query, { n }));
-      return { statements: app.db.statements - before, nodes: data.customers.nodes as any[] };
+      const data = ok(await app.gql(query, { n }));
+      return { statements: app.db.statements - before, nodes: data.customers!.nodes };
     };
     await count(1); // warm-up (key lastUsedAt)
     const small = await count(2);
     const large = await count(20);
     expect(small.nodes).toHaveLength(2);
     expect(large.nodes).toHaveLength(20);
-    expect(large.nodes[0].linkedProfiles.map((p: any) => p.name)).toEqual(['Load1', 'Load2']);
-    expect(large.nodes[19].linkedProfiles.map((p: any) => p.name)).toEqual(['Load18', 'Load20']);
+    expect(large.nodes[0]!.linkedProfiles!.map((p) => p.name)).toEqual(['Load1', 'Load2']);
+    expect(large.nodes[19]!.linkedProfiles!.map((p) => p.name)).toEqual(['Load18', 'Load20']);
     expect(large.statements).toBe(small.statements);
     expect(large.statements).toBeLessThan(10);
   });

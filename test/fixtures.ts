@@ -3,16 +3,12 @@
 // (startServer) alike. Defaults are unique per call (emails, branch keys), so tests that use them
 // neither see nor depend on each other's data, whatever order they run in.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import type { GraphQLResponse } from './helpers.ts';
+import type { Gql } from './helpers.ts';
 import { ok } from './helpers.ts';
 
 /** What the factories need: GraphQL as the admin (or as `key`). TestApp and TestServer have it. */
 export interface GraphQLCaller {
-  gql<T = any>(
-    query: string,
-    variables?: Record<string, unknown>,
-    options?: { key?: string | null },
-  ): Promise<GraphQLResponse<T>>;
+  gql: Gql;
 }
 
 export interface Created {

@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 /** Posts a raw body (a string, so it can hold what JSON.stringify would refuse to build). */
-async function post(body: string, key: string | null = app.adminKey): Promise<GraphQLResponse & { text: string }> {
+async function post(body: string, key: string | null = app.adminKey): Promise<GraphQLResponse<any> & { text: string }> {
   const response = await app.yoga.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: {

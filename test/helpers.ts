@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type DocumentNode, print } from 'graphql';
 import wsse from 'wsse';
 import { type App, type AppOptions, createApp } from '../src/app.ts';
 import { issueApiKey } from '../src/auth/api-keys.ts';
@@ -21,14 +22,67 @@ import { startHelpdesk } from '../src/start.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import type { HelpdeskYoga } from '../src/yoga.ts';
 import { copyPgliteTemplate, createPostgresDatabase, openTestDatabase } from './database.ts';
+import type { ResultOf, TadaDocumentNode, VariablesOf } from './graphql.ts';
 
 export { createPostgresDatabase, openTestDatabase, testEngine } from './database.ts';
 
-export interface GraphQLResponse<T = any> {
+export interface GraphQLResponse<T = unknown> {
   status: number;
   headers: Headers;
   data?: T;
   errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
+  /** Response extensions (the query's cost, ...). */
+  extensions?: Record<string, unknown>;
+}
+
+export interface GqlOptions {
+  /** API key sent as Bearer; null for none. Defaults to the admin's. */
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** A document from graphql() (test/graphql.ts), typed against schema.graphql. */
+export type TypedDocument = TadaDocumentNode<any, any>;
+
+/** Variables are optional only when the document has no required ones. */
+export type GqlArgs<D extends TypedDocument> =
+  // biome-ignore lint/complexity/noBannedTypes: `{}` is what an all-optional variables type accepts
+  {} extends VariablesOf<D>
+    ? [variables?: VariablesOf<D>, options?: GqlOptions]
+    : [variables: VariablesOf<D>, options?: GqlOptions];
+
+/**
+ * GraphQL over HTTP as a client sends it. A typed document gives typed variables and data. A
+ * string is the untyped path, for what cannot be typed against the schema: documents that are
+ * invalid on purpose (the limits, fuzz and GraphQL-over-HTTP tests) or built at run time; its data
+ * is whatever `T` says.
+ */
+export interface Gql {
+  <T = any>(query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GraphQLResponse<T>>;
+  <D extends TypedDocument>(document: D, ...args: GqlArgs<D>): Promise<GraphQLResponse<ResultOf<D>>>;
+}
+
+const printed = new WeakMap<DocumentNode, string>();
+/** The text sent for a document: a string as it is, a typed document printed (once). */
+export function queryText(document: DocumentNode | string): string {
+  if (typeof document === 'string') return document;
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+}
+
+type Fetcher = (input: string, init: RequestInit) => Response | Promise<Response>;
+
+/** A Gql sending to `url` through `fetcher`, with `defaultKey` unless a call names its own. */
+export function gqlClient(fetcher: Fetcher, url: string, defaultKey: string | null): Gql {
+  return ((document: DocumentNode | string, variables?: Record<string, unknown>, options: GqlOptions = {}) =>
+    requestGraphQL(fetcher, url, document, variables, {
+      ...options,
+      key: options.key === undefined ? defaultKey : options.key,
+    })) as Gql;
 }
 
 export interface TestApp {
@@ -42,11 +96,7 @@ export interface TestApp {
   /** API key of an admin agent created for the test. */
   adminKey: string;
   adminId: number;
-  gql<T = any>(
-    query: string,
-    variables?: Record<string, unknown>,
-    options?: { key?: string | null },
-  ): Promise<GraphQLResponse<T>>;
+  gql: Gql;
   close(): Promise<void>;
 }
 
@@ -71,10 +121,7 @@ export async function createTestApp(
     storeDir,
     adminKey,
     adminId: admin.id,
-    gql: (query, variables, options = {}) =>
-      requestGraphQL((input, init) => yoga.fetch(input, init), 'http://localhost/graphql', query, variables, {
-        key: options.key === undefined ? adminKey : options.key,
-      }),
+    gql: gqlClient((input, init) => yoga.fetch(input, init), 'http://localhost/graphql', adminKey),
     async close() {
       await close();
       await rm(storeDir, { recursive: true, force: true });
@@ -93,13 +140,13 @@ export function ok<T>(response: GraphQLResponse<T>): T {
  * Sends one GraphQL request as a client does (POST, JSON, Bearer key when given) and reads the
  * answer: status, headers, data and errors.
  */
-export async function requestGraphQL<T = any>(
-  fetcher: (input: string, init: RequestInit) => Response | Promise<Response>,
+export async function requestGraphQL(
+  fetcher: Fetcher,
   url: string,
-  query: string,
+  document: DocumentNode | string,
   variables?: Record<string, unknown>,
-  options: { key?: string | null; headers?: Record<string, string> } = {},
-): Promise<GraphQLResponse<T>> {
+  options: GqlOptions = {},
+): Promise<GraphQLResponse<unknown>> {
   const response = await fetcher(url, {
     method: 'POST',
     headers: {
@@ -108,7 +155,7 @@ export async function requestGraphQL<T = any>(
       ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
       ...options.headers,
     },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: queryText(document), variables }),
   });
   const text = await response.text();
   let body: Omit<GraphQLResponse, 'status' | 'headers'> = {};
@@ -120,13 +167,9 @@ export async function requestGraphQL<T = any>(
   return { status: response.status, headers: response.headers, ...body };
 }
 
-/** GraphQL over HTTP against a running server (`base` is its origin). */
-export const graphqlOverHttp = <T = any>(
-  base: string,
-  query: string,
-  variables?: Record<string, unknown>,
-  options: { key?: string | null; headers?: Record<string, string> } = {},
-) => requestGraphQL<T>(fetch, `${base}/graphql`, query, variables, options);
+/** GraphQL over HTTP against a running server (`base` is its origin), with no key unless given one. */
+export const graphqlOverHttp = (base: string, key: string | null = null): Gql =>
+  gqlClient(fetch, `${base}/graphql`, key);
 
 export interface RestCallOptions {
   /** JSON body. */
@@ -273,11 +316,7 @@ export async function startServer(options: StartServerOptions = {}) {
   }
   const base = `http://127.0.0.1:${app.port}`;
   const adminKey = admin ? admin.key : null;
-  const graphql = <T = any>(
-    query: string,
-    variables?: Record<string, unknown>,
-    callOptions: { key?: string | null; headers?: Record<string, string> } = {},
-  ) => graphqlOverHttp<T>(base, query, variables, { key: adminKey, ...callOptions });
+  const graphql = graphqlOverHttp(base, adminKey);
   return {
     app,
     port: app.port,

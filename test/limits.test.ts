@@ -2,9 +2,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { DEFAULT_LIMITS } from '../src/config.ts';
-import { createTestApp, ok, type TestApp } from './helpers.ts';
+import { graphql, type ResultOf } from './graphql.ts';
+import { createTestApp, type GraphQLResponse, ok, queryText, type TestApp } from './helpers.ts';
 
-const viewerQuery = '{ viewer { __typename } }';
+const viewerQuery = graphql('{ viewer { __typename } }');
+
+/** What the server reports in extensions.cost. */
+interface Cost {
+  complexity: number;
+  depth: number;
+  breadth: number;
+  limit: number;
+}
+const costOf = (response: GraphQLResponse) => response.extensions?.cost as Cost;
+const errorCost = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.cost as Cost;
 
 describe('rate limit of 3 requests per minute', () => {
   let app: TestApp;
@@ -18,14 +29,16 @@ describe('rate limit of 3 requests per minute', () => {
     app.yoga.fetch('http://localhost/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query: viewerQuery }),
+      body: JSON.stringify({ query: queryText(viewerQuery) }),
     });
 
   it('counts down per key, then answers 429 with Retry-After; another key still gets through', async () => {
     for (const remaining of ['2', '1', '0']) {
       const response = await request(app.adminKey);
       expect(response.status).toBe(200);
-      expect(((await response.json()) as any).data.viewer.__typename).toBe('Agent');
+      expect(((await response.json()) as GraphQLResponse<ResultOf<typeof viewerQuery>>).data?.viewer?.__typename).toBe(
+        'Agent',
+      );
       expect(response.headers.get('ratelimit-limit')).toBe('3');
       expect(response.headers.get('ratelimit-remaining')).toBe(remaining);
       expect(Number(response.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
@@ -51,7 +64,9 @@ describe('rate limit of 3 requests per minute', () => {
     const other = await request(secret);
     expect(other.status).toBe(200);
     expect(other.headers.get('ratelimit-remaining')).toBe('2');
-    expect(((await other.json()) as any).data.viewer.__typename).toBe('Agent');
+    expect(((await other.json()) as GraphQLResponse<ResultOf<typeof viewerQuery>>).data?.viewer?.__typename).toBe(
+      'Agent',
+    );
 
     // The first key stays refused.
     expect((await request(app.adminKey)).status).toBe(429);
@@ -76,9 +91,9 @@ describe('without a rate limit (the createApp default)', () => {
   });
 
   it('reports the cost of every query in extensions.cost', async () => {
-    const response = (await app.gql('{ tickets(first: 10) { nodes { key } } }')) as any;
-    expect(ok<any>(response).tickets.nodes).toEqual([]);
-    const cost = response.extensions?.cost;
+    const response = await app.gql(graphql('{ tickets(first: 10) { nodes { key } } }'));
+    expect(ok(response).tickets?.nodes).toEqual([]);
+    const cost = costOf(response);
     expect(cost).toMatchObject({
       complexity: expect.any(Number),
       depth: expect.any(Number),
@@ -88,8 +103,8 @@ describe('without a rate limit (the createApp default)', () => {
     expect(cost.complexity).toBeGreaterThan(0);
     expect(cost.depth).toBeGreaterThanOrEqual(3);
     // A bigger page costs more.
-    const bigger = (await app.gql('{ tickets(first: 50) { nodes { key } } }')) as any;
-    expect(bigger.extensions.cost.complexity).toBeGreaterThan(cost.complexity);
+    const bigger = await app.gql(graphql('{ tickets(first: 50) { nodes { key } } }'));
+    expect(costOf(bigger).complexity).toBeGreaterThan(cost.complexity);
   });
 });
 
@@ -102,64 +117,68 @@ describe('query cost and depth limits', () => {
   });
   afterAll(() => app?.close());
 
-  function expectRefused(response: any, message: RegExp) {
+  function expectRefused(response: GraphQLResponse, message: RegExp) {
     expect(response.status).toBeLessThan(500);
     expect(response.data ?? null).toBeNull();
     expect(response.errors).toHaveLength(1);
-    expect(response.errors[0].message).toMatch(message);
-    expect(response.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
-    expect(response.errors[0].extensions.cost).toMatchObject({ limit: limits.maxComplexity });
+    expect(response.errors![0]!.message).toMatch(message);
+    expect(response.errors![0]!.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(errorCost(response)).toMatchObject({ limit: limits.maxComplexity });
   }
 
   it('answers a small query and reports its cost against the limit', async () => {
-    const response = (await app.gql('{ viewer { __typename name } }')) as any;
-    expect(ok<any>(response).viewer).toEqual({ __typename: 'Agent', name: 'Ada Admin' });
-    expect(response.extensions.cost.limit).toBe(50);
-    expect(response.extensions.cost.complexity).toBeLessThanOrEqual(50);
-    expect(response.extensions.cost.depth).toBeLessThanOrEqual(4);
+    const response = await app.gql(graphql('{ viewer { __typename name } }'));
+    expect(ok(response).viewer).toEqual({ __typename: 'Agent', name: 'Ada Admin' });
+    expect(costOf(response).limit).toBe(50);
+    expect(costOf(response).complexity).toBeLessThanOrEqual(50);
+    expect(costOf(response).depth).toBeLessThanOrEqual(4);
   });
 
   it('refuses an expensive query before running it', async () => {
-    const response = (await app.gql('{ tickets(first: 100) { nodes { key } } }')) as any;
+    const response = await app.gql(graphql('{ tickets(first: 100) { nodes { key } } }'));
     expectRefused(response, /too expensive/);
-    expect(response.errors[0].extensions.cost.complexity).toBeGreaterThan(50);
+    expect(errorCost(response).complexity).toBeGreaterThan(50);
     // A small page of the same list is fine.
-    expect(ok(await app.gql<any>('{ tickets(first: 5) { nodes { key } } }')).tickets.nodes).toEqual([]);
+    expect(ok(await app.gql(graphql('{ tickets(first: 5) { nodes { key } } }'))).tickets?.nodes).toEqual([]);
   });
 
   it('refuses an expensive mutation without changing anything', async () => {
     // Depth 4, cost over 50: refused for its cost alone.
-    const response = (await app.gql(
-      'mutation { createBranch(input: { name: "Costly" }) { branch { tickets(first: 100) { totalCount } } } }',
-    )) as any;
+    const response = await app.gql(
+      graphql('mutation { createBranch(input: { name: "Costly" }) { branch { tickets(first: 100) { totalCount } } } }'),
+    );
     expectRefused(response, /too expensive/);
     expect(await app.db.prisma.branch.count({ where: { name: 'Costly' } })).toBe(0);
     // Refused for depth: nothing changes either.
-    const deep = (await app.gql(
-      'mutation { createBranch(input: { name: "Deeply" }) { branch { tickets(first: 1) { nodes { key } } } } }',
-    )) as any;
+    const deep = await app.gql(
+      graphql(
+        'mutation { createBranch(input: { name: "Deeply" }) { branch { tickets(first: 1) { nodes { key } } } } }',
+      ),
+    );
     expectRefused(deep, /too deep/);
     expect(await app.db.prisma.branch.count({ where: { name: 'Deeply' } })).toBe(0);
     // The same mutation within the limits runs.
     const cheap = ok(
-      await app.gql<any>('mutation { createBranch(input: { name: "Cheap" }) { branch { key } userErrors { code } } }'),
+      await app.gql(
+        graphql('mutation { createBranch(input: { name: "Cheap" }) { branch { key } userErrors { code } } }'),
+      ),
     );
     expect(cheap.createBranch).toEqual({ branch: { key: expect.stringMatching(/^[A-Z]+$/) }, userErrors: [] });
     expect(await app.db.prisma.branch.count({ where: { name: 'Cheap' } })).toBe(1);
   });
 
   it('refuses a query deeper than 4 and answers one of depth 4', async () => {
-    const response = (await app.gql(
-      '{ tickets(first: 1) { nodes { branch { tickets(first: 1) { nodes { key } } } } } }',
-    )) as any;
+    const response = await app.gql(
+      graphql('{ tickets(first: 1) { nodes { branch { tickets(first: 1) { nodes { key } } } } } }'),
+    );
     expectRefused(response, /too deep/);
-    expect(response.errors[0].extensions.cost.depth).toBeGreaterThan(4);
-    const five = (await app.gql(
-      '{ tickets(first: 1) { nodes { branch { tickets(first: 1) { totalCount } } } } }',
-    )) as any;
+    expect(errorCost(response).depth).toBeGreaterThan(4);
+    const five = await app.gql(
+      graphql('{ tickets(first: 1) { nodes { branch { tickets(first: 1) { totalCount } } } } }'),
+    );
     expectRefused(five, /too deep: depth 5, at most 4/);
-    const four = (await app.gql('{ tickets(first: 1) { nodes { branch { key } } } }')) as any;
-    expect(ok<any>(four).tickets.nodes).toEqual([]);
-    expect(four.extensions.cost.depth).toBe(4);
+    const four = await app.gql(graphql('{ tickets(first: 1) { nodes { branch { key } } } }'));
+    expect(ok(four).tickets?.nodes).toEqual([]);
+    expect(costOf(four).depth).toBe(4);
   });
 });

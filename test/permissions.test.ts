@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../src/auth/api-keys.ts';
 import { reserveTicketNumbers } from '../src/domain/ticket-numbers.ts';
 import { newUniqueId } from '../src/domain/tickets.ts';
+import { graphql } from './graphql.ts';
 import { createTestApp, type GraphQLResponse, type TestApp } from './helpers.ts';
 import { matrix, type Outcome, type Role, roles } from './permission-matrix.ts';
 
@@ -23,13 +24,16 @@ interface Fixture {
 const gid = (type: string, id: number) => encodeGlobalID(type, id);
 
 /** Mutation payload -> outcome: success, FORBIDDEN, or NOT_FOUND (which is what "hidden" looks like). */
-function mutationOutcome(response: GraphQLResponse, field: string): Outcome {
+function mutationOutcome<K extends string>(
+  response: GraphQLResponse<{ [P in K]: { userErrors: { code: string }[] } }>,
+  field: K,
+): Outcome {
   expect(response.status).not.toBe(500);
   if (response.errors?.length) {
     if (response.errors[0]!.extensions?.code === 'FORBIDDEN') return 'forbidden';
     throw new Error(`unexpected errors: ${JSON.stringify(response.errors)}`);
   }
-  const payload = response.data[field];
+  const payload = response.data![field];
   const error = payload.userErrors[0];
   if (!error) return 'ok';
   if (error.code === 'FORBIDDEN') return 'forbidden';
@@ -38,13 +42,13 @@ function mutationOutcome(response: GraphQLResponse, field: string): Outcome {
 }
 
 /** Query -> outcome: `pick` returns whether the object is there; FORBIDDEN errors are "forbidden". */
-function queryOutcome(response: GraphQLResponse, pick: (data: any) => boolean): Outcome {
+function queryOutcome<T>(response: GraphQLResponse<T>, pick: (data: T) => boolean): Outcome {
   expect(response.status).not.toBe(500);
   if (response.errors?.length) {
     if (response.errors.every((e) => e.extensions?.code === 'FORBIDDEN')) return 'forbidden';
     throw new Error(`unexpected errors: ${JSON.stringify(response.errors)}`);
   }
-  return pick(response.data) ? 'ok' : 'hidden';
+  return pick(response.data!) ? 'ok' : 'hidden';
 }
 
 type Operation = (app: TestApp, fx: Fixture, role: Role) => Promise<Outcome>;
@@ -55,13 +59,17 @@ const selfOf = (fx: Fixture, role: Role) =>
 const operations: Record<string, Operation> = {
   'read the ticket by key': async (app, fx, role) =>
     queryOutcome(
-      await app.gql('query($k: String!) { ticket(key: $k) { id } }', { k: fx.ticket.key }, { key: fx.keys[role] }),
+      await app.gql(
+        graphql('query($k: String!) { ticket(key: $k) { id } }'),
+        { k: fx.ticket.key },
+        { key: fx.keys[role] },
+      ),
       (d) => d.ticket !== null,
     ),
   'read the ticket by node id': async (app, fx, role) =>
     queryOutcome(
       await app.gql(
-        'query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }',
+        graphql('query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }'),
         { id: gid('Ticket', fx.ticket.id) },
         { key: fx.keys[role] },
       ),
@@ -72,41 +80,41 @@ const operations: Record<string, Operation> = {
     ),
   'find the ticket in the ticket list': async (app, fx, role) =>
     queryOutcome(
-      await app.gql('{ tickets(first: 100) { totalCount nodes { key } } }', {}, { key: fx.keys[role] }),
+      await app.gql(graphql('{ tickets(first: 100) { totalCount nodes { key } } }'), {}, { key: fx.keys[role] }),
       (d) => {
-        expect(d.tickets.totalCount).toBe(d.tickets.nodes.length);
-        return d.tickets.nodes.some((t: any) => t.key === fx.ticket.key);
+        expect(d.tickets!.totalCount).toBe(d.tickets!.nodes.length);
+        return d.tickets!.nodes.some((t) => t.key === fx.ticket.key);
       },
     ),
   'find the ticket by search': async (app, fx, role) =>
     queryOutcome(
       await app.gql(
-        '{ searchTickets(query: "matrix", first: 100) { totalCount nodes { key } } }',
+        graphql('{ searchTickets(query: "matrix", first: 100) { totalCount nodes { key } } }'),
         {},
         { key: fx.keys[role] },
       ),
       (d) => {
-        expect(d.searchTickets.totalCount).toBe(d.searchTickets.nodes.length);
-        return d.searchTickets.nodes.some((t: any) => t.key === fx.ticket.key);
+        expect(d.searchTickets!.totalCount).toBe(d.searchTickets!.nodes.length);
+        return d.searchTickets!.nodes.some((t) => t.key === fx.ticket.key);
       },
     ),
   'find the ticket in its branch': async (app, fx, role) =>
     queryOutcome(
       await app.gql(
-        '{ branches { nodes { tickets(first: 100) { totalCount nodes { key } } } } }',
+        graphql('{ branches { nodes { tickets(first: 100) { totalCount nodes { key } } } } }'),
         {},
         { key: fx.keys[role] },
       ),
       (d) => {
-        const tickets = d.branches.nodes.flatMap((b: any) => b.tickets.nodes);
-        expect(d.branches.nodes.reduce((n: number, b: any) => n + b.tickets.totalCount, 0)).toBe(tickets.length);
-        return tickets.some((t: any) => t.key === fx.ticket.key);
+        const tickets = d.branches!.nodes.flatMap((b) => b.tickets.nodes);
+        expect(d.branches!.nodes.reduce((n, b) => n + b.tickets.totalCount, 0)).toBe(tickets.length);
+        return tickets.some((t) => t.key === fx.ticket.key);
       },
     ),
   'read the public comment': async (app, fx, role) =>
     queryOutcome(
       await app.gql(
-        'query($id: ID!) { comment(id: $id) { id } }',
+        graphql('query($id: ID!) { comment(id: $id) { id } }'),
         { id: gid('Comment', fx.publicComment) },
         { key: fx.keys[role] },
       ),
@@ -115,7 +123,7 @@ const operations: Record<string, Operation> = {
   'read the private comment by id': async (app, fx, role) =>
     queryOutcome(
       await app.gql(
-        'query($id: ID!) { comment(id: $id) { id } node(id: $id) { id } }',
+        graphql('query($id: ID!) { comment(id: $id) { id } node(id: $id) { id } }'),
         { id: gid('Comment', fx.privateComment) },
         { key: fx.keys[role] },
       ),
@@ -126,50 +134,54 @@ const operations: Record<string, Operation> = {
     ),
   'see the private comment on the ticket': async (app, fx, role) => {
     const response = await app.gql(
-      'query($k: String!) { ticket(key: $k) { comments { totalCount nodes { private } } } }',
+      graphql('query($k: String!) { ticket(key: $k) { comments { totalCount nodes { private } } } }'),
       { k: fx.ticket.key },
       { key: fx.keys[role] },
     );
     return queryOutcome(response, (d) => {
       if (!d.ticket) return false;
       expect(d.ticket.comments.totalCount).toBe(d.ticket.comments.nodes.length);
-      return d.ticket.comments.nodes.some((c: any) => c.private);
+      return d.ticket.comments.nodes.some((c) => c.private);
     });
   },
   'find the private comment in the comment list': async (app, fx, role) =>
     queryOutcome(
-      await app.gql('{ comments(first: 100) { totalCount nodes { id private } } }', {}, { key: fx.keys[role] }),
+      await app.gql(
+        graphql('{ comments(first: 100) { totalCount nodes { id private } } }'),
+        {},
+        { key: fx.keys[role] },
+      ),
       (d) => {
-        expect(d.comments.totalCount).toBe(d.comments.nodes.length);
-        return d.comments.nodes.some((c: any) => c.id === gid('Comment', fx.privateComment));
+        expect(d.comments!.totalCount).toBe(d.comments!.nodes.length);
+        return d.comments!.nodes.some((c) => c.id === gid('Comment', fx.privateComment));
       },
     ),
   'read the assignee email': async (app, fx, role) =>
     queryOutcome(
       await app.gql(
-        'query($k: String!) { ticket(key: $k) { assignee { name email role } } }',
+        graphql('query($k: String!) { ticket(key: $k) { assignee { name email role } } }'),
         { k: fx.ticket.key },
         { key: fx.keys[role] },
       ),
       (d) => {
-        if (d.ticket) expect(d.ticket.assignee.name).toBeTruthy(); // the name is always visible
-        if (d.ticket && d.ticket.assignee.email === null) expect(d.ticket.assignee.role).toBeNull();
-        return d.ticket?.assignee.email != null;
+        if (d.ticket) expect(d.ticket.assignee!.name).toBeTruthy(); // the name is always visible
+        if (d.ticket && d.ticket.assignee!.email === null) expect(d.ticket.assignee!.role).toBeNull();
+        return d.ticket?.assignee?.email != null;
       },
     ),
   "read the reporter's email on the ticket": async (app, fx, role) =>
     queryOutcome(
       await app.gql(
-        'query($k: String!) { ticket(key: $k) { reporter { email } } }',
+        graphql('query($k: String!) { ticket(key: $k) { reporter { email } } }'),
         { k: fx.ticket.key },
         { key: fx.keys[role] },
       ),
-      (d) => d.ticket?.reporter.email != null,
+      (d) => d.ticket?.reporter?.email != null,
     ),
   'read the attachment by node id': async (app, fx, role) =>
     queryOutcome(
       await app.gql(
-        'query($id: ID!) { node(id: $id) { id } }',
+        graphql('query($id: ID!) { node(id: $id) { id } }'),
         { id: gid('Attachment', fx.attachment) },
         { key: fx.keys[role] },
       ),
@@ -179,7 +191,7 @@ const operations: Record<string, Operation> = {
     const target = role === 'stranger' ? fx.ids.owner : fx.ids.stranger;
     return queryOutcome(
       await app.gql(
-        'query($id: ID!) { node(id: $id) { id } }',
+        graphql('query($id: ID!) { node(id: $id) { id } }'),
         { id: gid('Customer', target) },
         { key: fx.keys[role] },
       ),
@@ -189,38 +201,40 @@ const operations: Record<string, Operation> = {
   'read yourself by node id': async (app, fx, role) =>
     queryOutcome(
       await app.gql(
-        'query($id: ID!) { node(id: $id) { ... on Person { email } } }',
+        graphql('query($id: ID!) { node(id: $id) { ... on Person { email } } }'),
         { id: selfOf(fx, role) },
         { key: fx.keys[role] },
       ),
-      (d) => d.node?.email != null,
+      (d) => d.node != null && 'email' in d.node && d.node.email != null,
     ),
   'list customers': async (app, fx, role) =>
     queryOutcome(
-      await app.gql('{ customers { totalCount } }', {}, { key: fx.keys[role] }),
-      (d) => d.customers.totalCount > 0,
+      await app.gql(graphql('{ customers { totalCount } }'), {}, { key: fx.keys[role] }),
+      (d) => d.customers!.totalCount > 0,
     ),
   'list agents': async (app, fx, role) =>
     queryOutcome(
-      await app.gql('{ agents { totalCount } }', {}, { key: fx.keys[role] }),
-      (d) => d.agents.totalCount > 0,
+      await app.gql(graphql('{ agents { totalCount } }'), {}, { key: fx.keys[role] }),
+      (d) => d.agents!.totalCount > 0,
     ),
   'look up an agent by email': async (app, fx, role) =>
     queryOutcome(
-      await app.gql('{ agent(email: "agent@example.com") { id } }', {}, { key: fx.keys[role] }),
+      await app.gql(graphql('{ agent(email: "agent@example.com") { id } }'), {}, { key: fx.keys[role] }),
       (d) => d.agent !== null,
     ),
   'list branches': async (app, fx, role) =>
     queryOutcome(
-      await app.gql('{ branches { totalCount } }', {}, { key: fx.keys[role] }),
-      (d) => d.branches.totalCount > 0,
+      await app.gql(graphql('{ branches { totalCount } }'), {}, { key: fx.keys[role] }),
+      (d) => d.branches!.totalCount > 0,
     ),
 
   'create a branch': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        `mutation { createBranch(input: {name: "Made by ${role}"}) { branch { id } userErrors { code } } }`,
-        {},
+        graphql(
+          'mutation($name: String!) { createBranch(input: {name: $name}) { branch { id } userErrors { code } } }',
+        ),
+        { name: `Made by ${role}` },
         { key: fx.keys[role] },
       ),
       'createBranch',
@@ -228,7 +242,9 @@ const operations: Record<string, Operation> = {
   'update a branch': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { updateBranch(input: {id: $id, description: "x"}) { branch { id } userErrors { code } } }',
+        graphql(
+          'mutation($id: ID!) { updateBranch(input: {id: $id, description: "x"}) { branch { id } userErrors { code } } }',
+        ),
         { id: gid('Branch', fx.branchId) },
         { key: fx.keys[role] },
       ),
@@ -238,7 +254,7 @@ const operations: Record<string, Operation> = {
     const spare = await app.db.prisma.branch.create({ data: { key: `DEL${role.toUpperCase()}`, name: 'Spare' } });
     return mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { deleteBranch(input: {id: $id}) { deletedBranchId userErrors { code } } }',
+        graphql('mutation($id: ID!) { deleteBranch(input: {id: $id}) { deletedBranchId userErrors { code } } }'),
         { id: gid('Branch', spare.id) },
         { key: fx.keys[role] },
       ),
@@ -248,8 +264,10 @@ const operations: Record<string, Operation> = {
   'create an agent': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        `mutation { createAgent(input: {email: "new-${role}@example.com", firstName: "New"}) { agent { id } userErrors { code } } }`,
-        {},
+        graphql(`mutation($email: EmailAddress!) {
+          createAgent(input: {email: $email, firstName: "New"}) { agent { id } userErrors { code } }
+        }`),
+        { email: `new-${role}@example.com` },
         { key: fx.keys[role] },
       ),
       'createAgent',
@@ -258,7 +276,9 @@ const operations: Record<string, Operation> = {
     const other = role === 'admin' ? fx.ids.agent : fx.ids.admin;
     return mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { updateAgent(input: {id: $id, lastName: "Renamed"}) { agent { id } userErrors { code } } }',
+        graphql(
+          'mutation($id: ID!) { updateAgent(input: {id: $id, lastName: "Renamed"}) { agent { id } userErrors { code } } }',
+        ),
         { id: gid('Agent', other) },
         { key: fx.keys[role] },
       ),
@@ -269,7 +289,9 @@ const operations: Record<string, Operation> = {
     const self = role === 'admin' || role === 'agent' ? fx.ids[role] : fx.ids.agent;
     return mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { updateAgent(input: {id: $id, timezone: "Europe/Berlin", editMethod: MARKDOWN}) { agent { id } userErrors { code } } }',
+        graphql(
+          'mutation($id: ID!) { updateAgent(input: {id: $id, timezone: "Europe/Berlin", editMethod: MARKDOWN}) { agent { id } userErrors { code } } }',
+        ),
         { id: gid('Agent', self) },
         { key: fx.keys[role] },
       ),
@@ -280,7 +302,9 @@ const operations: Record<string, Operation> = {
     const self = role === 'admin' || role === 'agent' ? fx.ids[role] : fx.ids.agent;
     return mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { updateAgent(input: {id: $id, role: ADMIN}) { agent { id } userErrors { code } } }',
+        graphql(
+          'mutation($id: ID!) { updateAgent(input: {id: $id, role: ADMIN}) { agent { id } userErrors { code } } }',
+        ),
         { id: gid('Agent', self) },
         { key: fx.keys[role] },
       ),
@@ -293,7 +317,7 @@ const operations: Record<string, Operation> = {
     });
     return mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { blockCustomer(input: {id: $id}) { customer { id } userErrors { code } } }',
+        graphql('mutation($id: ID!) { blockCustomer(input: {id: $id}) { customer { id } userErrors { code } } }'),
         { id: gid('Customer', target.id) },
         { key: fx.keys[role] },
       ),
@@ -304,7 +328,9 @@ const operations: Record<string, Operation> = {
     const a = await app.db.prisma.customer.create({ data: { email: `link-a-${role}@example.com`, firstName: 'A' } });
     return mutationOutcome(
       await app.gql(
-        'mutation($id: ID!, $e: EmailAddress!) { linkCustomerProfiles(input: {id: $id, with: {email: $e}}) { customer { id } userErrors { code } } }',
+        graphql(
+          'mutation($id: ID!, $e: EmailAddress!) { linkCustomerProfiles(input: {id: $id, with: {email: $e}}) { customer { id } userErrors { code } } }',
+        ),
         { id: gid('Customer', a.id), e: 'stranger@example.com' },
         { key: fx.keys[role] },
       ),
@@ -314,8 +340,10 @@ const operations: Record<string, Operation> = {
   'generate an identification code': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        `mutation { generateIdentificationCode(input: {email: "code-${role}@example.com", fullName: "Code Person"}) { code userErrors { code } } }`,
-        {},
+        graphql(`mutation($email: EmailAddress!) {
+          generateIdentificationCode(input: {email: $email, fullName: "Code Person"}) { code userErrors { code } }
+        }`),
+        { email: `code-${role}@example.com` },
         { key: fx.keys[role] },
       ),
       'generateIdentificationCode',
@@ -326,7 +354,9 @@ const operations: Record<string, Operation> = {
     });
     return mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { deleteCustomerPermanently(input: {id: $id}) { deletedCustomerId userErrors { code } } }',
+        graphql(
+          'mutation($id: ID!) { deleteCustomerPermanently(input: {id: $id}) { deletedCustomerId userErrors { code } } }',
+        ),
         { id: gid('Customer', target.id) },
         { key: fx.keys[role] },
       ),
@@ -336,7 +366,9 @@ const operations: Record<string, Operation> = {
   'define a custom field': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation { createCustomFieldDefinition(input: {name: "Tier", type: STRING}) { customFieldDefinition { key } userErrors { code } } }',
+        graphql(
+          'mutation { createCustomFieldDefinition(input: {name: "Tier", type: STRING}) { customFieldDefinition { key } userErrors { code } } }',
+        ),
         {},
         { key: fx.keys[role] },
       ),
@@ -346,18 +378,23 @@ const operations: Record<string, Operation> = {
     await app.db.prisma.customer.update({ where: { id: fx.ids.owner }, data: { note: 'VIP, handle with care' } });
     return queryOutcome(
       await app.gql(
-        'query($k: String!) { ticket(key: $k) { reporter { ... on Customer { note } } } }',
+        graphql('query($k: String!) { ticket(key: $k) { reporter { ... on Customer { note } } } }'),
         { k: fx.ticket.key },
         { key: fx.keys[role] },
       ),
-      (d) => d.ticket?.reporter.note != null,
+      (d) => {
+        const reporter = d.ticket?.reporter;
+        return reporter != null && 'note' in reporter && reporter.note != null;
+      },
     );
   },
   'create a customer': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        `mutation { createCustomer(input: {email: "c-${role}@example.com", firstName: "C", lastName: "D"}) { customer { id } userErrors { code } } }`,
-        {},
+        graphql(`mutation($email: EmailAddress!) {
+          createCustomer(input: {email: $email, firstName: "C", lastName: "D"}) { customer { id } userErrors { code } }
+        }`),
+        { email: `c-${role}@example.com` },
         { key: fx.keys[role] },
       ),
       'createCustomer',
@@ -365,7 +402,9 @@ const operations: Record<string, Operation> = {
   'update the owner customer': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { updateCustomer(input: {id: $id, phone: "+1 555"}) { customer { id } userErrors { code } } }',
+        graphql(
+          'mutation($id: ID!) { updateCustomer(input: {id: $id, phone: "+1 555"}) { customer { id } userErrors { code } } }',
+        ),
         { id: gid('Customer', fx.ids.owner) },
         { key: fx.keys[role] },
       ),
@@ -375,7 +414,9 @@ const operations: Record<string, Operation> = {
   'create a ticket as yourself': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Mine", description: "d"}) { ticket { reporter { id } } userErrors { code } } }',
+        graphql(
+          'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Mine", description: "d"}) { ticket { reporter { id } } userErrors { code } } }',
+        ),
         { b: gid('Branch', fx.branchId) },
         { key: fx.keys[role] },
       ),
@@ -385,7 +426,9 @@ const operations: Record<string, Operation> = {
     const other = role === 'owner' ? gid('Customer', fx.ids.stranger) : gid('Customer', fx.ids.owner);
     return mutationOutcome(
       await app.gql(
-        'mutation($b: ID!, $r: ID!) { createTicket(input: {branch: $b, subject: "For", description: "d", reporter: $r}) { ticket { id } userErrors { code } } }',
+        graphql(
+          'mutation($b: ID!, $r: ID!) { createTicket(input: {branch: $b, subject: "For", description: "d", reporter: $r}) { ticket { id } userErrors { code } } }',
+        ),
         { b: gid('Branch', fx.branchId), r: other },
         { key: fx.keys[role] },
       ),
@@ -395,7 +438,9 @@ const operations: Record<string, Operation> = {
   'create a ticket with an assignee': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($b: ID!, $a: ID!) { createTicket(input: {branch: $b, subject: "A", description: "d", assignee: $a}) { ticket { id } userErrors { code } } }',
+        graphql(
+          'mutation($b: ID!, $a: ID!) { createTicket(input: {branch: $b, subject: "A", description: "d", assignee: $a}) { ticket { id } userErrors { code } } }',
+        ),
         { b: gid('Branch', fx.branchId), a: gid('Agent', fx.ids.agent) },
         { key: fx.keys[role] },
       ),
@@ -404,7 +449,9 @@ const operations: Record<string, Operation> = {
   'update the ticket': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($k: String!) { updateTicket(input: {ticket: {key: $k}, priority: HIGH}) { ticket { id } userErrors { code } } }',
+        graphql(
+          'mutation($k: String!) { updateTicket(input: {ticket: {key: $k}, priority: HIGH}) { ticket { id } userErrors { code } } }',
+        ),
         { k: fx.ticket.key },
         { key: fx.keys[role] },
       ),
@@ -415,7 +462,9 @@ const operations: Record<string, Operation> = {
     const target = await app.db.prisma.branch.create({ data: { key: `MOVE${role.toUpperCase()}`, name: 'Target' } });
     return mutationOutcome(
       await app.gql(
-        'mutation($k: String!, $b: ID!) { moveTicket(input: {ticket: {key: $k}, branch: $b}) { ticket { id } userErrors { code } } }',
+        graphql(
+          'mutation($k: String!, $b: ID!) { moveTicket(input: {ticket: {key: $k}, branch: $b}) { ticket { id } userErrors { code } } }',
+        ),
         { k: spare.key, b: gid('Branch', target.id) },
         { key: fx.keys[role] },
       ),
@@ -426,7 +475,9 @@ const operations: Record<string, Operation> = {
     const spare = await ownersTicket(app, fx);
     return mutationOutcome(
       await app.gql(
-        'mutation($k: String!) { deleteTicket(input: {ticket: {key: $k}}) { deletedTicketId userErrors { code } } }',
+        graphql(
+          'mutation($k: String!) { deleteTicket(input: {ticket: {key: $k}}) { deletedTicketId userErrors { code } } }',
+        ),
         { k: spare.key },
         { key: fx.keys[role] },
       ),
@@ -437,7 +488,9 @@ const operations: Record<string, Operation> = {
   'comment on the ticket': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "hello"}) { comment { id } userErrors { code } } }',
+        graphql(
+          'mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "hello"}) { comment { id } userErrors { code } } }',
+        ),
         { k: fx.ticket.key },
         { key: fx.keys[role] },
       ),
@@ -446,7 +499,9 @@ const operations: Record<string, Operation> = {
   'write a private note on the ticket': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "psst", private: true}) { comment { id } userErrors { code } } }',
+        graphql(
+          'mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "psst", private: true}) { comment { id } userErrors { code } } }',
+        ),
         { k: fx.ticket.key },
         { key: fx.keys[role] },
       ),
@@ -455,7 +510,9 @@ const operations: Record<string, Operation> = {
   "update the owner's comment": async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { updateComment(input: {id: $id, content: "edited"}) { comment { id } userErrors { code } } }',
+        graphql(
+          'mutation($id: ID!) { updateComment(input: {id: $id, content: "edited"}) { comment { id } userErrors { code } } }',
+        ),
         { id: gid('Comment', fx.ownerComment) },
         { key: fx.keys[role] },
       ),
@@ -464,7 +521,9 @@ const operations: Record<string, Operation> = {
   "update the agent's comment": async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($id: ID!) { updateComment(input: {id: $id, content: "edited"}) { comment { id } userErrors { code } } }',
+        graphql(
+          'mutation($id: ID!) { updateComment(input: {id: $id, content: "edited"}) { comment { id } userErrors { code } } }',
+        ),
         { id: gid('Comment', fx.agentComment) },
         { key: fx.keys[role] },
       ),
@@ -485,7 +544,9 @@ const operations: Record<string, Operation> = {
   'add a watcher to the ticket': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($k: String!, $w: ID!) { addWatcher(input: {ticket: {key: $k}, watcher: $w}) { ticket { id } userErrors { code } } }',
+        graphql(
+          'mutation($k: String!, $w: ID!) { addWatcher(input: {ticket: {key: $k}, watcher: $w}) { ticket { id } userErrors { code } } }',
+        ),
         { k: fx.ticket.key, w: gid('Agent', fx.ids.admin) },
         { key: fx.keys[role] },
       ),
@@ -494,7 +555,7 @@ const operations: Record<string, Operation> = {
   'make an API key for yourself': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation { createApiKey(input: {label: "mine"}) { secret userErrors { code } } }',
+        graphql('mutation { createApiKey(input: {label: "mine"}) { secret userErrors { code } } }'),
         {},
         { key: fx.keys[role] },
       ),
@@ -503,7 +564,7 @@ const operations: Record<string, Operation> = {
   'make an API key for the admin': async (app, fx, role) =>
     mutationOutcome(
       await app.gql(
-        'mutation($o: ID!) { createApiKey(input: {owner: $o}) { secret userErrors { code } } }',
+        graphql('mutation($o: ID!) { createApiKey(input: {owner: $o}) { secret userErrors { code } } }'),
         { o: gid('Agent', fx.ids.admin) },
         { key: fx.keys[role] },
       ),
@@ -514,7 +575,7 @@ const operations: Record<string, Operation> = {
 async function deleteComment(app: TestApp, fx: Fixture, role: Role, id: number) {
   return mutationOutcome(
     await app.gql(
-      'mutation($id: ID!) { deleteComment(input: {id: $id}) { deletedCommentId userErrors { code } } }',
+      graphql('mutation($id: ID!) { deleteComment(input: {id: $id}) { deletedCommentId userErrors { code } } }'),
       { id: gid('Comment', id) },
       { key: fx.keys[role] },
     ),
@@ -614,12 +675,12 @@ describe('permission matrix over GraphQL', () => {
 
   it('a hidden ticket reads exactly like a missing one', async () => {
     const hidden = await app.gql(
-      'query($k: String!) { ticket(key: $k) { id } }',
+      graphql('query($k: String!) { ticket(key: $k) { id } }'),
       { k: 'MTX-1' },
       { key: fx.keys.stranger },
     );
     const missing = await app.gql(
-      'query($k: String!) { ticket(key: $k) { id } }',
+      graphql('query($k: String!) { ticket(key: $k) { id } }'),
       { k: 'MTX-99999' },
       { key: fx.keys.stranger },
     );
@@ -627,7 +688,9 @@ describe('permission matrix over GraphQL', () => {
     expect(hidden.data).toEqual(missing.data);
     const update = (k: string) =>
       app.gql(
-        'mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "x"}) { userErrors { code message field } } }',
+        graphql(
+          'mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "x"}) { userErrors { code message field } } }',
+        ),
         { k },
         { key: fx.keys.stranger },
       );
@@ -639,14 +702,14 @@ describe('permission matrix over GraphQL', () => {
     try {
       const data = (
         await app.gql(
-          'query($k: String!) { ticket(key: $k) { comments { nodes { private } } } }',
+          graphql('query($k: String!) { ticket(key: $k) { comments { nodes { private } } } }'),
           { k: 'MTX-1' },
           { key: fx.keys.stranger },
         )
       ).data;
-      expect(data.ticket).not.toBeNull();
-      expect(data.ticket.comments.nodes.length).toBeGreaterThan(0);
-      expect(data.ticket.comments.nodes.every((c: any) => !c.private)).toBe(true);
+      expect(data!.ticket).not.toBeNull();
+      expect(data!.ticket!.comments.nodes.length).toBeGreaterThan(0);
+      expect(data!.ticket!.comments.nodes.every((c) => !c.private)).toBe(true);
     } finally {
       await app.db.prisma.ticketWatcher.deleteMany({ where: { customerId: fx.ids.stranger } });
     }
