@@ -7,8 +7,8 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent/type.ts';
 import { sharedConnection } from './connection.ts';
 import { Customer } from './customer/type.ts';
-import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
-import { FILTER_TEXT_MAX, maxItems, maxLength } from './input-limits.ts';
+import { incomingFiles, newFileFields } from './files.ts';
+import { FILTER_TEXT_MAX, maxLength } from './input-limits.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
 import { deletePayload, objectPayload } from './payload.ts';
 import { Person } from './person.ts';
@@ -160,16 +160,7 @@ const AddCommentInput = builder.inputType('AddCommentInput', {
     private: t.boolean({ description: 'Internal note visible to agents only (default false).' }),
     ticketStatus: t.field({ type: TicketStatus, description: 'Also set the ticket to this status.' }),
     author: t.globalID({ for: [Agent, Customer], description: 'Who wrote it; default: you.' }),
-    files: t.field({
-      type: [FileScalar],
-      ...maxItems(null),
-      description: 'Files to attach (GraphQL multipart request).',
-    }),
-    attachments: t.field({
-      type: [Base64FileInput],
-      ...maxItems(null),
-      description: 'Files to attach, base64-encoded.',
-    }),
+    ...newFileFields(t),
   }),
 });
 const UpdateCommentInput = builder.inputType('UpdateCommentInput', {

@@ -2,7 +2,7 @@
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../domain/attachments.ts';
-import { controlCharactersRemoved, maxLength } from './input-limits.ts';
+import { controlCharactersRemoved, maxItems, maxLength } from './input-limits.ts';
 
 export const FileScalar = builder.scalarType('File', {
   description: 'A file sent with the GraphQL multipart request spec (input only).',
@@ -24,6 +24,25 @@ export const Base64FileInput = builder.inputType('Base64FileInput', {
       ...maxLength('files'),
       description: 'The bytes, base64-encoded (the decoded file at most HELPDESK_MAX_FILE_SIZE bytes).',
     }),
+  }),
+});
+
+/** The two ways a create mutation takes files (createTicket, addComment): `files` and `attachments`. */
+export const newFileFields = (
+  t: PothosSchemaTypes.InputFieldBuilder<
+    typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never,
+    'InputObject'
+  >,
+) => ({
+  files: t.field({
+    type: [FileScalar],
+    ...maxItems(null),
+    description: 'Files to attach (GraphQL multipart request).',
+  }),
+  attachments: t.field({
+    type: [Base64FileInput],
+    ...maxItems(null),
+    description: 'Files to attach, base64-encoded.',
   }),
 });
 

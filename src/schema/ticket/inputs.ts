@@ -5,8 +5,7 @@ import type * as tickets from '../../domain/tickets.ts';
 import { Agent } from '../agent/type.ts';
 import { Branch } from '../branch.ts';
 import { Customer } from '../customer/type.ts';
-import { Base64FileInput, FileScalar } from '../files.ts';
-import { maxItems } from '../input-limits.ts';
+import { newFileFields } from '../files.ts';
 import { deletePayload, objectPayload } from '../payload.ts';
 import { personRef } from '../person.ts';
 import { TicketPriority, TicketSource, TicketStatus } from './enums.ts';
@@ -28,16 +27,7 @@ export const CreateTicketInput = builder.inputType('CreateTicketInput', {
     tags: t.stringList({ description: 'Tags.' }),
     reporter: t.globalID({ for: [Agent, Customer], description: 'Agent or customer who raised it; default: you.' }),
     assignee: t.globalID({ for: Agent, description: "Responsible agent; default: the branch's default assignee." }),
-    files: t.field({
-      type: [FileScalar],
-      ...maxItems(null),
-      description: 'Files to attach (GraphQL multipart request).',
-    }),
-    attachments: t.field({
-      type: [Base64FileInput],
-      ...maxItems(null),
-      description: 'Files to attach, base64-encoded.',
-    }),
+    ...newFileFields(t),
   }),
 });
 
