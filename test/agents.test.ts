@@ -411,12 +411,12 @@ describe('agents', () => {
         { id: agent.id },
       ),
     ).agent;
-    expect(data!.tickets.totalCount).toBe(3);
-    expect(data!.tickets.nodes.map((t) => t.key)).toEqual(mine.map((t) => t.key).reverse());
-    expect(data!.tickets.nodes.every((t) => t.assignee!.id === agent.id)).toBe(true);
-    expect(data!.page.totalCount).toBe(3);
-    expect(data!.page.nodes).toHaveLength(2);
-    expect(data!.page.pageInfo.hasNextPage).toBe(true);
+    expect(data!.tickets!.totalCount).toBe(3);
+    expect(data!.tickets!.nodes.map((t) => t.key)).toEqual(mine.map((t) => t.key).reverse());
+    expect(data!.tickets!.nodes.every((t) => t.assignee!.id === agent.id)).toBe(true);
+    expect(data!.page!.totalCount).toBe(3);
+    expect(data!.page!.nodes).toHaveLength(2);
+    expect(data!.page!.pageInfo.hasNextPage).toBe(true);
     const none = ok(
       await app.gql(graphql('query($id: ID!) { agent(id: $id) { tickets { totalCount nodes { key } } } }'), {
         id: (await newAgent()).id,

@@ -103,7 +103,21 @@ interface CommentInput {
   ticketStatus?: string | null;
   author?: PersonRef | null;
 }
-const CUSTOMER_READ_ONLY_FIELDS = ['note', 'blocked', 'confirmed', 'customId', 'channel'] as const;
+/**
+ * What a customer may not change on their own profile. Channel ids are the identities messages
+ * from a channel are matched to (and "already used" would tell who else has one); custom fields
+ * are defined by staff, and validating them would show a customer the definitions.
+ */
+const CUSTOMER_READ_ONLY_FIELDS = [
+  'note',
+  'blocked',
+  'confirmed',
+  'customId',
+  'channel',
+  'channelExternalId',
+  'customChannel',
+  'customFields',
+] as const;
 
 const rules = {
   /** Staff-only data about tickets and people: internal timestamps, Gravatar hashes of emails. */

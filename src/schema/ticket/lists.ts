@@ -5,6 +5,7 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { Agent } from '../agent/type.ts';
 import { Branch } from '../branch.ts';
 import { Customer } from '../customer/type.ts';
+import { details } from '../person.ts';
 import { nestedTicketArgs, nestedTicketQuery } from './filter.ts';
 import { TicketConnection } from './type.ts';
 
@@ -26,6 +27,9 @@ builder.prismaObjectField(Agent, 'tickets', (t) =>
   t.relatedConnection(
     'assignedTickets',
     {
+      // Hidden from customers like the agent's other details: loading it for them reloads an
+      // agent they may not load, which failed as an internal error.
+      ...details,
       cursor: 'id',
       totalCount: true,
       description: 'Tickets assigned to the agent (those you may see), newest first unless `orderBy` says otherwise.',
