@@ -124,7 +124,7 @@ describe('failed authentications per client address', () => {
     expect(blocked.json.errors[0].message).toMatch(/Too many failed authentications.*retry in \d+ s/);
     expect(blocked.json.errors[0].extensions.code).toBe('TOO_MANY_FAILED_AUTHENTICATIONS');
 
-    // While blocked, credentials are not even checked: a correct key is refused too (no oracle).
+    // While blocked, a correct key is refused too (no oracle).
     expect((await graphql(base, bearer(app.adminKey), '127.0.0.2')).status).toBe(429);
     // Over REST and downloads as well: one gate.
     const rest = await send(base, '/api/rest/latest/desk/branches', {

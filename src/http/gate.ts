@@ -64,11 +64,6 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
   ): Promise<GateResult> {
     const address = addressKey(clientAddress);
     const hasCredentials = !!authenticateWith || request.headers.has('x-wsse') || request.headers.has('authorization');
-    if (hasCredentials) {
-      // Checked before the credentials, so an address past its failures learns nothing more.
-      const wait = await limits.failureBlockSeconds(address);
-      if (wait > 0) return { refused: tooManyFailures(wait) };
-    }
     let viewer: Viewer | null;
     try {
       viewer = authenticateWith ? await authenticateWith() : await authenticate(request.headers);
@@ -82,8 +77,9 @@ export function createGate({ authenticate, limits, logger }: GateDeps) {
       return { refused: unauthorized(error.message, decision?.headers) };
     }
     if (hasCredentials) {
-      // Asked again after a success: in a burst, the failures of its siblings may have landed
-      // meanwhile, and a 200 among 429s would tell which guess was right.
+      // Decided after the credentials, not before: attempts sent at once would all pass a check
+      // made before any of them failed. A blocked address hears 429 for a right key too, so it
+      // learns nothing more (a failure is counted, atomically, and refused above).
       const wait = await limits.failureBlockSeconds(address);
       if (wait > 0) return { refused: tooManyFailures(wait) };
     }

@@ -173,9 +173,8 @@ export function createRateLimits({
 
     /**
      * Counts one failed authentication from `address`, atomically in the store, and answers the
-     * seconds it is now blocked for (0 while still within the limit). Deciding on this count, not
-     * on the check made before the credentials, is what holds for attempts sent all at once: they
-     * all pass that check before any of them has failed.
+     * seconds it is now blocked for (0 while still within the limit): of attempts sent all at
+     * once, only as many as the limit hear 401.
      */
     async recordFailure(address: string): Promise<number> {
       if (!failures) return 0;
