@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Viewer } from '../context.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { DomainError, Problems } from './errors.ts';
-import { type PersonRef, requireActivePerson } from './people.ts';
+import { ownerColumns, type PersonRef, requireActivePerson } from './people.ts';
 import { apiKeyVisibility, assertCan } from './permissions.ts';
 
 const LABEL_MAX = 100;
@@ -26,7 +26,7 @@ export async function createApiKey(
   if (label.length > LABEL_MAX) problems.add('TOO_LONG', `Label must be at most ${LABEL_MAX} characters.`, ['label']);
   problems.throwIfAny();
   await requireActivePerson(prisma, owner, ['owner']);
-  return issueApiKey(prisma, box, owner.kind === 'agent' ? { agentId: owner.id } : { customerId: owner.id }, {
+  return issueApiKey(prisma, box, ownerColumns(owner), {
     label,
     maxActive,
   });

@@ -8,6 +8,10 @@ import { emailPattern } from './formats.ts';
 
 export type PersonRef = { kind: 'agent'; id: number } | { kind: 'customer'; id: number };
 
+/** The columns a row owned by one person (a key, a watcher) names them with. */
+export const ownerColumns = (person: PersonRef) =>
+  person.kind === 'agent' ? { agentId: person.id } : { customerId: person.id };
+
 /** Reads one text field of a partial update. Returns undefined (leave), null (clear) or the value. */
 export function text(
   problems: Problems,

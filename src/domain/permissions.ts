@@ -11,7 +11,7 @@ import type { Viewer } from '../context.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { adminOnlyAgentFields } from './agents.ts';
 import { DomainError, type UserErrorCode } from './errors.ts';
-import type { PersonRef } from './people.ts';
+import { ownerColumns, type PersonRef } from './people.ts';
 
 const isStaff = (viewer: Viewer): boolean => viewer.kind === 'agent';
 const isAdmin = (viewer: Viewer): boolean => viewer.kind === 'agent' && viewer.role === 'ADMIN';
@@ -63,7 +63,7 @@ export function attachmentVisibility(viewer: Viewer): Prisma.AttachmentWhereInpu
 /** Your own API keys; admins see everyone's. */
 export function apiKeyVisibility(viewer: Viewer): Prisma.ApiKeyWhereInput {
   if (isAdmin(viewer)) return {};
-  return viewer.kind === 'agent' ? { agentId: viewer.id } : { customerId: viewer.id };
+  return ownerColumns(viewerRef(viewer));
 }
 
 /** Loading a person by id: staff anyone, customers only themselves (others reach them through tickets). */
@@ -81,7 +81,7 @@ export const ticketUpdatedColumn = (viewer: Viewer) => (isStaff(viewer) ? 'updat
 interface Denial {
   message: string;
   field?: string[];
-  code?: UserErrorCode;
+  code: UserErrorCode;
 }
 type Verdict = true | Denial;
 
@@ -92,6 +92,8 @@ const deny = (message: string, field?: string[], code: UserErrorCode = 'FORBIDDE
 });
 
 const staffOr = (viewer: Viewer, message: string, field?: string[]): Verdict => isStaff(viewer) || deny(message, field);
+const staffOrSelf = (viewer: Viewer, person: PersonRef): Verdict =>
+  isStaff(viewer) || isSelf(viewer, person) || deny('Not visible to you.');
 
 interface TicketInput {
   reporter?: PersonRef | null;
@@ -121,13 +123,12 @@ const CUSTOMER_READ_ONLY_FIELDS = [
 
 const rules = {
   /** Staff-only data about tickets and people: internal timestamps, Gravatar hashes of emails. */
-  'helpdesk:readInternal': (viewer: Viewer): Verdict => isStaff(viewer) || deny('Only agents see this.'),
+  'helpdesk:readInternal': (viewer: Viewer): Verdict => staffOr(viewer, 'Only agents see this.'),
 
   /** Customers see other people as `{id, name}`; staff and the person themself see all. */
-  'person:readDetails': (viewer: Viewer, person: PersonRef): Verdict =>
-    isStaff(viewer) || isSelf(viewer, person) || deny('Not visible to you.'),
-  'person:load': (viewer: Viewer, person: PersonRef): Verdict =>
-    isStaff(viewer) || isSelf(viewer, person) || deny('Not visible to you.'),
+  'person:readDetails': staffOrSelf,
+  /** Loading a person by id (node, lookups): the same rule, so a customer cannot load others. */
+  'person:load': staffOrSelf,
 
   /** What a customer may set when creating a ticket: it is theirs, and agents triage it. */
   'ticket:create': (viewer: Viewer, input: TicketInput): Verdict => {
@@ -238,5 +239,5 @@ export function can<A extends Action>(viewer: Viewer, action: A, ...subject: Sub
 /** Throws the rule's refusal as a user error (FORBIDDEN, or NOT_FOUND where a refusal must not tell). */
 export function assertCan<A extends Action>(viewer: Viewer, action: A, ...subject: SubjectArgs<A>): void {
   const result = verdict(viewer, action, subject);
-  if (result !== true) throw DomainError.of(result.code ?? 'FORBIDDEN', result.message, result.field);
+  if (result !== true) throw DomainError.of(result.code, result.message, result.field);
 }

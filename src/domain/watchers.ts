@@ -5,7 +5,7 @@
 import type { Viewer } from '../context.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { DomainError, isUniqueViolation } from './errors.ts';
-import { type PersonRef, requireActivePerson } from './people.ts';
+import { ownerColumns, type PersonRef, requireActivePerson } from './people.ts';
 import { assertCan, can, isSelf } from './permissions.ts';
 
 /** The watcher: by `email` when given (agents first), else `person` (the one named, or the caller). */
@@ -13,9 +13,6 @@ export interface WatcherTarget {
   person: PersonRef;
   email?: string | null;
 }
-
-const ownerColumns = (person: PersonRef) =>
-  person.kind === 'agent' ? { agentId: person.id } : { customerId: person.id };
 
 /** An active agent or customer by email (agents first), for watcher lists managed by email. */
 export async function personByEmail(prisma: PrismaClient, email: string): Promise<PersonRef | null> {
