@@ -184,3 +184,6 @@ builder.addScalarType('Locale', withClientErrors(stringsOnly(LocaleResolver)));
 
 builder.queryType({ description: 'Read access to the helpdesk.' });
 builder.mutationType({ description: 'Changes to the helpdesk. Expected failures come back as `userErrors`.' });
+
+/** The `t` of an input type's `fields`, for helpers that declare fields several input types share. */
+export type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];

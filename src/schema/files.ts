@@ -1,5 +1,5 @@
 // Files arriving with mutations: GraphQL multipart `File`s and DiamanteDesk's base64 objects.
-import { builder } from '../builder.ts';
+import { builder, type InputFieldBuilder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../domain/attachments.ts';
 import { controlCharactersRemoved, maxItems, maxLength } from './input-limits.ts';
@@ -28,12 +28,7 @@ export const Base64FileInput = builder.inputType('Base64FileInput', {
 });
 
 /** The two ways a create mutation takes files (createTicket, addComment): `files` and `attachments`. */
-export const newFileFields = (
-  t: PothosSchemaTypes.InputFieldBuilder<
-    typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never,
-    'InputObject'
-  >,
-) => ({
+export const newFileFields = (t: InputFieldBuilder) => ({
   files: t.field({
     type: [FileScalar],
     ...maxItems(null),

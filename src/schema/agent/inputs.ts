@@ -1,12 +1,12 @@
 // The inputs and payloads of the agent mutations.
-import { builder } from '../../builder.ts';
+import { builder, type InputFieldBuilder } from '../../builder.ts';
 import { KEY_MAX, maxLength } from '../input-limits.ts';
 import { objectPayload } from '../payload.ts';
 import { PersonState } from '../person.ts';
 import { AgentRole, EditMethod, TicketReplyRedirect, TimeFormat } from './enums.ts';
 import { Agent, AgentEdge } from './type.ts';
 
-const preferenceFields = (t: PothosInputFieldBuilder) => ({
+const preferenceFields = (t: InputFieldBuilder) => ({
   timezone: t.string({ ...maxLength(KEY_MAX), description: 'IANA time zone such as Europe/London; null for UTC.' }),
   timeFormat: t.field({ type: TimeFormat, description: '12- or 24-hour clock.' }),
   editMethod: t.field({ type: EditMethod, description: 'Default editor.' }),
@@ -27,7 +27,6 @@ const preferenceFields = (t: PothosInputFieldBuilder) => ({
     description: 'Teamwork training-wheels enrollment (at most 10,000 characters of JSON).',
   }),
 });
-type PothosInputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
 export const CreateAgentInput = builder.inputType('CreateAgentInput', {
   description: 'A new agent.',

@@ -1,5 +1,5 @@
 // The inputs of the customer mutations.
-import { builder } from '../../builder.ts';
+import { builder, type InputFieldBuilder } from '../../builder.ts';
 import { KEY_MAX, maxLength, PHONE_MAX, SHORT_TEXT_MAX, URL_MAX } from '../input-limits.ts';
 import { CustomerChannel, CustomFieldType } from './enums.ts';
 import { CustomerLocator } from './locators.ts';
@@ -30,7 +30,6 @@ const profileFields = (t: InputFieldBuilder) => ({
   }),
   confirmed: t.boolean({ description: 'Whether the email address is confirmed.' }),
 });
-type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
 export const CreateCustomerInput = builder.inputType('CreateCustomerInput', {
   description:

@@ -1,5 +1,5 @@
 // The inputs and payloads of the ticket mutations.
-import { builder } from '../../builder.ts';
+import { builder, type InputFieldBuilder } from '../../builder.ts';
 import { RICH_TEXT_RULE } from '../../domain/rich-text.ts';
 import type * as tickets from '../../domain/tickets.ts';
 import { Agent } from '../agent/type.ts';
@@ -68,7 +68,6 @@ const watcherFields = (t: InputFieldBuilder) => ({
       'The watcher by email instead of id (agents first, then customers), as the DiamanteDesk portal does. For customers the answer is the same whether or not anyone has that email.',
   }),
 });
-type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 
 export const AddWatcherInput = builder.inputType('AddWatcherInput', {
   description: 'A ticket and the person to add to its watchers.',
