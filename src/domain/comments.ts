@@ -85,7 +85,7 @@ export async function addComment(
 async function visibleComment(prisma: PrismaClient, viewer: Viewer, id: number) {
   const comment = await prisma.comment.findUnique({
     where: { id, AND: [commentVisibility(viewer)] },
-    select: { authorAgentId: true, authorCustomerId: true },
+    select: { authorAgentId: true, authorCustomerId: true, ticketId: true, private: true },
   });
   if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
   return comment;
@@ -127,11 +127,11 @@ export async function updateComment(prisma: PrismaClient, viewer: Viewer, id: nu
 
 /** Deletes a comment and its attachments, then the blobs nothing else uses. */
 export async function deleteComment(prisma: PrismaClient, store: BlobStore, viewer: Viewer, id: number, now: Clock) {
-  assertCan(viewer, 'comment:delete', await visibleComment(prisma, viewer, id));
+  const comment = await visibleComment(prisma, viewer, id);
+  assertCan(viewer, 'comment:delete', comment);
   const hashes = await hashesUnder(prisma, { commentId: id });
   await prisma.$transaction(async (tx) => {
-    const comment = await tx.comment.findUnique({ where: { id }, select: { ticketId: true, private: true } });
-    if (!comment) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
+    // Counted, not assumed: a concurrent delete of the same comment is NOT_FOUND for the second.
     const { count } = await tx.comment.deleteMany({ where: { id } });
     if (count === 0) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
     // A public reply disappearing is a change its customer sees.
