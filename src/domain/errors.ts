@@ -46,11 +46,6 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }
 
-/** True for Prisma's "the record to update or delete does not exist" (P2025). */
-export function isRecordNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2025';
-}
-
 /**
  * True when a statement named a table that does not exist: P2021 from a model query, or a raw
  * query's driver error (kind TableDoesNotExist, SQLSTATE 42P01) on either adapter.

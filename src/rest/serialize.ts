@@ -13,12 +13,6 @@ export function compact<T extends Record<string, unknown>>(object: T): Partial<T
   ) as Partial<T>;
 }
 
-/** `oro_<id>` for agents (staff), `diamante_<id>` for customers. */
-export function personId(person: { __typename: string; internalId: number } | null | undefined): string | undefined {
-  if (!person) return undefined;
-  return `${person.__typename === 'Agent' ? 'oro' : 'diamante'}_${person.internalId}`;
-}
-
 /** Parses `oro_5` / `diamante_7` into a GraphQL typename and database id. */
 export function parsePersonId(value: unknown): { typename: 'Agent' | 'Customer'; id: number } | null {
   const match = /^(oro|diamante)_(\d{1,10})$/.exec(String(value ?? '').trim());
