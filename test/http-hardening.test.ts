@@ -366,11 +366,14 @@ describe('HTTP hardening', () => {
       }
     });
 
-    it('cuts a chunked REST body off at the JSON cap with one 413, and logs no error for it', async () => {
+    it.each([
+      ['DiamanteDesk', `${API}/branches.json`],
+      ['Deskie', '/api/users.json'],
+    ])('cuts a chunked %s body off at the JSON cap with one 413, and logs no error for it', async (_name, target) => {
       const { socket, received, closed } = rawSocket();
       const before = logged.length;
       socket.write(
-        `POST ${API}/branches.json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+        `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
           `X-WSSE: ${wsseHeaders()['X-WSSE']}\r\nTransfer-Encoding: chunked\r\n\r\n`,
       );
       const chunk = 'x'.repeat(256 * 1024);
@@ -381,7 +384,7 @@ describe('HTTP hardening', () => {
       await closed;
       expect(received()).toMatch(/^HTTP\/1\.1 413 /);
       expect(received().match(/HTTP\/1\.1 \d{3}/g)).toHaveLength(1);
-      // The cut-off stream reached the REST handler as an error: it must not try a second answer.
+      // The cut-off stream reached the handler as an error: it must not try a second answer.
       expect(logged.slice(before).map(logMessage)).toEqual([]);
     });
 

@@ -124,6 +124,8 @@ export function createDialectHost({ gate, makeContext, logger, baseUrl, cors, di
       try {
         await serve(req, res, found.dialect, found.match, url);
       } catch (error) {
+        // Answered already: the body was cut off at its cap (413) and reading it failed for that.
+        if (res.headersSent) return;
         if (error instanceof RestError) return fail(res, found.dialect, error);
         if (isServiceUnavailable(error)) {
           logger.warn({ err: error }, 'database too slow or too busy: answered 503');
