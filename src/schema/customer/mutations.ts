@@ -46,7 +46,7 @@ builder.mutationFields((t) => ({
   updateCustomer: t.field({
     type: UpdateCustomerPayload,
     description:
-      'Changes a customer: a partial update. Customers may change their own profile, except the note, blocked, confirmed, customId, channel and their email (FORBIDDEN on `email`; agents change it).',
+      'Changes a customer: a partial update. Customers may change their own profile, except the note, blocked, confirmed, customId, channel, channelExternalId, customChannel, customFields and their email (FORBIDDEN on the field; agents change them).',
     args: { input: t.arg({ type: UpdateCustomerInput, required: true, description: 'The customer and its changes.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(() => profiles.updateCustomer(ctx.prisma, ctx.viewer, byId(input), input)),

@@ -3,7 +3,6 @@ import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import { assertCan } from '../../domain/permissions.ts';
 import * as tickets from '../../domain/tickets.ts';
-import type { WatcherTarget } from '../../domain/watchers.ts';
 import * as watchers from '../../domain/watchers.ts';
 import { incomingFiles } from '../files.ts';
 import { asPayload, onlyFor } from '../user-errors.ts';
@@ -28,7 +27,7 @@ import { actingPerson, locate } from './locators.ts';
 const watcherTarget = (
   ctx: Context,
   input: { watcher?: { typename: string; id: string } | null; watcherEmail?: string | null },
-): WatcherTarget => ({ person: actingPerson(ctx, input.watcher), email: input.watcherEmail });
+): watchers.WatcherTarget => ({ person: actingPerson(ctx, input.watcher), email: input.watcherEmail });
 
 builder.mutationFields((t) => ({
   createTicket: t.field({
