@@ -124,6 +124,7 @@ describe('browser safety with the default configuration (no CORS origins)', () =
       headers: { authorization: basic, accept: 'application/json', 'graphql-preflight': '1' },
     });
     expect(get.status).toBe(200);
+    await get.body?.cancel();
     const multipart = new FormData();
     multipart.append('operations', JSON.stringify({ query: '{ viewer { __typename } }' }));
     multipart.append('map', '{}');
@@ -136,6 +137,8 @@ describe('browser safety with the default configuration (no CORS origins)', () =
     // GraphiQL still opens in a browser.
     const page = await fetch(`${server.base}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
+    // Read to the end: an unread page keeps its connection busy, and closing the server waits for it.
+    await page.text();
   });
 
   it('refuses a cross-site form post to REST, but takes the same form from a server-side client', async () => {
