@@ -1,69 +1,102 @@
-// `npm run bench`: seeds a database, starts the server and the raw-SQL baseline as separate
-// processes, and measures each scenario with autocannon at 1 and 32 connections.
+// `npm run bench`: seeds a database, then measures the raw-SQL baseline and the server (separate
+// processes) with autocannon, in alternated rounds: each round runs the baseline, then each server
+// variant through every read scenario; writes run after the last read round, so reads always see
+// the seeded data. Each cell reports the median of the rounds, CPU per request of the server and
+// of PostgreSQL (/proc), and SQL statements per request (the server's /metrics).
 // Engine: PGlite in bench/.data by default; PostgreSQL when DATABASE_URL is set.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { type Cell, measure, type Target, warmUp } from './measure.ts';
+import { benchEnv, root, runTs, stop, waitFor } from './processes.ts';
+import { type Environment, writeResults } from './report.ts';
+import { gql, type Landmarks, LIST, type Scenario, scenarios } from './scenarios.ts';
 
 const { values } = parseArgs({
   options: {
     tickets: { type: 'string', default: '20000' },
+    'comments-per-ticket': { type: 'string', default: '5' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '1,32' },
+    rounds: { type: 'string', default: '3' },
     'skip-seed': { type: 'boolean', default: false },
     only: { type: 'string' },
+    // `--variant "2 workers:HELPDESK_WORKERS=2"`: a server configuration compared in the same run;
+    // `ROOT=<dir>` runs that variant's server from another checkout (the code before a change).
+    variant: { type: 'string', multiple: true },
+    label: { type: 'string' },
   },
 });
 
-const root = path.resolve(import.meta.dirname, '..');
 const engine = process.env.DATABASE_URL ? 'postgresql' : 'pglite';
-const dataDir = path.resolve(process.env.HELPDESK_DATA_DIR ?? path.join(root, 'bench', '.data'));
 const ADMIN_EMAIL = 'bench@example.com';
 const ADMIN_KEY = 'beefbeefbeefbeefbeefbeefbeefbeefbeefbeef';
 const PORT = 4700;
 const BASELINE_PORT = 4701;
 const duration = Number(values.duration);
 const connectionCounts = values.connections!.split(',').map(Number);
+const rounds = Number(values.rounds);
 const tickets = Number(values.tickets);
-const env = { ...process.env, HELPDESK_DATA_DIR: dataDir, NODE_ENV: 'production' };
+const headers = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
 
-function runTs(script: string, args: string[], extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [script, ...args], {
-    cwd: root,
-    env: { ...env, ...extra },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+interface Variant {
+  label: string;
+  env: Record<string, string>;
 }
 
-async function waitFor(url: string, seconds = 120) {
-  for (let i = 0; i < seconds * 4; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not come up`);
+const variants: Variant[] = (values.variant?.length ? values.variant : ['server']).map((spec) => {
+  const [label, assignments = ''] = spec.split(/:(.*)/s);
+  const env = Object.fromEntries(
+    assignments
+      .split(',')
+      .filter(Boolean)
+      .map((a) => a.split(/=(.*)/s) as [string, string]),
+  );
+  return { label: label!, env };
+});
+
+export interface Result {
+  scenario: Scenario;
+  variant: string;
+  connections: number;
+  cells: Cell[];
+}
+const results = new Map<string, Result>();
+
+function record(scenario: Scenario, variant: string, connections: number, cell: Cell) {
+  const key = `${scenario.name}|${variant}|${connections}`;
+  const result = results.get(key) ?? { scenario, variant, connections, cells: [] };
+  result.cells.push(cell);
+  results.set(key, result);
+  console.log(
+    JSON.stringify({
+      scenario: scenario.name,
+      variant,
+      connections,
+      rps: cell.rps.toFixed(1),
+      cpu: cell.serverCpuMs.toFixed(1),
+      pg: cell.postgresCpuMs?.toFixed(1),
+      sql: cell.statements?.toFixed(2),
+      errors: cell.errors,
+    }),
+  );
 }
 
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
+const target = (port: number, s: Pick<Scenario, 'method' | 'path' | 'body'>): Target => ({
+  url: `http://127.0.0.1:${port}${s.path}`,
+  method: s.method,
+  headers,
+  body: s.body,
+});
 
-const auth = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
-const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+async function statements() {
+  const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
+  return Number(/^helpdesk_sql_statements_total (\d+)$/m.exec(text)?.[1]);
+}
 
 async function graphql(query: string, variables: Record<string, unknown> = {}) {
   const response = await fetch(`http://127.0.0.1:${PORT}/graphql`, {
     method: 'POST',
-    headers: auth,
+    headers,
     body: gql(query, variables),
   });
   // biome-ignore lint/suspicious/noExplicitAny: the benchmark reads back what its own documents select
@@ -72,211 +105,170 @@ async function graphql(query: string, variables: Record<string, unknown> = {}) {
   return body.data;
 }
 
-async function statements() {
-  const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
-  return {
-    statements: Number(/^helpdesk_sql_statements_total (\d+)$/m.exec(text)?.[1]),
-    rss: Number(/^process_resident_memory_bytes (\d+)$/m.exec(text)?.[1]),
-  };
-}
-
-interface Scenario {
-  name: string;
-  method: 'GET' | 'POST';
-  path: string;
-  body?: string;
-  port?: number;
-}
-
-interface Row {
-  scenario: string;
-  connections: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  statements: number | null;
-  rssMb: number | null;
-  errors: number;
-}
-
-async function measure(scenario: Scenario, connections: number, withMetrics: boolean): Promise<Row> {
-  const before = withMetrics ? await statements() : null;
-  let peak = before?.rss ?? 0;
-  const poll = withMetrics
-    ? setInterval(
-        () =>
-          void statements().then(
-            (m) => (peak = Math.max(peak, m.rss)),
-            () => undefined,
-          ),
-        500,
-      )
-    : null;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${scenario.port ?? PORT}${scenario.path}`,
-    method: scenario.method,
-    headers: auth,
-    body: scenario.body,
-    connections,
-    duration,
+async function landmarks(): Promise<Landmarks> {
+  const busiest = await graphql(
+    '{ tickets(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { key branch { id } } } }',
+  );
+  const deepPage = Math.min(1000, Math.floor(tickets / 50));
+  const cursor = await graphql('query($o: Int) { tickets(first: 1, offset: $o) { edges { cursor } } }', {
+    o: (deepPage - 1) * 50 - 1,
   });
-  if (poll) clearInterval(poll);
-  const after = withMetrics ? await statements() : null;
-  const requests = result.requests.total;
   return {
-    scenario: scenario.name,
-    connections,
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    statements: before && after && requests ? (after.statements - before.statements) / requests : null,
-    rssMb: withMetrics ? Math.round(Math.max(peak, after?.rss ?? 0) / 1024 / 1024) : null,
-    errors: result.errors + result.non2xx + result.timeouts,
+    key: busiest.tickets.nodes[0].key,
+    branch: busiest.tickets.nodes[0].branch.id,
+    deepPage,
+    deepCursor: cursor.tickets.edges[0]?.cursor,
   };
 }
 
-const LIST = `query($after: String) { tickets(first: 50, after: $after) { totalCount nodes { key subject tags
-  branch { key name } reporter { name email } assignee { name } comments(first: 5) { nodes { content author { name } } } } } }`;
-
-async function main() {
-  await mkdir(dataDir, { recursive: true });
-  if (!values['skip-seed']) {
-    const seeded = spawnSync(process.execPath, ['scripts/seed.ts', '--tickets', String(tickets), '--reset'], {
-      cwd: root,
-      env,
-      stdio: 'inherit',
-    });
-    if (seeded.status !== 0) throw new Error('seeding failed');
+/** A scenario answers 200 without GraphQL errors before it is measured: errors must not pass as speed. */
+async function check(s: Scenario) {
+  const response = await fetch(target(PORT, s).url, { method: s.method, headers, body: s.body });
+  const text = await response.text();
+  if (response.status !== 200 || /"errors"\s*:/.test(text.slice(0, 200))) {
+    throw new Error(`${s.name} answered ${response.status}: ${text.slice(0, 500)}`);
   }
+  return text;
+}
 
-  const rows: Row[] = [];
-  // The baseline runs first, on the freshly seeded data (before createTicket adds rows), and on its
-  // own: PGlite allows one process per data directory.
-  const baseline = runTs('bench/baseline.ts', [], { PORT: String(BASELINE_PORT) });
+function selected(list: Scenario[], write: boolean) {
+  return list.filter(
+    (s) => !!s.write === write && (!values.only || values.only.split(',').some((p) => s.name.startsWith(p))),
+  );
+}
+
+let baselineAnswer: unknown;
+
+async function baselinePhase() {
+  const baseline = runTs('bench/baseline.ts', { PORT: String(BASELINE_PORT) });
   try {
     await waitFor(`http://127.0.0.1:${BASELINE_PORT}/`);
-    await autocannon({ url: `http://127.0.0.1:${BASELINE_PORT}/`, connections: 8, duration: 2 });
+    baselineAnswer = await (await fetch(`http://127.0.0.1:${BASELINE_PORT}/`)).json();
+    const s: Scenario = { name: '1* baseline: one SQL statement', method: 'GET', path: '/' };
+    await warmUp(target(BASELINE_PORT, s));
     for (const connections of connectionCounts) {
-      const row = await measure(
-        { name: '1* baseline: one SQL query', method: 'GET', path: '/', port: BASELINE_PORT },
+      const cell = await measure(target(BASELINE_PORT, s), {
         connections,
-        false,
-      );
-      rows.push(row);
-      console.log(JSON.stringify(row));
+        duration,
+        serverPid: baseline.pid,
+        postgres: engine === 'postgresql',
+      });
+      record(s, 'baseline', connections, cell);
     }
   } finally {
     await stop(baseline);
   }
+}
 
-  const server = runTs('src/main.ts', [], {
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    HELPDESK_METRICS: '1',
-    HELPDESK_RATE_LIMIT: '0',
-    HELPDESK_ADMIN_EMAIL: ADMIN_EMAIL,
-    HELPDESK_ADMIN_API_KEY: ADMIN_KEY,
-  });
+async function withServer(variant: Variant, work: (server: ChildProcess) => Promise<void>) {
+  const { ROOT, ...variantEnv } = variant.env;
+  const server = runTs(
+    'src/main.ts',
+    {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      HELPDESK_METRICS: '1',
+      HELPDESK_RATE_LIMIT: '0',
+      HELPDESK_ADMIN_EMAIL: ADMIN_EMAIL,
+      HELPDESK_ADMIN_API_KEY: ADMIN_KEY,
+      ...variantEnv,
+    },
+    ROOT,
+  );
   try {
     await waitFor(`http://127.0.0.1:${PORT}/readyz`);
-    const busiest = await graphql(
-      '{ tickets(first: 1, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { key branch { id } } } }',
-    );
-    const key = busiest.tickets.nodes[0].key as string;
-    const branch = busiest.tickets.nodes[0].branch.id as string;
-    const deepPage = Math.min(1000, Math.floor(tickets / 50));
-    const cursor = (
-      await graphql('query($o: Int) { tickets(first: 1, offset: $o) { edges { cursor } } }', {
-        o: (deepPage - 1) * 50 - 1,
-      })
-    ).tickets.edges[0]?.cursor;
-
-    const all: Scenario[] = [
-      { name: '1 GraphQL ticket list (50, nested)', method: 'POST', path: '/graphql', body: gql(LIST) },
-      {
-        name: '2 GraphQL ticket by key, 50 comments + attachments',
-        method: 'POST',
-        path: '/graphql',
-        body: gql(
-          `query($k: String!) { ticket(key: $k) { key subject comments(first: 50) { nodes { content author { name }
-          attachments { nodes { filename contentType } } } } attachments { nodes { filename } } } }`,
-          { k: key },
-        ),
-      },
-      { name: '4 REST ticket list (limit 50)', method: 'GET', path: '/api/rest/latest/desk/tickets?limit=50' },
-      { name: '5 REST ticket by key', method: 'GET', path: `/api/rest/latest/desk/tickets/${key}` },
-      { name: '6a GraphQL page 1', method: 'POST', path: '/graphql', body: gql(LIST) },
-      {
-        name: `6b GraphQL page ${deepPage} (cursor)`,
-        method: 'POST',
-        path: '/graphql',
-        body: gql(LIST, { after: cursor }),
-      },
-      { name: '6c REST page 1', method: 'GET', path: '/api/rest/latest/desk/tickets?limit=50&page=1' },
-      {
-        name: `6d REST page ${deepPage}`,
-        method: 'GET',
-        path: `/api/rest/latest/desk/tickets?limit=50&page=${deepPage}`,
-      },
-      // The largest page the shops ask for (1000, HELPDESK_REST_MAX_PAGE_SIZE), read in batches of 100.
-      { name: '7 REST ticket list (limit 1000)', method: 'GET', path: '/api/rest/latest/desk/tickets?limit=1000' },
-      {
-        name: '3 GraphQL createTicket',
-        method: 'POST',
-        path: '/graphql',
-        body: gql(
-          'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Bench", description: "Load"}) { ticket { key } userErrors { code } } }',
-          { b: branch },
-        ),
-      },
-    ];
-    const scenarios = all.filter((s) => !values.only || s.name.startsWith(values.only));
-
-    for (const scenario of scenarios) {
-      // Warm-up (JIT, connection pool, database cache), not recorded.
-      await autocannon({
-        url: `http://127.0.0.1:${PORT}${scenario.path}`,
-        method: scenario.method,
-        headers: auth,
-        body: scenario.body,
-        connections: 8,
-        duration: 2,
-      });
-      for (const connections of connectionCounts) {
-        const row = await measure(scenario, connections, true);
-        rows.push(row);
-        console.log(JSON.stringify(row));
-      }
-    }
+    await work(server);
   } finally {
     await stop(server);
   }
-
-  await writeResults(rows);
 }
 
-async function writeResults(rows: Row[]) {
-  const baseline = new Map(rows.filter((r) => r.scenario.startsWith('1*')).map((r) => [r.connections, r.rps]));
-  const date = new Date().toISOString().slice(0, 10);
-  const lines = [
-    `# Benchmark ${date}, ${engine}`,
-    '',
-    `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
-    `Data: ${tickets} seeded tickets. Each cell: autocannon, ${duration} s. Server and baseline are separate processes from the load generator.`,
-    '',
-    '| Scenario | Conn. | req/s | p50 ms | p99 ms | SQL/req | peak RSS MB | errors | vs baseline |',
-    '| --- | --: | --: | --: | --: | --: | --: | --: | --: |',
-    ...rows.map((r) => {
-      const base = baseline.get(r.connections);
-      return `| ${r.scenario} | ${r.connections} | ${r.rps.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.statements?.toFixed(2) ?? '-'} | ${r.rssMb ?? '-'} | ${r.errors} | ${base ? `${((100 * r.rps) / base).toFixed(0)}%` : '-'} |`;
-    }),
-    '',
-  ];
-  const file = path.join(root, 'bench', 'results', `${date}-${engine}.md`);
-  await writeFile(file, lines.join('\n'));
-  console.log(lines.join('\n'));
-  console.log(`Wrote ${path.relative(root, file)}`);
+async function serverPhase(variant: Variant, write: boolean) {
+  await withServer(variant, async (server) => {
+    const list = selected(scenarios(await landmarks()), write);
+    if (!write && baselineAnswer !== undefined) {
+      // The baseline must answer what scenario 1 answers, or it is not the baseline of scenario 1.
+      const answer = await graphql(LIST);
+      if (!isDeepStrictEqual({ data: answer }, baselineAnswer)) {
+        throw new Error('The baseline answers something else than scenario 1: fix bench/baseline.ts first.');
+      }
+    }
+    for (const s of list) {
+      await check(s);
+      await warmUp(target(PORT, s), 5);
+      for (const connections of connectionCounts) {
+        const cell = await measure(target(PORT, s), {
+          connections,
+          duration,
+          serverPid: server.pid,
+          statements,
+          postgres: engine === 'postgresql',
+        });
+        record(s, variant.label, connections, cell);
+      }
+    }
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  if (!values['skip-seed']) {
+    const seeded = spawnSync(
+      process.execPath,
+      [
+        'scripts/seed.ts',
+        '--tickets',
+        String(tickets),
+        '--comments-per-ticket',
+        values['comments-per-ticket']!,
+        '--reset',
+      ],
+      { cwd: root, env: benchEnv, stdio: 'inherit' },
+    );
+    if (seeded.status !== 0) throw new Error('seeding failed');
+  }
+  // Scenario names only: the landmarks are read from the server once it runs.
+  const reads = selected(scenarios({} as Landmarks), false);
+  for (let round = 1; round <= rounds && reads.length > 0; round++) {
+    console.log(`== read round ${round} of ${rounds}`);
+    if (reads.some((s) => s.vsBaseline)) await baselinePhase();
+    for (const variant of variants) await serverPhase(variant, false);
+  }
+  if (selected(scenarios({} as Landmarks), true).length > 0) {
+    for (let round = 1; round <= rounds; round++) {
+      console.log(`== write round ${round} of ${rounds}`);
+      for (const variant of variants) await serverPhase(variant, true);
+    }
+    const cleaned = runTs('bench/clean.ts');
+    await new Promise((resolve) => cleaned.once('exit', resolve));
+  }
+  const environment: Environment = {
+    engine,
+    tickets,
+    commentsPerTicket: Number(values['comments-per-ticket']),
+    duration,
+    rounds,
+    label: values.label,
+    minutes: (Date.now() - started) / 60_000,
+    variants: variants.map(
+      (v) =>
+        `${v.label}${
+          Object.keys(v.env).length
+            ? ` (${Object.entries(v.env)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')})`
+            : ''
+        }`,
+    ),
+    postgresVersion: engine === 'postgresql' ? postgresVersion() : undefined,
+  };
+  await writeResults([...results.values()], environment);
+}
+
+function postgresVersion() {
+  const out = spawnSync('psql', [process.env.DATABASE_URL!, '-Atc', 'show server_version'], { encoding: 'utf8' });
+  return out.stdout.trim() || undefined;
 }
 
 await main();
