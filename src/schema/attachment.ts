@@ -29,6 +29,7 @@ function downloadUrl(ctx: Context, kind: 'file' | 'thumbnail', a: { id: number; 
 
 export const Attachment = builder.prismaNode('Attachment', {
   description: 'A file on a ticket or a comment.',
+  select: { id: true },
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id: Number(id), AND: [attachmentVisibility(ctx.viewer)] }),
   // A well-formed id of a missing row is null from node(id:), not an error.

@@ -13,6 +13,7 @@ import { asPayload, onlyFor } from './user-errors.ts';
 
 export const Branch = builder.prismaNode('Branch', {
   description: 'A queue of tickets (a product, team or department). Its key prefixes the keys of its tickets.',
+  select: { id: true },
   id: { field: 'id' },
   // A well-formed id of a missing row is null from node(id:), not an error.
   nullable: true,

@@ -19,6 +19,7 @@ import { asPayload, onlyFor } from './user-errors.ts';
 
 export const Comment = builder.prismaNode('Comment', {
   description: 'A reply or internal note on a ticket.',
+  select: { id: true },
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id: Number(id), AND: [commentVisibility(ctx.viewer)] }),
   // A well-formed id of a missing row is null from node(id:), not an error.
@@ -31,7 +32,10 @@ export const Comment = builder.prismaNode('Comment', {
       type: Person,
       nullable: true,
       description: 'Who wrote it.',
-      select: { authorAgent: true, authorCustomer: true },
+      select: (_args, _ctx, nested) => ({
+        authorAgent: nested(true, [], 'Agent'),
+        authorCustomer: nested(true, [], 'Customer'),
+      }),
       resolve: (comment) => comment.authorAgent ?? comment.authorCustomer,
     }),
     ticket: t.relation('ticket', { description: 'The ticket commented on.' }),

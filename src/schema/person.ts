@@ -12,6 +12,12 @@ export interface PersonShape {
   lastName: string;
 }
 
+/**
+ * The columns every Agent and Customer row is loaded with (select mode): what the Person fields
+ * and the details rule read. Agents add `role`, which tells the two apart.
+ */
+export const personColumns = { id: true, email: true, firstName: true, lastName: true } as const;
+
 const fullName = (p: PersonShape) => fullNameOf(p.firstName, p.lastName);
 
 const refOf = (p: PersonShape): PersonRef => ({ kind: 'role' in p ? 'agent' : 'customer', id: p.id });

@@ -9,7 +9,7 @@ import { can } from '../../domain/permissions.ts';
 import { usernameFromEmail } from '../../domain/usernames.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { sharedConnection } from '../connection.ts';
-import { details, Person, PersonState, visiblePerson } from '../person.ts';
+import { details, Person, PersonState, personColumns, visiblePerson } from '../person.ts';
 import { AgentRole, EditMethod, TicketReplyRedirect, TimeFormat } from './enums.ts';
 
 const gravatar = (email: string) =>
@@ -17,6 +17,7 @@ const gravatar = (email: string) =>
 
 export const Agent = builder.prismaNode('Agent', {
   description: 'A staff member (DiamanteDesk "oro" user, Teamwork Desk agent).',
+  select: { ...personColumns, role: true },
   id: { field: 'id' },
   findUnique: visiblePerson('agent'),
   // A well-formed id of a missing row is null from node(id:), not an error.
@@ -87,12 +88,14 @@ export const Agent = builder.prismaNode('Agent', {
       type: 'JSONObject',
       ...details,
       description: "Teamwork Desk's onboarding state, kept as sent.",
+      select: { onboarding: true },
       resolve: (a) => a.onboarding as Record<string, unknown> | null,
     }),
     trainingWheelsEnrollment: t.field({
       type: 'JSONObject',
       ...details,
       description: "Teamwork Desk's training-wheels enrollment, kept as sent.",
+      select: { trainingWheelsEnrollment: true },
       resolve: (a) => a.trainingWheelsEnrollment as Record<string, unknown> | null,
     }),
     createdBy: t.relation('createdBy', { ...details, description: 'Who created the agent.' }),

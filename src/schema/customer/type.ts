@@ -5,7 +5,7 @@ import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { sharedConnection } from '../connection.ts';
-import { details, Person, PersonState, staffOnly, visiblePerson } from '../person.ts';
+import { details, Person, PersonState, personColumns, staffOnly, visiblePerson } from '../person.ts';
 import { CustomerChannel } from './enums.ts';
 
 /** Other profiles of the same person, for many customers at once (one query per request). */
@@ -24,6 +24,8 @@ function linkedProfilesLoader(ctx: Context) {
 export const Customer = builder.prismaNode('Customer', {
   description:
     'An end user who asks for help (DiamanteDesk "diamante" user, Deskie user). One profile per channel; linked profiles are one person.',
+  // linkGroup too: `tickets(includeLinked:)` reads it (a connection field takes no select of its own).
+  select: { ...personColumns, linkGroup: true },
   id: { field: 'id' },
   findUnique: visiblePerson('customer'),
   nullable: true,
@@ -42,6 +44,7 @@ export const Customer = builder.prismaNode('Customer', {
       type: 'JSONObject',
       ...details,
       description: 'Custom field values keyed like `cf_20`.',
+      select: { customFields: true },
       resolve: (c) => c.customFields as Record<string, unknown>,
     }),
     channel: t.expose('channel', { type: CustomerChannel, ...details, description: 'Channel of this profile.' }),

@@ -9,6 +9,9 @@ import { TicketPriority, TicketSource, TicketStatus } from './enums.ts';
 
 export const Ticket = builder.prismaNode('Ticket', {
   description: 'A support request in a branch.',
+  // Select mode: a list loads the columns and relations its query asks for, not whole rows
+  // (descriptions and every column of each person), which Prisma maps value by value.
+  select: { id: true },
   id: { field: 'id' },
   findUnique: (id, ctx) => ({ id: Number(id), AND: [ticketVisibility(ctx.viewer)] }),
   // A well-formed id of a missing row is null from node(id:), not an error.
@@ -32,7 +35,10 @@ export const Ticket = builder.prismaNode('Ticket', {
       type: Person,
       nullable: true,
       description: 'Who raised the ticket.',
-      select: { reporterAgent: true, reporterCustomer: true },
+      select: (_args, _ctx, nested) => ({
+        reporterAgent: nested(true, [], 'Agent'),
+        reporterCustomer: nested(true, [], 'Customer'),
+      }),
       resolve: (ticket) => ticket.reporterAgent ?? ticket.reporterCustomer,
     }),
     assignee: t.relation('assignee', { nullable: true, description: 'The agent responsible, if any.' }),
@@ -40,7 +46,12 @@ export const Ticket = builder.prismaNode('Ticket', {
       type: [Person],
       description:
         'People notified of changes to the ticket. A watcher a customer added (by email or id) is listed to staff and to that watcher only, never to customers: adding someone must not tell a customer whether the email has an account.',
-      select: { watchers: { select: { agent: true, customer: true, addedByCustomer: true }, orderBy: { id: 'asc' } } },
+      select: (_args, _ctx, nested) => ({
+        watchers: {
+          select: { agent: nested(true, [], 'Agent'), customer: nested(true, [], 'Customer'), addedByCustomer: true },
+          orderBy: { id: 'asc' },
+        },
+      }),
       resolve: (ticket, _args, ctx) =>
         ticket.watchers
           .filter((w) =>
