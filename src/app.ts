@@ -5,11 +5,13 @@ import type { SecretBox } from './auth/secret-box.ts';
 import { type Clock, systemClock } from './clock.ts';
 import {
   DEFAULT_API_KEYS_PER_PERSON,
+  DEFAULT_COUNT_CACHE_SECONDS,
   DEFAULT_LIMITS,
   DEFAULT_REST_MAX_PAGE_SIZE,
   DEFAULT_WSSE_LIFETIME_SECONDS,
 } from './config.ts';
 import type { Context, Viewer } from './context.ts';
+import { createCountCache } from './db/count-cache.ts';
 import type { Database } from './db/database.ts';
 import { type AttachmentLimits, DEFAULT_ATTACHMENT_LIMITS } from './domain/attachments.ts';
 import { DEFAULT_LANGUAGE_TABLE, type LanguageTable, parseLanguageTable } from './domain/languages.ts';
@@ -60,6 +62,8 @@ export interface AppOptions {
   restMaxPageSize?: number;
   /** Deskie's language ids (HELPDESK_DESKIE_LANGUAGES). */
   deskieLanguages?: LanguageTable;
+  /** How long a list's totalCount may be reused while this process writes nothing it depends on (HELPDESK_COUNT_CACHE_SECONDS); 0: never. */
+  countCacheSeconds?: number;
 }
 
 export function createApp({
@@ -82,6 +86,7 @@ export function createApp({
   wsseLifetimeSeconds = DEFAULT_WSSE_LIFETIME_SECONDS,
   restMaxPageSize = DEFAULT_REST_MAX_PAGE_SIZE,
   deskieLanguages = parseLanguageTable(DEFAULT_LANGUAGE_TABLE) as LanguageTable,
+  countCacheSeconds = DEFAULT_COUNT_CACHE_SECONDS,
 }: AppOptions) {
   const cors = { origins: corsOrigins };
   const authenticate = createAuthenticator({ prisma: db.prisma, box, now, wsseLifetimeSeconds });
@@ -94,6 +99,7 @@ export function createApp({
   });
   const gate = createGate({ authenticate, limits: rateLimits, logger });
   const files = { store, limits: attachmentLimits, downloadTokenSeconds };
+  const counts = createCountCache({ writes: db.writes, ttlMs: countCacheSeconds * 1000, now });
   const baseUrl = typeof publicUrl === 'function' ? publicUrl : () => publicUrl ?? 'http://localhost';
   const makeContext = <V extends Viewer | null>(viewer: V): Omit<Context, 'viewer'> & { viewer: V } => ({
     db,
@@ -104,6 +110,7 @@ export function createApp({
     viewer,
     quotas: { apiKeysPerPerson },
     now,
+    counts,
   });
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });

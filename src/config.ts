@@ -58,6 +58,8 @@ export interface Config {
   downloadTokenSeconds: number;
   /** How long a WSSE token (its Created time) is accepted, and how far ahead of our clock, in seconds. */
   wsseLifetimeSeconds: number;
+  /** How long a list's totalCount is reused while this process writes nothing it depends on; 0: never. */
+  countCacheSeconds: number;
   /** Largest REST `limit`; larger requests are served this many items. */
   restMaxPageSize: number;
   /** Serve /metrics (SQL statement counter, RSS) for monitoring and benchmarks. */
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const rateLimitPerMinute = int('HELPDESK_RATE_LIMIT', 600, 0, 1_000_000);
   const authFailuresPerMinute = int('HELPDESK_AUTH_FAILURES_PER_MINUTE', 30, 0, 1_000_000);
   const apiKeysPerPerson = int('HELPDESK_MAX_API_KEYS', DEFAULT_API_KEYS_PER_PERSON, 1, 10_000);
+  const countCacheSeconds = int('HELPDESK_COUNT_CACHE_SECONDS', DEFAULT_COUNT_CACHE_SECONDS, 0, 3600);
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl !== undefined && !/^rediss?:\/\/\S*$/.test(redisUrl)) {
     problems.push('REDIS_URL must start with redis:// or rediss:// (for example redis://127.0.0.1:6379)');
@@ -228,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     downloadTokenSeconds,
     wsseLifetimeSeconds,
+    countCacheSeconds,
     restMaxPageSize,
     metrics,
     corsOrigins,
@@ -236,6 +240,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export const DEFAULT_API_KEYS_PER_PERSON = 20;
+
+/** A list header may lag other instances' writes by this much (README, "Counts"). */
+export const DEFAULT_COUNT_CACHE_SECONDS = 5;
 
 /** DiamanteDesk's customer portal used 300 s; Oro's staff firewall allowed 3600 s. */
 export const DEFAULT_WSSE_LIFETIME_SECONDS = 300;

@@ -144,6 +144,7 @@ export async function startHelpdesk(config: Config, logger: Logger, opening?: Pr
     wsseLifetimeSeconds: config.wsseLifetimeSeconds,
     restMaxPageSize: config.restMaxPageSize,
     deskieLanguages: config.deskieLanguages,
+    countCacheSeconds: config.countCacheSeconds,
   });
   await app.ready();
   phase('app');

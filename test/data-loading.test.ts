@@ -23,7 +23,9 @@ describe('ticket list data loading', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await createTestApp();
+    // Every request counts here: the loading shape is measured, and the count cache has its own
+    // tests (count-cache.test.ts).
+    app = await createTestApp({ countCacheSeconds: 0 });
     const branch = await createBranch(app, 'Load', 'LOAD');
     const customer = await createCustomer(app, 'many@example.com');
     const agent = await app.db.prisma.agent.create({ data: { email: 'agent@example.com', firstName: 'Al' } });

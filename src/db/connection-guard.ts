@@ -6,30 +6,52 @@ import type {
   SqlQueryable,
 } from '@prisma/driver-adapter-utils';
 import { DatabaseBusyError } from '../domain/errors.ts';
+import { type WriteEpochs, writtenTable } from './write-epochs.ts';
 
 // Counts statements at the driver boundary, below Prisma, so relation loads, transactions and
-// raw queries are all seen exactly as the database sees them.
+// raw queries are all seen exactly as the database sees them; and stamps the tables each write
+// touched once it is done (a transaction's at its commit), for what is cached from them.
 export function countingFactory(
   factory: SqlMigrationAwareDriverAdapterFactory,
   counter: { statements: number },
+  writes?: WriteEpochs,
 ): SqlMigrationAwareDriverAdapterFactory {
-  const countQueries = <T extends SqlQueryable>(target: T): T => {
+  /** `written`: where a transaction collects its tables until it commits; absent: stamp at once. */
+  const observe = <T extends SqlQueryable>(target: T, written?: Set<string | 'all'>): T => {
     const queryRaw = target.queryRaw.bind(target);
     const executeRaw = target.executeRaw.bind(target);
+    const after = async <R>(sql: string, run: Promise<R>): Promise<R> => {
+      const table = writes ? writtenTable(sql) : null;
+      const result = await run;
+      if (table !== null) {
+        if (written) written.add(table);
+        else writes!.bump(table === 'all' ? 'all' : [table]);
+      }
+      return result;
+    };
     target.queryRaw = (query) => {
       counter.statements++;
-      return queryRaw(query);
+      return after(query.sql, queryRaw(query));
     };
     target.executeRaw = (query) => {
       counter.statements++;
-      return executeRaw(query);
+      return after(query.sql, executeRaw(query));
     };
     return target;
   };
   const wrapAdapter = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
-    countQueries(adapter);
+    observe(adapter);
     const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (isolationLevel) => countQueries(await startTransaction(isolationLevel));
+    adapter.startTransaction = async (isolationLevel) => {
+      const written = new Set<string | 'all'>();
+      const tx = observe(await startTransaction(isolationLevel), written);
+      const commit = tx.commit.bind(tx);
+      tx.commit = async () => {
+        await commit();
+        if (written.size && writes) writes.bump(written.has('all') ? 'all' : (written as Set<string>));
+      };
+      return tx;
+    };
     return adapter;
   };
   return wrapConnections(factory, wrapAdapter);

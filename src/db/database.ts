@@ -13,6 +13,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import { type ConnectionGuard, countingFactory, exclusiveConnection, guardedFactory } from './connection-guard.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
 import { applyMigrations, readMigrationList } from './schema-engine.ts';
+import { createWriteEpochs, type WriteEpochs } from './write-epochs.ts';
 
 export type Engine = 'pglite' | 'postgresql';
 
@@ -65,6 +66,8 @@ export interface Database {
   prisma: PrismaClient;
   /** SQL statements sent since start; the statement-count tests and benchmarks read it. */
   readonly statements: number;
+  /** The tables this process wrote to, as stamps: what is cached from them (counts) checks these. */
+  writes: WriteEpochs;
   migrate(): Promise<string[]>;
   /** Names of migrations on disk that the database has not finished applying. */
   pendingMigrations(): Promise<string[]>;
@@ -118,8 +121,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
 
   const counter = { statements: 0 };
+  const writes = createWriteEpochs();
   const prisma = new PrismaClient({
-    adapter: guardedFactory(countingFactory(factory, counter), guard),
+    adapter: guardedFactory(countingFactory(factory, counter, writes), guard),
     // An interactive transaction waits for a connection as long as a statement does, and may
     // last as long as the longest statement allowed.
     transactionOptions: {
@@ -148,6 +152,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     get statements() {
       return counter.statements;
     },
+    writes,
     async migrate() {
       // Nothing pending (every restart): skip the schema engine, a WebAssembly module that takes
       // about a second to start. A failed migration counts as pending, so the engine reports it.

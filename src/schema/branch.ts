@@ -4,7 +4,7 @@ import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent/type.ts';
-import { sharedConnection } from './connection.ts';
+import { countOf, sharedConnection } from './connection.ts';
 import { FILTER_TEXT_MAX, KEY_MAX, LONG_TEXT_MAX, maxLength, SEARCH_TEXT_MAX, TAG_MAX } from './input-limits.ts';
 import { deprecatedLookup, locatorOf } from './locator.ts';
 import { findPage, offsetArgDescription, orderInput, timeRange } from './ordering.ts';
@@ -147,7 +147,7 @@ builder.queryFields((t) => ({
         orderBy: t.arg({ type: branchOrder.Input, description: 'Sort order; default oldest first.' }),
         offset: t.arg.int({ description: offsetArgDescription }),
       },
-      totalCount: (_root, args, ctx) => ctx.prisma.branch.count({ where: branchWhere(args.filter) }),
+      totalCount: (_root, args, ctx) => countOf(ctx, 'branch', branchWhere(args.filter)),
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.branch,

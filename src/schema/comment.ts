@@ -5,7 +5,7 @@ import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Agent } from './agent/type.ts';
-import { sharedConnection } from './connection.ts';
+import { countOf, sharedConnection } from './connection.ts';
 import { Customer } from './customer/type.ts';
 import { incomingFiles, newFileFields } from './files.ts';
 import { FILTER_TEXT_MAX, maxLength } from './input-limits.ts';
@@ -142,7 +142,7 @@ builder.queryFields((t) => ({
         offset: t.arg.int({ description: offsetArgDescription }),
       },
       totalCount: (_root, args, ctx) =>
-        ctx.prisma.comment.count({ where: { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] } }),
+        countOf(ctx, 'comment', { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] }),
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.comment,

@@ -2,6 +2,8 @@
 // that lists that type, so clients write one fragment per list and Relay needs no per-field edge
 // type names.
 import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 
 type NodeRef = Parameters<typeof builder.connectionObject>[0]['type'];
 
@@ -32,4 +34,19 @@ export function sharedConnection<T extends NodeRef>(type: T, name: string, plura
     edge,
   );
   return { connection, edge };
+}
+
+/** The lists that count through the count cache, by Prisma delegate, with the `where` each takes. */
+interface Countable {
+  ticket: Prisma.TicketWhereInput;
+  comment: Prisma.CommentWhereInput;
+  customer: Prisma.CustomerWhereInput;
+  agent: Prisma.AgentWhereInput;
+  branch: Prisma.BranchWhereInput;
+}
+
+/** A list's totalCount: `model` rows matching `where`, through the count cache (src/db/count-cache.ts). */
+export function countOf<M extends keyof Countable>(ctx: Context, model: M, where: Countable[M]): Promise<number> {
+  const delegate = ctx.prisma[model] as unknown as { count(args: { where: Countable[M] }): Promise<number> };
+  return ctx.counts.count(model[0]!.toUpperCase() + model.slice(1), where, () => delegate.count({ where }));
 }

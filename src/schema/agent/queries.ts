@@ -1,6 +1,7 @@
 // Query.agent and Query.agents.
 import { builder } from '../../builder.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
+import { countOf } from '../connection.ts';
 import { deprecatedLookup, locatorOf } from '../locator.ts';
 import { findPage, offsetArgDescription } from '../ordering.ts';
 import { AgentFilter, agentWhere, personOrder } from './filter.ts';
@@ -51,7 +52,7 @@ builder.queryFields((t) => ({
         orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
         offset: t.arg.int({ description: offsetArgDescription }),
       },
-      totalCount: (_root, args, ctx) => ctx.prisma.agent.count({ where: agentWhere(args.filter) }),
+      totalCount: (_root, args, ctx) => countOf(ctx, 'agent', agentWhere(args.filter)),
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.agent,

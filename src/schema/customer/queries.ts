@@ -2,6 +2,7 @@
 import { builder } from '../../builder.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { personOrder } from '../agent/filter.ts';
+import { countOf } from '../connection.ts';
 import { deprecatedLookup, locatorOf } from '../locator.ts';
 import { findPage, offsetArgDescription } from '../ordering.ts';
 import { CustomFieldType } from './enums.ts';
@@ -45,7 +46,7 @@ builder.queryFields((t) => ({
         orderBy: t.arg({ type: personOrder.Input, description: 'Sort order; default oldest first.' }),
         offset: t.arg.int({ description: offsetArgDescription }),
       },
-      totalCount: (_root, args, ctx) => ctx.prisma.customer.count({ where: customerWhere(args.filter) }),
+      totalCount: (_root, args, ctx) => countOf(ctx, 'customer', customerWhere(args.filter)),
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.customer,

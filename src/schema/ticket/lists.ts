@@ -4,6 +4,7 @@ import { can } from '../../domain/permissions.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { Agent } from '../agent/type.ts';
 import { Branch } from '../branch.ts';
+import { countOf } from '../connection.ts';
 import { Customer } from '../customer/type.ts';
 import { details } from '../person.ts';
 import { nestedTicketArgs, nestedTicketQuery } from './filter.ts';
@@ -73,7 +74,7 @@ builder.prismaObjectField(Customer, 'tickets', (t) =>
       totalCount: (c, args, ctx) => {
         if (!can(ctx.viewer, 'person:readDetails', { kind: 'customer', id: c.id })) return 0;
         const { where } = nestedTicketQuery(args, ctx);
-        return ctx.prisma.ticket.count({ where: { AND: [reporterWhere(c, args.includeLinked), where] } });
+        return countOf(ctx, 'ticket', { AND: [reporterWhere(c, args.includeLinked), where] });
       },
     },
     TicketConnection,

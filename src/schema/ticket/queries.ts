@@ -2,6 +2,7 @@
 import { builder } from '../../builder.ts';
 import { ticketVisibility } from '../../domain/permissions.ts';
 import * as tickets from '../../domain/tickets.ts';
+import { countOf } from '../connection.ts';
 import { KEY_MAX, maxLength, SEARCH_TEXT_MAX } from '../input-limits.ts';
 import { deprecatedLookup, locatorOf } from '../locator.ts';
 import { findPage, offsetArgDescription } from '../ordering.ts';
@@ -47,7 +48,7 @@ builder.queryFields((t) => ({
         offset: t.arg.int({ description: offsetArgDescription }),
       },
       totalCount: (_root, args, ctx) =>
-        ctx.prisma.ticket.count({ where: visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)) }),
+        countOf(ctx, 'ticket', visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer))),
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.ticket,
@@ -74,8 +75,7 @@ builder.queryFields((t) => ({
         }),
         offset: t.arg.int({ description: offsetArgDescription }),
       },
-      totalCount: (_root, args, ctx) =>
-        ctx.prisma.ticket.count({ where: visibleTickets(ctx, searchWhere(args.query)) }),
+      totalCount: (_root, args, ctx) => countOf(ctx, 'ticket', visibleTickets(ctx, searchWhere(args.query))),
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.ticket,

@@ -1,0 +1,51 @@
+// Which tables this process has written to, as stamps that move forward: anything cached from a
+// table (list counts, src/db/count-cache.ts) is good while the stamps of its tables stand still.
+// Stamps move when a write is done (a statement outside a transaction) or committed (a
+// transaction), so a read that starts after the stamp moved sees the new rows.
+
+/** The table an INSERT, UPDATE or DELETE writes to, as Prisma and our raw statements spell it. */
+const WRITE = /^\s*(?:insert\s+into|update|delete\s+from)\s+(?:"?public"?\s*\.\s*)?"?([A-Za-z_][A-Za-z0-9_]*)"?/i;
+/** Statements that change no rows: reads (a SELECT ... FOR UPDATE only locks) and transaction control. */
+const NO_WRITE = /^\s*(?:select|show|explain|begin|commit|rollback|set|start\s+transaction|savepoint|release)\b/i;
+
+/** `null`: the statement writes nothing; `'all'`: it writes where the parser cannot tell (a CTE, DDL, TRUNCATE). */
+export function writtenTable(sql: string): string | 'all' | null {
+  const match = WRITE.exec(sql);
+  if (match) return match[1]!;
+  return NO_WRITE.test(sql) ? null : 'all';
+}
+
+export interface WriteEpochs {
+  /** A stamp for these tables: it changes whenever one of them is written to. */
+  stampOf(tables: readonly string[]): number;
+  /** Records writes to these tables (or to every table); `remote`: told by another process, not re-announced. */
+  bump(tables: Iterable<string> | 'all', remote?: boolean): void;
+  /** Called with every local bump, to tell sibling processes (cluster workers). */
+  onLocalBump(listener: (tables: string[] | 'all') => void): void;
+}
+
+export function createWriteEpochs(): WriteEpochs {
+  let clock = 0;
+  let everything = 0;
+  const stamps = new Map<string, number>();
+  const listeners: ((tables: string[] | 'all') => void)[] = [];
+  return {
+    stampOf(tables) {
+      let stamp = everything;
+      for (const table of tables) stamp = Math.max(stamp, stamps.get(table) ?? 0);
+      return stamp;
+    },
+    bump(tables, remote = false) {
+      clock++;
+      if (tables === 'all') everything = clock;
+      else for (const table of tables) stamps.set(table, clock);
+      if (!remote) {
+        const told = tables === 'all' ? 'all' : [...tables];
+        for (const listener of listeners) listener(told);
+      }
+    },
+    onLocalBump(listener) {
+      listeners.push(listener);
+    },
+  };
+}
