@@ -17,6 +17,7 @@ import type { Context } from './context.ts';
 import { scopesOf } from './domain/permissions.ts';
 import type PrismaTypes from './generated/pothos-types.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
+import LoadedColumnsPlugin from './pothos/loaded-columns.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -79,7 +80,8 @@ export const builder = new SchemaBuilder<{
     File: { Input: File; Output: never };
   };
 }>({
-  plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, PrismaPlugin],
+  // Outermost first: permissions, then the exposed-column shortcut, then prisma's loading.
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, LoadedColumnsPlugin, PrismaPlugin],
   scopeAuth: {
     // Anonymous callers never get this far (src/yoga.ts answers 401), so these see a viewer.
     authScopes: (ctx) => scopesOf(ctx.viewer),
