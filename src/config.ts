@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start. A bad value stops the process
 // with a message naming the variable, instead of failing later in some request.
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { apiKeyPattern } from './auth/api-keys.ts';
 import { emailPattern } from './domain/formats.ts';
@@ -60,6 +61,8 @@ export interface Config {
   wsseLifetimeSeconds: number;
   /** How long a list's totalCount is reused while this process writes nothing it depends on; 0: never. */
   countCacheSeconds: number;
+  /** Server processes sharing the port (src/cluster.ts); more than 1 only on PostgreSQL. */
+  workers: number;
   /** Largest REST `limit`; larger requests are served this many items. */
   restMaxPageSize: number;
   /** Serve /metrics (SQL statement counter, RSS) for monitoring and benchmarks. */
@@ -120,6 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  // One per core on PostgreSQL (at most 4 by default: each has its own connection pool).
+  const workers = int('HELPDESK_WORKERS', databaseUrl ? Math.min(availableParallelism(), 4) : 1, 1, 64);
+  if (workers > 1 && !databaseUrl) {
+    problems.push(
+      `HELPDESK_WORKERS=${workers} needs DATABASE_URL: the embedded database serves one process (leave it unset or 1)`,
+    );
+  }
   if (databaseUrl !== undefined) {
     let protocol = '';
     try {
@@ -232,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     downloadTokenSeconds,
     wsseLifetimeSeconds,
     countCacheSeconds,
+    workers,
     restMaxPageSize,
     metrics,
     corsOrigins,

@@ -30,8 +30,15 @@ export interface ServerDeps {
   connections?: ConnectionLimits;
   /** Serve /metrics (statement counter, RSS); off unless HELPDESK_METRICS=1. */
   exposeMetrics?: boolean;
+  /** What /metrics reports; this process's own by default (a cluster worker reports the cluster's). */
+  metrics?: () => Promise<ProcessMetrics>;
   db: Database;
   logger: Logger;
+}
+
+export interface ProcessMetrics {
+  statements: number;
+  rss: number;
 }
 
 export interface ConnectionLimits {
@@ -69,6 +76,7 @@ export function createHttpServer({
   connections = DEFAULT_CONNECTION_LIMITS,
   exposeMetrics = false,
   db,
+  metrics = async () => ({ statements: db.statements, rss: process.memoryUsage.rss() }),
   logger,
 }: ServerDeps): Server {
   /** An error answer: in the REST format asked for (JSON or XML) under the REST prefix, else JSON. */
@@ -129,13 +137,14 @@ export function createHttpServer({
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/metrics' && exposeMetrics) {
       // Prometheus text format; the benchmark reads statements per request from it.
+      const { statements, rss } = await metrics();
       const text = [
         '# HELP helpdesk_sql_statements_total SQL statements sent to the database.',
         '# TYPE helpdesk_sql_statements_total counter',
-        `helpdesk_sql_statements_total ${db.statements}`,
+        `helpdesk_sql_statements_total ${statements}`,
         '# HELP process_resident_memory_bytes Resident set size.',
         '# TYPE process_resident_memory_bytes gauge',
-        `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+        `process_resident_memory_bytes ${rss}`,
         '',
       ].join('\n');
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4', 'Content-Length': Buffer.byteLength(text) });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createApp } from './app.ts';
 import { createFirstAdmin, ensureAdmin } from './auth/bootstrap.ts';
 import { checkServerKey, loadServerKey, type SecretBox, secretBox } from './auth/secret-box.ts';
+import type { ClusterWorker } from './cluster.ts';
 import type { Config } from './config.ts';
 import { configuredDatabase, type Database, openDatabase } from './db/database.ts';
 import { startStatisticsKeeper } from './db/statistics.ts';
@@ -75,8 +76,45 @@ export function ownBaseUrl(host: string, port: number) {
 /** Milliseconds since `since`, for the start-up phases in the "listening" log line. */
 const elapsed = (since: number) => Math.round(performance.now() - since);
 
-/** `opening`: the database already being opened (serve.ts starts it while this module loads). */
-export async function startHelpdesk(config: Config, logger: Logger, opening?: Promise<Database>) {
+/**
+ * What the database needs before requests are served, once per start: migrations, the server key
+ * checked against the stored keys, the first admin, usernames. A cluster's primary runs it and its
+ * workers only load the key (`primary: false`), so two processes never create the same admin.
+ */
+export async function prepareDatabase(db: Database, config: Config, logger: Logger, primary = true) {
+  try {
+    if (config.autoMigrate && primary) {
+      const applied = await db.migrate();
+      if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+    }
+    const facts = await startupFacts(db);
+    const box = secretBox(await loadServerKey(config.secretKey, config.dataDir, facts.apiKeys === 0 && primary));
+    checkServerKey(box, facts.sample);
+    if (!primary) return box;
+    await bootstrapAdmin(db, box, config, logger, facts);
+    if (facts.unnamedAgents > 0) {
+      // Agents from before usernames existed (and any inserted around the domain) get one now.
+      const named = await fillMissingUsernames(db.prisma);
+      logger.info({ agents: named }, 'gave agents without a username one from their email');
+    }
+    return box;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/**
+ * `opening`: the database already being opened (serve.ts starts it while this module loads).
+ * `worker`: this process is one of a cluster's workers (src/cluster.ts); the primary prepared the
+ * database, and only the first worker runs the background sweeps.
+ */
+export async function startHelpdesk(
+  config: Config,
+  logger: Logger,
+  opening?: Promise<Database>,
+  worker?: ClusterWorker,
+) {
   const phases: Record<string, number> = {};
   let phaseStart = performance.now();
   const phase = (name: string) => {
@@ -85,38 +123,24 @@ export async function startHelpdesk(config: Config, logger: Logger, opening?: Pr
   };
   const db = await (opening ?? openDatabase(configuredDatabase(config)));
   phase('database');
-  let box: SecretBox;
-  try {
-    if (config.autoMigrate) {
-      const applied = await db.migrate();
-      if (applied.length > 0) logger.info({ applied }, 'applied migrations');
-    }
-    phase('migrations');
-    const facts = await startupFacts(db);
-    box = secretBox(await loadServerKey(config.secretKey, config.dataDir, facts.apiKeys === 0));
-    checkServerKey(box, facts.sample);
-    await bootstrapAdmin(db, box, config, logger, facts);
-    phase('credentials');
-    if (facts.unnamedAgents > 0) {
-      // Agents from before usernames existed (and any inserted around the domain) get one now.
-      const named = await fillMissingUsernames(db.prisma);
-      logger.info({ agents: named }, 'gave agents without a username one from their email');
-    }
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
+  const box = await prepareDatabase(db, config, logger, !worker);
+  phase('credentials');
+  worker?.attach(db);
 
   const store = filesystemBlobStore(path.join(config.dataDir, 'attachments'));
   // Blobs of uploads that never committed (a crash, a failed transaction) and interrupted writes.
-  const sweeper = startOrphanSweeper(
-    createOrphanSweeper(db.prisma, store, { graceMs: config.blobSweep.graceSeconds * 1000 }),
-    config.blobSweep.intervalSeconds * 1000,
-    (result) => {
-      if (result.removedBlobs || result.removedTemporaries) logger.info(result, 'swept orphan attachment blobs');
-    },
-    (error) => logger.warn({ err: error }, 'attachment blob sweep failed'),
-  );
+  // One sweeper per installation: in a cluster, the first worker's.
+  const sweeper =
+    !worker || worker.index === 1
+      ? startOrphanSweeper(
+          createOrphanSweeper(db.prisma, store, { graceMs: config.blobSweep.graceSeconds * 1000 }),
+          config.blobSweep.intervalSeconds * 1000,
+          (result) => {
+            if (result.removedBlobs || result.removedTemporaries) logger.info(result, 'swept orphan attachment blobs');
+          },
+          (error) => logger.warn({ err: error }, 'attachment blob sweep failed'),
+        )
+      : { stop: async () => {} };
   const statistics = startStatisticsKeeper(db, logger);
   // Absolute links come from HELPDESK_PUBLIC_URL, else from this server's own address (known once
   // it listens), never from the Host header a client sends.
@@ -163,6 +187,8 @@ export async function startHelpdesk(config: Config, logger: Logger, opening?: Pr
       maxConnections: config.maxConnections,
     },
     exposeMetrics: config.metrics,
+    // A worker reports the cluster's totals, so /metrics counts every request whichever worker answers.
+    metrics: worker?.metrics,
     db,
     logger,
   });

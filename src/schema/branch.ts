@@ -151,6 +151,7 @@ builder.queryFields((t) => ({
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.branch,
+          'Branch',
           query,
           branchWhere(args.filter),
           branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],

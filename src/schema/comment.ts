@@ -146,6 +146,7 @@ builder.queryFields((t) => ({
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.comment,
+          'Comment',
           query,
           { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] },
           commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],

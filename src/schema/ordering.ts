@@ -2,6 +2,7 @@
 // columns, with the id as tie-breaker so cursor pagination stays stable when values repeat.
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
+import { after, anchorSelect, keysetColumns } from './keyset.ts';
 
 export const OrderDirection = builder.enumType('OrderDirection', {
   description: 'Sort direction.',
@@ -58,22 +59,63 @@ export const offsetArgDescription = 'Skip this many items first (page-number pag
 
 interface PageableDelegate<T> {
   findMany(args: object): Promise<T[]>;
-  findFirst(args: object): Promise<{ id: number } | null>;
+  findFirst(args: object): Promise<Record<string, unknown> | null>;
 }
 
 /**
- * One page of a list, honouring `offset`. A deep offset is turned into a cursor: the id at that
- * position is found with an index-only query first, because skipping rows in the main query makes
- * the database build every skipped row's joined relations (page 400 took 1.3 s that way).
+ * One page of a list of `model`, honouring `offset`. A cursor (`after`/`before`) or a deep offset
+ * becomes a keyset `where` on the sort columns when the order allows one (src/schema/keyset.ts):
+ * the sort values of the anchor row are read first (an index lookup, or for an offset an
+ * index-only scan), because skipping rows in the main query makes the database build every
+ * skipped row's joined relations (page 400 took 1.3 s that way), and Prisma's own cursor loads
+ * each relation in a statement of its own.
  */
 export async function findPage<T>(
   delegate: PageableDelegate<T>,
-  query: { skip?: number; cursor?: unknown },
+  model: string,
+  query: { skip?: number; take?: number; cursor?: Record<string, unknown> },
   where: object,
   orderBy: object | object[],
   offset: number | null | undefined,
 ): Promise<T[]> {
   const paged = withOffset(query, offset);
+  const columns = keysetColumns(model, orderBy);
+  if (!columns) return prismaCursorPage(delegate, query, paged, where, orderBy, offset);
+  const { cursor, skip = 0, take, ...selection } = paged;
+  if (!cursor && !offset) return delegate.findMany({ ...paged, where, orderBy });
+  const backwards = take !== undefined && take < 0;
+  let anchor: Record<string, unknown> | null;
+  // Prisma's cursor row is the first of the page; its skip counts from there.
+  let remaining = skip;
+  if (cursor) {
+    anchor = await delegate.findFirst({ where: cursor, select: anchorSelect(columns) });
+  } else {
+    anchor = await delegate.findFirst({ where, orderBy, skip: offset!, select: anchorSelect(columns) });
+    remaining = skip - offset!;
+  }
+  if (!anchor) return [];
+  const fromAnchor =
+    remaining > 0
+      ? { where: { AND: [where, after(columns, anchor, backwards)] }, skip: remaining - 1 }
+      : { where: { AND: [where, { OR: [after(columns, anchor, backwards), { id: anchor.id }] }] }, skip: 0 };
+  if (!backwards) return delegate.findMany({ ...selection, ...fromAnchor, orderBy, take });
+  // `before`: the rows just before the anchor, read in reverse and returned in the list's order.
+  const reversed = (Array.isArray(orderBy) ? orderBy : [orderBy]).map((term) =>
+    Object.fromEntries(Object.entries(term).map(([c, d]) => [c, d === 'asc' ? 'desc' : 'asc'])),
+  );
+  const rows = await delegate.findMany({ ...selection, ...fromAnchor, orderBy: reversed, take: -take! });
+  return rows.reverse();
+}
+
+/** Orders a keyset cannot follow: Prisma's cursor, and a deep offset as an id anchor first. */
+export async function prismaCursorPage<T>(
+  delegate: PageableDelegate<T>,
+  query: { skip?: number; cursor?: unknown },
+  paged: object,
+  where: object,
+  orderBy: object | object[],
+  offset: number | null | undefined,
+): Promise<T[]> {
   if (!offset || query.cursor) return delegate.findMany({ ...paged, where, orderBy });
   const anchor = await delegate.findFirst({ where, orderBy, skip: offset, select: { id: true } });
   if (!anchor) return [];

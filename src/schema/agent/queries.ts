@@ -56,6 +56,7 @@ builder.queryFields((t) => ({
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.agent,
+          'Agent',
           query,
           agentWhere(args.filter),
           personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],

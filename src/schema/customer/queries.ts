@@ -50,6 +50,7 @@ builder.queryFields((t) => ({
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.customer,
+          'Customer',
           query,
           customerWhere(args.filter),
           personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],

@@ -52,6 +52,7 @@ builder.queryFields((t) => ({
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.ticket,
+          'Ticket',
           query,
           visibleTickets(ctx, ticketWhere(args.filter, ctx.viewer)),
           ticketOrderBy(args.orderBy, ctx.viewer),
@@ -79,6 +80,7 @@ builder.queryFields((t) => ({
       resolve: (query, _root, args, ctx) =>
         findPage(
           ctx.prisma.ticket,
+          'Ticket',
           query,
           visibleTickets(ctx, searchWhere(args.query)),
           [{ createdAt: 'desc' }, { id: 'desc' }],
