@@ -49,8 +49,8 @@ async function connect(): Promise<{ query: Query; close: () => Promise<void> }> 
       close: () => pool.end(),
     };
   }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite(path.join(path.resolve(process.env.HELPDESK_DATA_DIR ?? 'data'), 'pglite'));
+  const { createPGlite } = await import('../src/db/database.ts');
+  const db = createPGlite(path.join(path.resolve(process.env.HELPDESK_DATA_DIR ?? 'data'), 'pglite'));
   return {
     query: async () => (await db.query<{ body: string }>(BASELINE_SQL)).rows[0]!.body,
     close: () => db.close(),

@@ -4,8 +4,7 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { createPGlite, pgliteAdapterFactory } from '../src/db/database.ts';
 import {
   diffMigrationsToSchema,
   migrationLockContent,
@@ -24,7 +23,9 @@ if (!name) {
   process.exit(2);
 }
 
-const script = values.empty ? '-- Custom migration\n' : await diffMigrationsToSchema(new PrismaPGlite(new PGlite()));
+const script = values.empty
+  ? '-- Custom migration\n'
+  : await diffMigrationsToSchema(pgliteAdapterFactory(createPGlite()));
 if (!script) {
   console.log('prisma/schema.prisma matches the migration history: no migration needed.');
   process.exit(0);

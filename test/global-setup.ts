@@ -9,10 +9,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../src/db/database.ts';
+import { createPGlite, openDatabase } from '../src/db/database.ts';
 import { applyMigrations } from '../src/db/schema-engine.ts';
 import { copyDirectory, createPostgresDatabase, type TestDatabaseTemplates } from './database.ts';
 
@@ -35,12 +34,12 @@ export default async function setup(project: TestProject) {
     dropTemplate = template.drop;
   } else {
     templates.pgliteEmpty = path.join(root, 'empty');
-    const empty = new PGlite(templates.pgliteEmpty);
+    const empty = createPGlite(templates.pgliteEmpty);
     await empty.waitReady;
     await empty.close();
     templates.pgliteMigrated = path.join(root, 'migrated');
     await copyDirectory(templates.pgliteEmpty, templates.pgliteMigrated);
-    const pglite = new PGlite(templates.pgliteMigrated);
+    const pglite = createPGlite(templates.pgliteMigrated);
     await pglite.waitReady;
     try {
       await applyMigrations(new PrismaPGlite(pglite));

@@ -1,9 +1,10 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createPGlite } from '../src/db/database.ts';
 import { diffMigrationsToSchema, readMigrationList, schemaPath } from '../src/db/schema-engine.ts';
 import { copyPgliteTemplate } from './database.ts';
 import { openTestDatabase, testEngine } from './helpers.ts';
@@ -19,7 +20,7 @@ afterAll(async () => {
 async function emptyPglite() {
   const dir = await copyPgliteTemplate('empty');
   if (dir) copies.push(dir);
-  const pglite = dir ? new PGlite(dir) : new PGlite();
+  const pglite = createPGlite(dir);
   opened.push(pglite);
   return pglite;
 }

@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -16,6 +17,25 @@ import { applyMigrations, readMigrationList } from './schema-engine.ts';
 import { createWriteEpochs, type WriteEpochs } from './write-epochs.ts';
 
 export type Engine = 'pglite' | 'postgresql';
+
+/**
+ * An embedded database with the extensions the migrations create (pg_trgm: the trigram indexes of
+ * text search); in memory without a directory. Every PGlite of the project is made here.
+ */
+export function createPGlite(dir?: string) {
+  return new PGlite({ dataDir: dir, extensions: { pg_trgm } });
+}
+
+/** Prisma's adapter for an embedded database, whose shadow database (the schema engine's scratch copy) has the extensions too. */
+export function pgliteAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAdapterFactory {
+  const adapter = new PrismaPGlite(pglite);
+  return {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    connect: () => adapter.connect(),
+    connectToShadowDb: () => new PrismaPGlite(createPGlite()).connect(),
+  };
+}
 
 export interface DatabaseOptions {
   /** postgres:// URL; when absent the embedded PGlite database is used. */
@@ -105,7 +125,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
     let pglite: PGlite;
     try {
-      pglite = options.pgliteDir ? new PGlite(options.pgliteDir) : new PGlite();
+      pglite = createPGlite(options.pgliteDir);
       await pglite.waitReady;
     } catch (error) {
       await lock?.release();
