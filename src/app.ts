@@ -11,8 +11,8 @@ import {
   DEFAULT_WSSE_LIFETIME_SECONDS,
 } from './config.ts';
 import type { Context, Viewer } from './context.ts';
-import { createCountCache } from './db/count-cache.ts';
 import type { Database } from './db/database.ts';
+import { createReadCache } from './db/read-cache.ts';
 import { type AttachmentLimits, DEFAULT_ATTACHMENT_LIMITS } from './domain/attachments.ts';
 import { DEFAULT_LANGUAGE_TABLE, type LanguageTable, parseLanguageTable } from './domain/languages.ts';
 import { createDownloadHandler } from './http/downloads.ts';
@@ -99,7 +99,7 @@ export function createApp({
   });
   const gate = createGate({ authenticate, limits: rateLimits, logger });
   const files = { store, limits: attachmentLimits, downloadTokenSeconds };
-  const counts = createCountCache({ writes: db.writes, ttlMs: countCacheSeconds * 1000, now });
+  const reads = createReadCache({ writes: db.writes, ttlMs: countCacheSeconds * 1000, now });
   const baseUrl = typeof publicUrl === 'function' ? publicUrl : () => publicUrl ?? 'http://localhost';
   const makeContext = <V extends Viewer | null>(viewer: V): Omit<Context, 'viewer'> & { viewer: V } => ({
     db,
@@ -110,7 +110,7 @@ export function createApp({
     viewer,
     quotas: { apiKeysPerPerson },
     now,
-    counts,
+    reads,
   });
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });

@@ -5,7 +5,7 @@
 // process per data directory, so PGlite runs a single process (src/config.ts refuses more).
 //
 // Between the processes: the tables each worker writes to (so every worker drops the counts it
-// cached from them at once, src/db/count-cache.ts) and /metrics totals.
+// cached from them at once, src/db/read-cache.ts) and /metrics totals.
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';

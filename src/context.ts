@@ -2,8 +2,8 @@
 // rules slot in without rewriting them.
 import type { SecretBox } from './auth/secret-box.ts';
 import type { Clock } from './clock.ts';
-import type { CountCache } from './db/count-cache.ts';
 import type { Database } from './db/database.ts';
+import type { ReadCache } from './db/read-cache.ts';
 import type { AttachmentLimits } from './domain/attachments.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 
@@ -33,8 +33,8 @@ export interface Context {
   baseUrl: string;
   /** The current time for the rules that depend on it (see clock.ts). */
   now: Clock;
-  /** Lists' totalCount, reused while nothing it depends on was written (src/db/count-cache.ts). */
-  counts: CountCache;
+  /** Lists' counts and deep-page anchors, reused while nothing they read was written (src/db/read-cache.ts). */
+  reads: ReadCache;
 }
 
 /**

@@ -3,6 +3,7 @@
 // columns; and a page after a cursor keeps Prisma's relation joins (few statements).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReadCache } from '../src/db/read-cache.ts';
 import { reserveTicketNumbers } from '../src/domain/ticket-numbers.ts';
 import { findPage, prismaCursorPage } from '../src/schema/ordering.ts';
 import { ticketOrder } from '../src/schema/ticket/filter.ts';
@@ -102,6 +103,45 @@ describe('keyset pages', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('deep offsets remember their anchor: a page again, and the next page, skip the walk; a write starts over', async () => {
+    const reads = createReadCache({ writes: app.db.writes, ttlMs: 60_000, now: () => Date.now() });
+    const orderBy = ticketOrder.toPrisma({ field: 'CREATED_AT', direction: 'ASC' });
+    const page = { take: 11, skip: 0, select: { id: true, subject: true } };
+    // Every ticket of this database: the same where (the same cache key) before and after the write.
+    const where = { spam: false };
+    const read = async (offset: number, cache?: typeof reads) => {
+      const before = app.db.statements;
+      const rows = await findPage(app.db.prisma.ticket, 'Ticket', page, where, orderBy, offset, cache);
+      return { ids: rows.map((r) => r.id), statements: app.db.statements - before };
+    };
+    const truth = async (offset: number) => (await read(offset)).ids;
+    // Walking pages of 10 in order: from the second page on, the anchor is known.
+    const walk = [];
+    for (let offset = 10; offset <= 40; offset += 10) walk.push({ offset, ...(await read(offset, reads)) });
+    for (const step of walk) expect(step.ids).toEqual(await truth(step.offset));
+    expect(walk.map((s) => s.statements)).toEqual([2, 1, 1, 1]);
+    // The same deep page again: no walk either.
+    expect((await read(30, reads)).statements).toBe(1);
+    // A new ticket that sorts first shifts every page: the anchors are dropped, the pages still right.
+    const branch = await createBranch(app);
+    const block = await reserveTicketNumbers(app.db.prisma, branch.internalId, 1);
+    const early = await app.db.prisma.ticket.create({
+      data: {
+        key: block.keyOf(block.first),
+        number: block.first,
+        uniqueId: 'e'.repeat(32),
+        subject: 'Early',
+        description: 'x',
+        branchId: branch.internalId,
+        createdAt: new Date('2020-01-01T00:00:00Z'),
+      },
+    });
+    ids.push(early.id);
+    const shifted = await read(30, reads);
+    expect(shifted.ids).toEqual(await truth(30));
+    expect(shifted.ids[0]).toBe(walk[1]!.ids[9]);
   });
 
   it('a page after a cursor costs as many statements as the first page plus the anchor', async () => {

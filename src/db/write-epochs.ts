@@ -1,5 +1,5 @@
 // Which tables this process has written to, as stamps that move forward: anything cached from a
-// table (list counts, src/db/count-cache.ts) is good while the stamps of its tables stand still.
+// table (list counts, src/db/read-cache.ts) is good while the stamps of its tables stand still.
 // Stamps move when a write is done (a statement outside a transaction) or committed (a
 // transaction), so a read that starts after the stamp moved sees the new rows.
 

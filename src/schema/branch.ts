@@ -156,6 +156,7 @@ builder.queryFields((t) => ({
           branchWhere(args.filter),
           branchOrder.toPrisma(args.orderBy) as Prisma.BranchOrderByWithRelationInput[],
           args.offset,
+          ctx.reads,
         ),
     },
     BranchConnection,

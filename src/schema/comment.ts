@@ -151,6 +151,7 @@ builder.queryFields((t) => ({
           { AND: [commentWhere(args.filter), commentVisibility(ctx.viewer)] },
           commentOrder.toPrisma(args.orderBy) as Prisma.CommentOrderByWithRelationInput[],
           args.offset,
+          ctx.reads,
         ),
     },
     CommentConnection,

@@ -45,8 +45,8 @@ interface Countable {
   branch: Prisma.BranchWhereInput;
 }
 
-/** A list's totalCount: `model` rows matching `where`, through the count cache (src/db/count-cache.ts). */
+/** A list's totalCount: `model` rows matching `where`, through the count cache (src/db/read-cache.ts). */
 export function countOf<M extends keyof Countable>(ctx: Context, model: M, where: Countable[M]): Promise<number> {
   const delegate = ctx.prisma[model] as unknown as { count(args: { where: Countable[M] }): Promise<number> };
-  return ctx.counts.count(model[0]!.toUpperCase() + model.slice(1), where, () => delegate.count({ where }));
+  return ctx.reads.count(model[0]!.toUpperCase() + model.slice(1), where, () => delegate.count({ where }));
 }

@@ -2,6 +2,7 @@
 // columns, with the id as tie-breaker so cursor pagination stays stable when values repeat.
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
+import type { ReadCache } from '../db/read-cache.ts';
 import { after, anchorSelect, keysetColumns } from './keyset.ts';
 
 export const OrderDirection = builder.enumType('OrderDirection', {
@@ -77,6 +78,7 @@ export async function findPage<T>(
   where: object,
   orderBy: object | object[],
   offset: number | null | undefined,
+  reads?: ReadCache,
 ): Promise<T[]> {
   const paged = withOffset(query, offset);
   const columns = keysetColumns(model, orderBy);
@@ -84,13 +86,17 @@ export async function findPage<T>(
   const { cursor, skip = 0, take, ...selection } = paged;
   if (!cursor && !offset) return delegate.findMany({ ...paged, where, orderBy });
   const backwards = take !== undefined && take < 0;
-  let anchor: Record<string, unknown> | null;
   // Prisma's cursor row is the first of the page; its skip counts from there.
   let remaining = skip;
+  let anchor: Record<string, unknown> | null;
+  const anchorAt = (at: number) => `anchor ${at} ${JSON.stringify(orderBy)}`;
   if (cursor) {
     anchor = await delegate.findFirst({ where: cursor, select: anchorSelect(columns) });
   } else {
-    anchor = await delegate.findFirst({ where, orderBy, skip: offset!, select: anchorSelect(columns) });
+    // The row at a deep offset, found by walking that many index entries: kept (src/db/read-cache.ts)
+    // for the same page again, and for the next page once this one is read (below).
+    const lookup = () => delegate.findFirst({ where, orderBy, skip: offset!, select: anchorSelect(columns) });
+    anchor = await (reads ? reads.get(model, where, anchorAt(offset!), lookup) : lookup());
     remaining = skip - offset!;
   }
   if (!anchor) return [];
@@ -98,13 +104,35 @@ export async function findPage<T>(
     remaining > 0
       ? { where: { AND: [where, after(columns, anchor, backwards)] }, skip: remaining - 1 }
       : { where: { AND: [where, { OR: [after(columns, anchor, backwards), { id: anchor.id }] }] }, skip: 0 };
-  if (!backwards) return delegate.findMany({ ...selection, ...fromAnchor, orderBy, take });
-  // `before`: the rows just before the anchor, read in reverse and returned in the list's order.
-  const reversed = (Array.isArray(orderBy) ? orderBy : [orderBy]).map((term) =>
-    Object.fromEntries(Object.entries(term).map(([c, d]) => [c, d === 'asc' ? 'desc' : 'asc'])),
-  );
-  const rows = await delegate.findMany({ ...selection, ...fromAnchor, orderBy: reversed, take: -take! });
-  return rows.reverse();
+  if (backwards) {
+    // `before`: the rows just before the anchor, read in reverse and returned in the list's order.
+    const reversed = (Array.isArray(orderBy) ? orderBy : [orderBy]).map((term) =>
+      Object.fromEntries(Object.entries(term).map(([c, d]) => [c, d === 'asc' ? 'desc' : 'asc'])),
+    );
+    const rows = await delegate.findMany({ ...selection, ...fromAnchor, orderBy: reversed, take: -take! });
+    return rows.reverse();
+  }
+  if (cursor || !reads || take === undefined || remaining !== 0) {
+    return delegate.findMany({ ...selection, ...fromAnchor, orderBy, take });
+  }
+  // A page-number client reads the next page next: the row after this page is its anchor.
+  const since = reads.stamp(model, where);
+  const withSortColumns =
+    'select' in selection && selection.select
+      ? { ...selection, select: { ...(selection.select as object), ...anchorSelect(columns) } }
+      : selection;
+  const rows = await delegate.findMany({ ...withSortColumns, ...fromAnchor, orderBy, take });
+  if (rows.length === take) {
+    const next = rows[take - 1] as Record<string, unknown>;
+    reads.remember(
+      model,
+      where,
+      anchorAt(offset! + take - 1),
+      Object.fromEntries(columns.map(([c]) => [c, next[c]])),
+      since,
+    );
+  }
+  return rows;
 }
 
 /** Orders a keyset cannot follow: Prisma's cursor, and a deep offset as an id anchor first. */

@@ -61,6 +61,7 @@ builder.queryFields((t) => ({
           agentWhere(args.filter),
           personOrder.toPrisma(args.orderBy) as Prisma.AgentOrderByWithRelationInput[],
           args.offset,
+          ctx.reads,
         ),
     },
     AgentConnection,

@@ -55,6 +55,7 @@ builder.queryFields((t) => ({
           customerWhere(args.filter),
           personOrder.toPrisma(args.orderBy) as Prisma.CustomerOrderByWithRelationInput[],
           args.offset,
+          ctx.reads,
         ),
     },
     CustomerConnection,

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { secretBox } from '../src/auth/secret-box.ts';
-import { createCountCache } from '../src/db/count-cache.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { createReadCache } from '../src/db/read-cache.ts';
 import { writtenTable } from '../src/db/write-epochs.ts';
 import { createLogger } from '../src/logger.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
@@ -71,7 +71,7 @@ describe('totalCount through the count cache', () => {
   });
 
   it('runs one count for concurrent requests of the same list', async () => {
-    const cache = createCountCache({ writes: app.db.writes, ttlMs: 5000, now: () => time });
+    const cache = createReadCache({ writes: app.db.writes, ttlMs: 5000, now: () => time });
     let runs = 0;
     const run = async () => {
       runs++;
@@ -144,7 +144,7 @@ describe.skipIf(testEngine !== 'postgresql')('two instances on one PostgreSQL', 
       const viewer = { kind: 'agent' as const, id: agent.id, role: 'ADMIN' as const };
       const total = async () => {
         const ctx = appA.makeContext(viewer);
-        return ctx.counts.count('Ticket', { branchId: branchRow.id }, () =>
+        return ctx.reads.count('Ticket', { branchId: branchRow.id }, () =>
           ctx.prisma.ticket.count({ where: { branchId: branchRow.id } }),
         );
       };
