@@ -34,18 +34,34 @@ export function keysetColumns(model: string, orderBy: object | object[]): [strin
   return columns.at(-1)?.[0] === 'id' ? columns : null;
 }
 
-/** Rows strictly after `anchor` in the order of `columns` (or strictly before, `backwards`). */
-export function after(columns: [string, 'asc' | 'desc'][], anchor: Row, backwards = false): object {
+/**
+ * Rows after `anchor` in the order of `columns` (before it, `backwards`; the anchor too, `inclusive`). The
+ * first column's range is repeated outside the OR: the database can then start the index walk at
+ * the anchor instead of filtering every row before it (a page 1,000 deep read 50,000 index entries).
+ */
+export function after(
+  columns: [string, 'asc' | 'desc'][],
+  anchor: Row,
+  { backwards = false, inclusive = false } = {},
+): object {
+  const greater = (direction: 'asc' | 'desc') => (direction === 'asc') !== backwards;
+  const [first, firstDirection] = columns[0]!;
   return {
-    OR: columns.map(([column, direction], i) => {
-      const forwardGreater = (direction === 'asc') !== backwards;
-      return {
-        AND: [
-          ...columns.slice(0, i).map(([earlier]) => ({ [earlier]: anchor[earlier] })),
-          { [column]: { [forwardGreater ? 'gt' : 'lt']: anchor[column] } },
+    AND: [
+      { [first]: { [greater(firstDirection) ? 'gte' : 'lte']: anchor[first] } },
+      {
+        OR: [
+          ...columns.map(([column, direction], i) => ({
+            AND: [
+              ...columns.slice(0, i).map(([earlier]) => ({ [earlier]: anchor[earlier] })),
+              { [column]: { [greater(direction) ? 'gt' : 'lt']: anchor[column] } },
+            ],
+          })),
+          // The anchor row itself (the last column is the id).
+          ...(inclusive ? [{ id: anchor.id }] : []),
         ],
-      };
-    }),
+      },
+    ],
   };
 }
 

@@ -100,10 +100,10 @@ export async function findPage<T>(
     remaining = skip - offset!;
   }
   if (!anchor) return [];
-  const fromAnchor =
-    remaining > 0
-      ? { where: { AND: [where, after(columns, anchor, backwards)] }, skip: remaining - 1 }
-      : { where: { AND: [where, { OR: [after(columns, anchor, backwards), { id: anchor.id }] }] }, skip: 0 };
+  const fromAnchor = {
+    where: { AND: [where, after(columns, anchor, { backwards, inclusive: remaining === 0 })] },
+    skip: Math.max(0, remaining - 1),
+  };
   if (backwards) {
     // `before`: the rows just before the anchor, read in reverse and returned in the list's order.
     const reversed = (Array.isArray(orderBy) ? orderBy : [orderBy]).map((term) =>
