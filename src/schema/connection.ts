@@ -23,7 +23,8 @@ export function sharedConnection<T extends NodeRef>(type: T, name: string, plura
       description: `A page of ${plural}, with cursors and the total count.`,
       fields: (t) => ({
         totalCount: t.int({
-          description: 'Number of items in the whole list (all pages), with the same filters.',
+          description:
+            'Number of items in the whole list (all pages), with the same filters. Reused for a few seconds (HELPDESK_COUNT_CACHE_SECONDS): changes made through this server show at once, those made through another server on the same database within that time.',
           resolve: (page) => {
             const { totalCount } = page as WithTotalCount;
             return (typeof totalCount === 'function' ? totalCount() : totalCount) ?? 0;
