@@ -76,7 +76,11 @@ export function run(script: string, args: string[], env: Record<string, string>)
 /** `node src/main.ts` on a loopback port chosen by the system; resolves once it listens. */
 export async function startServer(env: Record<string, string>) {
   const server = run('src/main.ts', [], { PORT: '0', HOST: '127.0.0.1', ...env });
-  const line = await server.waitFor(/helpdesk API listening/);
+  // A server that never says it listens is stopped, not left running after the test (and its workers with it).
+  const line = await server.waitFor(/helpdesk API listening/).catch(async (error: unknown) => {
+    await stop(server);
+    throw error;
+  });
   const { port } = JSON.parse(line) as { port: number };
   return { ...server, base: `http://127.0.0.1:${port}` };
 }
