@@ -7,7 +7,7 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { type Cell, measure, type Target, warmUp } from './measure.ts';
-import { benchEnv, root, runTs, stop, waitFor } from './processes.ts';
+import { benchEnv, freePort, root, runTs, stop, waitFor } from './processes.ts';
 import { type Environment, writeResults } from './report.ts';
 import { gql, type Landmarks, LIST, type Scenario, scenarios } from './scenarios.ts';
 
@@ -30,8 +30,8 @@ const { values } = parseArgs({
 const engine = process.env.DATABASE_URL ? 'postgresql' : 'pglite';
 const ADMIN_EMAIL = 'bench@example.com';
 const ADMIN_KEY = 'beefbeefbeefbeefbeefbeefbeefbeefbeefbeef';
-const PORT = 4700;
-const BASELINE_PORT = 4701;
+const PORT = await freePort();
+const BASELINE_PORT = await freePort();
 const duration = Number(values.duration);
 const connectionCounts = values.connections!.split(',').map(Number);
 const rounds = Number(values.rounds);
