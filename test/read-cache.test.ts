@@ -173,6 +173,7 @@ describe('which table a statement writes', () => {
     ['SELECT "t0"."id" FROM "public"."Ticket" AS "t0" WHERE 1=1', null],
     ['SELECT id FROM "Branch" WHERE id = $1 FOR UPDATE', null],
     ['BEGIN', null],
+    ['VACUUM (ANALYZE) "Ticket"', null],
     ['WITH moved AS (UPDATE "Ticket" SET x = 1 RETURNING id) SELECT * FROM moved', 'all'],
     ['TRUNCATE "Ticket" CASCADE', 'all'],
   ])('%s', (sql, table) => {

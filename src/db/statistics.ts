@@ -1,8 +1,11 @@
 // PGlite has no autovacuum, so nothing refreshes the planner's statistics as tables grow: a database
 // filled through the API keeps the estimates of its empty tables, and the planner then picks plans
-// for empty tables (stale statistics made nested lists 9x slower). This does what autovacuum's
-// analyze does on PostgreSQL, with its default thresholds: a table is analysed once more than
-// 50 rows + 10 % of it changed since its last ANALYZE, or when it has rows and never was.
+// for empty tables (stale statistics made nested lists 9x slower). Nor does anything vacuum: the
+// trigram indexes of text search keep every new row in their pending list, which each search reads
+// in full (the planner then preferred reading the whole table), and index-only scans (counts, deep
+// page anchors) find no page marked all-visible. This does what autovacuum does on PostgreSQL,
+// with its default analyze threshold: a table is vacuumed and analysed once more than 50 rows +
+// 10 % of it changed since its last ANALYZE, or when it has rows and never was.
 // Measured in docs/performance.md ("Planner statistics on the embedded database").
 import type { Logger } from '../logger.ts';
 import type { Database } from './database.ts';
@@ -16,10 +19,10 @@ const STALE_TABLES = `
       OR s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0))
   ORDER BY s.relname`;
 
-/** ANALYZEs every table whose statistics are stale; returns their names. */
+/** VACUUMs and ANALYZEs every table whose statistics are stale; returns their names. */
 export async function analyzeStaleTables(db: Pick<Database, 'prisma'>): Promise<string[]> {
   const stale = await db.prisma.$queryRawUnsafe<{ name: string }[]>(STALE_TABLES);
-  for (const { name } of stale) await db.prisma.$executeRawUnsafe(`ANALYZE "${name.replace(/"/g, '""')}"`);
+  for (const { name } of stale) await db.prisma.$executeRawUnsafe(`VACUUM (ANALYZE) "${name.replace(/"/g, '""')}"`);
   return stale.map((table) => table.name);
 }
 

@@ -5,8 +5,9 @@
 
 /** The table an INSERT, UPDATE or DELETE writes to, as Prisma and our raw statements spell it. */
 const WRITE = /^\s*(?:insert\s+into|update|delete\s+from)\s+(?:"?public"?\s*\.\s*)?"?([A-Za-z_][A-Za-z0-9_]*)"?/i;
-/** Statements that change no rows: reads (a SELECT ... FOR UPDATE only locks) and transaction control. */
-const NO_WRITE = /^\s*(?:select|show|explain|begin|commit|rollback|set|start\s+transaction|savepoint|release)\b/i;
+/** Statements that change no rows: reads (a SELECT ... FOR UPDATE only locks), transaction control, upkeep. */
+const NO_WRITE =
+  /^\s*(?:select|show|explain|begin|commit|rollback|set|start\s+transaction|savepoint|release|vacuum|analyze)\b/i;
 
 /** `null`: the statement writes nothing; `'all'`: it writes where the parser cannot tell (a CTE, DDL, TRUNCATE). */
 export function writtenTable(sql: string): string | 'all' | null {
