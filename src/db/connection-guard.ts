@@ -15,6 +15,7 @@ export function countingFactory(
   factory: SqlMigrationAwareDriverAdapterFactory,
   counter: { statements: number },
   writes?: WriteEpochs,
+  onStatement?: (sql: string, args: unknown[]) => void,
 ): SqlMigrationAwareDriverAdapterFactory {
   /** `written`: where a transaction collects its tables until it commits; absent: stamp at once. */
   const observe = <T extends SqlQueryable>(target: T, written?: Set<string | 'all'>): T => {
@@ -31,10 +32,12 @@ export function countingFactory(
     };
     target.queryRaw = (query) => {
       counter.statements++;
+      onStatement?.(query.sql, query.args);
       return after(query.sql, queryRaw(query));
     };
     target.executeRaw = (query) => {
       counter.statements++;
+      onStatement?.(query.sql, query.args);
       return after(query.sql, executeRaw(query));
     };
     return target;

@@ -54,6 +54,8 @@ export interface DatabaseOptions {
    * acquisition timeout, or the wait for PGlite's single connection. 0 waits forever.
    */
   poolTimeoutMs?: number;
+  /** Sees every statement sent, with its arguments (bench/explain.ts explains what the API runs). */
+  onStatement?: (sql: string, args: unknown[]) => void;
   /**
    * Called when the lock on the embedded database's directory is lost while open (its lock files
    * removed by hand, or taken over after the event loop stalled past the stale period). Default:
@@ -143,7 +145,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const counter = { statements: 0 };
   const writes = createWriteEpochs();
   const prisma = new PrismaClient({
-    adapter: guardedFactory(countingFactory(factory, counter, writes), guard),
+    adapter: guardedFactory(countingFactory(factory, counter, writes, options.onStatement), guard),
     // An interactive transaction waits for a connection as long as a statement does, and may
     // last as long as the longest statement allowed.
     transactionOptions: {
