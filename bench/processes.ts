@@ -12,8 +12,13 @@ export const benchEnv = { ...process.env, HELPDESK_DATA_DIR: dataDir, NODE_ENV: 
  * Runs a TypeScript entry point with this Node (the project's own, under `npm run`). `cwd` runs it
  * from another checkout (a variant `ROOT=<dir>`: the code before a change, measured in the same run).
  */
-export function runTs(script: string, extra: Record<string, string> = {}, cwd = root): ChildProcess {
-  return spawn(process.execPath, [script], {
+export function runTs(
+  script: string,
+  extra: Record<string, string> = {},
+  cwd = root,
+  args: string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, [script, ...args], {
     cwd,
     env: { ...benchEnv, ...extra },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -264,6 +264,9 @@ async function main() {
     postgresVersion: engine === 'postgresql' ? postgresVersion() : undefined,
   };
   await writeResults([...results.values()], environment);
+  // The plans behind the numbers, on the same data (after the server stopped: PGlite has one user).
+  const explained = runTs('bench/explain.ts', {}, root, values.label ? ['--label', values.label] : []);
+  await new Promise((resolve) => explained.once('exit', resolve));
 }
 
 function postgresVersion() {
