@@ -9,6 +9,7 @@ import './ticket/index.ts';
 import './comment.ts';
 import './attachment.ts';
 import './api-key.ts';
+import './event/index.ts';
 
 import { describeGeneratedFields } from './describe.ts';
 import { withIdErrors } from './id-errors.ts';
