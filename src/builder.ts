@@ -54,8 +54,11 @@ export function decodeDatabaseGlobalID(globalID: string) {
   } catch {
     throw invalid();
   }
-  // Events are numbered by an int8 sequence (the event log outgrows int4); everything else by int4.
-  if (decoded.typename === 'Event') {
+  // Events are numbered by an int8 sequence (the event log outgrows int4), webhook deliveries by
+  // the UUID their receivers see; everything else by int4.
+  if (decoded.typename === 'WebhookDelivery') {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(decoded.id)) throw invalid();
+  } else if (decoded.typename === 'Event') {
     if (!/^[1-9][0-9]{0,18}$/.test(decoded.id) || BigInt(decoded.id) > INT8_MAX) throw invalid();
   } else if (!/^[1-9][0-9]{0,9}$/.test(decoded.id) || Number(decoded.id) > INT4_MAX) throw invalid();
   return decoded;

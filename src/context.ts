@@ -4,6 +4,8 @@ import type { SecretBox } from './auth/secret-box.ts';
 import type { Clock } from './clock.ts';
 import type { Database } from './db/database.ts';
 import type { AttachmentLimits } from './domain/attachments.ts';
+import type { DeliveryQueue, WebhookSettings } from './domain/webhooks.ts';
+import type { LiveEvents } from './events/live-stream.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 
 export interface FilesConfig {
@@ -32,6 +34,10 @@ export interface Context {
   baseUrl: string;
   /** The current time for the rules that depend on it (see clock.ts). */
   now: Clock;
+  /** Committed events as they arrive, for live subscriptions (src/events/live-stream.ts). */
+  events: LiveEvents;
+  /** Webhook rules, and the delivery queue once deliveries run (src/events/webhooks/). */
+  webhooks: { settings: WebhookSettings; queue(): DeliveryQueue | null };
 }
 
 /**

@@ -68,6 +68,11 @@ export function apiKeyVisibility(viewer: Viewer): Prisma.ApiKeyWhereInput {
   return ownerColumns(viewerRef(viewer));
 }
 
+/** Webhooks and their deliveries: admins only. */
+export function webhookVisibility(viewer: Viewer): { id?: number } {
+  return isAdmin(viewer) ? {} : NOTHING;
+}
+
 /** Loading a person by id: staff anyone, customers only themselves (others reach them through tickets). */
 export function personVisibility(viewer: Viewer, person: PersonRef): { id: number } {
   return can(viewer, 'person:load', person) ? { id: person.id } : NOTHING;

@@ -2,3 +2,4 @@
 import './type.ts';
 import './history.ts';
 import './feed.ts';
+import './subscription.ts';

@@ -75,6 +75,11 @@ const EventSubject = builder.objectRef<SubjectShape>('EventSubject').implement({
   }),
 });
 
+/** Drops what the loaders below read, so a long-lived context (a subscription) reads afresh. */
+export function forgetEventLoads(ctx: Context) {
+  delete (ctx as Context & { eventLoaders?: unknown }).eventLoaders;
+}
+
 type Loaders = {
   tickets: DataLoader<number, unknown>;
   agents: DataLoader<number, PersonShape | null>;

@@ -37,6 +37,7 @@ CREATE TABLE "Webhook" (
     "description" TEXT NOT NULL DEFAULT '',
     "secretEncrypted" TEXT NOT NULL,
     "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "deliverAfter" BIGINT NOT NULL DEFAULT 0,
     "disabledAt" TIMESTAMP(3),
     "disabledReason" TEXT,
     "createdById" INTEGER,
