@@ -217,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeoutMs: int('HELPDESK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     retryDelaySeconds: int('HELPDESK_WEBHOOK_RETRY_DELAY_SECONDS', 30, 1, 3600),
     maxAttempts: int('HELPDESK_WEBHOOK_MAX_ATTEMPTS', 16, 1, 50),
-    concurrency: int('HELPDESK_WEBHOOK_CONCURRENCY', 2, 0, 50),
+    concurrency: int('HELPDESK_WEBHOOK_CONCURRENCY', 8, 0, 100),
   };
   const events = {
     maxSubscriptionsPerPerson: int('HELPDESK_MAX_SUBSCRIPTIONS', 20, 1, 10_000),

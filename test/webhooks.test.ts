@@ -95,7 +95,9 @@ describe('webhooks', () => {
       const ticket = await createTicket(app, { branch: branch.id, subject: 'Hook me' });
       await createComment(app, { key: ticket.key }, { content: 'And me' });
       await eventually(() => receiver.received.length >= 2, 15_000, 'two deliveries');
-      const [first, second] = receiver.events();
+      // Sent concurrently: they may arrive in either order (their `cursor` orders them).
+      const events = receiver.events().sort((a, b) => Number(a.json.cursor) - Number(b.json.cursor));
+      const [first, second] = events;
       for (const delivery of [first!, second!]) {
         expect(verifyHelpdeskSignature(secret, delivery.headers, delivery.body)).toBe(true);
         // A changed body, another secret or an old timestamp do not verify.

@@ -10,7 +10,7 @@ import type { Logger } from '../../logger.ts';
 export const DISPATCH_CURSOR = 'webhooks';
 const BATCH = 200;
 /** Wake-ups within this long are one dispatch: under load, many events per transaction. */
-const DEBOUNCE_MS = 50;
+const DEBOUNCE_MS = 100;
 
 export interface DispatcherOptions {
   prisma: PrismaClient;

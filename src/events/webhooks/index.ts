@@ -41,7 +41,15 @@ export async function startWebhooks(deps: {
   if (options.concurrency > 0) {
     workerId = await boss.work(
       DELIVERY_QUEUE,
-      { batchSize: 1, localConcurrency: options.concurrency, pollingIntervalSeconds: 1, includeMetadata: true },
+      {
+        // One claim fetches as many attempts as may run at once; while claims come back full there
+        // is more waiting, and the next is fetched at once.
+        batchSize: options.concurrency,
+        burstWhenBatchFull: true,
+        perJobResults: true,
+        pollingIntervalSeconds: 1,
+        includeMetadata: true,
+      },
       deliveryWorker({
         prisma: db.prisma,
         box,
