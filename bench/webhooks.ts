@@ -61,18 +61,22 @@ export async function createTicketWithWebhooks<Row>(deps: WebhookBenchDeps<Row>)
       method: scenario.method,
       body: scenario.body,
     };
+    /** Waits until deliveries stop arriving (at most 60 s after `since`). */
+    const drained = async (since: number) => {
+      let seen = -1;
+      while (seen !== received && Date.now() - since < 60_000) {
+        seen = received;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    };
     await autocannon({ ...target, headers: deps.headers, connections: 8, duration: 2 });
+    await drained(Date.now());
     for (const connections of deps.connectionCounts) {
       const before = received;
       const started = Date.now();
       const row = await deps.measure(scenario, connections, true);
       const ended = Date.now();
-      // Deliveries still arriving after the load: wait until they stop (at most 60 s).
-      let seen = -1;
-      while (seen !== received && Date.now() - ended < 60_000) {
-        seen = received;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
+      await drained(ended);
       rows.push(row);
       console.log(JSON.stringify(row));
       console.log(
