@@ -4,7 +4,7 @@
 import { createClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBranch, createComment, createCustomer, createTicket, type Person } from './fixtures.ts';
-import { createTestApp, ok, type TestApp } from './helpers.ts';
+import { createTestApp, ok, startServer, TEST_ADMIN, type TestApp } from './helpers.ts';
 import { type SseSubscription, sseSubscribe } from './sse.ts';
 
 const TICKET_EVENTS = `subscription($filter: TicketEventFilter) {
@@ -208,5 +208,19 @@ describe('live subscriptions', () => {
     expect((await first).value).toEqual({ data: { ticketEvents: { type: 'COMMENT_ADDED' } } });
     await events.return?.();
     client.dispose();
+  });
+});
+
+describe('a server with open subscriptions', () => {
+  it('stops promptly: its streams end first, with a complete message', { timeout: 60_000 }, async () => {
+    const server = await startServer();
+    const stream = await sseSubscribe(fetch, `${server.base}/graphql`, TICKET_EVENTS, {}, TEST_ADMIN.key);
+    expect(stream.status).toBe(200);
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+    const last = await stream.next(5000);
+    expect(['complete', 'end']).toContain(last.event);
+    stream.close();
   });
 });
