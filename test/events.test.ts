@@ -466,6 +466,17 @@ describe('events', () => {
       });
     }
 
+    it('a bad cursor of a history fails that history alone', async () => {
+      const ticket = await createTicket(app, { branch: branch.id });
+      const response = await app.gql(
+        'query($k: String!, $c: ID!) { ticket(by: {key: $k}) { key history(after: "x1") { nodes { type } } } node(id: $c) { ... on Customer { history(before: "-5") { nodes { type } } } } }',
+        { k: ticket.key, c: agent.id },
+      );
+      expect(response.status).toBeLessThan(500);
+      expect(response.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(response.errors?.[0]?.path).toEqual(['ticket', 'history']);
+    });
+
     it('a subject id of another kind of object', async () => {
       const response = await app.gql(feedQuery, { filter: { subject: branch.id } });
       expect(response.data?.events).toBeNull();

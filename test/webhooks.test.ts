@@ -288,10 +288,20 @@ describe('webhooks', () => {
         expect(list.data?.webhooks).toBeNull();
         expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       }
-      await withWebhook(['TICKET_CREATED'], async ({ id }) => {
+      await withWebhook(['TICKET_CREATED'], async ({ id, receiver }) => {
         expect(
           ok(await app.gql('query($id: ID!) { node(id: $id) { id } }', { id }, { key: agent.key })).node,
         ).toBeNull();
+        await createTicket(app, { branch: branch.id });
+        await eventually(() => receiver.received.length >= 1);
+        const delivery = (await eventually(async () => (await deliveries(id)).deliveries.nodes[0])).id;
+        for (const key of [agent.key, customer.key]) {
+          const again = ok(await app.gql(redeliver, { id: delivery }, { key })).redeliverWebhookDelivery;
+          expect(again.userErrors[0]?.code).toBe('FORBIDDEN');
+          expect(
+            ok(await app.gql('query($id: ID!) { node(id: $id) { id } }', { id: delivery }, { key })).node,
+          ).toBeNull();
+        }
         const update = ok(
           await app.gql(updateWebhook, { input: { id, enabled: false } }, { key: agent.key }),
         ).updateWebhook;
@@ -357,6 +367,24 @@ describe('webhooks', () => {
       } finally {
         for (const id of made) ok(await app.gql(deleteWebhook, { id }));
       }
+    });
+
+    it('updates are checked like creations', async () => {
+      await withWebhook(['TICKET_CREATED'], async ({ id }) => {
+        const update = async (input: Record<string, unknown>) =>
+          ok(await app.gql(updateWebhook, { input: { id, ...input } as never })).updateWebhook.userErrors;
+        expect(await update({ url: 'gopher://example.com/' })).toMatchObject([{ code: 'INVALID', field: ['url'] }]);
+        expect(await update({ events: [] })).toMatchObject([{ code: 'REQUIRED', field: ['events'] }]);
+        expect(await update({ description: 'x'.repeat(501) })).toMatchObject([{ code: 'TOO_LONG' }]);
+        expect(await update({ enabled: null })).toMatchObject([{ code: 'INVALID', field: ['enabled'] }]);
+        // Nothing changed.
+        const node = ok(
+          await app.gql('query($id: ID!) { node(id: $id) { ... on Webhook { url events enabled } } }', { id }),
+        ).node;
+        expect(node).toMatchObject({ events: ['TICKET_CREATED'], enabled: true });
+        const rotated = ok(await app.gql(updateWebhook, { input: { id, rotateSecret: true } })).updateWebhook;
+        expect(rotated.secret).toMatch(/^[0-9a-f]{64}$/);
+      });
     });
 
     it('unknown webhooks and deliveries', async () => {

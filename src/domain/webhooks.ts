@@ -7,7 +7,7 @@ import type { Viewer } from '../context.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { DomainError, Problems } from './errors.ts';
 import { EVENT_ORDER_LOCK } from './events/outbox.ts';
-import { EVENT_TYPES, type EventType, isEventType } from './events/types.ts';
+import { type EventType, isEventType } from './events/types.ts';
 import { assertCan, viewerRef } from './permissions.ts';
 import { WEBHOOK_URL_MAX, webhookUrlProblem } from './webhook-urls.ts';
 
@@ -181,6 +181,3 @@ export async function redeliverWebhookDelivery(
   });
   return deliveryId;
 }
-
-/** Every event type a webhook can receive. */
-export const WEBHOOK_EVENT_TYPES: readonly EventType[] = EVENT_TYPES;

@@ -15,7 +15,8 @@ const person = (type: string | null, id: number | null) =>
 /** The JSON body: webhooks are staff's (admins configure them), so private events come too, marked. */
 export function eventPayload(event: EventRow) {
   return {
-    id: globalId('Event', Number(event.id)),
+    // The int8 id as text: a Number would lose digits past 2^53.
+    id: Buffer.from(`Event:${event.id}`, 'utf8').toString('base64'),
     cursor: event.id.toString(),
     type: event.type,
     occurredAt: event.occurredAt.toISOString(),
