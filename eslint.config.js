@@ -14,14 +14,17 @@ export default [
       ...graphql.configs['flat/schema-recommended'].rules,
       ...graphql.configs['flat/schema-relay'].rules,
       // Adjusted, not off: every object has `id: ID!` except the ones that are not entities
-      // (pages, edges, mutation payloads, the page info and the user errors describe a result;
-      // refetching them by id means nothing).
+      // (pages, edges, mutation payloads, the page info, the user errors and an event's field
+      // changes describe a result; refetching them by id means nothing).
       '@graphql-eslint/strict-id-in-types': [
         'error',
         {
           acceptedIdNames: ['id'],
           acceptedIdTypes: ['ID'],
-          exceptions: { types: ['PageInfo', 'UserError'], suffixes: ['Connection', 'Edge', 'Payload'] },
+          exceptions: {
+            types: ['PageInfo', 'UserError', 'FieldChange'],
+            suffixes: ['Connection', 'Edge', 'Payload'],
+          },
         },
       ],
       // Adjusted, not off: edges are named *Edge and hold a Node (the rule's other checks stay),

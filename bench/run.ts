@@ -10,6 +10,7 @@ import { type Cell, measure, type Target, warmUp } from './measure.ts';
 import { benchEnv, freePort, root, runTs, stop, waitFor } from './processes.ts';
 import { type Environment, writeResults } from './report.ts';
 import { gql, type Landmarks, LIST, type Scenario, scenarios } from './scenarios.ts';
+import { withWebhooks } from './webhooks.ts';
 
 const { values } = parseArgs({
   options: {
@@ -172,6 +173,8 @@ async function withServer(variant: Variant, work: (server: ChildProcess) => Prom
       HELPDESK_RATE_LIMIT: '0',
       HELPDESK_ADMIN_EMAIL: ADMIN_EMAIL,
       HELPDESK_ADMIN_API_KEY: ADMIN_KEY,
+      // The webhook scenario's receiver runs in the benchmark, on loopback.
+      HELPDESK_WEBHOOK_ALLOW_PRIVATE: '1',
       ...variantEnv,
     },
     ROOT,
@@ -196,17 +199,20 @@ async function serverPhase(variant: Variant, write: boolean) {
     }
     for (const s of list) {
       await check(s);
-      await warmUp(target(PORT, s), 5);
-      for (const connections of connectionCounts) {
-        const cell = await measure(target(PORT, s), {
-          connections,
-          duration,
-          serverPid: server.pid,
-          statements,
-          postgres: engine === 'postgresql',
-        });
-        record(s, variant.label, connections, cell);
-      }
+      const run = async () => {
+        await warmUp(target(PORT, s), 5);
+        for (const connections of connectionCounts) {
+          const cell = await measure(target(PORT, s), {
+            connections,
+            duration,
+            serverPid: server.pid,
+            statements,
+            postgres: engine === 'postgresql',
+          });
+          record(s, variant.label, connections, cell);
+        }
+      };
+      await (s.webhooks ? withWebhooks(s.webhooks, graphql, run) : run());
     }
   });
 }

@@ -12,6 +12,8 @@ export interface Scenario {
   /** The scenario this one must reach a share of (REST list vs the same GraphQL query). */
   compareTo?: { prefix: string; target: number };
   write?: boolean;
+  /** Measured while this many webhooks receive every new ticket (bench/webhooks.ts). */
+  webhooks?: number;
 }
 
 export const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
@@ -116,6 +118,17 @@ export function scenarios(l: Landmarks): Scenario[] {
         { b: l.branch },
       ),
       write: true,
+    },
+    {
+      name: '3w GraphQL createTicket, 3 webhooks',
+      method: 'POST',
+      path: '/graphql',
+      body: gql(
+        'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Bench", description: "Load"}) { ticket { key } userErrors { code } } }',
+        { b: l.branch },
+      ),
+      write: true,
+      webhooks: 3,
     },
   ];
 }

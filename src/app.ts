@@ -15,6 +15,9 @@ import type { Database } from './db/database.ts';
 import { createReadCache } from './db/read-cache.ts';
 import { type AttachmentLimits, DEFAULT_ATTACHMENT_LIMITS } from './domain/attachments.ts';
 import { DEFAULT_LANGUAGE_TABLE, type LanguageTable, parseLanguageTable } from './domain/languages.ts';
+import type { WebhookSettings } from './domain/webhooks.ts';
+import { createEventHub, type EventHubOptions } from './events/hub.ts';
+import { startWebhooks, type WebhookRuntime, type WebhookRuntimeOptions } from './events/webhooks/index.ts';
 import { createDownloadHandler } from './http/downloads.ts';
 import { createGate } from './http/gate.ts';
 import type { CostLimits } from './http/operation-cost.ts';
@@ -64,7 +67,13 @@ export interface AppOptions {
   deskieLanguages?: LanguageTable;
   /** How long a list's totalCount may be reused while this process writes nothing it depends on (HELPDESK_COUNT_CACHE_SECONDS); 0: never. */
   countCacheSeconds?: number;
+  /** How committed events reach other instances and live subscriptions (in-process by default). */
+  events?: Pick<EventHubOptions, 'transport' | 'live'>;
+  /** Webhook rules (HELPDESK_MAX_WEBHOOKS, HELPDESK_WEBHOOK_ALLOW_PRIVATE). */
+  webhooks?: WebhookSettings;
 }
+
+export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = { maxWebhooks: 20, allowPrivate: false };
 
 export function createApp({
   db,
@@ -87,7 +96,12 @@ export function createApp({
   restMaxPageSize = DEFAULT_REST_MAX_PAGE_SIZE,
   deskieLanguages = parseLanguageTable(DEFAULT_LANGUAGE_TABLE) as LanguageTable,
   countCacheSeconds = DEFAULT_COUNT_CACHE_SECONDS,
+  events: eventOptions = {},
+  webhooks: webhookSettings = DEFAULT_WEBHOOK_SETTINGS,
 }: AppOptions) {
+  const events = createEventHub({ prisma: db.prisma, logger, ...eventOptions });
+  let deliveries: WebhookRuntime | null = null;
+  const webhooks = { settings: webhookSettings, queue: () => deliveries?.queue ?? null };
   const cors = { origins: corsOrigins };
   const authenticate = createAuthenticator({ prisma: db.prisma, box, now, wsseLifetimeSeconds });
   const rateLimits = createRateLimits({
@@ -111,6 +125,8 @@ export function createApp({
     quotas: { apiKeysPerPerson },
     now,
     reads,
+    events: events.live,
+    webhooks,
   });
   const yoga = createHelpdeskYoga({ gate, logger, limits, files, maxRequestBytes, makeContext, cors });
   const download = createDownloadHandler({ prisma: db.prisma, store, gate, box, now });
@@ -134,10 +150,29 @@ export function createApp({
     dialects,
     maxRequestBytes,
     makeContext,
+    /** Committed events waking live subscriptions (and the webhook dispatcher, src/events/webhooks/). */
+    events,
+    /** Starts webhook deliveries in this process: dispatching events, and sending unless concurrency is 0. */
+    async startWebhooks(options: Omit<WebhookRuntimeOptions, 'allowPrivate'>) {
+      deliveries ??= await startWebhooks({
+        db,
+        box,
+        hub: events,
+        logger,
+        now,
+        options: { ...options, allowPrivate: webhookSettings.allowPrivate },
+      });
+      return deliveries;
+    },
     /** Resolves once the rate-limit store is connected (Redis); memory answers until then. */
     ready: () => rateLimits.ready(),
-    /** Closes what the app opened itself (the rate-limit store's connections), not the database. */
-    close: () => rateLimits.close(),
+    /** Closes what the app opened itself (rate-limit store, event wake-ups), not the database. */
+    close: async () => {
+      await deliveries?.stop();
+      deliveries = null;
+      await events.close();
+      await rateLimits.close();
+    },
   };
 }
 

@@ -40,6 +40,7 @@ function connectionAwareComplexity(
 }
 
 const INT4_MAX = 2_147_483_647;
+const INT8_MAX = 9_223_372_036_854_775_807n;
 
 /**
  * Every node is keyed by a positive int4. Anything else in the id part ("1.5", "0x2", "abc",
@@ -54,7 +55,13 @@ export function decodeDatabaseGlobalID(globalID: string) {
   } catch {
     throw invalid();
   }
-  if (!/^[1-9][0-9]{0,9}$/.test(decoded.id) || Number(decoded.id) > INT4_MAX) throw invalid();
+  // Events are numbered by an int8 sequence (the event log outgrows int4), webhook deliveries by
+  // the UUID their receivers see; everything else by int4.
+  if (decoded.typename === 'WebhookDelivery') {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(decoded.id)) throw invalid();
+  } else if (decoded.typename === 'Event') {
+    if (!/^[1-9][0-9]{0,18}$/.test(decoded.id) || BigInt(decoded.id) > INT8_MAX) throw invalid();
+  } else if (!/^[1-9][0-9]{0,9}$/.test(decoded.id) || Number(decoded.id) > INT4_MAX) throw invalid();
   return decoded;
 }
 

@@ -71,6 +71,17 @@ export interface Config {
   corsOrigins: string[];
   /** Deskie's numbered languages (`language_id`) and the language tags they stand for. */
   deskieLanguages: LanguageTable;
+  /** Webhooks (README, "Webhooks"): private receivers, how many, and how deliveries are attempted. */
+  webhooks: {
+    allowPrivate: boolean;
+    maxWebhooks: number;
+    timeoutMs: number;
+    retryDelaySeconds: number;
+    maxAttempts: number;
+    concurrency: number;
+  };
+  /** Live subscriptions: how many one person may hold per instance; how often the log is read unwoken. */
+  events: { maxSubscriptionsPerPerson: number; pollMs: number };
 }
 
 export class ConfigError extends Error {
@@ -213,6 +224,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const webhooks = {
+    allowPrivate: flag('HELPDESK_WEBHOOK_ALLOW_PRIVATE', false),
+    maxWebhooks: int('HELPDESK_MAX_WEBHOOKS', 20, 1, 1000),
+    timeoutMs: int('HELPDESK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    retryDelaySeconds: int('HELPDESK_WEBHOOK_RETRY_DELAY_SECONDS', 30, 1, 3600),
+    maxAttempts: int('HELPDESK_WEBHOOK_MAX_ATTEMPTS', 16, 1, 50),
+    concurrency: int('HELPDESK_WEBHOOK_CONCURRENCY', 8, 0, 100),
+  };
+  const events = {
+    maxSubscriptionsPerPerson: int('HELPDESK_MAX_SUBSCRIPTIONS', 20, 1, 10_000),
+    pollMs: int('HELPDESK_EVENT_POLL_MS', 1000, 50, 60_000),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -247,6 +271,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics,
     corsOrigins,
     deskieLanguages: deskieLanguages as LanguageTable,
+    webhooks,
+    events,
   };
 }
 

@@ -5,6 +5,8 @@ import type { Clock } from './clock.ts';
 import type { Database } from './db/database.ts';
 import type { ReadCache } from './db/read-cache.ts';
 import type { AttachmentLimits } from './domain/attachments.ts';
+import type { DeliveryQueue, WebhookSettings } from './domain/webhooks.ts';
+import type { LiveEvents } from './events/live-stream.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 
 export interface FilesConfig {
@@ -35,6 +37,10 @@ export interface Context {
   now: Clock;
   /** Lists' counts and deep-page anchors, reused while nothing they read was written (src/db/read-cache.ts). */
   reads: ReadCache;
+  /** Committed events as they arrive, for live subscriptions (src/events/live-stream.ts). */
+  events: LiveEvents;
+  /** Webhook rules, and the delivery queue once deliveries run (src/events/webhooks/). */
+  webhooks: { settings: WebhookSettings; queue(): DeliveryQueue | null };
 }
 
 /**

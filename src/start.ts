@@ -11,6 +11,7 @@ import { configuredDatabase, type Database, openDatabase } from './db/database.t
 import { startStatisticsKeeper } from './db/statistics.ts';
 import { createOrphanSweeper, startOrphanSweeper } from './domain/orphan-sweeper.ts';
 import { fillMissingUsernames } from './domain/usernames.ts';
+import { memoryTransport, postgresTransport, redisTransport } from './events/transports.ts';
 import type { Logger } from './logger.ts';
 import { createHttpServer } from './server.ts';
 import { filesystemBlobStore } from './storage/blob-store.ts';
@@ -169,8 +170,27 @@ export async function startHelpdesk(
     restMaxPageSize: config.restMaxPageSize,
     deskieLanguages: config.deskieLanguages,
     countCacheSeconds: config.countCacheSeconds,
+    // Committed events wake the other instances through Redis when configured, else PostgreSQL.
+    events: {
+      transport: config.redisUrl
+        ? redisTransport(config.redisUrl, logger)
+        : config.databaseUrl
+          ? postgresTransport(config.databaseUrl, logger)
+          : memoryTransport(),
+      live: { pollMs: config.events.pollMs, maxPerPerson: config.events.maxSubscriptionsPerPerson },
+    },
+    webhooks: { maxWebhooks: config.webhooks.maxWebhooks, allowPrivate: config.webhooks.allowPrivate },
   });
   await app.ready();
+  try {
+    await app.startWebhooks(config.webhooks);
+  } catch (error) {
+    await sweeper.stop();
+    await statistics.stop();
+    await app.close();
+    await db.close();
+    throw error;
+  }
   phase('app');
   const { yoga, gate, download, rest, dialects, maxRequestBytes } = app;
   const server = createHttpServer({
@@ -232,6 +252,8 @@ export async function startHelpdesk(
     /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
     close() {
       closing ??= (async () => {
+        // Live subscriptions end first: their streams would keep the server from closing.
+        app.events.live.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;

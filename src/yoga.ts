@@ -16,6 +16,7 @@ import { type CostLimits, costLimits } from './http/operation-cost.ts';
 import { pageSizeLimit } from './http/page-size-limit.ts';
 import { requestParsing } from './http/request-parsing.ts';
 import { statusWithoutData } from './http/response-status.ts';
+import { checkSubscriptionsToo } from './http/subscription-checks.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
 
@@ -130,6 +131,14 @@ export function createHelpdeskYoga({
   cors,
 }: YogaDeps): HelpdeskYoga {
   const viewers = new WeakMap<Request, { viewer: Viewer | null; headers: Record<string, string> }>();
+  // Checked before every operation; subscriptions included (they start in onSubscribe).
+  const checks = [
+    requireCredentials(),
+    introspectionLimits(),
+    inputLimits({ maxFileChars: base64Length(files.limits.maxFileSize) }),
+    pageSizeLimit(MAX_PAGE_SIZE),
+    costLimits(limits),
+  ] as Plugin[];
   return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -176,11 +185,8 @@ export function createHelpdeskYoga({
       gatePlugin(gate, viewers),
       requestParsing(),
       documentLimits(),
-      requireCredentials(),
-      introspectionLimits(),
-      inputLimits({ maxFileChars: base64Length(files.limits.maxFileSize) }),
-      pageSizeLimit(MAX_PAGE_SIZE),
-      costLimits(limits),
+      ...checks,
+      checkSubscriptionsToo(checks),
       statusWithoutData(),
     ],
     context: ({ request }) => makeContext(viewers.get(request)?.viewer ?? null),

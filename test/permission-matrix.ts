@@ -67,4 +67,11 @@ export const matrix: Row[] = [
   // API keys
   ['make an API key for yourself', 'ok', 'ok', 'ok', 'ok'],
   ['make an API key for the admin', 'ok', 'forbidden', 'forbidden', 'forbidden'],
+  // events (issue 18)
+  ['read the ticket history', 'ok', 'ok', 'ok', 'hidden'],
+  ['see a private note in the ticket history', 'ok', 'ok', 'hidden', 'hidden'],
+  ["subscribe to the ticket's events", 'ok', 'ok', 'ok', 'hidden'],
+  ['read the change feed', 'ok', 'ok', 'forbidden', 'forbidden'],
+  ['list webhooks', 'ok', 'forbidden', 'forbidden', 'forbidden'],
+  ['create a webhook', 'ok', 'forbidden', 'forbidden', 'forbidden'],
 ];

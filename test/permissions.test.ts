@@ -8,6 +8,7 @@ import { newUniqueId } from '../src/domain/tickets.ts';
 import { graphql } from './graphql.ts';
 import { createTestApp, type GraphQLResponse, type TestApp } from './helpers.ts';
 import { matrix, type Outcome, type Role, roles } from './permission-matrix.ts';
+import { sseSubscribe } from './sse.ts';
 
 interface Fixture {
   keys: Record<Role, string>;
@@ -582,6 +583,96 @@ async function deleteComment(app: TestApp, fx: Fixture, role: Role, id: number) 
     'deleteComment',
   );
 }
+
+/** A ticket of the owner's made through the API, so that it has a history (with a private note). */
+async function ticketWithHistory(app: TestApp, fx: Fixture, privateNote = false) {
+  const created = await app.gql(
+    graphql(
+      'mutation($b: ID!, $r: ID!) { createTicket(input: {branch: $b, reporter: $r, subject: "history", description: "d"}) { ticket { id key } } }',
+    ),
+    { b: gid('Branch', fx.branchId), r: gid('Customer', fx.ids.owner) },
+  );
+  const ticket = created.data!.createTicket.ticket!;
+  if (privateNote) {
+    await app.gql(
+      graphql(
+        'mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "note", private: true}) { comment { id } } }',
+      ),
+      { k: ticket.key },
+    );
+  }
+  return ticket;
+}
+
+const historyOf = (app: TestApp, key: string, as: string) =>
+  app.gql(
+    graphql('query($k: String!) { ticket(key: $k) { history { nodes { type private } } } }'),
+    { k: key },
+    { key: as },
+  );
+
+const eventOperations: Record<string, Operation> = {
+  'read the ticket history': async (app, fx, role) => {
+    const ticket = await ticketWithHistory(app, fx);
+    return queryOutcome(
+      await historyOf(app, ticket.key, fx.keys[role]),
+      (d) => (d.ticket?.history.nodes.length ?? 0) > 0,
+    );
+  },
+  'see a private note in the ticket history': async (app, fx, role) => {
+    const ticket = await ticketWithHistory(app, fx, true);
+    return queryOutcome(await historyOf(app, ticket.key, fx.keys[role]), (d) =>
+      Boolean(d.ticket?.history.nodes.some((e) => e.private)),
+    );
+  },
+  "subscribe to the ticket's events": async (app, fx, role) => {
+    const ticket = await ticketWithHistory(app, fx);
+    const stream = await sseSubscribe(
+      (input, init) => app.yoga.fetch(input, init),
+      'http://localhost/graphql',
+      'subscription($t: ID) { ticketEvents(filter: {ticket: $t}) { type } }',
+      { t: ticket.id },
+      fx.keys[role],
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await app.gql(
+        graphql('mutation($k: String!) { addComment(input: {ticket: {key: $k}, content: "live"}) { comment { id } } }'),
+        { k: ticket.key },
+      );
+      const message = await stream.next(5000);
+      if (message.data?.errors?.[0]?.extensions?.code === 'NOT_FOUND') return 'hidden';
+      expect(message.data.data.ticketEvents).toEqual({ type: 'COMMENT_ADDED' });
+      return 'ok';
+    } finally {
+      stream.close();
+    }
+  },
+  'read the change feed': async (app, fx, role) =>
+    queryOutcome(await app.gql(graphql('{ events(first: 1) { edges { cursor } } }'), {}, { key: fx.keys[role] }), (d) =>
+      Boolean(d.events),
+    ),
+  'list webhooks': async (app, fx, role) =>
+    queryOutcome(await app.gql(graphql('{ webhooks { totalCount } }'), {}, { key: fx.keys[role] }), (d) =>
+      Boolean(d.webhooks),
+    ),
+  'create a webhook': async (app, fx, role) => {
+    const response = await app.gql(
+      graphql(
+        'mutation { createWebhook(input: {url: "https://example.com/hook", events: [TICKET_CREATED]}) { webhook { id } userErrors { code } } }',
+      ),
+      {},
+      { key: fx.keys[role] },
+    );
+    const made = response.data?.createWebhook.webhook;
+    if (made)
+      await app.gql(graphql('mutation($id: ID!) { deleteWebhook(input: {id: $id}) { deletedWebhookId } }'), {
+        id: made.id,
+      });
+    return mutationOutcome(response, 'createWebhook');
+  },
+};
+Object.assign(operations, eventOperations);
 
 async function ownersTicket(app: TestApp, fx: Fixture) {
   const { first: number, keyOf } = await reserveTicketNumbers(app.db.prisma, fx.branchId);

@@ -21,6 +21,12 @@ interface Fixture {
 }
 
 const graphqlOnly = new Set([
+  'read the ticket history',
+  'see a private note in the ticket history',
+  "subscribe to the ticket's events",
+  'read the change feed',
+  'list webhooks',
+  'create a webhook',
   'read the ticket by node id',
   'read the attachment by node id',
   'read the other customer by node id',

@@ -27,7 +27,10 @@ describe('connection types', () => {
       Branch: ['BranchConnection'],
       Comment: ['CommentConnection'],
       Customer: ['CustomerConnection'],
+      Event: ['EventConnection'],
       Ticket: ['TicketConnection'],
+      Webhook: ['WebhookConnection'],
+      WebhookDelivery: ['WebhookDeliveryConnection'],
     });
   });
 });

@@ -6,7 +6,7 @@ import type {
   SqlQueryable,
 } from '@prisma/driver-adapter-utils';
 import { DatabaseBusyError } from '../domain/errors.ts';
-import { type WriteEpochs, writtenTable } from './write-epochs.ts';
+import { type WriteEpochs, writtenTables } from './write-epochs.ts';
 
 // Counts statements at the driver boundary, below Prisma, so relation loads, transactions and
 // raw queries are all seen exactly as the database sees them; and stamps the tables each write
@@ -22,11 +22,14 @@ export function countingFactory(
     const queryRaw = target.queryRaw.bind(target);
     const executeRaw = target.executeRaw.bind(target);
     const after = async <R>(sql: string, run: Promise<R>): Promise<R> => {
-      const table = writes ? writtenTable(sql) : null;
+      const tables = writes ? writtenTables(sql) : null;
       const result = await run;
-      if (table !== null) {
-        if (written) written.add(table);
-        else writes!.bump(table === 'all' ? 'all' : [table]);
+      if (tables === 'all') {
+        if (written) written.add('all');
+        else writes!.bump('all');
+      } else if (tables) {
+        if (written) for (const table of tables) written.add(table);
+        else writes!.bump(tables);
       }
       return result;
     };

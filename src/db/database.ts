@@ -93,6 +93,13 @@ export interface Database {
   migrate(): Promise<string[]>;
   /** Names of migrations on disk that the database has not finished applying. */
   pendingMigrations(): Promise<string[]>;
+  /**
+   * The embedded database and its one connection's turns, for clients other than Prisma (the
+   * webhook queue, src/events/webhooks/queue.ts); undefined on PostgreSQL.
+   */
+  embedded?: { pglite: PGlite; exclusive<T>(run: () => Promise<T>): Promise<T> };
+  /** The PostgreSQL server's URL; undefined on the embedded database. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -104,6 +111,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let closeDriver: () => Promise<void>;
   let engine: Engine;
   let guard: ConnectionGuard | undefined;
+  let embedded: PGlite | undefined;
   if (options.databaseUrl) {
     engine = 'postgresql';
     const databaseUrl = options.databaseUrl;
@@ -134,6 +142,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       throw error;
     }
     factory = new PrismaPGlite(pglite);
+    embedded = pglite;
     migrationFactory = () => factory;
     closeDriver = async () => {
       await pglite.close();
@@ -168,9 +177,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const done = new Set(applied.map((row) => row.migration_name));
     return onDisk.filter((name) => !done.has(name));
   };
+  const turns = guard;
   return {
     engine,
     prisma,
+    embedded: embedded && turns ? { pglite: embedded, exclusive: (run) => turns.statement(run) } : undefined,
+    url: options.databaseUrl,
     get statements() {
       return counter.statements;
     },

@@ -12,7 +12,7 @@ import type { Database } from './database.ts';
 
 /** The tables whose statistics are stale, by autovacuum's rule (`autovacuum_analyze_threshold` 50, scale 0.1). */
 const STALE_TABLES = `
-  SELECT s.relname AS name
+  SELECT s.schemaname AS schema, s.relname AS name
   FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
   WHERE s.relname <> '_prisma_migrations'
     AND ((c.reltuples < 0 AND (s.n_live_tup > 0 OR c.relpages > 0))
@@ -21,8 +21,11 @@ const STALE_TABLES = `
 
 /** VACUUMs and ANALYZEs every table whose statistics are stale; returns their names. */
 export async function analyzeStaleTables(db: Pick<Database, 'prisma'>): Promise<string[]> {
-  const stale = await db.prisma.$queryRawUnsafe<{ name: string }[]>(STALE_TABLES);
-  for (const { name } of stale) await db.prisma.$executeRawUnsafe(`VACUUM (ANALYZE) "${name.replace(/"/g, '""')}"`);
+  const stale = await db.prisma.$queryRawUnsafe<{ schema: string; name: string }[]>(STALE_TABLES);
+  // Schema-qualified: the webhook queue's tables live in their own schema (pgboss).
+  const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+  for (const { schema, name } of stale)
+    await db.prisma.$executeRawUnsafe(`VACUUM (ANALYZE) ${quoted(schema)}.${quoted(name)}`);
   return stale.map((table) => table.name);
 }
 

@@ -3,16 +3,21 @@
 // Stamps move when a write is done (a statement outside a transaction) or committed (a
 // transaction), so a read that starts after the stamp moved sees the new rows.
 
-/** The table an INSERT, UPDATE or DELETE writes to, as Prisma and our raw statements spell it. */
-const WRITE = /^\s*(?:insert\s+into|update|delete\s+from)\s+(?:"?public"?\s*\.\s*)?"?([A-Za-z_][A-Za-z0-9_]*)"?/i;
+/**
+ * The tables an INSERT, UPDATE or DELETE writes to, as Prisma and our raw statements spell them,
+ * anywhere in the statement: a data-modifying WITH (the event outbox's insert under its lock) too.
+ * Arguments are bound apart from the SQL text, so no user text can look like one.
+ */
+const WRITES =
+  /\b(?:insert\s+into|delete\s+from)\s+(?:"?public"?\s*\.\s*)?"?([A-Za-z_][A-Za-z0-9_]*)"?|\bupdate\s+(?:"?public"?\s*\.\s*)?"?([A-Za-z_][A-Za-z0-9_]*)"?\s+(?:as\s+\S+\s+)?set\b/gi;
 /** Statements that change no rows: reads (a SELECT ... FOR UPDATE only locks), transaction control, upkeep. */
 const NO_WRITE =
-  /^\s*(?:select|show|explain|begin|commit|rollback|set|start\s+transaction|savepoint|release|vacuum|analyze)\b/i;
+  /^\s*(?:select|with|show|explain|begin|commit|rollback|set|start\s+transaction|savepoint|release|vacuum|analyze)\b/i;
 
-/** `null`: the statement writes nothing; `'all'`: it writes where the parser cannot tell (a CTE, DDL, TRUNCATE). */
-export function writtenTable(sql: string): string | 'all' | null {
-  const match = WRITE.exec(sql);
-  if (match) return match[1]!;
+/** `null`: the statement writes nothing; `'all'`: it writes where the parser cannot tell (DDL, TRUNCATE, COPY). */
+export function writtenTables(sql: string): string[] | 'all' | null {
+  const tables = [...sql.matchAll(WRITES)].map((m) => (m[1] ?? m[2])!);
+  if (tables.length) return [...new Set(tables)];
   return NO_WRITE.test(sql) ? null : 'all';
 }
 

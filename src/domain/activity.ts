@@ -8,17 +8,20 @@ import type { Prisma } from '../generated/prisma/client.ts';
 export const activityStamp = (visibleToCustomers: boolean, now: Date) =>
   visibleToCustomers ? { updatedAt: now, publicUpdatedAt: now } : { updatedAt: now };
 
-/** Records activity on a ticket, with other changes to it (`data`) in the same statement. */
-export async function touchTicket(
+/**
+ * Records activity on a ticket, with other changes to it (`data`) in the same statement; returns
+ * where the ticket is, which the events of the change carry.
+ */
+export function touchTicket(
   tx: Prisma.TransactionClient,
   ticketId: number,
   visibleToCustomers: boolean,
   now: Date,
   data: Prisma.TicketUncheckedUpdateInput = {},
 ) {
-  await tx.ticket.update({
+  return tx.ticket.update({
     where: { id: ticketId },
     data: { ...data, ...activityStamp(visibleToCustomers, now) },
-    select: { id: true },
+    select: { id: true, key: true, branchId: true },
   });
 }

@@ -1,10 +1,12 @@
 // Agents (staff, Teamwork Desk fields): validation shared by GraphQL and every REST dialect, the
 // last-admin rule, the installation's owner and the part-time reply allowance.
-import type { Clock } from '../clock.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
 import type { AgentRole, EditMethod, PersonState, TicketReplyRedirect, TimeFormat } from '../generated/prisma/enums.ts';
 import { DomainError, isUniqueViolation, Problems } from './errors.ts';
-import { email, emailTaken, setting, text } from './people.ts';
+import { withEvents } from './events/outbox.ts';
+import { AGENT_SNAPSHOT, agentCreated, agentUpdated, lockedAgent } from './events/people-events.ts';
+import { email, emailTaken, type PersonRef, setting, text } from './people.ts';
 import { readUsername, usernameTaken, withDefaultUsername } from './usernames.ts';
 
 export interface AgentInput {
@@ -102,21 +104,28 @@ function agentData(problems: Problems, input: AgentInput, creating: boolean) {
   };
 }
 
-export async function createAgent(prisma: PrismaClient, input: AgentInput, actorId?: number) {
+const agentRef = (id: number | undefined): PersonRef | null => (id === undefined ? null : { kind: 'agent', id });
+
+export async function createAgent(prisma: PrismaClient, input: AgentInput, actorId?: number, now: Clock = systemClock) {
   const problems = new Problems();
   const data = agentData(problems, input, true);
   problems.throwIfAny();
+  // One transaction per try: a username taken meanwhile aborts it, and the next name is tried afresh.
   const create = (username: string) =>
-    prisma.agent.create({
-      data: {
-        ...data,
-        email: data.email!,
-        username,
-        firstName: data.firstName!,
-        createdById: actorId,
-        updatedById: actorId,
-      },
-      select: { id: true },
+    withEvents(prisma, async (tx, log) => {
+      const agent = await tx.agent.create({
+        data: {
+          ...data,
+          email: data.email!,
+          username,
+          firstName: data.firstName!,
+          createdById: actorId,
+          updatedById: actorId,
+        },
+        select: AGENT_SNAPSHOT,
+      });
+      log.add(agentCreated(agent, agentRef(actorId), new Date(now())));
+      return { id: agent.id };
     });
   try {
     return await (data.username ? create(data.username) : withDefaultUsername(prisma, data.email!, create));
@@ -145,10 +154,14 @@ export async function updateAgent(prisma: PrismaClient, id: number, input: Agent
     agent.state === 'ACTIVE' &&
     ((data.role !== undefined && data.role !== 'ADMIN') || data.state === 'DELETED');
   try {
-    if (!removesAdmin) return await prisma.agent.update({ where: { id }, data, select: { id: true } });
-    return await prisma.$transaction(async (tx) => {
-      await requireAnotherActiveAdmin(tx as PrismaClient, id, data.state === 'DELETED' ? 'state' : 'role');
-      return tx.agent.update({ where: { id }, data, select: { id: true } });
+    return await withEvents(prisma, async (tx, log) => {
+      if (removesAdmin)
+        await requireAnotherActiveAdmin(tx as PrismaClient, id, data.state === 'DELETED' ? 'state' : 'role');
+      const before = await lockedAgent(tx, id);
+      const after = await tx.agent.update({ where: { id }, data, select: AGENT_SNAPSHOT });
+      const event = before && agentUpdated(before, after, agentRef(actorId), new Date(now()));
+      if (event) log.add(event);
+      return { id };
     });
   } catch (error) {
     agentConflict(error);

@@ -9,6 +9,9 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { touchTicket } from './activity.ts';
 import { DomainError, Problems } from './errors.ts';
+import { withEvents } from './events/outbox.ts';
+import { attachmentEvent, filesAdded } from './events/ticket-events.ts';
+import type { PersonRef } from './people.ts';
 
 export interface AttachmentLimits {
   maxFileSize: number;
@@ -164,25 +167,33 @@ export async function storeAttachments(
   target: AttachmentTarget,
   files: IncomingFile[],
   now: Clock,
+  actor: PersonRef | null = null,
 ) {
   const stored = await writeBlobs(store, files);
   // If the transaction fails, the blobs are left to the sweeper: deleting them here could pull a
   // blob from under a concurrent upload of the same bytes that has not committed its row yet.
-  return prisma.$transaction(async (tx) => {
+  return withEvents(prisma, async (tx, log) => {
     const rows = await createAttachmentRows(tx, target, stored);
-    await touchTicketFor(tx, target, new Date(now()));
+    const at = new Date(now());
+    const touched = await touchTicketFor(tx, target, at);
+    const commentId = 'commentId' in target ? target.commentId : null;
+    if (touched) log.add(...filesAdded(rows, stored, touched.ticket, touched.private, actor, at, commentId));
     return rows;
   });
 }
 
-/** Files are activity on their ticket; customers see it unless the files are on a private note. */
+/**
+ * Files are activity on their ticket; customers see it unless the files are on a private note.
+ * Returns the ticket and whether the files are private, for their events.
+ */
 async function touchTicketFor(tx: Prisma.TransactionClient, target: AttachmentTarget, now: Date) {
-  if ('ticketId' in target) return touchTicket(tx, target.ticketId, true, now);
+  if ('ticketId' in target) return { ticket: await touchTicket(tx, target.ticketId, true, now), private: false };
   const comment = await tx.comment.findUnique({
     where: { id: target.commentId },
     select: { ticketId: true, private: true },
   });
-  if (comment) await touchTicket(tx, comment.ticketId, !comment.private, now);
+  if (!comment) return null;
+  return { ticket: await touchTicket(tx, comment.ticketId, !comment.private, now), private: comment.private };
 }
 
 /** Removes the blobs of these hashes that no attachment refers to any more. */
@@ -194,13 +205,28 @@ export async function collectGarbage(prisma: PrismaClient, store: BlobStore, has
   }
 }
 
-export async function removeAttachment(prisma: PrismaClient, store: BlobStore, id: number, now: Clock) {
+export async function removeAttachment(
+  prisma: PrismaClient,
+  store: BlobStore,
+  id: number,
+  now: Clock,
+  actor: PersonRef | null = null,
+) {
   const attachment = await prisma.attachment.findUnique({ where: { id }, select: { sha256: true } });
   if (!attachment) throw DomainError.of('NOT_FOUND', 'Attachment not found.', ['id']);
-  await prisma.$transaction(async (tx) => {
-    const removed = await tx.attachment.delete({ where: { id }, select: { ticketId: true, commentId: true } });
-    if (removed.ticketId !== null) await touchTicketFor(tx, { ticketId: removed.ticketId }, new Date(now()));
-    else if (removed.commentId !== null) await touchTicketFor(tx, { commentId: removed.commentId }, new Date(now()));
+  await withEvents(prisma, async (tx, log) => {
+    const removed = await tx.attachment.delete({
+      where: { id },
+      select: { id: true, ticketId: true, commentId: true, filename: true, contentType: true, byteSize: true },
+    });
+    const at = new Date(now());
+    const touched =
+      removed.ticketId !== null
+        ? await touchTicketFor(tx, { ticketId: removed.ticketId }, at)
+        : removed.commentId !== null
+          ? await touchTicketFor(tx, { commentId: removed.commentId }, at)
+          : null;
+    if (touched) log.add(attachmentEvent('attachment.removed', removed, touched.ticket, touched.private, actor, at));
   });
   await collectGarbage(prisma, store, [attachment.sha256]);
   return id;

@@ -7,8 +7,18 @@ import { touchTicket } from './activity.ts';
 import { checkPartTimeAllowance } from './agents.ts';
 import { collectGarbage, createAttachmentRows, hashesUnder, type IncomingFile, writeBlobs } from './attachments.ts';
 import { DomainError, Problems } from './errors.ts';
+import { type EventLog, withEvents } from './events/outbox.ts';
+import {
+  commentAdded,
+  commentDeleted,
+  commentUpdated,
+  filesAdded,
+  lockedTicket,
+  type TicketSnapshot,
+  ticketUpdated,
+} from './events/ticket-events.ts';
 import { type PersonRef, requireActivePerson } from './people.ts';
-import { assertCan, commentVisibility } from './permissions.ts';
+import { assertCan, commentVisibility, viewerRef } from './permissions.ts';
 import { sanitizeRichText } from './rich-text.ts';
 
 export interface CommentInput {
@@ -45,6 +55,8 @@ export async function addComment(
   input: CommentInput,
   attach: NewFiles | undefined,
   now: Clock,
+  /** Who made the change, for its events (the author may be someone else). */
+  actor: PersonRef | null = null,
 ) {
   const createdAt = new Date(now());
   const problems = new Problems();
@@ -57,7 +69,9 @@ export async function addComment(
   const isPrivate = input.private ?? false;
   // Blobs before rows: a crash in between leaves unreferenced blobs (swept), never a comment without its files.
   const stored = attach?.files.length ? await writeBlobs(attach.store, attach.files) : [];
-  return prisma.$transaction(async (tx) => {
+  return withEvents(prisma, async (tx, log) => {
+    // Read first, under its row lock, when the status changes: the event says from what.
+    const before = input.ticketStatus ? await lockedTicket(tx, ticketId) : null;
     const comment = await tx.comment.create({
       data: {
         ticketId,
@@ -71,12 +85,17 @@ export async function addComment(
       },
       select: { id: true },
     });
-    if (stored.length) await createAttachmentRows(tx, { commentId: comment.id }, stored);
+    const files = stored.length ? await createAttachmentRows(tx, { commentId: comment.id }, stored) : [];
     // Touch the ticket even without a status change: a new comment is activity on it. Customers
     // see it unless it is a private note that leaves the status alone.
-    await touchTicket(tx, ticketId, !isPrivate || Boolean(input.ticketStatus), createdAt, {
+    const ticket = await touchTicket(tx, ticketId, !isPrivate || Boolean(input.ticketStatus), createdAt, {
       status: input.ticketStatus ?? undefined,
     });
+    log.add(
+      commentAdded({ id: comment.id, content, private: isPrivate, author: input.author! }, ticket, actor, createdAt),
+    );
+    log.add(...filesAdded(files, stored, ticket, isPrivate, actor, createdAt, comment.id));
+    statusChanged(log, before, input.ticketStatus, actor, createdAt);
     return comment;
   });
 }
@@ -108,7 +127,12 @@ export async function updateComment(prisma: PrismaClient, viewer: Viewer, id: nu
   // Publishing a note is replying: it uses the author's part-time allowance like a new reply.
   if (publishes && comment.authorAgentId !== null)
     await checkPartTimeAllowance(prisma, comment.authorAgentId, comment.ticketId, publishedAt);
-  return prisma.$transaction(async (tx) => {
+  return withEvents(prisma, async (tx, log) => {
+    // Under the comment's row lock: the event's "before" is what this update replaces.
+    await tx.$executeRaw`SELECT 1 FROM "Comment" WHERE "id" = ${id} FOR UPDATE`;
+    const previous = await tx.comment.findUnique({ where: { id }, select: { id: true, content: true, private: true } });
+    if (!previous) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
+    const ticketBefore = input.ticketStatus ? await lockedTicket(tx, comment.ticketId) : null;
     const updated = await tx.comment.update({
       where: { id },
       data: {
@@ -116,11 +140,17 @@ export async function updateComment(prisma: PrismaClient, viewer: Viewer, id: nu
         private: input.private ?? undefined,
         publishedAt: publishes ? publishedAt : undefined,
       },
-      select: { id: true, private: true },
+      select: { id: true, content: true, private: true },
     });
     // A customer sees the change when the comment was public, is public now, or the status moved.
     const visible = !comment.private || !updated.private || Boolean(input.ticketStatus);
-    await touchTicket(tx, comment.ticketId, visible, publishedAt, { status: input.ticketStatus ?? undefined });
+    const ticket = await touchTicket(tx, comment.ticketId, visible, publishedAt, {
+      status: input.ticketStatus ?? undefined,
+    });
+    const actor = viewerRef(viewer);
+    const event = commentUpdated(previous, updated, ticket, actor, publishedAt);
+    if (event) log.add(event);
+    statusChanged(log, ticketBefore, input.ticketStatus, actor, publishedAt);
     return { id: updated.id };
   });
 }
@@ -130,13 +160,28 @@ export async function deleteComment(prisma: PrismaClient, store: BlobStore, view
   const comment = await visibleComment(prisma, viewer, id);
   assertCan(viewer, 'comment:delete', comment);
   const hashes = await hashesUnder(prisma, { commentId: id });
-  await prisma.$transaction(async (tx) => {
+  await withEvents(prisma, async (tx, log) => {
     // Counted, not assumed: a concurrent delete of the same comment is NOT_FOUND for the second.
     const { count } = await tx.comment.deleteMany({ where: { id } });
     if (count === 0) throw DomainError.of('NOT_FOUND', 'Comment not found.', ['id']);
     // A public reply disappearing is a change its customer sees.
-    await touchTicket(tx, comment.ticketId, !comment.private, new Date(now()));
+    const at = new Date(now());
+    const ticket = await touchTicket(tx, comment.ticketId, !comment.private, at);
+    log.add(commentDeleted({ id, private: comment.private }, ticket, viewerRef(viewer), at));
   });
   await collectGarbage(prisma, store, hashes);
   return id;
+}
+
+/** A comment that also set the ticket's status records that as a ticket change of its own. */
+function statusChanged(
+  log: EventLog,
+  before: TicketSnapshot | null,
+  status: TicketStatus | null | undefined,
+  actor: PersonRef | null,
+  at: Date,
+) {
+  if (!before || !status) return;
+  const event = ticketUpdated(before, { ...before, status }, actor, at);
+  if (event) log.add(event);
 }

@@ -1,13 +1,16 @@
 // Customer profiles (end users, Deskie fields): creating and changing one, with the same partial
 // update rules as agents (src/domain/people.ts).
+import { type Clock, systemClock } from '../clock.ts';
 import type { Viewer } from '../context.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CustomerChannel } from '../generated/prisma/enums.ts';
 import { validateCustomFields } from './custom-fields.ts';
 import { fullNameOf, splitFullName } from './customers.ts';
 import { DomainError, isUniqueViolation, Problems, uniqueViolationMentions } from './errors.ts';
-import { email, emailTaken, setting, text } from './people.ts';
-import { assertCan, can } from './permissions.ts';
+import { withEvents } from './events/outbox.ts';
+import { CUSTOMER_SNAPSHOT, customerChanged, customerCreated, lockedCustomer } from './events/people-events.ts';
+import { email, emailTaken, type PersonRef, setting, text } from './people.ts';
+import { assertCan, can, viewerRef } from './permissions.ts';
 
 export interface CustomerInput {
   email?: string | null;
@@ -91,7 +94,12 @@ function customerConflict(error: unknown): never {
 }
 
 /** As in DiamanteDesk, creating a customer with the email of a deleted one restores that customer. */
-export async function createCustomer(prisma: PrismaClient, input: CustomerInput) {
+export async function createCustomer(
+  prisma: PrismaClient,
+  input: CustomerInput,
+  now: Clock = systemClock,
+  actor: PersonRef | null = null,
+) {
   const { data, customFields } = await customerData(prisma, input, true);
   const row = {
     ...data,
@@ -103,23 +111,39 @@ export async function createCustomer(prisma: PrismaClient, input: CustomerInput)
   const existing = data.email
     ? await prisma.customer.findUnique({ where: { email: data.email }, select: { id: true, state: true } })
     : null;
+  const at = new Date(now());
   if (existing?.state === 'DELETED') {
-    return prisma.customer.update({
-      where: { id: existing.id },
-      data: { ...row, state: 'ACTIVE', deletedAt: null },
-      select: { id: true },
+    return withEvents(prisma, async (tx, log) => {
+      const before = await lockedCustomer(tx, existing.id);
+      const after = await tx.customer.update({
+        where: { id: existing.id },
+        data: { ...row, state: 'ACTIVE', deletedAt: null },
+        select: CUSTOMER_SNAPSHOT,
+      });
+      if (before) log.add(customerChanged('customer.restored', before, after, actor, at)!);
+      return { id: after.id };
     });
   }
   if (existing) throw emailTaken();
   try {
-    return await prisma.customer.create({ data: row, select: { id: true } });
+    return await withEvents(prisma, async (tx, log) => {
+      const customer = await tx.customer.create({ data: row, select: CUSTOMER_SNAPSHOT });
+      log.add(customerCreated(customer, actor, at));
+      return { id: customer.id };
+    });
   } catch (error) {
     customerConflict(error);
   }
 }
 
 /** Customers change their own profile but not its read-only fields (src/domain/permissions.ts). */
-export async function updateCustomer(prisma: PrismaClient, viewer: Viewer, id: number, input: CustomerInput) {
+export async function updateCustomer(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  id: number,
+  input: CustomerInput,
+  now: Clock = systemClock,
+) {
   assertCan(viewer, 'customer:update', { id, input: { ...input } });
   // Sending the current email back is no change, so it is read only for those who may not change it.
   if (input.email !== undefined && !can(viewer, 'customer:changeEmail')) {
@@ -136,22 +160,29 @@ export async function updateCustomer(prisma: PrismaClient, viewer: Viewer, id: n
   const firstName = data.firstName ?? current.firstName;
   const lastName = data.lastName ?? current.lastName;
   try {
-    return await prisma.customer.update({
-      where: { id },
-      data: {
-        ...data,
-        fullName: fullNameOf(firstName, lastName),
-        // Custom fields merge: keys sent replace, a null value removes the key, others stay.
-        customFields:
-          customFields === undefined
-            ? undefined
-            : (Object.fromEntries(
-                Object.entries({ ...(current.customFields as Record<string, unknown>), ...customFields }).filter(
-                  ([, v]) => v !== null,
-                ),
-              ) as Prisma.InputJsonObject),
-      },
-      select: { id: true },
+    return await withEvents(prisma, async (tx, log) => {
+      const before = await lockedCustomer(tx, id);
+      const after = await tx.customer.update({
+        where: { id },
+        data: {
+          ...data,
+          fullName: fullNameOf(firstName, lastName),
+          // Custom fields merge: keys sent replace, a null value removes the key, others stay.
+          customFields:
+            customFields === undefined
+              ? undefined
+              : (Object.fromEntries(
+                  Object.entries({
+                    ...((before ?? current).customFields as Record<string, unknown>),
+                    ...customFields,
+                  }).filter(([, v]) => v !== null),
+                ) as Prisma.InputJsonObject),
+        },
+        select: CUSTOMER_SNAPSHOT,
+      });
+      const event = before && customerChanged('customer.updated', before, after, viewerRef(viewer), new Date(now()));
+      if (event) log.add(event);
+      return { id };
     });
   } catch (error) {
     customerConflict(error);

@@ -5,7 +5,10 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { validateCustomFields } from './custom-fields.ts';
 import { fullNameOf, linkProfiles, requireCustomer, splitFullName } from './customers.ts';
 import { DomainError, Problems } from './errors.ts';
+import { withEvents } from './events/outbox.ts';
+import { CUSTOMER_SNAPSHOT, customerCreated } from './events/people-events.ts';
 import { emailPattern } from './formats.ts';
+import type { PersonRef } from './people.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const IDENTIFICATION_CODE_TTL_MS = 60 * 60 * 1000;
@@ -31,7 +34,12 @@ export interface IdentifyInput {
  * Finds the profile the details describe (by custom id, then email, then phone, then WhatsApp
  * phone), or creates it, and issues a one-time code for it.
  */
-export async function generateIdentificationCode(prisma: PrismaClient, input: IdentifyInput, now: Date) {
+export async function generateIdentificationCode(
+  prisma: PrismaClient,
+  input: IdentifyInput,
+  now: Date,
+  actor: PersonRef | null = null,
+) {
   const problems = new Problems();
   const email = input.email?.trim().toLowerCase() || null;
   if (email && !emailPattern.test(email)) problems.add('INVALID', 'email is not a valid address.', ['email']);
@@ -53,27 +61,31 @@ export async function generateIdentificationCode(prisma: PrismaClient, input: Id
   }
   if (!customer) {
     const names = splitFullName(input.fullName ?? '');
-    customer = await prisma.customer.create({
-      data: {
-        ...names,
-        fullName: fullNameOf(names.firstName, names.lastName),
-        email,
-        phone: input.phone ?? null,
-        whatsappPhone: input.whatsappPhone ?? null,
-        companyName: input.companyName ?? null,
-        customId: input.customId ?? null,
-        customChannel: input.customChannel ?? null,
-        channel:
-          input.customChannel || input.customId
-            ? 'CUSTOM'
-            : email
-              ? 'EMAIL'
-              : input.whatsappPhone
-                ? 'WHATSAPP'
-                : 'PHONE',
-        customFields,
-      },
-      select: { id: true },
+    customer = await withEvents(prisma, async (tx, log) => {
+      const made = await tx.customer.create({
+        data: {
+          ...names,
+          fullName: fullNameOf(names.firstName, names.lastName),
+          email,
+          phone: input.phone ?? null,
+          whatsappPhone: input.whatsappPhone ?? null,
+          companyName: input.companyName ?? null,
+          customId: input.customId ?? null,
+          customChannel: input.customChannel ?? null,
+          channel:
+            input.customChannel || input.customId
+              ? 'CUSTOM'
+              : email
+                ? 'EMAIL'
+                : input.whatsappPhone
+                  ? 'WHATSAPP'
+                  : 'PHONE',
+          customFields,
+        },
+        select: CUSTOMER_SNAPSHOT,
+      });
+      log.add(customerCreated(made, actor, now));
+      return { id: made.id };
     });
   }
   const code = await prisma.identificationCode.create({
@@ -88,7 +100,13 @@ export async function generateIdentificationCode(prisma: PrismaClient, input: Id
 }
 
 /** Links the messenger profile to the person the code identifies. A code works once. */
-export async function redeemIdentificationCode(prisma: PrismaClient, code: string, profileId: number, now: Date) {
+export async function redeemIdentificationCode(
+  prisma: PrismaClient,
+  code: string,
+  profileId: number,
+  now: Date,
+  actor: PersonRef | null = null,
+) {
   await requireCustomer(prisma, profileId, ['profile']);
   const claimed = await prisma.identificationCode.updateMany({
     where: { code: code.trim().toUpperCase(), usedAt: null, expiresAt: { gt: now } },
@@ -99,6 +117,6 @@ export async function redeemIdentificationCode(prisma: PrismaClient, code: strin
     where: { code: code.trim().toUpperCase() },
     select: { customerId: true },
   }))!;
-  if (customerId !== profileId) await linkProfiles(prisma, customerId, profileId);
+  if (customerId !== profileId) await linkProfiles(prisma, customerId, profileId, () => now.getTime(), actor);
   return { id: customerId };
 }

@@ -11,6 +11,8 @@ import type { Viewer } from '../context.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { adminOnlyAgentFields } from './agents.ts';
 import { DomainError, type UserErrorCode } from './errors.ts';
+import { INTERNAL_CUSTOMER_FIELDS } from './events/people-events.ts';
+import type { FieldChange } from './events/types.ts';
 import { ownerColumns, type PersonRef } from './people.ts';
 
 const isStaff = (viewer: Viewer): boolean => viewer.kind === 'agent';
@@ -66,9 +68,53 @@ export function apiKeyVisibility(viewer: Viewer): Prisma.ApiKeyWhereInput {
   return ownerColumns(viewerRef(viewer));
 }
 
+/** Webhooks and their deliveries: admins only. */
+export function webhookVisibility(viewer: Viewer): { id?: number } {
+  return isAdmin(viewer) ? {} : NOTHING;
+}
+
 /** Loading a person by id: staff anyone, customers only themselves (others reach them through tickets). */
 export function personVisibility(viewer: Viewer, person: PersonRef): { id: number } {
   return can(viewer, 'person:load', person) ? { id: person.id } : NOTHING;
+}
+
+/**
+ * Events of a ticket or customer already known to be visible (their history, a subscription):
+ * customers see neither staff-only events (private notes and their files, internal fields) nor
+ * watchers hidden from them.
+ */
+export function eventVisibilityOnVisibleSubject(viewer: Viewer): Prisma.EventWhereInput {
+  if (isStaff(viewer)) return {};
+  return { private: false, OR: [{ onlyCustomerId: null }, { onlyCustomerId: viewer.id }] };
+}
+
+/** The same rule for one event in hand (a live subscription filters as events arrive). */
+export function eventVisibleOnVisibleSubject(
+  viewer: Viewer,
+  event: { private: boolean; onlyCustomerId: number | null },
+): boolean {
+  return isStaff(viewer) || (!event.private && (event.onlyCustomerId === null || event.onlyCustomerId === viewer.id));
+}
+
+/**
+ * Whether the viewer may see an event, given whether they may see its ticket now: staff all;
+ * a customer what the two rules above allow, of tickets they see or of their own profile.
+ */
+export function canSeeEvent(
+  viewer: Viewer,
+  event: { private: boolean; onlyCustomerId: number | null; ticketId: number | null; customerId: number | null },
+  ticketVisible: boolean,
+): boolean {
+  if (isStaff(viewer)) return true;
+  if (!eventVisibleOnVisibleSubject(viewer, event)) return false;
+  if (event.ticketId !== null) return ticketVisible;
+  return event.customerId !== null && isSelf(viewer, { kind: 'customer', id: event.customerId });
+}
+
+/** What of an event's changes the viewer may read: customers never the fields only staff see. */
+export function visibleChanges(viewer: Viewer, subjectType: string, changes: FieldChange[]): FieldChange[] {
+  if (isStaff(viewer) || subjectType !== 'Customer') return changes;
+  return changes.filter((change) => !INTERNAL_CUSTOMER_FIELDS.includes(change.field));
 }
 
 /** Customers filter and sort tickets by the last change they were shown (private notes do not move it). */
@@ -215,6 +261,11 @@ const rules = {
   /** A deleted customer is gone for the DiamanteDesk REST API, as it was in DiamanteDesk; GraphQL lists it to staff. */
   'customer:readOverRest': (_viewer: Viewer, customer: { state: string | null }): Verdict =>
     customer.state !== 'DELETED' || deny('Customer not found.', ['id'], 'NOT_FOUND'),
+
+  /** The change feed of everything: staff (and their API keys), for integrations that sync. */
+  'event:readFeed': (viewer: Viewer): Verdict => staffOr(viewer, 'Only agents read the change feed.'),
+  /** Webhooks send every event to a URL of the admin's choosing: admins only. */
+  'webhook:manage': (viewer: Viewer): Verdict => isAdmin(viewer) || deny('Only admins manage webhooks.'),
 
   /** Your own keys; admins anyone's. */
   'apiKey:list': (viewer: Viewer, owner: PersonRef): Verdict =>

@@ -2,7 +2,7 @@
 // (src/domain/ticket-numbers.ts hands the numbers out). A moved ticket gets a new key and keeps
 // answering to the old one.
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { TicketPriority, TicketSource, TicketStatus } from '../generated/prisma/enums.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
@@ -11,6 +11,16 @@ import { collectGarbage, createAttachmentRows, hashesUnder, writeBlobs } from '.
 import { normaliseTags } from './branches.ts';
 import type { NewFiles } from './comments.ts';
 import { DomainError, isUniqueViolation, Problems } from './errors.ts';
+import { withEvents } from './events/outbox.ts';
+import {
+  filesAdded,
+  lockedTicket,
+  TICKET_SNAPSHOT,
+  ticketCreated,
+  ticketDeleted,
+  ticketMoved,
+  ticketUpdated,
+} from './events/ticket-events.ts';
 import { type PersonRef, requireActiveAgent, requireActivePerson } from './people.ts';
 import { sanitizeRichText } from './rich-text.ts';
 import { reserveTicketNumbers } from './ticket-numbers.ts';
@@ -80,6 +90,8 @@ export async function createTicket(
   input: TicketInput,
   attach: NewFiles | undefined,
   clock: Clock,
+  /** Who made the change, for its events (the reporter may be someone else). */
+  actor: PersonRef | null = null,
 ) {
   const clean = validate(input, true);
   const branch = await prisma.branch.findUnique({ where: { id: branchId }, select: { defaultAssigneeId: true } });
@@ -91,7 +103,7 @@ export async function createTicket(
   // Blobs before rows: a crash in between leaves unreferenced blobs (swept), never a ticket without its files.
   const stored = attach?.files.length ? await writeBlobs(attach.store, attach.files) : [];
 
-  return prisma.$transaction(async (tx) => {
+  return withEvents(prisma, async (tx, log) => {
     // Holds the branch row lock until commit: the next creation waits for this number.
     const { first: number, keyOf } = await reserveTicketNumbers(tx, branchId);
     const now = new Date(clock());
@@ -113,10 +125,14 @@ export async function createTicket(
         createdAt: now,
         ...activityStamp(true, now),
       },
-      select: { id: true },
+      select: TICKET_SNAPSHOT,
     });
-    if (stored.length) await createAttachmentRows(tx, { ticketId: ticket.id }, stored);
-    return ticket;
+    log.add(ticketCreated(ticket, actor, now));
+    if (stored.length) {
+      const rows = await createAttachmentRows(tx, { ticketId: ticket.id }, stored);
+      log.add(...filesAdded(rows, stored, ticket, false, actor, now));
+    }
+    return { id: ticket.id };
   });
 }
 
@@ -151,30 +167,56 @@ export async function requireTicket(
   return id;
 }
 
-export async function updateTicket(prisma: PrismaClient, id: number, input: TicketInput, now: Clock) {
+export async function updateTicket(
+  prisma: PrismaClient,
+  id: number,
+  input: TicketInput,
+  now: Clock,
+  actor: PersonRef | null = null,
+) {
   const clean = validate(input, false);
   if (input.reporter) await requireActivePerson(prisma, input.reporter, ['reporter']);
   if (input.assigneeId != null) await requireAssignee(prisma, input.assigneeId);
-  return prisma.ticket.update({
-    where: { id },
-    data: {
-      ...clean,
-      status: input.status ?? undefined,
-      priority: input.priority ?? undefined,
-      source: input.source ?? undefined,
-      assigneeId: input.assigneeId,
-      ...(input.reporter ? reporterColumns(input.reporter) : {}),
-      // Every field of a ticket is shown to its customer.
-      ...activityStamp(true, new Date(now())),
-    },
-    select: { id: true },
+  const at = new Date(now());
+  return withEvents(prisma, async (tx, log) => {
+    const before = await lockedTicket(tx, id);
+    if (!before) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
+    const after = await tx.ticket.update({
+      where: { id },
+      data: {
+        ...clean,
+        status: input.status ?? undefined,
+        priority: input.priority ?? undefined,
+        source: input.source ?? undefined,
+        assigneeId: input.assigneeId,
+        ...(input.reporter ? reporterColumns(input.reporter) : {}),
+        // Every field of a ticket is shown to its customer.
+        ...activityStamp(true, at),
+      },
+      select: TICKET_SNAPSHOT,
+    });
+    const event = ticketUpdated(before, after, actor, at);
+    if (event) log.add(event);
+    return { id };
   });
 }
 
-/** Deletes a ticket with its comments, watchers and attachments, then the blobs nothing else uses. */
-export async function deleteTicket(prisma: PrismaClient, store: BlobStore, id: number) {
+/**
+ * Deletes a ticket with its comments, watchers and attachments, then the blobs nothing else uses.
+ * Its tombstone (`ticket.deleted`) stands for all of them.
+ */
+export async function deleteTicket(
+  prisma: PrismaClient,
+  store: BlobStore,
+  id: number,
+  now: Clock = systemClock,
+  actor: PersonRef | null = null,
+) {
   const hashes = await hashesUnder(prisma, { ticketId: id });
-  await prisma.ticket.delete({ where: { id } });
+  await withEvents(prisma, async (tx, log) => {
+    const deleted = await tx.ticket.delete({ where: { id }, select: { id: true, key: true, branchId: true } });
+    log.add(ticketDeleted(deleted, actor, new Date(now())));
+  });
   await collectGarbage(prisma, store, hashes);
   return id;
 }
@@ -192,11 +234,12 @@ export async function moveTicket(
   branchId: number,
   addressedKey: string | undefined,
   now: Clock,
+  actor: PersonRef | null = null,
 ) {
   const before = await prisma.ticket.findUnique({ where: { id }, select: { key: true } });
   if (!before) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await withEvents(prisma, async (tx, log) => {
       // Held until commit: the next move of this ticket reads the key this one leaves behind.
       await tx.$executeRaw`SELECT 1 FROM "Ticket" WHERE "id" = ${id} FOR UPDATE`;
       const ticket = await tx.ticket.findUnique({ where: { id }, select: { key: true, branchId: true } });
@@ -208,17 +251,20 @@ export async function moveTicket(
       }
       const target = await reserveTicketNumbers(tx, branchId);
       await tx.ticketKeyAlias.create({ data: { key: ticket.key, ticketId: id } });
-      return tx.ticket.update({
+      const at = new Date(now());
+      const moved = await tx.ticket.update({
         where: { id },
         // The key a customer sees changes: a change they can see.
         data: {
           branchId,
           number: target.first,
           key: target.keyOf(target.first),
-          ...activityStamp(true, new Date(now())),
+          ...activityStamp(true, at),
         },
-        select: { id: true },
+        select: { id: true, key: true, branchId: true },
       });
+      log.add(ticketMoved({ id, key: ticket.key, branchId: ticket.branchId }, moved, actor, at));
+      return { id };
     });
   } catch (error) {
     // Belt and braces: should two moves still collide (an old key taken twice), the loser hears

@@ -2,11 +2,14 @@
 // customer's answer must not depend on whether a person exists (it would reveal accounts), so
 // for customers the permission is checked first, an unknown email or inactive person is a silent
 // no-op, and the watcher a customer adds is hidden from customers (Ticket.watchers).
+import { type Clock, systemClock } from '../clock.ts';
 import type { Viewer } from '../context.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { DomainError, isUniqueViolation } from './errors.ts';
+import { withEvents } from './events/outbox.ts';
+import { watcherEvent } from './events/ticket-events.ts';
 import { ownerColumns, type PersonRef, requireActivePerson } from './people.ts';
-import { assertCan, can, isSelf } from './permissions.ts';
+import { assertCan, can, isSelf, viewerRef } from './permissions.ts';
 
 /** The watcher: by `email` when given (agents first), else `person` (the one named, or the caller). */
 export interface WatcherTarget {
@@ -45,7 +48,13 @@ async function checkWatcherChange(prisma: PrismaClient, viewer: Viewer, ticketId
 }
 
 /** Adds a watcher; watching twice is not an error (the caller's intent, this person watches, holds). */
-export async function addWatcher(prisma: PrismaClient, viewer: Viewer, ticketId: number, target: WatcherTarget) {
+export async function addWatcher(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  ticketId: number,
+  target: WatcherTarget,
+  now: Clock = systemClock,
+) {
   const staff = can(viewer, 'watcher:manage');
   let person: PersonRef | null;
   if (staff) {
@@ -67,14 +76,18 @@ export async function addWatcher(prisma: PrismaClient, viewer: Viewer, ticketId:
   let created = false;
   if (!existing) {
     const addedByCustomer = !staff && !isSelf(viewer, person);
-    await prisma.ticketWatcher.create({ data: { ticketId, ...owner, addedByCustomer } }).then(
-      () => {
-        created = true;
-      },
-      (error: unknown) => {
-        if (!isUniqueViolation(error)) throw error; // a concurrent add of the same person
-      },
-    );
+    const watcher = person;
+    created = await withEvents(prisma, async (tx, log) => {
+      const row = await tx.ticketWatcher.create({
+        data: { ticketId, ...owner, addedByCustomer },
+        select: { ticket: { select: { id: true, key: true, branchId: true } } },
+      });
+      log.add(watcherEvent('watcher.added', row.ticket, watcher, addedByCustomer, viewerRef(viewer), new Date(now())));
+      return true;
+    }).catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error; // a concurrent add of the same person
+      return false;
+    });
   }
   if (staff && !created) {
     // Added (again) by staff: listed to customers from now on.
@@ -87,15 +100,36 @@ export async function addWatcher(prisma: PrismaClient, viewer: Viewer, ticketId:
 }
 
 /** Removes a watcher. Staff hear NOT_FOUND for someone who does not watch; customers never do. */
-export async function removeWatcher(prisma: PrismaClient, viewer: Viewer, ticketId: number, target: WatcherTarget) {
+export async function removeWatcher(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  ticketId: number,
+  target: WatcherTarget,
+  now: Clock = systemClock,
+) {
   if (can(viewer, 'watcher:manage')) {
-    const owner = ownerColumns(await namedWatcher(prisma, target));
-    const { count } = await prisma.ticketWatcher.deleteMany({ where: { ticketId, ...owner } });
-    if (count === 0) throw DomainError.of('NOT_FOUND', 'That person does not watch this ticket.', ['watcher']);
+    const removed = await unwatch(prisma, viewer, ticketId, await namedWatcher(prisma, target), now);
+    if (!removed) throw DomainError.of('NOT_FOUND', 'That person does not watch this ticket.', ['watcher']);
     return { id: ticketId };
   }
   const person = await silentWatcher(prisma, target);
   if (!can(viewer, 'watcher:leave', person)) await checkWatcherChange(prisma, viewer, ticketId);
-  if (person) await prisma.ticketWatcher.deleteMany({ where: { ticketId, ...ownerColumns(person) } });
+  if (person) await unwatch(prisma, viewer, ticketId, person, now);
   return { id: ticketId };
+}
+
+/** Removes the watcher and records it; false when that person did not watch the ticket. */
+function unwatch(prisma: PrismaClient, viewer: Viewer, ticketId: number, person: PersonRef, now: Clock) {
+  return withEvents(prisma, async (tx, log) => {
+    const row = await tx.ticketWatcher.findFirst({
+      where: { ticketId, ...ownerColumns(person) },
+      select: { id: true, addedByCustomer: true, ticket: { select: { id: true, key: true, branchId: true } } },
+    });
+    // Counted, not assumed: of two concurrent removals only one records the event.
+    if (!row || (await tx.ticketWatcher.deleteMany({ where: { id: row.id } })).count === 0) return false;
+    log.add(
+      watcherEvent('watcher.removed', row.ticket, person, row.addedByCustomer, viewerRef(viewer), new Date(now())),
+    );
+    return true;
+  });
 }

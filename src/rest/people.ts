@@ -37,13 +37,17 @@ export function personGlobalId(value: unknown, field: string): string | undefine
 
 export function numericId(value: unknown, field: string, typename: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (!/^\d{1,10}$/.test(String(value))) throw new RestError(400, `"${field}" must be an id number.`);
+  // A form's `ticket[subject]=x` makes an object (without a prototype, so String() of it throws).
+  if (typeof value === 'object' || !/^\d{1,10}$/.test(String(value)))
+    throw new RestError(400, `"${field}" must be an id number.`);
   return encodeGlobalID(typename, String(value));
 }
 
 /** `new`, `In progress`, `on_hold` → the GraphQL enum value. */
 export function enumValue(value: unknown, field: string, allowed: readonly string[]): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'object')
+    throw new RestError(400, `"${field}" must be one of ${allowed.map((a) => a.toLowerCase()).join(', ')}.`);
   const normal = String(value)
     .trim()
     .toUpperCase()

@@ -6,7 +6,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import * as attachments from '../domain/attachments.ts';
 import { DomainError } from '../domain/errors.ts';
-import { assertCan, attachmentVisibility, commentVisibility } from '../domain/permissions.ts';
+import { assertCan, attachmentVisibility, commentVisibility, viewerRef } from '../domain/permissions.ts';
 import { Comment } from './comment.ts';
 import { sharedConnection } from './connection.ts';
 import { Base64FileInput, FileScalar, incomingFiles } from './files.ts';
@@ -177,7 +177,7 @@ builder.mutationFields((t) => ({
       asPayload(async () => {
         const target = await targetOf(ctx, input);
         const files = await incomingFiles(ctx, input.files, input.base64);
-        return attachments.storeAttachments(ctx.prisma, ctx.files.store, target, files, ctx.now);
+        return attachments.storeAttachments(ctx.prisma, ctx.files.store, target, files, ctx.now, viewerRef(ctx.viewer));
       }),
   }),
   removeAttachment: t.field({
@@ -186,6 +186,8 @@ builder.mutationFields((t) => ({
     description: 'Removes an attachment; its file is deleted when nothing else refers to it. Agents only.',
     args: { input: t.arg({ type: RemoveAttachmentInput, required: true, description: 'The attachment.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(() => attachments.removeAttachment(ctx.prisma, ctx.files.store, Number(input.id.id), ctx.now)),
+      asPayload(() =>
+        attachments.removeAttachment(ctx.prisma, ctx.files.store, Number(input.id.id), ctx.now, viewerRef(ctx.viewer)),
+      ),
   }),
 }));

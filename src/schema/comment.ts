@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import * as comments from '../domain/comments.ts';
-import { assertCan, commentVisibility, commentVisibilityOnVisibleTicket } from '../domain/permissions.ts';
+import { assertCan, commentVisibility, commentVisibilityOnVisibleTicket, viewerRef } from '../domain/permissions.ts';
 import { RICH_TEXT_RULE } from '../domain/rich-text.ts';
 import { containsText } from '../domain/text-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -212,6 +212,7 @@ builder.mutationFields((t) => ({
           { ...input, author },
           { store: ctx.files.store, files },
           ctx.now,
+          viewerRef(ctx.viewer),
         );
       }),
   }),

@@ -9,6 +9,8 @@ import './ticket/index.ts';
 import './comment.ts';
 import './attachment.ts';
 import './api-key.ts';
+import './event/index.ts';
+import './webhook/index.ts';
 
 import { describeGeneratedFields } from './describe.ts';
 import { withIdErrors } from './id-errors.ts';

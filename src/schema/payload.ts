@@ -9,7 +9,7 @@ import type { Context } from '../context.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { type PayloadShape, UserError } from './user-errors.ts';
 
-type Model = 'Branch' | 'Ticket' | 'Comment' | 'Agent' | 'Customer' | 'Attachment' | 'ApiKey';
+type Model = 'Branch' | 'Ticket' | 'Comment' | 'Agent' | 'Customer' | 'Attachment' | 'ApiKey' | 'Webhook';
 
 const loaders: Record<Model, (prisma: PrismaClient, query: object, id: number) => Promise<unknown>> = {
   Branch: (prisma, query, id) => prisma.branch.findUnique({ ...query, where: { id } }),
@@ -19,6 +19,7 @@ const loaders: Record<Model, (prisma: PrismaClient, query: object, id: number) =
   Customer: (prisma, query, id) => prisma.customer.findUnique({ ...query, where: { id } }),
   Attachment: (prisma, query, id) => prisma.attachment.findUnique({ ...query, where: { id } }),
   ApiKey: (prisma, query, id) => prisma.apiKey.findUnique({ ...query, where: { id } }),
+  Webhook: (prisma, query, id) => prisma.webhook.findUnique({ ...query, where: { id } }),
 };
 
 /** The edge of a created object, for Relay's `@appendEdge`/`@prependEdge`: its cursor in id-ordered lists. */

@@ -11,7 +11,7 @@ builder.mutationFields((t) => ({
     ...onlyFor('admin', 'Only admins manage agents.'),
     description: 'Creates an agent. Admins only.',
     args: { input: t.arg({ type: CreateAgentInput, required: true, description: 'The new agent.' }) },
-    resolve: (_root, { input }, ctx) => asPayload(() => agents.createAgent(ctx.prisma, input, ctx.viewer.id)),
+    resolve: (_root, { input }, ctx) => asPayload(() => agents.createAgent(ctx.prisma, input, ctx.viewer.id, ctx.now)),
   }),
   updateAgent: t.field({
     type: UpdateAgentPayload,

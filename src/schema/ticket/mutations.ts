@@ -1,7 +1,7 @@
 // Ticket and watcher mutations: each parses its input and calls one use-case in src/domain/.
 import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
-import { assertCan } from '../../domain/permissions.ts';
+import { assertCan, viewerRef } from '../../domain/permissions.ts';
 import * as tickets from '../../domain/tickets.ts';
 import * as watchers from '../../domain/watchers.ts';
 import { incomingFiles } from '../files.ts';
@@ -47,6 +47,7 @@ builder.mutationFields((t) => ({
           { ...fields, reporter: actingPerson(ctx, input.reporter) },
           { store: ctx.files.store, files },
           ctx.now,
+          viewerRef(ctx.viewer),
         );
       }),
   }),
@@ -57,7 +58,13 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpdateTicketInput, required: true, description: 'The ticket and its changes.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () =>
-        tickets.updateTicket(ctx.prisma, await locate(ctx, input.ticket), ticketInput(input), ctx.now),
+        tickets.updateTicket(
+          ctx.prisma,
+          await locate(ctx, input.ticket),
+          ticketInput(input),
+          ctx.now,
+          viewerRef(ctx.viewer),
+        ),
       ),
   }),
   deleteTicket: t.field({
@@ -66,7 +73,15 @@ builder.mutationFields((t) => ({
     description: 'Deletes a ticket with its comments, watchers and attachments, permanently. Admins only.',
     args: { input: t.arg({ type: DeleteTicketInput, required: true, description: 'The ticket to delete.' }) },
     resolve: (_root, { input }, ctx) =>
-      asPayload(async () => tickets.deleteTicket(ctx.prisma, ctx.files.store, await locate(ctx, input.ticket))),
+      asPayload(async () =>
+        tickets.deleteTicket(
+          ctx.prisma,
+          ctx.files.store,
+          await locate(ctx, input.ticket),
+          ctx.now,
+          viewerRef(ctx.viewer),
+        ),
+      ),
   }),
   moveTicket: t.field({
     type: MoveTicketPayload,
@@ -82,6 +97,7 @@ builder.mutationFields((t) => ({
           Number(input.branch.id),
           input.ticket.key?.trim().toUpperCase(),
           ctx.now,
+          viewerRef(ctx.viewer),
         ),
       ),
   }),
@@ -94,7 +110,13 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AddWatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () =>
-        watchers.addWatcher(ctx.prisma, ctx.viewer, await locate(ctx, input.ticket), watcherTarget(ctx, input)),
+        watchers.addWatcher(
+          ctx.prisma,
+          ctx.viewer,
+          await locate(ctx, input.ticket),
+          watcherTarget(ctx, input),
+          ctx.now,
+        ),
       ),
   }),
   removeWatcher: t.field({
@@ -104,7 +126,13 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RemoveWatcherInput, required: true, description: 'Ticket and watcher.' }) },
     resolve: (_root, { input }, ctx) =>
       asPayload(async () =>
-        watchers.removeWatcher(ctx.prisma, ctx.viewer, await locate(ctx, input.ticket), watcherTarget(ctx, input)),
+        watchers.removeWatcher(
+          ctx.prisma,
+          ctx.viewer,
+          await locate(ctx, input.ticket),
+          watcherTarget(ctx, input),
+          ctx.now,
+        ),
       ),
   }),
 }));
