@@ -33,8 +33,8 @@ function allProcesses(): ProcStat[] {
     .filter((s): s is ProcStat => s !== null);
 }
 
-/** CPU seconds so far of a process and its descendants (cluster workers), and of all PostgreSQL processes. */
-export function cpuSeconds(rootPid: number | undefined): { server: number; postgres: number } {
+/** CPU ticks so far of each process of a server's tree (cluster workers too), and of each PostgreSQL process. */
+export function cpuTicks(rootPid: number | undefined): { server: Map<number, number>; postgres: Map<number, number> } {
   const processes = allProcesses();
   const tree = new Set<number>(rootPid ? [rootPid] : []);
   // Parents are listed before their children often but not always: repeat until nothing is added.
@@ -47,13 +47,24 @@ export function cpuSeconds(rootPid: number | undefined): { server: number; postg
       }
     }
   }
-  let server = 0;
-  let postgres = 0;
+  const server = new Map<number, number>();
+  const postgres = new Map<number, number>();
   for (const p of processes) {
-    if (tree.has(p.pid)) server += p.ticks;
-    else if (p.comm === 'postgres') postgres += p.ticks;
+    if (tree.has(p.pid)) server.set(p.pid, p.ticks);
+    else if (p.comm === 'postgres') postgres.set(p.pid, p.ticks);
   }
-  return { server: server / TICKS_PER_SECOND, postgres: postgres / TICKS_PER_SECOND };
+  return { server, postgres };
+}
+
+/**
+ * CPU seconds spent between two readings: per process, so that one that exits in between (an
+ * autovacuum worker, a closed connection) does not subtract what it had spent before; one that
+ * started in between counts whole. What an exiting process spent during the run is lost.
+ */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0);
+  return ticks / TICKS_PER_SECOND;
 }
 
 export interface Target {
@@ -93,9 +104,9 @@ export async function warmUp(target: Target, seconds = 2) {
 
 export async function measure(target: Target, options: MeasureOptions): Promise<Cell> {
   const statementsBefore = options.statements ? await options.statements() : null;
-  const cpuBefore = cpuSeconds(options.serverPid);
+  const cpuBefore = cpuTicks(options.serverPid);
   const result = await autocannon({ ...target, connections: options.connections, duration: options.duration });
-  const cpuAfter = cpuSeconds(options.serverPid);
+  const cpuAfter = cpuTicks(options.serverPid);
   const statementsAfter = options.statements ? await options.statements() : null;
   const requests = result.requests.total || 1;
   const perRequest = (seconds: number) => (1000 * seconds) / requests;
@@ -105,8 +116,8 @@ export async function measure(target: Target, options: MeasureOptions): Promise<
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
-    serverCpuMs: perRequest(cpuAfter.server - cpuBefore.server),
-    postgresCpuMs: options.postgres ? perRequest(cpuAfter.postgres - cpuBefore.postgres) : null,
+    serverCpuMs: perRequest(cpuBetween(cpuBefore.server, cpuAfter.server)),
+    postgresCpuMs: options.postgres ? perRequest(cpuBetween(cpuBefore.postgres, cpuAfter.postgres)) : null,
     statements:
       statementsBefore !== null && statementsAfter !== null ? (statementsAfter - statementsBefore) / requests : null,
     bytesPerRequest: Math.round(result.throughput.total / requests),
