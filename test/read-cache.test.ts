@@ -19,25 +19,31 @@ const addWatcher = graphql(`mutation($input: AddWatcherInput!) { addWatcher(inpu
 describe('totalCount through the count cache', () => {
   let app: TestApp;
   let time = Date.parse('2026-12-01T10:00:00Z');
-  let branch: { id: string; key: string };
 
   beforeAll(async () => {
     app = await createTestApp({ now: () => time, countCacheSeconds: 5 });
-    branch = await createBranch(app);
-    for (let i = 0; i < 3; i++) await createTicket(app, { branch: branch.id });
   });
   afterAll(() => app?.close());
 
+  // Each test counts a branch of its own: CI shuffles the tests of a file, so none may lean on
+  // tickets another test created.
+  async function branchWith(tickets: number) {
+    const made = await createBranch(app);
+    for (let i = 0; i < tickets; i++) await createTicket(app, { branch: made.id });
+    return made;
+  }
+
   /** The list's count, and the SQL statements the request sent. */
-  async function counted(key?: string, variables: { branch?: string } = { branch: branch.id }) {
+  async function counted(key: string | undefined, variables: { branch?: string }) {
     const before = app.db.statements;
     const data = ok(await app.gql(count, variables, key === undefined ? {} : { key }));
     return { total: data.tickets!.totalCount, statements: app.db.statements - before };
   }
 
   it('counts once, then answers the same list without counting', async () => {
-    const first = await counted();
-    const second = await counted();
+    const branch = await branchWith(3);
+    const first = await counted(undefined, { branch: branch.id });
+    const second = await counted(undefined, { branch: branch.id });
     expect(first.total).toBe(3);
     expect(second.total).toBe(3);
     // The key lookup and the page stay; the count(*) is the statement saved.
@@ -45,9 +51,10 @@ describe('totalCount through the count cache', () => {
   });
 
   it('shows a ticket created through this process at once, and counts again', async () => {
-    await counted();
+    const branch = await branchWith(3);
+    expect((await counted(undefined, { branch: branch.id })).total).toBe(3);
     await createTicket(app, { branch: branch.id });
-    const after = await counted();
+    const after = await counted(undefined, { branch: branch.id });
     expect(after.total).toBe(4);
   });
 
@@ -82,10 +89,11 @@ describe('totalCount through the count cache', () => {
   });
 
   it('counts again once the TTL has passed', async () => {
-    await counted();
-    const cached = await counted();
+    const branch = { branch: (await branchWith(1)).id };
+    await counted(undefined, branch);
+    const cached = await counted(undefined, branch);
     time += 5_001;
-    const later = await counted();
+    const later = await counted(undefined, branch);
     expect(later.statements).toBe(cached.statements + 1);
   });
 
@@ -108,10 +116,11 @@ describe('totalCount through the count cache', () => {
   });
 
   it('is not dropped by writes to tables the count does not read', async () => {
-    await counted();
+    const branch = { branch: (await branchWith(1)).id };
+    await counted(undefined, branch);
     await app.db.prisma.wsseNonce.create({ data: { nonce: unique('nonce'), expiresAt: new Date(time + 60_000) } });
-    const again = await counted();
-    const fresh = await counted();
+    const again = await counted(undefined, branch);
+    const fresh = await counted(undefined, branch);
     expect(again.statements).toBe(fresh.statements);
   });
 
