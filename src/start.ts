@@ -142,7 +142,7 @@ export async function startHelpdesk(
           (error) => logger.warn({ err: error }, 'attachment blob sweep failed'),
         )
       : { stop: async () => {} };
-  const statistics = startStatisticsKeeper(db, logger);
+  const statistics = !worker || worker.index === 1 ? startStatisticsKeeper(db, logger) : { stop: async () => {} };
   // Absolute links come from HELPDESK_PUBLIC_URL, else from this server's own address (known once
   // it listens), never from the Host header a client sends.
   let ownUrl = 'http://localhost';

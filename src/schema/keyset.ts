@@ -26,7 +26,7 @@ export function keysetColumns(model: string, orderBy: object | object[]): [strin
     if (entries.length !== 1) return null;
     const [column, direction] = entries[0]!;
     const field = fields.find((f) => f.name === column);
-    if (!field || field.kind !== 'scalar' || !field.isRequired || !COMPARABLE.has(field.type)) return null;
+    if (field?.kind !== 'scalar' || !field.isRequired || !COMPARABLE.has(field.type)) return null;
     if (direction !== 'asc' && direction !== 'desc') return null;
     columns.push([column, direction]);
   }
