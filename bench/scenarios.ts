@@ -40,6 +40,10 @@ const COMMON_TEXT = 'will not sync';
 const RARE_TEXT = 'Invoice 4242';
 
 export function scenarios(l: Landmarks): Scenario[] {
+  const create = gql(
+    'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Bench", description: "Load"}) { ticket { key } userErrors { code } } }',
+    { b: l.branch },
+  );
   return [
     { name: '1 GraphQL ticket list (50, nested)', method: 'POST', path: '/graphql', body: gql(LIST), vsBaseline: true },
     {
@@ -109,24 +113,13 @@ export function scenarios(l: Landmarks): Scenario[] {
       path: '/graphql',
       body: gql(FILTERED, { text: RARE_TEXT }),
     },
-    {
-      name: '3 GraphQL createTicket',
-      method: 'POST',
-      path: '/graphql',
-      body: gql(
-        'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Bench", description: "Load"}) { ticket { key } userErrors { code } } }',
-        { b: l.branch },
-      ),
-      write: true,
-    },
+    { name: '3 GraphQL createTicket', method: 'POST', path: '/graphql', body: create, write: true },
+    // The same request while three webhooks receive every new ticket: the cost of events on writes.
     {
       name: '3w GraphQL createTicket, 3 webhooks',
       method: 'POST',
       path: '/graphql',
-      body: gql(
-        'mutation($b: ID!) { createTicket(input: {branch: $b, subject: "Bench", description: "Load"}) { ticket { key } userErrors { code } } }',
-        { b: l.branch },
-      ),
+      body: create,
       write: true,
       webhooks: 3,
     },

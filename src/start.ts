@@ -182,13 +182,17 @@ export async function startHelpdesk(
     webhooks: { maxWebhooks: config.webhooks.maxWebhooks, allowPrivate: config.webhooks.allowPrivate },
   });
   await app.ready();
-  try {
-    await app.startWebhooks(config.webhooks);
-  } catch (error) {
+  // What a start that fails after this point releases, in the order close() does.
+  const release = async () => {
     await sweeper.stop();
     await statistics.stop();
     await app.close();
     await db.close();
+  };
+  try {
+    await app.startWebhooks(config.webhooks);
+  } catch (error) {
+    await release();
     throw error;
   }
   phase('app');
@@ -216,11 +220,8 @@ export async function startHelpdesk(
   try {
     await once(server, 'listening');
   } catch (error) {
-    // The port is taken (or similar): release what was started, in the order close() does.
-    await sweeper.stop();
-    await statistics.stop();
-    await app.close();
-    await db.close();
+    // The port is taken (or similar).
+    await release();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
