@@ -236,10 +236,12 @@ describe('fuzz: events, feed, history, webhooks and subscriptions', () => {
       timeout: 300_000,
     }, async () => {
       const before = sent;
+      // Only this run's problems: CI shuffles the tests, and the other seed's may have run first.
+      const found = problems.length;
       await fc.assert(mutationProperty(), { seed, numRuns: RUNS, endOnFailure: true });
       await fc.assert(queryProperty(), { seed, numRuns: RUNS, endOnFailure: true });
       await fc.assert(subscriptionProperty(), { seed, numRuns: Math.ceil(RUNS / 3), endOnFailure: true });
-      expect(problems, `replay with FUZZ_SEED=${seed}`).toEqual([]);
+      expect(problems.slice(found), `replay with FUZZ_SEED=${seed}`).toEqual([]);
       expect(sent - before).toBeGreaterThanOrEqual(RUNS * 2);
       expect(ok(await app.gql('{ events(first: 1) { edges { cursor } } }')).events.edges).toHaveLength(1);
     });
