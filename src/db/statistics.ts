@@ -68,7 +68,7 @@ export function startStatisticsKeeper(db: Database, logger: Logger) {
           );
           if (row?.setting === 'off')
             logger.warn(
-              'autovacuum is off on this PostgreSQL server: this server vacuums and analyses the tables it writes itself, once a minute',
+              'autovacuum is off on this PostgreSQL server: this server vacuums and analyses tables whose statistics are stale itself, once a minute',
             );
         }
         const analysed = await analyzeStaleTables(db);
