@@ -263,6 +263,81 @@ describe('webhooks', () => {
     await Promise.all([receiver.close(), other.close()]);
   });
 
+  // A NUL byte in the answer once failed the statement recording the attempt (PostgreSQL text
+  // cannot hold it): the delivery stayed PENDING with no attempt and was sent again on every retry.
+  it('records an answer with a NUL byte: a 200 ends the delivery after one request', async () => {
+    const receiver = await startReceiver();
+    receiver.respond((_request, response) => response.end('ok\u0000nul'));
+    await withWebhook(
+      ['TICKET_CREATED'],
+      async ({ id }) => {
+        await createTicket(app, { branch: branch.id });
+        const log = await eventually(
+          async () => {
+            const node = await deliveries(id);
+            return node.deliveries.nodes[0]?.state === 'SUCCEEDED' && node;
+          },
+          15_000,
+          'delivery succeeded',
+        );
+        expect(log.deliveries.nodes[0]).toMatchObject({ state: 'SUCCEEDED', attemptCount: 1 });
+        expect(log.deliveries.nodes[0].attempts).toEqual([
+          expect.objectContaining({ statusCode: 200, error: null, responseExcerpt: 'ok\uFFFDnul' }),
+        ]);
+        // Past the first retry's delay (1 s): a retry would have arrived by now.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect(receiver.received).toHaveLength(1);
+        expect((await deliveries(id)).enabled).toBe(true);
+      },
+      receiver,
+    );
+    await receiver.close();
+  });
+
+  it('records a failing answer with a NUL byte and invalid UTF-8 as a failed attempt', async () => {
+    const receiver = await startReceiver();
+    let call = 0;
+    receiver.respond((_request, response) => {
+      response.statusCode = call++ === 0 ? 500 : 200;
+      // NUL, a byte that is no UTF-8, and an emoji cut by the 1 KiB limit (its first 2 of 4 bytes).
+      response.end(
+        call === 1
+          ? Buffer.concat([
+              Buffer.from('\u0000boom\u0000'),
+              Buffer.from([0xff]),
+              Buffer.from('x'.repeat(1015)),
+              Buffer.from('😀'),
+            ])
+          : 'fine',
+      );
+    });
+    await withWebhook(
+      ['TICKET_CREATED'],
+      async ({ id }) => {
+        await createTicket(app, { branch: branch.id });
+        const log = await eventually(
+          async () => {
+            const node = await deliveries(id);
+            return node.deliveries.nodes[0]?.state === 'SUCCEEDED' && node;
+          },
+          15_000,
+          'delivered on the second attempt',
+        );
+        const [second, first] = log.deliveries.nodes[0].attempts;
+        expect(log.deliveries.nodes[0].attemptCount).toBe(2);
+        expect(first).toMatchObject({
+          statusCode: 500,
+          error: 'The receiver answered 500.',
+          responseExcerpt: `\uFFFDboom\uFFFD\uFFFD${'x'.repeat(1015)}`,
+        });
+        expect(second).toMatchObject({ statusCode: 200, error: null, responseExcerpt: 'fine' });
+        expect(receiver.received).toHaveLength(2);
+      },
+      receiver,
+    );
+    await receiver.close();
+  });
+
   describe('who may manage webhooks', () => {
     let agent: Person;
     let customer: Person;
@@ -434,10 +509,27 @@ describe('webhook receivers on private networks (SSRF)', () => {
       'ff02::1',
       '2001:db8::1',
       '2002:7f00:1::1',
+      // IPv4-translated (RFC 2765) and NAT64 (RFC 6052, RFC 8215) forms of private IPv4 addresses.
+      '::ffff:0:7f00:1',
+      '::ffff:0:127.0.0.1',
+      '::ffff:0:a9fe:a9fe',
+      '64:ff9b::7f00:1',
+      '64:ff9b::10.0.0.1',
+      '64:ff9b:1::7f00:1',
+      '64:ff9b:1::808:808',
+      '64:ff9b:1:ffff::1',
     ]) {
       expect(refusedAddress(address), address).not.toBeNull();
     }
-    for (const address of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) {
+    for (const address of [
+      '93.184.216.34',
+      '8.8.8.8',
+      '172.32.0.1',
+      '2606:4700:4700::1111',
+      '::ffff:8.8.8.8',
+      '::ffff:0:808:808',
+      '64:ff9b::8.8.8.8',
+    ]) {
       expect(refusedAddress(address), address).toBeNull();
     }
   });
@@ -454,11 +546,28 @@ describe('webhook receivers on private networks (SSRF)', () => {
       'http://api.localhost/',
       'http://0.0.0.0/',
       'https://[fd00::1]/',
+      'http://[::ffff:0:7f00:1]/',
+      'http://[::ffff:0:127.0.0.1]:8080/',
+      'http://[64:ff9b:1::7f00:1]/',
+      'http://[64:ff9b::7f00:1]/',
     ]) {
       expect(webhookUrlProblem(url, false), url).toMatch(/may not send to/);
       expect(webhookUrlProblem(url, true), url).toBeNull();
     }
     expect(webhookUrlProblem('https://hooks.example.com/x', false)).toBeNull();
+  });
+
+  it('URLs on port 0 or with control characters are refused even when private receivers are allowed', () => {
+    for (const allowPrivate of [false, true]) {
+      for (const url of ['https://example.com:0/', 'https://example.com:000/hook', 'http://127.0.0.1:0/']) {
+        expect(webhookUrlProblem(url, allowPrivate), url).toMatch(/port 0/);
+      }
+      // The URL parser drops tabs and line breaks: what was saved would not be what is delivered to.
+      for (const url of ['http://exa\nmple.com\r/ok', 'https://example.com/ho\tok', 'https://exa\u0000mple.com/']) {
+        expect(webhookUrlProblem(url, allowPrivate), JSON.stringify(url)).toMatch(/control characters/);
+      }
+    }
+    expect(webhookUrlProblem('https://example.com:8443/', false)).toBeNull();
   });
 
   describe('through the API', () => {
@@ -492,6 +601,23 @@ describe('webhook receivers on private networks (SSRF)', () => {
       ).createWebhook;
       expect(response.userErrors[0]).toMatchObject({ code: 'INVALID', field: ['url'] });
       expect(response.userErrors[0]!.message).toMatch(/HELPDESK_WEBHOOK_ALLOW_PRIVATE/);
+    });
+
+    it('refuses IPv4-translated and NAT64 addresses, port 0 and control characters when saved', async () => {
+      for (const [url, message] of [
+        ['http://[::ffff:0:7f00:1]/', /may not send to.*127\.0\.0\.1/],
+        ['http://[64:ff9b:1::7f00:1]/', /may not send to.*local-use NAT64/],
+        ['http://[64:ff9b::a9fe:a9fe]/latest/meta-data/', /may not send to.*169\.254\.169\.254/],
+        ['https://example.com:0/', /port 0/],
+        ['http://exa\nmple.com\r/ok', /control characters/],
+        ['https://example.com/\thooks', /control characters/],
+      ] as const) {
+        const created = ok(await app.gql(createWebhook, { input: { url, events: ['TICKET_CREATED'] } })).createWebhook;
+        expect(created.webhook, JSON.stringify(url)).toBeNull();
+        expect(created.userErrors, JSON.stringify(url)).toMatchObject([{ code: 'INVALID', field: ['url'] }]);
+        expect(created.userErrors[0]!.message).toMatch(message);
+      }
+      expect(ok(await app.gql('{ webhooks { totalCount } }')).webhooks.totalCount).toBe(0);
     });
 
     it('refuses to deliver to a name that resolves to a private address, checking what it connects to', async (context) => {

@@ -78,7 +78,8 @@ const PLACEHOLDER_CUSTOM_ID = 'helpdesk:deleted-person';
 /**
  * Erases a customer: profile, keys, codes and watches go; tickets and comments stay, attributed
  * to one shared "Deleted person" placeholder, so history and foreign keys stay whole. The events
- * about the profile lose their values (the personal data they held); its tombstone stays.
+ * about the profile lose their values and the customId key (the personal data they held); its
+ * tombstone stays, with the id alone.
  */
 export async function deleteCustomerPermanently(
   prisma: PrismaClient,
@@ -105,7 +106,7 @@ export async function deleteCustomerPermanently(
     await tx.ticket.updateMany({ where: { reporterCustomerId: id }, data: { reporterCustomerId: placeholder.id } });
     await tx.comment.updateMany({ where: { authorCustomerId: id }, data: { authorCustomerId: placeholder.id } });
     const deleted = await tx.customer.delete({ where: { id }, select: { id: true, customId: true } });
-    await tx.event.updateMany({ where: { customerId: id }, data: { changes: [] } });
+    await tx.event.updateMany({ where: { customerId: id }, data: { changes: [], subjectKey: null } });
     log.add(customerEvent('customer.deleted', deleted, [], actor, new Date(now())));
   });
   return id;

@@ -32,10 +32,15 @@ const V6_BLOCKED: [string, number, string][] = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
   ['::', 96, 'IPv4-compatible (deprecated)'],
+  // Local-use NAT64 (RFC 8215): translated to IPv4 inside one network, with the IPv4 address at a
+  // place that depends on the prefix length the network chose, so not judged by what it embeds.
+  ['64:ff9b:1::', 48, 'local-use NAT64'],
   ['100::', 64, 'discard'],
   ['2001::', 23, 'IETF protocol assignments (Teredo and others)'],
   ['2001:db8::', 32, 'documentation'],
   ['2002::', 16, '6to4'],
+  ['3fff::', 20, 'documentation'],
+  ['5f00::', 16, 'segment routing (SRv6)'],
   ['fc00::', 7, 'unique local (private)'],
   ['fe80::', 10, 'link-local'],
   ['fec0::', 10, 'site-local (deprecated)'],
@@ -73,11 +78,16 @@ function inPrefix(bytes: number[], network: number[], bits: number): boolean {
   return true;
 }
 
-/** The IPv4 address an IPv6 one stands for: IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::/96). */
+/**
+ * The IPv4 address an IPv6 one stands for: IPv4-mapped (::ffff:a.b.c.d), IPv4-translated
+ * (::ffff:0:a.b.c.d, RFC 2765) and well-known NAT64 (64:ff9b::/96, RFC 6052). Each reaches that
+ * IPv4 address (the host's stack or a translator does), so it passes only where that one would.
+ */
 function v4Inside(bytes: number[]): string | null {
-  const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  const mapped = inPrefix(bytes, v6Bytes('::ffff:0:0'), 96);
+  const translated = inPrefix(bytes, v6Bytes('::ffff:0:0:0'), 96);
   const nat64 = inPrefix(bytes, v6Bytes('64:ff9b::'), 96);
-  return mapped || nat64 ? bytes.slice(12).join('.') : null;
+  return mapped || translated || nat64 ? bytes.slice(12).join('.') : null;
 }
 
 /** Why a webhook may not reach this IP address, or null when it may. */
@@ -113,6 +123,10 @@ export function literalAddress(hostname: string): string | null {
  */
 export function webhookUrlProblem(url: string, allowPrivate: boolean): string | null {
   if (url.length > WEBHOOK_URL_MAX) return `The URL must be at most ${WEBHOOK_URL_MAX} characters.`;
+  // The URL parser drops tabs and line breaks anywhere in a URL: the one saved and shown would not
+  // be the one delivered to.
+  if (/[\u0000-\u001f\u007f]/.test(url))
+    return 'The URL must not contain line breaks, tabs or other control characters.';
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -124,6 +138,8 @@ export function webhookUrlProblem(url: string, allowPrivate: boolean): string | 
   if (parsed.username || parsed.password)
     return 'The URL must not contain a user name or password; the signature authenticates deliveries.';
   if (!parsed.hostname) return 'The URL must name a host.';
+  // Port 0 is reserved, nothing listens there, and systems differ in what connecting to it does.
+  if (parsed.port === '0') return 'The URL must not use port 0.';
   if (allowPrivate) return null;
   const literal = literalAddress(parsed.hostname);
   const reason = literal

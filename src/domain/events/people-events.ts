@@ -51,9 +51,10 @@ export function customerEvent(
 ): NewEvent {
   return {
     type,
-    // The key is the integrator's own id for the customer (customId): what a sync matches on,
-    // and no personal data in a tombstone.
-    subject: { type: 'Customer', id: customer.id, key: customer.customId },
+    // The key is the integrator's own id for the customer (customId): what a sync matches on. It
+    // may be personal data (an email address, a CRM handle), so an erased customer's tombstone has
+    // none, and erasing blanks it in the customer's earlier events (deleteCustomerPermanently).
+    subject: { type: 'Customer', id: customer.id, key: type === 'customer.deleted' ? null : customer.customId },
     customerId: customer.id,
     actor,
     // Nothing a customer may see changed: the event is for staff alone, so its time tells nothing.

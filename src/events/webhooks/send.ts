@@ -7,6 +7,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { literalAddress, refusedAddress } from '../../domain/webhook-urls.ts';
 
 export const RESPONSE_EXCERPT_BYTES = 1024;
@@ -27,6 +28,16 @@ export interface AttemptResult {
 }
 
 class RefusedAddressError extends Error {}
+
+/**
+ * Text a PostgreSQL text column takes. What a receiver answers is not ours: a NUL byte fails the
+ * statement that records the attempt (22021), and then the attempt is never recorded and the
+ * delivery is sent again and again; a lone surrogate is no character. Both become U+FFFD, as
+ * invalid UTF-8 does when the answer is decoded.
+ */
+export function storableText(text: string): string {
+  return text.replace(/[\u0000\p{Cs}]/gu, '\uFFFD');
+}
 
 // Connections are kept open between attempts to the same receiver (a TCP and TLS handshake per
 // delivery was most of a delivery's cost): a kept connection was checked when it was opened, and is
@@ -62,6 +73,9 @@ export function postWebhook(
   const started = performance.now();
   const result = (partial: Omit<AttemptResult, 'durationMs'>): AttemptResult => ({
     ...partial,
+    // Both carry what the receiver sent (its answer; a redirect's Location, a parser's message).
+    error: partial.error === null ? null : storableText(partial.error),
+    responseExcerpt: partial.responseExcerpt === null ? null : storableText(partial.responseExcerpt),
     durationMs: Math.round(performance.now() - started),
   });
   const failure = (error: string, statusCode: number | null = null, responseExcerpt: string | null = null) =>
@@ -75,6 +89,8 @@ export function postWebhook(
   }
   if (target.protocol !== 'https:' && target.protocol !== 'http:')
     return Promise.resolve(failure('Only http and https URLs are delivered to.'));
+  // Saved before port 0 was refused (src/domain/webhook-urls.ts).
+  if (target.port === '0') return Promise.resolve(failure('Port 0 is not delivered to.'));
   // A literal address never reaches the lookup: it is checked here.
   const literal = literalAddress(target.hostname);
   const refused = literal && !options.allowPrivate ? refusedAddress(literal) : null;
@@ -105,7 +121,8 @@ export function postWebhook(
         const chunks: Buffer[] = [];
         let size = 0;
         const done = (reusable: boolean) => {
-          const excerpt = Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
+          // The decoder leaves out a character the cut at RESPONSE_EXCERPT_BYTES split.
+          const excerpt = new StringDecoder('utf8').write(Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES));
           if (status >= 200 && status < 300)
             finish(result({ ok: true, statusCode: status, error: null, responseExcerpt: excerpt }), reusable);
           else if (status >= 300 && status < 400)

@@ -9,7 +9,7 @@ import type { Clock } from '../../clock.ts';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 import type { Logger } from '../../logger.ts';
 import { deliveryHeaders, eventPayload } from './payload.ts';
-import { type AttemptResult, postWebhook, type SendOptions } from './send.ts';
+import { type AttemptResult, postWebhook, type SendOptions, storableText } from './send.ts';
 
 export interface DeliveryJob {
   delivery: string;
@@ -79,11 +79,13 @@ export function deliveryWorker({ prisma, box, logger, send, now }: WorkerDeps) {
         data: {
           enabled: false,
           disabledAt: new Date(now()),
-          disabledReason:
+          // The cut may split a surrogate pair of the error.
+          disabledReason: storableText(
             `Disabled after ${job.retryCount + 1} failed attempts of one delivery (last: ${outcome.error})`.slice(
               0,
               500,
             ),
+          ),
         },
       });
       logger.warn({ webhook: webhook.id, delivery: delivery.id }, 'webhook disabled after repeated failures');
