@@ -17,6 +17,7 @@ import type { Context } from './context.ts';
 import { scopesOf } from './domain/permissions.ts';
 import type PrismaTypes from './generated/pothos-types.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
+import CursorCheckPlugin from './pothos/cursor-check.ts';
 import LoadedColumnsPlugin from './pothos/loaded-columns.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -39,8 +40,10 @@ function connectionAwareComplexity(
   return { field: 1, multiplier: Math.max(1, size) };
 }
 
-const INT4_MAX = 2_147_483_647;
+export const INT4_MIN = -2_147_483_648;
+export const INT4_MAX = 2_147_483_647;
 const INT8_MAX = 9_223_372_036_854_775_807n;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Every node is keyed by a positive int4. Anything else in the id part ("1.5", "0x2", "abc",
@@ -58,7 +61,7 @@ export function decodeDatabaseGlobalID(globalID: string) {
   // Events are numbered by an int8 sequence (the event log outgrows int4), webhook deliveries by
   // the UUID their receivers see; everything else by int4.
   if (decoded.typename === 'WebhookDelivery') {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(decoded.id)) throw invalid();
+    if (!UUID.test(decoded.id)) throw invalid();
   } else if (decoded.typename === 'Event') {
     if (!/^[1-9][0-9]{0,18}$/.test(decoded.id) || BigInt(decoded.id) > INT8_MAX) throw invalid();
   } else if (!/^[1-9][0-9]{0,9}$/.test(decoded.id) || Number(decoded.id) > INT4_MAX) throw invalid();
@@ -87,8 +90,9 @@ export const builder = new SchemaBuilder<{
     File: { Input: File; Output: never };
   };
 }>({
-  // Outermost first: permissions, then the exposed-column shortcut, then prisma's loading.
-  plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, LoadedColumnsPlugin, PrismaPlugin],
+  // Outermost first: permissions, then the exposed-column shortcut, then cursors checked before
+  // prisma's loading decodes them.
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, RelayPlugin, LoadedColumnsPlugin, CursorCheckPlugin, PrismaPlugin],
   scopeAuth: {
     // Anonymous callers never get this far (src/yoga.ts answers 401), so these see a viewer.
     authScopes: (ctx) => scopesOf(ctx.viewer),
@@ -184,7 +188,40 @@ function stringsOnly(scalar: GraphQLScalarType): GraphQLScalarType {
   });
 }
 
-builder.addScalarType('DateTime', withClientErrors(DateTimeResolver));
+/** The first and last instants a DateTime input may name, in UTC. */
+const EARLIEST_DATE_TIME = '0001-01-01T00:00:00.000Z';
+const LATEST_DATE_TIME = '9999-12-31T23:59:59.999Z';
+const DATE_TIME_RANGE = [Date.parse(EARLIEST_DATE_TIME), Date.parse(LATEST_DATE_TIME)] as const;
+
+/** Whether a date is one the database takes (see storableDates). */
+const isStorableDate = (date: Date) => date.getTime() >= DATE_TIME_RANGE[0] && date.getTime() <= DATE_TIME_RANGE[1];
+
+/**
+ * graphql-scalars reads any four-digit year, 0000 included, but Prisma's PostgreSQL adapters
+ * write a date's year without an era, so year 0 (1 BC) and any instant before year 1 in UTC
+ * (`0001-01-01T00:30+01:00`) reach PostgreSQL as a value it refuses: a 500 from a filter. The
+ * accepted range is years 1 to 9999 in UTC, the same as a client can write in UTC, whatever offset
+ * it writes in.
+ */
+function storableDates(scalar: GraphQLScalarType): GraphQLScalarType {
+  const config = scalar.toConfig();
+  const checked = (value: unknown) => {
+    if (value instanceof Date && !isStorableDate(value)) {
+      throw new GraphQLError(
+        `${scalar.name} must be between ${EARLIEST_DATE_TIME} and ${LATEST_DATE_TIME} (UTC); ${value.toISOString()} is not.`,
+        { extensions: { code: 'BAD_USER_INPUT' } },
+      );
+    }
+    return value;
+  };
+  return new GraphQLScalarType({
+    ...config,
+    parseValue: (value) => checked(config.parseValue(value)),
+    parseLiteral: (ast, variables) => checked(config.parseLiteral(ast, variables)),
+  });
+}
+
+builder.addScalarType('DateTime', withClientErrors(storableDates(DateTimeResolver)));
 builder.addScalarType('EmailAddress', withClientErrors(EmailAddressResolver));
 builder.addScalarType('URL', withClientErrors(URLResolver));
 builder.addScalarType('JSONObject', withClientErrors(JSONObjectResolver));

@@ -1,16 +1,31 @@
 // One connection type per node type (`TicketConnection` with `TicketEdge`), shared by every field
 // that lists that type, so clients write one fragment per list and Relay needs no per-field edge
 // type names.
-import { builder } from '../builder.ts';
+import { builder, INT4_MAX, INT4_MIN, UUID } from '../builder.ts';
 import type { Context } from '../context.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import type { CursorValueCheck } from '../pothos/cursor-check.ts';
 
 type NodeRef = Parameters<typeof builder.connectionObject>[0]['type'];
 
 /** What plugin-prisma leaves on a connection for `totalCount`: the number, or how to get it. */
 type WithTotalCount = { totalCount?: number | (() => number | Promise<number>) };
 
-export function sharedConnection<T extends NodeRef>(type: T, name: string, plural: string) {
+/**
+ * What the cursors of a list can hold: the id of its rows (every list pages with `cursor: 'id'`),
+ * checked before it reaches Prisma (src/pothos/cursor-check.ts).
+ */
+export const cursorValues = {
+  int4: (value) => typeof value === 'number' && Number.isInteger(value) && value >= INT4_MIN && value <= INT4_MAX,
+  uuid: (value) => typeof value === 'string' && UUID.test(value),
+} satisfies Record<string, CursorValueCheck>;
+
+export function sharedConnection<T extends NodeRef>(
+  type: T,
+  name: string,
+  plural: string,
+  cursorValue: CursorValueCheck = cursorValues.int4,
+) {
   const edge = builder.edgeObject({
     type,
     name: `${name}Edge`,
@@ -21,6 +36,7 @@ export function sharedConnection<T extends NodeRef>(type: T, name: string, plura
       type,
       name: `${name}Connection`,
       description: `A page of ${plural}, with cursors and the total count.`,
+      extensions: { cursorValue },
       fields: (t) => ({
         totalCount: t.int({
           description:

@@ -89,6 +89,7 @@ export function graphqlArbitraries(schema: GraphQLSchema, seeds: Seeds) {
       '2024-01-01T00:00:00Z',
       '2024-13-45T99:99:99Z',
       '0000-00-00',
+      '0000-01-01T00:00:00Z',
       '+275760-09-13T00:00:00.001Z',
       '1e10',
       'yesterday',

@@ -183,6 +183,15 @@ export const cursor = fc.oneof(
       'cursor:{"id":"x"}',
       '{"id":1}',
       '[1]',
+      // plugin-prisma's own format with a value of the wrong type for the list's id.
+      'GPC:S:abc',
+      'GPC:S:not-a-uuid',
+      'GPC:N:abc',
+      'GPC:N:1e400',
+      'GPC:N:1',
+      'GPC:J:{}',
+      'GPC:D:abc',
+      'GPC:Z:',
     )
     .map((s) => Buffer.from(s).toString('base64')),
   fc.constant('A'.repeat(20 * KiB)),

@@ -2,7 +2,7 @@
 // events and of every attempt to reach them.
 import { builder } from '../../builder.ts';
 import { can, webhookVisibility } from '../../domain/permissions.ts';
-import { sharedConnection } from '../connection.ts';
+import { cursorValues, sharedConnection } from '../connection.ts';
 import { Event, EventTypeEnum } from '../event/type.ts';
 
 export const WebhookDeliveryState = builder.enumType('WebhookDeliveryState', {
@@ -67,10 +67,12 @@ export const WebhookDelivery = builder.prismaNode('WebhookDelivery', {
   }),
 });
 
+// Deliveries are keyed by the UUID their receivers see, not an int4.
 export const { connection: WebhookDeliveryConnection } = sharedConnection(
   WebhookDelivery,
   'WebhookDelivery',
   'webhook deliveries',
+  cursorValues.uuid,
 );
 
 export const Webhook = builder.prismaNode('Webhook', {
