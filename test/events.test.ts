@@ -381,10 +381,113 @@ describe('events', () => {
       // Another customer cannot load this one at all.
       expect(ok(await app.gql(customerHistoryQuery, { id: customer.id }, { key: other.key })).node).toBeNull();
     });
+
+    const file = (filename: string) => ({ filename, content: Buffer.from(filename).toString('base64') });
+    const updateComment = (input: Record<string, unknown>) =>
+      app.gql('mutation($input: UpdateCommentInput!) { updateComment(input: $input) { userErrors { code } } }', {
+        input,
+      });
+
+    it('a reply made private later takes what it said and its files out of their history', async () => {
+      const reporter = await createCustomer(app, { withKey: true });
+      const own = await createTicket(app, { branch: branch.id, reporter: reporter.id });
+      const posted = ok(
+        await app.gql(
+          `mutation($key: String!, $files: [Base64FileInput!]) { addComment(input: {ticket: {key: $key}, content: "oops internal: server pw hunter2", attachments: $files}) { comment { id attachments { nodes { id } } } userErrors { code } } }`,
+          { key: own.key, files: [file('internal-salaries.xlsx'), file('internal-bonuses.xlsx')] },
+        ),
+      ).addComment.comment!;
+      // One file goes while the reply is still public: its removal names it too.
+      ok(
+        await app.gql('mutation($id: ID!) { removeAttachment(input: {id: $id}) { userErrors { code } } }', {
+          id: posted.attachments.nodes[1]!.id,
+        }),
+      );
+      ok(await updateComment({ id: posted.id, private: true }));
+      const leaks = /hunter2|internal-salaries|internal-bonuses/;
+
+      const theirs = (await historyOf(own.key, reporter.key))!;
+      expect(theirs.map((e) => e.type)).toEqual(['TICKET_CREATED']);
+      expect(JSON.stringify(theirs)).not.toMatch(leaks);
+      // Nor one by one: node(id:) of the reply's event answers as for a private note.
+      const feed = await feedOf(own.id);
+      const added = feed.find((e) => e.type === 'COMMENT_ADDED')!;
+      expect(added.private).toBe(false);
+      expect(
+        ok(await app.gql('query($id: ID!) { node(id: $id) { id } }', { id: added.id }, { key: reporter.key })).node,
+      ).toBeNull();
+
+      // Staff keep all of it, in history and in the feed.
+      const staff = (await historyOf(own.key))!;
+      expect(staff.map((e) => e.type)).toEqual([
+        'COMMENT_UPDATED',
+        'ATTACHMENT_REMOVED',
+        'ATTACHMENT_ADDED',
+        'ATTACHMENT_ADDED',
+        'COMMENT_ADDED',
+        'TICKET_CREATED',
+      ]);
+      expect(JSON.stringify(staff)).toMatch(/hunter2/);
+      expect(feed.map((e) => e.type)).toEqual([...staff.map((e) => e.type)].reverse());
+      expect(change(added, 'content')?.to).toBe('oops internal: server pw hunter2');
+
+      // It is the comment as it is now that counts: published again, its history is theirs again.
+      ok(await updateComment({ id: posted.id, private: false }));
+      const again = (await historyOf(own.key, reporter.key))!;
+      expect(again.map((e) => e.type)).toEqual([
+        'ATTACHMENT_REMOVED',
+        'ATTACHMENT_ADDED',
+        'ATTACHMENT_ADDED',
+        'COMMENT_ADDED',
+        'TICKET_CREATED',
+      ]);
+    });
+
+    it('a deleted comment leaves their history as the fact alone: not what it said, nor its files', async () => {
+      const reporter = await createCustomer(app, { withKey: true });
+      const own = await createTicket(app, { branch: branch.id, reporter: reporter.id });
+      const kept = await createComment(
+        app,
+        { key: own.key },
+        { content: 'Still here', attachments: [file('kept.txt')] },
+      );
+      const gone = await createComment(
+        app,
+        { key: own.key },
+        { content: 'Wrong customer: call 555-0199', attachments: [file('someone-else.pdf')] },
+      );
+      ok(await updateComment({ id: gone.id, content: 'Wrong customer: call 555-0100' }));
+      ok(
+        await app.gql('mutation($id: ID!) { deleteComment(input: {id: $id}) { userErrors { code } } }', {
+          id: gone.id,
+        }),
+      );
+
+      const theirs = (await historyOf(own.key, reporter.key))!;
+      expect(theirs.map((e) => [e.type, e.subject.id])).toEqual([
+        ['COMMENT_DELETED', gone.id],
+        ['COMMENT_UPDATED', gone.id],
+        ['ATTACHMENT_ADDED', expect.any(String)],
+        ['COMMENT_ADDED', gone.id],
+        ['ATTACHMENT_ADDED', expect.any(String)],
+        ['COMMENT_ADDED', kept.id],
+        ['TICKET_CREATED', own.id],
+      ]);
+      expect(JSON.stringify(theirs)).not.toMatch(/555-01|someone-else/);
+      expect(theirs[3]!.changes.map((c) => c.field)).toEqual(['private', 'author']);
+      expect(change(theirs[2], 'comment')?.to).toBe(gone.id);
+      // The comment that is still there keeps its text and its file's name.
+      expect(change(theirs[5], 'content')?.to).toBe('Still here');
+      expect(change(theirs[4], 'filename')?.to).toBe('kept.txt');
+      // Staff see what it said.
+      expect(JSON.stringify(await historyOf(own.key))).toMatch(/555-0199.*someone-else|someone-else.*555-0199/s);
+    });
   });
 
   it('records customer state changes, links and the permanent deletion as a tombstone without personal data', async () => {
-    const a = await createCustomer(app, { input: { customId: unique('crm') } });
+    // An integrator's customId may be an email address: personal data like the profile's fields.
+    const customId = `${unique('carol')}@example.com`;
+    const a = await createCustomer(app, { input: { customId } });
     const b = await createCustomer(app);
     for (const mutation of ['blockCustomer', 'restoreCustomer', 'disableCustomer', 'restoreCustomer']) {
       ok(await app.gql(`mutation($id: ID!) { ${mutation}(input: {id: $id}) { userErrors { code } } }`, { id: a.id }));
@@ -416,6 +519,7 @@ describe('events', () => {
     expect(change(before[3], 'state')).toEqual({ field: 'state', from: 'ACTIVE', to: 'DELETED' });
     expect(change(before[5], 'linkedWith')).toEqual({ field: 'linkedWith', from: [], to: [b.id] });
     expect(change(before[0], 'email')?.to).toBe(a.email);
+    expect(before.map((e) => e.subject.key)).toEqual(before.map(() => customId));
 
     ok(
       await app.gql('mutation($id: ID!) { deleteCustomerPermanently(input: {id: $id}) { userErrors { code } } }', {
@@ -425,9 +529,15 @@ describe('events', () => {
     const after = await events();
     expect(after.at(-1)).toMatchObject({
       type: 'CUSTOMER_DELETED',
-      subject: { id: a.id, key: before[0]!.subject.key },
+      subject: { type: 'CUSTOMER', id: a.id, internalId: before[0]!.subject.internalId, key: null },
+      changes: [],
     });
+    // The earlier events keep their ids and types, not the key or the values.
+    expect(after.slice(0, -1).map((e) => [e.type, e.subject.id, e.subject.key, e.changes])).toEqual(
+      before.map((e) => [e.type, a.id, null, []]),
+    );
     expect(JSON.stringify(after)).not.toContain(a.email);
+    expect(JSON.stringify(after)).not.toContain(customId);
   });
 
   it('records agents for staff only', async () => {

@@ -5,6 +5,7 @@ import type { Viewer } from '../../context.ts';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 import { DomainError } from '../errors.ts';
 import { canSeeEvent, ticketVisibility } from '../permissions.ts';
+import { commentEventCondition } from './comment-events.ts';
 import type { EventRow } from './types.ts';
 
 export interface EventPageQuery {
@@ -59,11 +60,19 @@ export async function lastEventId(prisma: PrismaClient): Promise<bigint> {
   return last?.id ?? 0n;
 }
 
-/** Whether the viewer may see the event now (its ticket's visibility is read when it matters). */
+/**
+ * Whether the viewer may see the event now: its ticket's visibility, and that of the comment it is
+ * about, are read when they matter.
+ */
 export async function eventReadable(prisma: PrismaClient, viewer: Viewer, event: EventRow): Promise<boolean> {
   if (canSeeEvent(viewer, event, false)) return true;
   if (event.ticketId === null || !canSeeEvent(viewer, event, true)) return false;
-  const visible = await prisma.ticket.count({ where: { id: event.ticketId, AND: [ticketVisibility(viewer)] } });
+  const visible = await prisma.ticket.count({
+    where: {
+      id: event.ticketId,
+      AND: [ticketVisibility(viewer), commentEventCondition(viewer, event)],
+    },
+  });
   return visible > 0;
 }
 

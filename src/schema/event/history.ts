@@ -1,6 +1,8 @@
 // Ticket.history and Customer.history: what happened to one object, newest first, filtered by the
-// same policy as reads (customers: no private notes, no fields only staff see, nobody else's).
+// same policy as reads (customers: no private notes, nothing about comments made private since, no
+// fields only staff see, nobody else's).
 import { builder, DEFAULT_PAGE_SIZE } from '../../builder.ts';
+import { commentEventsVisibility } from '../../domain/events/comment-events.ts';
 import { eventPage } from '../../domain/events/read.ts';
 import type { EventType } from '../../domain/events/types.ts';
 import { can, eventVisibilityOnVisibleSubject } from '../../domain/permissions.ts';
@@ -39,7 +41,14 @@ builder.prismaObjectField(Ticket, 'history', (t) =>
     args: historyArgs(t),
     resolve: async (ticket, args, ctx) => {
       const page = await eventPage(ctx.prisma, {
-        where: { AND: [{ ticketId: ticket.id }, typesWhere(args.types), eventVisibilityOnVisibleSubject(ctx.viewer)] },
+        where: {
+          AND: [
+            { ticketId: ticket.id },
+            typesWhere(args.types),
+            eventVisibilityOnVisibleSubject(ctx.viewer),
+            await commentEventsVisibility(ctx.prisma, ctx.viewer, ticket.id),
+          ],
+        },
         ...eventWindow(args),
         order: 'desc',
       });

@@ -3,6 +3,7 @@
 // is delivered, not when they subscribed: a ticket they stopped watching, a private note, or a key
 // revoked meanwhile delivers nothing.
 import { GraphQLError } from 'graphql';
+import type { YogaInitialContext } from 'graphql-yoga';
 import { stillAuthenticated } from '../../auth/still-authenticated.ts';
 import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
@@ -44,24 +45,56 @@ function credentialCheck(ctx: Context) {
   };
 }
 
-async function* delivered(
+/**
+ * The events of `source` the subscriber may receive, ending as soon as the client goes away. A
+ * generator alone would not: its `return` waits for its next `yield`, which a quiet stream (or one
+ * that only sees events it filters out) may never reach, and its slot among the person's
+ * subscriptions and its place in the live stream would stay taken. Ending the source wakes the
+ * generator instead. The request's abort is watched too: not every transport cancels the response
+ * when the client hangs up (`yoga.fetch` does not), but every one aborts the request.
+ */
+function delivered(
   source: AsyncIterableIterator<EventRow>,
   ctx: Context,
   wanted: (event: EventRow) => boolean,
-): AsyncGenerator<EventRow> {
-  const signedIn = credentialCheck(ctx);
-  try {
-    for await (const event of source) {
-      if (!wanted(event)) continue;
-      if (!(await signedIn())) return;
-      if (!(await eventReadable(ctx.prisma, ctx.viewer, event))) continue;
-      // A subscription's context lives long: the ticket and people of each event are read afresh.
-      forgetEventLoads(ctx);
-      yield event;
-    }
-  } finally {
+  signal: AbortSignal | undefined,
+): AsyncIterableIterator<EventRow> {
+  const release = async () => {
+    signal?.removeEventListener('abort', hangUp);
     await source.return?.();
-  }
+  };
+  const hangUp = () => void release();
+  signal?.addEventListener('abort', hangUp, { once: true });
+  if (signal?.aborted) hangUp();
+
+  const events = (async function* () {
+    const signedIn = credentialCheck(ctx);
+    try {
+      for await (const event of source) {
+        if (!wanted(event)) continue;
+        if (!(await signedIn())) return;
+        if (!(await eventReadable(ctx.prisma, ctx.viewer, event))) continue;
+        // A subscription's context lives long: the ticket and people of each event are read afresh.
+        forgetEventLoads(ctx);
+        yield event;
+      }
+    } finally {
+      await release();
+    }
+  })();
+  const iterator: AsyncIterableIterator<EventRow> = {
+    next: () => events.next(),
+    async return() {
+      await release();
+      return events.return(undefined);
+    },
+    async throw(error) {
+      await release();
+      return events.throw(error);
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }
 
 builder.subscriptionField('ticketEvents', (t) =>
@@ -95,6 +128,7 @@ builder.subscriptionField('ticketEvents', (t) =>
           types.includes(event.type as EventType) &&
           (ticketId === null || event.ticketId === ticketId) &&
           (branchId === null || event.branchId === branchId),
+        (ctx as Context & Partial<YogaInitialContext>).request?.signal,
       );
     },
     resolve: (event) => event,

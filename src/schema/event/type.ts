@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { builder } from '../../builder.ts';
 import type { Context } from '../../context.ts';
+import { commentChangesNow, eventCommentId } from '../../domain/events/comment-events.ts';
 import { readableEvent } from '../../domain/events/read.ts';
 import { EVENT_TYPES, type EventRow, type FieldChange, globalId } from '../../domain/events/types.ts';
 import { ticketVisibility, visibleChanges } from '../../domain/permissions.ts';
@@ -82,11 +83,13 @@ export function forgetEventLoads(ctx: Context) {
 
 type Loaders = {
   tickets: DataLoader<number, unknown>;
+  /** Whether each comment still exists. */
+  comments: DataLoader<number, boolean>;
   agents: DataLoader<number, PersonShape | null>;
   customers: DataLoader<number, PersonShape | null>;
 };
 
-/** Tickets and people events point to, loaded once per request (a page of history is one ticket). */
+/** Tickets, comments and people events point to, loaded once per request (a page of history is one ticket). */
 function loaders(ctx: Context): Loaders {
   const cache = ctx as Context & { eventLoaders?: Loaders };
   const byId = <T extends { id: number }>(rows: T[], ids: readonly number[]) =>
@@ -98,6 +101,10 @@ function loaders(ctx: Context): Loaders {
         ids,
       ),
     ),
+    comments: new DataLoader(async (ids) => {
+      const rows = await ctx.prisma.comment.findMany({ where: { id: { in: [...ids] } }, select: { id: true } });
+      return ids.map((id) => rows.some((row) => row.id === id));
+    }),
     agents: new DataLoader(async (ids) =>
       byId(await ctx.prisma.agent.findMany({ where: { id: { in: [...ids] } } }), ids),
     ),
@@ -146,7 +153,12 @@ export const Event = builder.node(builder.objectRef<EventRow>('Event'), {
       type: [FieldChangeRef],
       description:
         'What changed, before and after (customers do not see fields only staff see). Empty for a tombstone.',
-      resolve: (e, _args, ctx) => visibleChanges(ctx.viewer, e.subjectType, (e.changes ?? []) as FieldChange[]),
+      resolve: (e, _args, ctx) => {
+        const changes = visibleChanges(ctx.viewer, e.subjectType, (e.changes ?? []) as FieldChange[]);
+        const commentId = eventCommentId(e);
+        if (commentId === null) return changes;
+        return commentChangesNow(ctx.viewer, changes, () => loaders(ctx).comments.load(commentId));
+      },
     }),
     private: t.exposeBoolean('private', {
       description: 'Only staff see it (a private note, a file on one, an agent, an internal field).',
