@@ -88,6 +88,16 @@ describe('webhooks', () => {
     };
     return node;
   };
+  /** The webhook's delivery log, once its newest delivery succeeded. */
+  const succeeded = (id: string, timeoutMs?: number, what?: string) =>
+    eventually(
+      async () => {
+        const node = await deliveries(id);
+        return node.deliveries.nodes[0]?.state === 'SUCCEEDED' && node;
+      },
+      timeoutMs,
+      what,
+    );
 
   it('delivers a signed POST the README snippet verifies, and logs the attempt', async () => {
     await withWebhook(['TICKET_CREATED', 'COMMENT_ADDED'], async ({ id, secret, receiver }) => {
@@ -161,10 +171,7 @@ describe('webhooks', () => {
         expect(ids.size).toBe(1);
         // Each attempt has its own timestamp and signature.
         expect(receiver.received[2]!.at - receiver.received[0]!.at).toBeGreaterThan(500);
-        const log = await eventually(async () => {
-          const node = await deliveries(id);
-          return node.deliveries.nodes[0]?.state === 'SUCCEEDED' && node;
-        });
+        const log = await succeeded(id);
         const attempts = log.deliveries.nodes[0].attempts;
         expect(attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([200, 503, 503]);
         expect(attempts[1]).toMatchObject({
@@ -242,14 +249,7 @@ describe('webhooks', () => {
       ['TICKET_CREATED'],
       async ({ id }) => {
         await createTicket(app, { branch: branch.id });
-        const log = await eventually(
-          async () => {
-            const node = await deliveries(id);
-            return node.deliveries.nodes[0]?.state === 'SUCCEEDED' && node;
-          },
-          30_000,
-          'delivered on the third attempt',
-        );
+        const log = await succeeded(id, 30_000, 'delivered on the third attempt');
         const [third, second, first] = log.deliveries.nodes[0].attempts;
         expect(first).toMatchObject({ statusCode: 302, error: expect.stringMatching(/Redirects are not followed/) });
         expect(second).toMatchObject({ statusCode: null, error: 'No answer within 1500 ms.' });
@@ -272,14 +272,7 @@ describe('webhooks', () => {
       ['TICKET_CREATED'],
       async ({ id }) => {
         await createTicket(app, { branch: branch.id });
-        const log = await eventually(
-          async () => {
-            const node = await deliveries(id);
-            return node.deliveries.nodes[0]?.state === 'SUCCEEDED' && node;
-          },
-          15_000,
-          'delivery succeeded',
-        );
+        const log = await succeeded(id, 15_000, 'delivery succeeded');
         expect(log.deliveries.nodes[0]).toMatchObject({ state: 'SUCCEEDED', attemptCount: 1 });
         expect(log.deliveries.nodes[0].attempts).toEqual([
           expect.objectContaining({ statusCode: 200, error: null, responseExcerpt: 'ok\uFFFDnul' }),
@@ -315,14 +308,7 @@ describe('webhooks', () => {
       ['TICKET_CREATED'],
       async ({ id }) => {
         await createTicket(app, { branch: branch.id });
-        const log = await eventually(
-          async () => {
-            const node = await deliveries(id);
-            return node.deliveries.nodes[0]?.state === 'SUCCEEDED' && node;
-          },
-          15_000,
-          'delivered on the second attempt',
-        );
+        const log = await succeeded(id, 15_000, 'delivered on the second attempt');
         const [second, first] = log.deliveries.nodes[0].attempts;
         expect(log.deliveries.nodes[0].attemptCount).toBe(2);
         expect(first).toMatchObject({
