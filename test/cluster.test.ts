@@ -58,21 +58,25 @@ async function startCluster() {
   return { database, server };
 }
 
-describe.skipIf(testEngine !== 'postgresql')('two server workers on one PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
-  let server: Awaited<ReturnType<typeof startServer>>;
-
+/** A cluster of the describe block's own, started before its tests and stopped after them. */
+function useCluster() {
+  const cluster = {} as Awaited<ReturnType<typeof startCluster>>;
   beforeAll(async () => {
-    ({ database, server } = await startCluster());
+    Object.assign(cluster, await startCluster());
   });
   afterAll(async () => {
-    if (server) await stop(server);
-    await database?.drop();
+    if (cluster.server) await stop(cluster.server);
+    await cluster.database?.drop();
   });
+  return cluster;
+}
+
+describe.skipIf(testEngine !== 'postgresql')('two server workers on one PostgreSQL', () => {
+  const cluster = useCluster();
 
   /** One request on a connection of its own: the primary hands connections to workers in turn. */
   const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const response = await fetch(`${server.base}/graphql`, {
+    const response = await fetch(`${cluster.server.base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}`, connection: 'close' },
       body: JSON.stringify({ query, variables }),
@@ -83,7 +87,7 @@ describe.skipIf(testEngine !== 'postgresql')('two server workers on one PostgreS
   };
 
   it('runs two workers under the primary', () => {
-    expect(children(server.child.pid!)).toHaveLength(2);
+    expect(children(cluster.server.child.pid!)).toHaveLength(2);
   });
 
   it('a ticket created through one worker is counted at once by both', async () => {
@@ -106,7 +110,7 @@ describe.skipIf(testEngine !== 'postgresql')('two server workers on one PostgreS
 
   it('/metrics counts the statements of both workers', async () => {
     const statements = async () => {
-      const text = await (await fetch(`${server.base}/metrics`, { headers: { connection: 'close' } })).text();
+      const text = await (await fetch(`${cluster.server.base}/metrics`, { headers: { connection: 'close' } })).text();
       return Number(/^helpdesk_sql_statements_total (\d+)$/m.exec(text)?.[1]);
     };
     const before = await statements();
@@ -118,21 +122,12 @@ describe.skipIf(testEngine !== 'postgresql')('two server workers on one PostgreS
 
 // Its own cluster: CI shuffles the tests of a file, and this one ends the server.
 describe.skipIf(testEngine !== 'postgresql')('a cluster whose primary is killed', () => {
-  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
-  let server: Awaited<ReturnType<typeof startServer>>;
-
-  beforeAll(async () => {
-    ({ database, server } = await startCluster());
-  });
-  afterAll(async () => {
-    if (server) await stop(server);
-    await database?.drop();
-  });
+  const cluster = useCluster();
 
   it('the workers stop when the primary is killed, even with SIGKILL', async () => {
-    const workers = children(server.child.pid!);
+    const workers = children(cluster.server.child.pid!);
     expect(workers).toHaveLength(2);
-    await stop(server, 'SIGKILL');
+    await stop(cluster.server, 'SIGKILL');
     for (let i = 0; i < 100 && workers.some(alive); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(workers.filter(alive)).toEqual([]);
   });

@@ -4,40 +4,24 @@
 // webhook delivery each, none twice. The log's periodic read is turned off (60 s) so only the
 // wake-up between instances can deliver in time.
 // PostgreSQL only: the embedded database serves one process.
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBranch, createComment, createCustomer, createTicket, type Person } from './fixtures.ts';
 import {
   createServerStorage,
+  redisReachable,
   type ServerStorage,
   startServer,
   TEST_ADMIN,
   type TestServer,
   testEngine,
+  testRedisUrl,
 } from './helpers.ts';
 import { type SseSubscription, sseSubscribe } from './sse.ts';
 import { eventually, type Receiver, startReceiver, verifyHelpdeskSignature } from './webhook-receiver.ts';
 
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-async function redisReachable() {
-  const probe = new Redis(redisUrl, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 const haveRedis = testEngine === 'postgresql' && (await redisReachable());
 if (testEngine === 'postgresql' && !haveRedis && process.env.CI)
-  throw new Error(`Redis is not reachable at ${redisUrl} (TEST_REDIS_URL)`);
+  throw new Error(`Redis is not reachable at ${testRedisUrl} (TEST_REDIS_URL)`);
 
 const EVENTS = `subscription($t: ID) {
   ticketEvents(filter: {ticket: $t}) { type private changes { field to } }
@@ -145,7 +129,7 @@ describe.skipIf(!haveRedis)('two instances waking each other through Redis (Post
   let setup: Awaited<ReturnType<typeof twoInstances>>;
 
   beforeAll(async () => {
-    setup = await twoInstances({ REDIS_URL: redisUrl });
+    setup = await twoInstances({ REDIS_URL: testRedisUrl });
   });
   afterAll(() => setup?.close());
 

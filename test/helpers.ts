@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type DocumentNode, print } from 'graphql';
+import { Redis } from 'ioredis';
 import wsse from 'wsse';
 import { type App, type AppOptions, createApp } from '../src/app.ts';
 import { issueApiKey } from '../src/auth/api-keys.ts';
@@ -25,6 +26,27 @@ import { copyPgliteTemplate, createPostgresDatabase, openTestDatabase } from './
 import type { ResultOf, TadaDocumentNode, VariablesOf } from './graphql.ts';
 
 export { createPostgresDatabase, openTestDatabase, testEngine } from './database.ts';
+
+/** The Redis server of tests that share state through Redis (TEST_REDIS_URL). */
+export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Whether that server answers within a second. */
+export async function redisReachable() {
+  const probe = new Redis(testRedisUrl, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
 
 export interface GraphQLResponse<T = unknown> {
   status: number;

@@ -6,7 +6,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app.ts';
 import { issueApiKey } from '../src/auth/api-keys.ts';
@@ -18,7 +17,16 @@ import { createLogger } from '../src/logger.ts';
 import { createHttpServer } from '../src/server.ts';
 import { filesystemBlobStore } from '../src/storage/blob-store.ts';
 import { createCustomer } from './fixtures.ts';
-import { createPostgresDatabase, createTestApp, ok, openTestDatabase, type TestApp, testEngine } from './helpers.ts';
+import {
+  createPostgresDatabase,
+  createTestApp,
+  ok,
+  openTestDatabase,
+  redisReachable,
+  type TestApp,
+  testEngine,
+  testRedisUrl,
+} from './helpers.ts';
 
 const logger = createLogger('silent');
 const VIEWER = JSON.stringify({ query: '{ viewer { __typename } }' });
@@ -485,31 +493,14 @@ describe.skipIf(testEngine !== 'postgresql')('PostgreSQL store unreachable', () 
   });
 });
 
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-async function redisReachable() {
-  const probe = new Redis(redisUrl, {
-    lazyConnect: true,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 const haveRedis = await redisReachable();
-if (!haveRedis && process.env.CI) throw new Error(`Redis is not reachable at ${redisUrl} (TEST_REDIS_URL)`);
+if (!haveRedis && process.env.CI) throw new Error(`Redis is not reachable at ${testRedisUrl} (TEST_REDIS_URL)`);
 
 describe.skipIf(!haveRedis)(`budgets shared through Redis (${testEngine})`, () => {
   let setup: Awaited<ReturnType<typeof twoInstances>>;
 
   beforeAll(async () => {
-    setup = await twoInstances(() => ({ kind: 'redis', url: redisUrl }));
+    setup = await twoInstances(() => ({ kind: 'redis', url: testRedisUrl }));
   });
   afterAll(() => setup?.close());
 
