@@ -42,7 +42,7 @@ function connectionAwareComplexity(
 
 export const INT4_MIN = -2_147_483_648;
 export const INT4_MAX = 2_147_483_647;
-const INT8_MAX = 9_223_372_036_854_775_807n;
+export const INT8_MAX = 9_223_372_036_854_775_807n;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**

@@ -24,13 +24,8 @@ export function countingFactory(
     const after = async <R>(sql: string, run: Promise<R>): Promise<R> => {
       const tables = writes ? writtenTables(sql) : null;
       const result = await run;
-      if (tables === 'all') {
-        if (written) written.add('all');
-        else writes!.bump('all');
-      } else if (tables) {
-        if (written) for (const table of tables) written.add(table);
-        else writes!.bump(tables);
-      }
+      if (tables && written) for (const table of tables === 'all' ? ['all'] : tables) written.add(table);
+      else if (tables) writes!.bump(tables);
       return result;
     };
     target.queryRaw = (query) => {

@@ -16,6 +16,9 @@ const NO_WRITE =
 
 /** `null`: the statement writes nothing; `'all'`: it writes where the parser cannot tell (DDL, TRUNCATE, COPY). */
 export function writtenTables(sql: string): string[] | 'all' | null {
+  // Most statements are plain reads, and a top-level SELECT cannot hold a data-modifying
+  // statement: not scanned through (this runs for every statement).
+  if (/^\s*select\b/i.test(sql)) return null;
   const tables = [...sql.matchAll(WRITES)].map((m) => (m[1] ?? m[2])!);
   if (tables.length) return [...new Set(tables)];
   return NO_WRITE.test(sql) ? null : 'all';

@@ -240,9 +240,8 @@ export async function moveTicket(
   if (!before) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
   try {
     return await withEvents(prisma, async (tx, log) => {
-      // Held until commit: the next move of this ticket reads the key this one leaves behind.
-      await tx.$executeRaw`SELECT 1 FROM "Ticket" WHERE "id" = ${id} FOR UPDATE`;
-      const ticket = await tx.ticket.findUnique({ where: { id }, select: { key: true, branchId: true } });
+      // Locked until commit: the next move of this ticket reads the key this one leaves behind.
+      const ticket = await lockedTicket(tx, id);
       if (!ticket) throw DomainError.of('NOT_FOUND', 'Ticket not found.', ['ticket']);
       if (ticket.branchId === branchId) {
         const stale = ticket.key !== before.key || (addressedKey !== undefined && addressedKey !== ticket.key);

@@ -7,6 +7,7 @@ import type { Viewer } from '../context.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { DomainError, Problems } from './errors.ts';
 import { EVENT_ORDER_LOCK } from './events/outbox.ts';
+import { lastEventId } from './events/read.ts';
 import { type EventType, isEventType } from './events/types.ts';
 import { assertCan, viewerRef } from './permissions.ts';
 import { WEBHOOK_URL_MAX, webhookUrlProblem } from './webhook-urls.ts';
@@ -74,7 +75,7 @@ const newSecret = () => randomBytes(32).toString('hex');
  */
 async function logEnd(tx: Prisma.TransactionClient) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint)`;
-  return (await tx.event.findFirst({ orderBy: { id: 'desc' }, select: { id: true } }))?.id ?? 0n;
+  return lastEventId(tx);
 }
 
 export async function createWebhook(

@@ -15,7 +15,7 @@ export interface WakeTransport {
   readonly kind: 'memory' | 'postgres' | 'redis';
   /** Tells the other instances; coalesced, never throws. */
   publish(): void;
-  /** Calls `onWake` whenever another instance (or this one) published. */
+  /** Calls `onWake` whenever another instance published (Redis may also echo this one's: harmless). */
   listen(onWake: () => void): void;
   close(): Promise<void>;
 }
@@ -36,7 +36,11 @@ export function postgresTransport(url: string, logger: Logger): WakeTransport {
   let again = false;
   const connect = async () => {
     const next = new pg.Client({ connectionString: url, application_name: 'helpdesk-events' });
-    next.on('notification', () => onWake());
+    // PostgreSQL hands a session its own NOTIFYs too; this instance already woke its readers.
+    next.on('notification', (message) => {
+      // pg sets `processID` (the backend's pid) on connect; its types leave it out.
+      if (message.processId !== (next as pg.Client & { processID?: number }).processID) onWake();
+    });
     next.on('error', (error) => {
       logger.warn({ err: error }, 'event wake-up connection failed; reconnecting');
       if (client === next) client = null;

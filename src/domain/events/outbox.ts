@@ -87,17 +87,15 @@ export async function withEvents<T>(
   // that transaction's, and the readers' periodic check finds them once it commits.
   // Prisma's transaction clients have no `$connect` (nested `$transaction` needs savepoints, which
   // the PGlite adapter lacks).
+  const run = async (tx: Prisma.TransactionClient) => {
+    const value = await work(tx, log);
+    await insertEvents(tx, pending);
+    return value;
+  };
   if (typeof (prisma as { $connect?: unknown }).$connect !== 'function') {
-    const tx = prisma as unknown as Prisma.TransactionClient;
-    const value = await work(tx, log);
-    await insertEvents(tx, pending);
-    return value;
+    return run(prisma as unknown as Prisma.TransactionClient);
   }
-  const result = await prisma.$transaction(async (tx) => {
-    const value = await work(tx, log);
-    await insertEvents(tx, pending);
-    return value;
-  });
+  const result = await prisma.$transaction(run);
   if (pending.length > 0) {
     for (const listener of listeners.get(prisma) ?? []) {
       try {

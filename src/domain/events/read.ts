@@ -55,7 +55,7 @@ export function eventsAfter(prisma: PrismaClient, after: bigint, limit: number):
 }
 
 /** The id of the newest event, 0 when there is none: where a new reader starts. */
-export async function lastEventId(prisma: PrismaClient): Promise<bigint> {
+export async function lastEventId(prisma: Prisma.TransactionClient): Promise<bigint> {
   const last = await prisma.event.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
   return last?.id ?? 0n;
 }

@@ -2,7 +2,7 @@
 // subscriptions show it (webhooks send the same fields as JSON: src/events/webhooks/payload.ts).
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { builder } from '../../builder.ts';
+import { builder, INT8_MAX } from '../../builder.ts';
 import type { Context } from '../../context.ts';
 import { commentChangesNow, eventCommentId } from '../../domain/events/comment-events.ts';
 import { readableEvent } from '../../domain/events/read.ts';
@@ -187,8 +187,6 @@ export function eventConnection(page: { rows: EventRow[]; hasNextPage: boolean; 
 }
 
 export const emptyEventConnection = () => eventConnection({ rows: [], hasNextPage: false, hasPreviousPage: false });
-
-const INT8_MAX = 9_223_372_036_854_775_807n;
 
 /** An event cursor argument: a decimal event id; anything else is the caller's mistake. */
 export function parseEventCursor(value: string | null | undefined, argument = 'after'): bigint | null {
