@@ -8,6 +8,7 @@ import {
   DEFAULT_COUNT_CACHE_SECONDS,
   DEFAULT_LIMITS,
   DEFAULT_REST_MAX_PAGE_SIZE,
+  DEFAULT_WEBHOOK_SETTINGS,
   DEFAULT_WSSE_LIFETIME_SECONDS,
 } from './config.ts';
 import type { Context, Viewer } from './context.ts';
@@ -72,8 +73,6 @@ export interface AppOptions {
   /** Webhook rules (HELPDESK_MAX_WEBHOOKS, HELPDESK_WEBHOOK_ALLOW_PRIVATE). */
   webhooks?: WebhookSettings;
 }
-
-export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = { maxWebhooks: 20, allowPrivate: false };
 
 export function createApp({
   db,

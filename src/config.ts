@@ -225,8 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const webhooks = {
-    allowPrivate: flag('HELPDESK_WEBHOOK_ALLOW_PRIVATE', false),
-    maxWebhooks: int('HELPDESK_MAX_WEBHOOKS', 20, 1, 1000),
+    allowPrivate: flag('HELPDESK_WEBHOOK_ALLOW_PRIVATE', DEFAULT_WEBHOOK_SETTINGS.allowPrivate),
+    maxWebhooks: int('HELPDESK_MAX_WEBHOOKS', DEFAULT_WEBHOOK_SETTINGS.maxWebhooks, 1, 1000),
     timeoutMs: int('HELPDESK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     retryDelaySeconds: int('HELPDESK_WEBHOOK_RETRY_DELAY_SECONDS', 30, 1, 3600),
     maxAttempts: int('HELPDESK_WEBHOOK_MAX_ATTEMPTS', 16, 1, 50),
@@ -280,6 +280,9 @@ export const DEFAULT_API_KEYS_PER_PERSON = 20;
 
 /** A list header may lag other instances' writes by this much (README, "Counts"). */
 export const DEFAULT_COUNT_CACHE_SECONDS = 5;
+
+/** Webhooks per installation, and receivers on private networks refused (README, "Webhooks"). */
+export const DEFAULT_WEBHOOK_SETTINGS = { maxWebhooks: 20, allowPrivate: false };
 
 /** DiamanteDesk's customer portal used 300 s; Oro's staff firewall allowed 3600 s. */
 export const DEFAULT_WSSE_LIFETIME_SECONDS = 300;

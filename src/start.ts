@@ -179,7 +179,7 @@ export async function startHelpdesk(
           : memoryTransport(),
       live: { pollMs: config.events.pollMs, maxPerPerson: config.events.maxSubscriptionsPerPerson },
     },
-    webhooks: { maxWebhooks: config.webhooks.maxWebhooks, allowPrivate: config.webhooks.allowPrivate },
+    webhooks: config.webhooks,
   });
   await app.ready();
   // What a start that fails after this point releases, in the order close() does.

@@ -3,6 +3,7 @@
 // a private note, and what a deleted comment said is gone with it. Staff see everything in the log
 // as it was; the others (customers) see what the policy (src/domain/permissions.ts) lets them see
 // of private events: nothing.
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Viewer } from '../../context.ts';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 import { eventVisibleOnVisibleSubject } from '../permissions.ts';
@@ -22,8 +23,8 @@ export function eventCommentId(event: Pick<EventRow, 'subjectType' | 'subjectId'
   const named = (event.changes as FieldChange[]).find((change) => change.field === 'comment');
   const id = named?.to ?? named?.from;
   if (typeof id !== 'string') return null;
-  const match = /^Comment:(\d+)$/.exec(Buffer.from(id, 'base64').toString('utf8'));
-  return match ? Number(match[1]) : null;
+  const decoded = decodeGlobalID(id);
+  return decoded.typename === 'Comment' && /^\d+$/.test(decoded.id) ? Number(decoded.id) : null;
 }
 
 /**

@@ -1,5 +1,6 @@
 // What the event log records (issue 18): one row per change, written by the use-case that made it
 // (outbox.ts), read by history, the change feed, webhooks and live subscriptions.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { PersonRef } from '../people.ts';
 
 export const EVENT_TYPES = [
@@ -82,11 +83,10 @@ export interface EventRow {
 }
 
 /**
- * The global id clients use for an object (`node(id:)`), as @pothos/plugin-relay encodes it
- * (test/events.test.ts checks they agree). Events store people and branches this way: it is what
- * the feed and webhooks show, and it stays meaningful after the object is gone.
+ * The global id clients use for an object (`node(id:)`). Events store people and branches this
+ * way: it is what the feed and webhooks show, and it stays meaningful after the object is gone.
  */
-export const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`, 'utf8').toString('base64');
+export const globalId = (type: string, id: number | bigint) => encodeGlobalID(type, id);
 
 export const personId = (person: PersonRef | null | undefined) =>
   person ? globalId(person.kind === 'agent' ? 'Agent' : 'Customer', person.id) : null;

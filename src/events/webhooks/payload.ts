@@ -15,8 +15,8 @@ const person = (type: string | null, id: number | null) =>
 /** The JSON body: webhooks are staff's (admins configure them), so private events come too, marked. */
 export function eventPayload(event: EventRow) {
   return {
-    // The int8 id as text: a Number would lose digits past 2^53.
-    id: Buffer.from(`Event:${event.id}`, 'utf8').toString('base64'),
+    // The int8 id as a bigint: a Number would lose digits past 2^53.
+    id: globalId('Event', event.id),
     cursor: event.id.toString(),
     type: event.type,
     occurredAt: event.occurredAt.toISOString(),
