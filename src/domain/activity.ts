@@ -3,6 +3,7 @@
 // files), which is what customers are shown as the ticket's last change: the time of a private
 // note must not show through.
 import type { Prisma } from '../generated/prisma/client.ts';
+import { TICKET_PLACE } from './events/ticket-events.ts';
 
 /** Stamps both clocks, or only the private one when customers cannot see the change. */
 export const activityStamp = (visibleToCustomers: boolean, now: Date) =>
@@ -22,6 +23,6 @@ export function touchTicket(
   return tx.ticket.update({
     where: { id: ticketId },
     data: { ...data, ...activityStamp(visibleToCustomers, now) },
-    select: { id: true, key: true, branchId: true },
+    select: TICKET_PLACE,
   });
 }

@@ -15,6 +15,7 @@ import { withEvents } from './events/outbox.ts';
 import {
   filesAdded,
   lockedTicket,
+  TICKET_PLACE,
   TICKET_SNAPSHOT,
   ticketCreated,
   ticketDeleted,
@@ -214,7 +215,7 @@ export async function deleteTicket(
 ) {
   const hashes = await hashesUnder(prisma, { ticketId: id });
   await withEvents(prisma, async (tx, log) => {
-    const deleted = await tx.ticket.delete({ where: { id }, select: { id: true, key: true, branchId: true } });
+    const deleted = await tx.ticket.delete({ where: { id }, select: TICKET_PLACE });
     log.add(ticketDeleted(deleted, actor, new Date(now())));
   });
   await collectGarbage(prisma, store, hashes);
@@ -260,7 +261,7 @@ export async function moveTicket(
           key: target.keyOf(target.first),
           ...activityStamp(true, at),
         },
-        select: { id: true, key: true, branchId: true },
+        select: TICKET_PLACE,
       });
       log.add(ticketMoved({ id, key: ticket.key, branchId: ticket.branchId }, moved, actor, at));
       return { id };

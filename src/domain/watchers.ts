@@ -7,7 +7,7 @@ import type { Viewer } from '../context.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { DomainError, isUniqueViolation } from './errors.ts';
 import { withEvents } from './events/outbox.ts';
-import { watcherEvent } from './events/ticket-events.ts';
+import { TICKET_PLACE, watcherEvent } from './events/ticket-events.ts';
 import { ownerColumns, type PersonRef, requireActivePerson } from './people.ts';
 import { assertCan, can, isSelf, viewerRef } from './permissions.ts';
 
@@ -80,7 +80,7 @@ export async function addWatcher(
     created = await withEvents(prisma, async (tx, log) => {
       const row = await tx.ticketWatcher.create({
         data: { ticketId, ...owner, addedByCustomer },
-        select: { ticket: { select: { id: true, key: true, branchId: true } } },
+        select: { ticket: { select: TICKET_PLACE } },
       });
       log.add(watcherEvent('watcher.added', row.ticket, watcher, addedByCustomer, viewerRef(viewer), new Date(now())));
       return true;
@@ -123,7 +123,7 @@ function unwatch(prisma: PrismaClient, viewer: Viewer, ticketId: number, person:
   return withEvents(prisma, async (tx, log) => {
     const row = await tx.ticketWatcher.findFirst({
       where: { ticketId, ...ownerColumns(person) },
-      select: { id: true, addedByCustomer: true, ticket: { select: { id: true, key: true, branchId: true } } },
+      select: { id: true, addedByCustomer: true, ticket: { select: TICKET_PLACE } },
     });
     // Counted, not assumed: of two concurrent removals only one records the event.
     if (!row || (await tx.ticketWatcher.deleteMany({ where: { id: row.id } })).count === 0) return false;

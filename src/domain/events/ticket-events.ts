@@ -31,11 +31,9 @@ export async function lockedTicket(tx: Prisma.TransactionClient, id: number): Pr
 }
 
 /** Where a ticket is: what every event about it or its parts carries. */
-export interface TicketPlace {
-  id: number;
-  key: string;
-  branchId: number;
-}
+export const TICKET_PLACE = { id: true, key: true, branchId: true } as const satisfies Prisma.TicketSelect;
+
+export type TicketPlace = Prisma.TicketGetPayload<{ select: typeof TICKET_PLACE }>;
 
 const TICKET_FIELDS = [
   'subject',
